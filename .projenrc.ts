@@ -1,0 +1,102 @@
+import { awscdk, javascript } from 'projen';
+
+// Versions measured on these machines: ../shared/reference/toolchain.md.
+const CDK_FLOOR = '2.200.0'; // first aws-cdk-lib with iam.OidcProviderNative
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'ci-oidc-trust',
+  description: 'Typed, secure-by-default trust policies for CI/CD OpenID Connect federation into AWS, GCP and Azure.',
+  author: 'ci-oidc-trust maintainers',
+  authorAddress: 'maintainers@users.noreply.example',
+  repositoryUrl: 'https://example.com/ci-oidc-trust.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  cdkVersion: CDK_FLOOR,
+  jsiiVersion: '~6.0.0',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  keywords: ['cdk', 'cdktf', 'oidc', 'github-actions', 'gitlab', 'buildkite', 'iam', 'workload-identity'],
+
+  // Collocated build (lib/*.ts -> lib/*.js); see the two fixes below.
+  srcdir: 'lib',
+  libdir: 'lib',
+
+  // cdktf is optional: a CDK-only user never installs it (test/packaging.test.ts proves it).
+  peerDeps: ['cdktf@^0.21.0', '@cdktf/provider-google@^16.12.1', '@cdktf/provider-azurerm@^14.23.1'],
+  devDeps: [
+    'typescript@~5.9.3', // TS 7 has no JS API and breaks ts-jest/ts-node/eslint
+    '@types/node@^20',
+    'cdktf@0.21.0',
+    '@cdktf/provider-google@16.12.1',
+    '@cdktf/provider-azurerm@14.23.1',
+    'fast-check@^4',
+    '@bufbuild/cel@0.6.1',
+    'cdk-nag@2.36.8', // 3.x needs aws-cdk-lib >= 2.257
+  ],
+  bin: { 'ci-oidc-trust': 'bin/ci-oidc-trust' },
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      // Fix 1 for srcdir=lib: resolve .ts before stale compiled .js.
+      moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'jsx', 'json', 'node'],
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      reporters: [new javascript.JestReporter('default'), new javascript.JestReporter('<rootDir>/test/support/summary-reporter.js')],
+      testTimeout: 120000,
+    },
+  },
+  tsconfigDev: { include: ['examples/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'] },
+  gitignore: ['/cdk.out/', '/cdktf.out/', '/.bench/', '/examples/**/*.js', '/examples/**/*.d.ts'],
+});
+
+// Fix 2 for srcdir=lib: ship .js/.d.ts only (consumers' tsc would prefer .ts over .d.ts).
+project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/bench/', '/docs/', '/.ci/', '/cdk.out/', '/cdktf.out/');
+project.npmignore?.include('/lib/**/*.d.ts');
+project.package.addField('peerDependenciesMeta', {
+  'cdktf': { optional: true },
+  '@cdktf/provider-google': { optional: true },
+  '@cdktf/provider-azurerm': { optional: true },
+});
+
+// Root provider imports cost seconds and hundreds of MB: only per-resource submodules.
+project.eslint?.addRules({
+  'no-restricted-imports': ['error', {
+    patterns: [
+      { group: ['@cdktf/provider-google', '@cdktf/provider-azurerm'], message: 'Import a resource submodule (@cdktf/provider-x/lib/<resource>).' },
+    ],
+  }],
+});
+project.eslint?.addLintPattern('examples');
+
+const silence = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
+for (const t of ['compile', 'package:js', 'docgen']) project.tasks.tryFind(t)?.env('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+
+// The README's main job: synthesize every example offline and print what each trusts.
+project.addTask('examples', {
+  description: 'Synthesize every example (cdk.out/, cdktf.out/) and print the trust review',
+  env: silence,
+  exec: 'ts-node --transpile-only examples/run-all.ts',
+});
+project.addTask('bench', {
+  description: 'Synth benchmarks (docs/benchmarks.md)',
+  exec: 'ts-node --transpile-only bench/synth.ts',
+});
+
+// npm test = compile (jsii + API.md), the API.md freshness check, jest, eslint.
+const test = project.tasks.tryFind('test')!;
+const testSteps = [...test.steps];
+test.reset();
+test.spawn(project.preCompileTask);
+test.spawn(project.compileTask);
+test.spawn(project.postCompileTask);
+for (const step of testSteps) {
+  if (step.spawn) test.spawn(project.tasks.tryFind(step.spawn)!);
+  else if (step.exec) test.exec(step.exec, { receiveArgs: step.receiveArgs });
+  else if (step.execArgs) test.execArgs(step.execArgs, { receiveArgs: step.receiveArgs });
+}
+project.postCompileTask.exec('node scripts/check-api-md.js');
+
+project.synth();
