@@ -1,1 +1,4 @@
-export {};
+// The package root loads no cdktf code: the GCP and Azure constructs load their provider
+// submodules lazily, when a construct is created (test/packaging.test.ts proves it).
+export * from './model';
+export * from './ci/github';

@@ -1,0 +1,380 @@
+import { Condition } from '../../model/condition';
+import { TrustConfigError } from '../../model/errors';
+import { Glob, globSource, isWildcard } from '../../model/glob';
+import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network';
+import { RuleLevel, Widening } from '../../model/rules';
+import { CiProfile, RequiredWidening, Trust, TrustFinding } from '../../model/trust';
+import { requireId, requireName, requireRefName, requireRefPattern, requireText, uniqSorted } from '../values';
+import { GITHUB_VOLATILE, isGitHubClaim } from './claims';
+import { GitHubIssuer } from './issuer';
+import { DEFAULT_TEMPLATE, encodeSubjectValue } from './subject';
+
+/** Which `sub` form the repository's tokens carry (ci-claims.md §2, clouds.md §0). */
+export enum GitHubSubjectFormat {
+  /** `repo:OWNER@OWNER_ID/REPO@REPO_ID:…`: repos created, renamed or transferred after 2026-07-15, or opted in. */
+  IMMUTABLE = 'IMMUTABLE',
+  /** `repo:OWNER/REPO:…`, with the owner and repository ids pinned as separate claims where ids are given. */
+  NAME = 'NAME',
+  /** Migration: accept both forms (the name form still pins the ids as claims). */
+  BOTH = 'BOTH',
+}
+
+/** The repository whose workflows are trusted. */
+export interface GitHubRepositoryProps {
+  /** Owner (organization or user) login, e.g. `acme`. */
+  readonly owner: string;
+  /** Repository name without the owner, e.g. `web`. */
+  readonly repository: string;
+  /**
+   * Numeric owner id (`repository_owner_id`). Immutable: survives renames, cannot be re-registered.
+   * @default - none: requires Widening.NAME_ONLY_IDENTITY
+   */
+  readonly ownerId?: string;
+  /**
+   * Numeric repository id (`repository_id`).
+   * @default - none: requires Widening.NAME_ONLY_IDENTITY
+   */
+  readonly repositoryId?: string;
+  /** Which GitHub signs the tokens. @default GitHubIssuer.GITHUB_COM */
+  readonly issuer?: GitHubIssuer;
+  /**
+   * The `sub` form the repository's tokens carry.
+   * @default IMMUTABLE when both ids are given and the issuer supports it, else NAME
+   */
+  readonly subjectFormat?: GitHubSubjectFormat;
+}
+
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9_]|-(?=[A-Za-z0-9_])){0,38}$/;
+const REPO = /^(?!\.\.?$)(?!.*\.git$)[A-Za-z0-9._-]{1,100}$/;
+const TEMPLATE_KEY = /^[A-Za-z0-9_]{1,100}$/;
+const PROFILE: CiProfile = {
+  id: 'github-actions',
+  displayName: 'GitHub Actions',
+  identityClaims: ['repository', 'repository_id'],
+  // A value, or the literal text before a pattern's first wildcard, that contains a complete
+  // repository (name or id form) or repository_id field, closed by ':'.
+  subjectIdentity: /(^|:)(repo:[A-Za-z0-9_-]+(@[0-9]+)?\/[A-Za-z0-9._-]+(@[0-9]+)?|repository_id:[0-9]+):/,
+};
+const PRODUCTION = /^(main|master|trunk|prod|production|live|release)$|^release\//i;
+
+/** GitHub Actions: typed trusts for workflows of one repository. */
+export class GitHubActions {
+  /** The CI profile id in trusts and reviews. */
+  public static readonly PROVIDER_ID = PROFILE.id;
+
+  /** Start a trust for workflows of one repository. */
+  public static repository(props: GitHubRepositoryProps): GitHubTrustBuilder {
+    return new GitHubTrustBuilder(props);
+  }
+}
+
+/**
+ * Builds a GitHub Actions trust. Contexts: pin an environment, branches, tags or pull requests;
+ * multiple values of one kind are alternatives. With an environment, branches and tags are extra
+ * pins on the `ref` claim (the subject carries the environment, not the ref).
+ */
+export class GitHubTrustBuilder {
+  private readonly owner: string;
+  private readonly repo: string;
+  private readonly ownerId?: string;
+  private readonly repoId?: string;
+  private readonly issuer: GitHubIssuer;
+  private readonly format: GitHubSubjectFormat;
+  private readonly envs: string[] = [];
+  private readonly refs: string[] = [];
+  private readonly refPatterns: string[] = [];
+  private pr = false;
+  private anyRef = false;
+  private readonly pins = new Map<string, string[]>();
+  private template?: string[];
+  private auds?: string[];
+  private net?: NetworkRestriction;
+  private readonly accepted: Widening[] = [];
+
+  /** Use GitHubActions.repository(). */
+  public constructor(props: GitHubRepositoryProps) {
+    const w = 'GitHubActions.repository';
+    this.owner = requireName(`${w}(owner)`, props.owner, 'owner', OWNER, 'up to 39 letters, digits and single inner hyphens');
+    this.repo = requireName(`${w}(repository)`, props.repository, 'repository name', REPO, 'up to 100 of A-Z a-z 0-9 . _ -, without the owner, "/" or a ".git" suffix');
+    this.ownerId = props.ownerId === undefined ? undefined : requireId(`${w}(ownerId)`, props.ownerId, 'owner id');
+    this.repoId = props.repositoryId === undefined ? undefined : requireId(`${w}(repositoryId)`, props.repositoryId, 'repository id');
+    if ((this.ownerId === undefined) !== (this.repoId === undefined)) {
+      throw new TrustConfigError(w, 'only one of ownerId and repositoryId is given', 'give both ids (GET /repos/{owner}/{repo} returns owner.id and id)');
+    }
+    this.issuer = props.issuer ?? GitHubIssuer.GITHUB_COM;
+    const hasIds = this.repoId !== undefined;
+    this.format = props.subjectFormat ?? (hasIds && this.issuer.supportsImmutableSubject ? GitHubSubjectFormat.IMMUTABLE : GitHubSubjectFormat.NAME);
+    if (this.format !== GitHubSubjectFormat.NAME && !hasIds) {
+      throw new TrustConfigError(`${w}(subjectFormat)`, `the ${this.format} subject format needs ownerId and repositoryId`, 'give both ids');
+    }
+    if (this.format !== GitHubSubjectFormat.NAME && !this.issuer.supportsImmutableSubject) {
+      throw new TrustConfigError(`${w}(subjectFormat)`, `${this.issuer.label} (GitHub Enterprise Server) does not emit the immutable subject`, 'use GitHubSubjectFormat.NAME; the ids are then pinned as claims');
+    }
+  }
+
+  /** Jobs on these branches (short names, e.g. `main`). */
+  public onBranch(...branches: string[]): GitHubTrustBuilder {
+    for (const b of branches) this.refs.push(`refs/heads/${requireRefName('GitHubTrustBuilder.onBranch', b, 'branch')}`);
+    return this;
+  }
+
+  /** Jobs on these tags (short names, e.g. `v1.2.0`). */
+  public onTag(...tags: string[]): GitHubTrustBuilder {
+    for (const t of tags) this.refs.push(`refs/tags/${requireRefName('GitHubTrustBuilder.onTag', t, 'tag')}`);
+    return this;
+  }
+
+  /** Jobs on branches matching a pattern such as `release/*`. Requires Widening.REF_PATTERN. */
+  public onBranchPattern(pattern: string): GitHubTrustBuilder {
+    this.refPatterns.push(`refs/heads/${requireRefPattern('GitHubTrustBuilder.onBranchPattern', pattern, 'branch pattern')}`);
+    return this;
+  }
+
+  /** Jobs on tags matching a pattern such as `v*`. Requires Widening.REF_PATTERN. */
+  public onTagPattern(pattern: string): GitHubTrustBuilder {
+    this.refPatterns.push(`refs/tags/${requireRefPattern('GitHubTrustBuilder.onTagPattern', pattern, 'tag pattern')}`);
+    return this;
+  }
+
+  /** Jobs that reference one of these environments (the subject then carries the environment). */
+  public inEnvironment(...environments: string[]): GitHubTrustBuilder {
+    for (const e of environments) {
+      const v = requireText('GitHubTrustBuilder.inEnvironment', e, 'environment');
+      if (/[*?"'`\\$]/.test(v) || v.length > 255) {
+        throw new TrustConfigError('GitHubTrustBuilder.inEnvironment', `environment ${JSON.stringify(v)} contains one of * ? " ' \` \\ $ or is over 255 characters`, 'use the environment name as GitHub shows it');
+      }
+      if (/%3A/i.test(v)) {
+        throw new TrustConfigError('GitHubTrustBuilder.inEnvironment', `environment ${JSON.stringify(v)} is already %3A-encoded, which is ambiguous`, 'give the plain name with ":"; the subject encoding is applied for you');
+      }
+      this.envs.push(v);
+    }
+    return this;
+  }
+
+  /** Pull-request runs (subject `repo:…:pull_request`). They run untrusted code: grant read-only permissions. */
+  public onPullRequest(): GitHubTrustBuilder {
+    this.pr = true;
+    return this;
+  }
+
+  /** Any branch, tag, pull request or environment of the repository. Requires Widening.ANY_REF. */
+  public onAnyRef(): GitHubTrustBuilder {
+    this.anyRef = true;
+    return this;
+  }
+
+  /**
+   * Only jobs of this called (reusable) workflow, e.g.
+   * `acme/shared/.github/workflows/deploy.yml@refs/heads/main` (pinned together with the caller repository).
+   */
+  public fromReusableWorkflow(jobWorkflowRef: string): GitHubTrustBuilder {
+    const v = requireText('GitHubTrustBuilder.fromReusableWorkflow', jobWorkflowRef, 'job_workflow_ref');
+    if (!/^[A-Za-z0-9_-]+\/[A-Za-z0-9._-]+\/\.github\/workflows\/[^@\s:*?]+\.ya?ml@refs\/(heads|tags)\/[^\s:*?]+$|^[A-Za-z0-9_-]+\/[A-Za-z0-9._-]+\/\.github\/workflows\/[^@\s:*?]+\.ya?ml@[0-9a-f]{40}$/.test(v)) {
+      throw new TrustConfigError('GitHubTrustBuilder.fromReusableWorkflow', `${JSON.stringify(v)} is not OWNER/REPO/.github/workflows/FILE.yml@refs/heads/BRANCH (or @refs/tags/TAG, or @<40-hex sha>)`, 'copy job_workflow_ref from a token or the workflow run page');
+    }
+    return this.withClaim('job_workflow_ref', v);
+  }
+
+  /** Only GitHub-hosted runners (`runner_environment == github-hosted`). */
+  public onGitHubHostedRunners(): GitHubTrustBuilder {
+    return this.withClaim('runner_environment', 'github-hosted');
+  }
+
+  /** Pin another GitHub claim to one of these exact values (e.g. `event_name`, `repository_visibility`, `repo_property_team`). */
+  public withClaim(claim: string, ...values: string[]): GitHubTrustBuilder {
+    const w = `GitHubTrustBuilder.withClaim(${claim})`;
+    if (!isGitHubClaim(claim)) throw new TrustConfigError(w, `${JSON.stringify(claim)} is not a GitHub Actions claim`, 'use a claim from the GitHub OIDC reference, e.g. event_name, runner_environment, repo_property_<name>');
+    if (['repository', 'repository_id', 'repository_owner', 'repository_owner_id', 'environment', 'ref'].includes(claim)) {
+      throw new TrustConfigError(w, `${claim} is set by the repository/context methods`, 'use GitHubActions.repository(), inEnvironment(), onBranch() or onTag()');
+    }
+    if (GITHUB_VOLATILE.has(claim)) throw new TrustConfigError(w, `${claim} changes with every run, so pinning it pins nothing durable`, 'pin a stable claim instead');
+    if (values.length === 0) throw new TrustConfigError(w, 'no value given', 'give at least one exact value');
+    const list = this.pins.get(claim) ?? [];
+    for (const v of values) list.push(requireText(w, v, claim));
+    this.pins.set(claim, list);
+    return this;
+  }
+
+  /**
+   * The repository's custom subject template (`include_claim_keys`), e.g.
+   * `["repo", "context", "job_workflow_ref"]`. Every key must be pinned by this builder.
+   */
+  public withSubjectTemplate(...keys: string[]): GitHubTrustBuilder {
+    const w = 'GitHubTrustBuilder.withSubjectTemplate';
+    if (keys.length === 0) throw new TrustConfigError(w, 'the template is empty', 'give the include_claim_keys list, e.g. "repo", "context"');
+    for (const k of keys) {
+      if (!TEMPLATE_KEY.test(k) || !(k === 'repo' || k === 'context' || isGitHubClaim(k))) {
+        throw new TrustConfigError(w, `key ${JSON.stringify(k)} is not "repo", "context" or a GitHub claim name`, 'use the keys of include_claim_keys exactly');
+      }
+    }
+    if (new Set(keys).size !== keys.length) throw new TrustConfigError(w, 'a key is repeated', 'list each key once');
+    if (!keys.includes('repo') && !keys.includes('repository_id')) {
+      throw new TrustConfigError(w, `the template ${JSON.stringify(keys)} has neither "repo" nor "repository_id", so any repository emitting the same values matches`, 'include "repo" (or "repository_id") in the template', 'CIT-M016');
+    }
+    this.template = [...keys];
+    return this;
+  }
+
+  /** The audiences the job requests. @default - the cloud's default when compiled (sts.amazonaws.com, api://AzureADTokenExchange, the GCP provider name) */
+  public withAudience(...audiences: string[]): GitHubTrustBuilder {
+    this.auds = [...(this.auds ?? []), ...audiences];
+    return this;
+  }
+
+  /** Restrict where the credential request may come from. */
+  public restrictNetwork(network: NetworkRestrictionProps): GitHubTrustBuilder {
+    this.net = NetworkRestriction.of(network);
+    return this;
+  }
+
+  /** Accept named widenings of the secure default (each is shown in the review). */
+  public accept(...widenings: Widening[]): GitHubTrustBuilder {
+    this.accepted.push(...widenings);
+    return this;
+  }
+
+  /** Validate and build the trust. */
+  public build(): Trust {
+    const w = `GitHubActions(${this.owner}/${this.repo})`;
+    const needs: RequiredWidening[] = [];
+    const warnings: TrustFinding[] = [];
+    const envs = uniqSorted(this.envs);
+    const refs = uniqSorted(this.refs);
+    const patterns = uniqSorted(this.refPatterns);
+    const template = this.template ?? [...DEFAULT_TEMPLATE];
+
+    if (this.repoId === undefined) needs.push({ ruleId: 'CIT-M010', message: `${this.owner}/${this.repo} is trusted by name only; a deleted or renamed owner or repository can be re-registered by anyone` });
+    if (patterns.length) needs.push({ ruleId: 'CIT-M012', message: `ref patterns ${patterns.join(', ')} admit every matching ref anyone with push access creates` });
+    if (this.pr && envs.length) throw new TrustConfigError(w, 'a job in an environment gets the environment subject, never the pull_request one', 'drop onPullRequest(), or pin event_name with withClaim("event_name", "pull_request")');
+    const hasContext = envs.length + refs.length + patterns.length > 0 || this.pr;
+    if (this.anyRef && hasContext) throw new TrustConfigError(w, 'onAnyRef() is combined with specific contexts', 'use either onAnyRef() or the specific contexts');
+    if (!hasContext && !this.anyRef) throw new TrustConfigError(w, 'no branch, tag, environment or pull request is pinned', 'call onBranch(), onTag(), inEnvironment() or onPullRequest(); or onAnyRef() with Widening.ANY_REF', 'CIT-M011');
+    if (this.anyRef) needs.push({ ruleId: 'CIT-M011', message: `every branch, tag, pull request and environment of ${this.owner}/${this.repo} is trusted` });
+    if (this.pr) warnings.push({ ruleId: 'CIT-M013', level: RuleLevel.WARNING, message: 'pull-request runs are trusted; they execute code from the pull request' });
+    if (!envs.length && (refs.some((r) => r.startsWith('refs/tags/') || PRODUCTION.test(r.replace(/^refs\/heads\//, ''))) || patterns.length)) {
+      warnings.push({ ruleId: 'CIT-M014', level: RuleLevel.WARNING, message: `deploys from ${[...refs, ...patterns].join(', ')} without a GitHub environment, so no protection rule or reviewer applies` });
+    }
+
+    // Values each template key can take, as globs; the pins a key consumes are then not separate tests.
+    const contexts: Glob[] = envs.length
+      ? envs.map((e) => lit(`environment:${encodeSubjectValue(e)}`))
+      : this.anyRef
+        ? [{ parts: ['', ''] }]
+        : [...refs.map((r) => lit(`ref:${r}`)), ...patterns.map((p) => pat(`ref:${p}`)), ...(this.pr ? [lit('pull_request')] : [])];
+    const refValues: Glob[] = [...refs.map(lit), ...patterns.map(pat)];
+    const derived = new Map<string, string[]>([
+      ['repository', [`${this.owner}/${this.repo}`]],
+      ['repository_owner', [this.owner]],
+      ...(this.repoId ? [['repository_owner_id', [this.ownerId!]], ['repository_id', [this.repoId]]] as [string, string[]][] : []),
+      ...(envs.length ? [['environment', envs]] as [string, string[]][] : []),
+      ...[...this.pins.entries()].map(([k, v]) => [k, uniqSorted(v)] as [string, string[]]),
+    ]);
+    if (refs.length && !patterns.length && !envs.length) {
+      const types = uniqSorted(refs.map((r) => (r.startsWith('refs/tags/') ? 'tag' : 'branch')));
+      if (!derived.has('ref_type')) derived.set('ref_type', types);
+    }
+
+    const alternatives: Condition[] = [];
+    const formats = this.format === GitHubSubjectFormat.BOTH ? [true, false] : [this.format === GitHubSubjectFormat.IMMUTABLE];
+    for (const immutable of formats) {
+      let subjects: Glob[] = [lit('')];
+      const consumed = new Set<string>();
+      template.forEach((key, i) => {
+        let values: Glob[];
+        if (key === 'context') {
+          values = contexts;
+        } else if (key === 'repo') {
+          values = [lit(immutable ? `repo:${this.owner}@${this.ownerId}/${this.repo}@${this.repoId}` : `repo:${this.owner}/${this.repo}`)];
+          consumed.add('repository');
+          if (immutable) ['repository_owner_id', 'repository_id'].forEach((k) => consumed.add(k));
+        } else if (key === 'ref') {
+          if (!refValues.length) throw new TrustConfigError(w, 'the subject template has "ref" but no branch or tag is pinned', 'pin onBranch()/onTag(), or remove "ref" from the template');
+          values = refValues.map((g) => concat(lit('ref:'), encodeGlob(g)));
+          consumed.add('ref');
+        } else {
+          const v = derived.get(key);
+          if (!v) throw new TrustConfigError(w, `the subject template has "${key}", which this trust does not pin, so the subject could hold any value there`, `pin it with withClaim("${key}", ...), or remove it from the template`);
+          values = v.map((x) => lit(`${key}:${encodeSubjectValue(x)}`));
+          consumed.add(key);
+        }
+        const next: Glob[] = [];
+        for (const s of subjects) for (const v of values) next.push(i === 0 ? v : concat(concat(s, lit(':')), v));
+        if (next.length > 200) throw new TrustConfigError(w, `the pins expand to ${next.length} subjects (limit 200)`, 'split the trust');
+        subjects = next;
+      });
+      const tests: Condition[] = [subjectCondition(subjects)];
+      if (envs.length && !consumed.has('ref') && refValues.length) tests.push(refCondition(refValues));
+      if (!immutable && this.repoId) {
+        for (const k of ['repository_owner_id', 'repository_id']) if (!consumed.has(k)) tests.push(Condition.equals(k, derived.get(k)![0]));
+      }
+      for (const [k, v] of this.pins) if (!consumed.has(k)) tests.push(Condition.oneOf(k, uniqSorted(v)));
+      alternatives.push(Condition.allOf(...tests));
+    }
+
+    const ids = this.repoId ? ` (owner id ${this.ownerId}, repository id ${this.repoId})` : ' (by name only)';
+    const ctx: string[] = [];
+    if (envs.length) ctx.push(`in environment ${envs.join(' or ')}`);
+    const branchNames = refs.filter((r) => r.startsWith('refs/heads/')).map((r) => r.slice(11));
+    const tagNames = refs.filter((r) => r.startsWith('refs/tags/')).map((r) => r.slice(10));
+    const refText = [
+      ...(branchNames.length ? [`on branch ${branchNames.join(' or ')}`] : []),
+      ...(tagNames.length ? [`on tag ${tagNames.join(' or ')}`] : []),
+      ...patterns.map((p) => `on refs matching ${p}`),
+      ...(this.pr ? ['in pull requests'] : []),
+      ...(this.anyRef ? ['on any ref'] : []),
+    ];
+    if (refText.length) ctx.push(refText.join(' or '));
+    for (const [k, v] of [...this.pins.entries()].sort()) ctx.push(`with ${k} ${uniqSorted(v).join(' or ')}`);
+    const issuerText = this.issuer === GitHubIssuer.GITHUB_COM ? '' : ` on ${this.issuer.label}`;
+    return Trust._create({
+      profile: PROFILE,
+      where: w,
+      issuer: this.issuer.url,
+      audiences: this.auds,
+      condition: Condition.anyOf(...alternatives),
+      network: this.net,
+      description: `GitHub Actions jobs of ${this.owner}/${this.repo}${ids}${issuerText} ${ctx.join(', ')}`,
+      warnings,
+      needs,
+      accepted: this.accepted,
+      details: {
+        owner: this.owner,
+        repository: this.repo,
+        ownerId: this.ownerId,
+        repositoryId: this.repoId,
+        subjectFormat: this.format,
+        subjectTemplate: this.template,
+        environments: envs,
+        refs: [...refs, ...patterns],
+        issuerWebUrl: this.issuer.webUrl,
+      },
+    });
+  }
+}
+
+function lit(s: string): Glob {
+  return { parts: [s] };
+}
+function pat(source: string): Glob {
+  // Ref patterns were validated as ref names with '*', so '*' is the only special character.
+  return { parts: source.split('*') };
+}
+function concat(a: Glob, b: Glob): Glob {
+  const parts = [...a.parts];
+  parts[parts.length - 1] += b.parts[0];
+  return { parts: [...parts, ...b.parts.slice(1)] };
+}
+function encodeGlob(g: Glob): Glob {
+  return { parts: g.parts.map(encodeSubjectValue) };
+}
+function subjectCondition(subjects: Glob[]): Condition {
+  return globsCondition('sub', subjects);
+}
+function refCondition(refs: Glob[]): Condition {
+  return globsCondition('ref', refs);
+}
+function globsCondition(claim: string, globs: Glob[]): Condition {
+  const exact = globs.filter((g) => !isWildcard(g)).map((g) => g.parts[0]);
+  const likes = globs.filter(isWildcard).map((g) => Condition.like(claim, globSource(g)));
+  return Condition.anyOf(...(exact.length ? [Condition.oneOf(claim, exact)] : []), ...likes);
+}

@@ -1,0 +1,2 @@
+export { GitHubActions, GitHubTrustBuilder, GitHubRepositoryProps, GitHubSubjectFormat } from './builder';
+export { GitHubIssuer } from './issuer';

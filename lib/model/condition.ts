@@ -1,0 +1,329 @@
+import { TrustConfigError } from './errors';
+import { Glob, globSource, isWildcard, matchGlob, parseGlob } from './glob';
+
+/** How a claim test compares. */
+export enum ClaimOperator {
+  /** The claim is a string equal to one of the values (exact, case-sensitive). */
+  EQUALS = 'EQUALS',
+  /** The claim is a string matching one of the anchored glob patterns (`*` wildcard only). */
+  LIKE = 'LIKE',
+}
+
+/** One test of a canonical term: `claim` compared with `values` by `operator`; the values are ORed. */
+export interface ClaimTest {
+  /** Claim name as it appears in the token payload (for example `sub`, `repository_id`). */
+  readonly claim: string;
+  /** Comparison. */
+  readonly operator: ClaimOperator;
+  /** Exact values (EQUALS) or glob sources (LIKE), sorted, deduplicated. */
+  readonly values: string[];
+}
+
+/** A conjunction of claim tests: every test must pass. */
+export interface ConditionTerm {
+  /** Tests, sorted by claim then operator. */
+  readonly tests: ClaimTest[];
+}
+
+/** Why a condition did or did not match a token. */
+export interface ConditionResult {
+  /** True when at least one term matched. */
+  readonly matched: boolean;
+  /** For a miss: the failed tests of each term (which claim, expected, got). Empty on a match. */
+  readonly reasons: string[];
+}
+
+/** @internal */
+export interface InTest { readonly kind: 'in'; readonly claim: string; readonly values: readonly string[] }
+/** @internal */
+export interface LikeTest { readonly kind: 'like'; readonly claim: string; readonly patterns: readonly Glob[] }
+/** @internal */
+export type Test = InTest | LikeTest;
+/** A canonical conjunction. @internal */
+export interface Term { readonly tests: readonly Test[] }
+
+/** Upper bound on canonical terms: a condition this large is a mistake, and no cloud could hold it. */
+export const MAX_TERMS = 256;
+
+const CLAIM_NAME = /^[\x21-\x7e]{1,256}$/;
+
+function uniqSorted(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort(cmp);
+}
+/** Code-unit order: locale-independent, so output is byte-identical everywhere. @internal */
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function testKey(t: Test): string {
+  return t.kind === 'in'
+    ? `${t.claim}\u0000in\u0000${JSON.stringify(t.values)}`
+    : `${t.claim}\u0000like\u0000${JSON.stringify(t.patterns.map(globSource))}`;
+}
+function sortTests(tests: Test[]): Test[] {
+  return tests.sort((a, b) => cmp(a.claim, b.claim) || cmp(a.kind, b.kind) || cmp(testKey(a), testKey(b)));
+}
+function termKey(t: Term): string {
+  return t.tests.map(testKey).join('\u0001');
+}
+function likeMatches(patterns: readonly Glob[], value: string): boolean {
+  return patterns.some((p) => matchGlob(p, value));
+}
+
+/** AND of two terms; undefined when unsatisfiable. */
+function conjoin(a: Term, b: Term): Term | undefined {
+  const byClaim = new Map<string, Test[]>();
+  for (const t of [...a.tests, ...b.tests]) {
+    const list = byClaim.get(t.claim) ?? [];
+    list.push(t);
+    byClaim.set(t.claim, list);
+  }
+  const out: Test[] = [];
+  for (const [claim, tests] of byClaim) {
+    const ins = tests.filter((t): t is InTest => t.kind === 'in');
+    const likes = tests.filter((t): t is LikeTest => t.kind === 'like');
+    if (ins.length > 0) {
+      let values = [...ins[0].values];
+      for (const t of ins.slice(1)) values = values.filter((v) => t.values.includes(v));
+      for (const l of likes) values = values.filter((v) => likeMatches(l.patterns, v));
+      if (values.length === 0) return undefined;
+      out.push({ kind: 'in', claim, values: uniqSorted(values) });
+    } else {
+      const seen = new Set<string>();
+      for (const l of likes) {
+        const k = testKey(l);
+        if (!seen.has(k)) {
+          seen.add(k);
+          out.push(l);
+        }
+      }
+    }
+  }
+  return { tests: sortTests(out) };
+}
+
+/** Does test `a` imply test `b` (same claim)? Conservative: false when unsure. */
+function testImplies(a: Test, b: Test): boolean {
+  if (a.claim !== b.claim) return false;
+  if (b.kind === 'in') return a.kind === 'in' && a.values.every((v) => b.values.includes(v));
+  if (a.kind === 'in') return a.values.every((v) => likeMatches(b.patterns, v));
+  const bs = new Set(b.patterns.map(globSource));
+  return a.patterns.every((p) => bs.has(globSource(p)));
+}
+/** Does term `a` imply term `b`? (every test of b is implied by some test of a) */
+function termImplies(a: Term, b: Term): boolean {
+  return b.tests.every((tb) => a.tests.some((ta) => testImplies(ta, tb)));
+}
+
+/** Merge two terms that differ in exactly one test of the same claim and kind (values OR). */
+function tryMerge(a: Term, b: Term): Term | undefined {
+  if (a.tests.length !== b.tests.length) return undefined;
+  let diff = -1;
+  for (let i = 0; i < a.tests.length; i++) {
+    if (testKey(a.tests[i]) !== testKey(b.tests[i])) {
+      if (diff >= 0) return undefined;
+      diff = i;
+    }
+  }
+  if (diff < 0) return a;
+  const ta = a.tests[diff];
+  const tb = b.tests[diff];
+  if (ta.claim !== tb.claim || ta.kind !== tb.kind) return undefined;
+  // Two 'like' tests on one claim in a term are ANDed; merging them would turn AND into OR.
+  if (a.tests.filter((t) => t.claim === ta.claim).length > 1) return undefined;
+  const merged: Test = ta.kind === 'in'
+    ? { kind: 'in', claim: ta.claim, values: uniqSorted([...ta.values, ...(tb as InTest).values]) }
+    : { kind: 'like', claim: ta.claim, patterns: uniqGlobs([...ta.patterns, ...(tb as LikeTest).patterns]) };
+  const tests = [...a.tests];
+  tests[diff] = merged;
+  return { tests: sortTests(tests) };
+}
+
+function uniqGlobs(globs: readonly Glob[]): Glob[] {
+  const m = new Map<string, Glob>();
+  for (const g of globs) m.set(globSource(g), g);
+  return [...m.keys()].sort(cmp).map((k) => m.get(k)!);
+}
+
+/** Canonical form: satisfiable, deduplicated, merged, subsumption-free, sorted terms. @internal */
+export function canonicalize(terms: Term[]): Term[] {
+  let cur: Term[] = terms.map((t) => ({ tests: sortTests([...t.tests]) }));
+  for (let changed = true; changed;) {
+    changed = false;
+    // Drop terms implied by another (redundant disjuncts); keep the first of equal ones.
+    const kept: Term[] = [];
+    cur.forEach((t, i) => {
+      const redundant = cur.some((o, j) => j !== i && termImplies(t, o) && (!termImplies(o, t) || j < i));
+      if (!redundant) kept.push(t);
+      else changed = true;
+    });
+    cur = kept;
+    outer: for (let i = 0; i < cur.length; i++) {
+      for (let j = i + 1; j < cur.length; j++) {
+        const m = tryMerge(cur[i], cur[j]);
+        if (m) {
+          cur = [...cur.slice(0, i), m, ...cur.slice(i + 1, j), ...cur.slice(j + 1)];
+          changed = true;
+          break outer;
+        }
+      }
+    }
+  }
+  return cur.sort((a, b) => cmp(termKey(a), termKey(b)));
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'absent';
+  return JSON.stringify(v);
+}
+
+/** Explain why one test fails for the claims, or undefined when it passes. @internal */
+export function testFailure(t: Test, claims: Record<string, unknown>): string | undefined {
+  const v = Object.prototype.hasOwnProperty.call(claims, t.claim) ? claims[t.claim] : undefined;
+  const expected = t.kind === 'in'
+    ? (t.values.length === 1 ? JSON.stringify(t.values[0]) : `one of ${JSON.stringify(t.values)}`)
+    : `a match for ${t.patterns.length === 1 ? JSON.stringify(globSource(t.patterns[0])) : `one of ${JSON.stringify(t.patterns.map(globSource))}`}`;
+  if (typeof v !== 'string') {
+    return `claim ${t.claim}: expected ${expected}, got ${describeValue(v)}${v === undefined ? '' : ' (not a string)'}`;
+  }
+  const ok = t.kind === 'in' ? t.values.includes(v) : likeMatches(t.patterns, v);
+  return ok ? undefined : `claim ${t.claim}: expected ${expected}, got ${JSON.stringify(v)}`;
+}
+
+/**
+ * A condition over token claims: equality, membership and anchored glob patterns, combined with
+ * AND / OR. It is normalized on construction to one canonical form (a deduplicated, deterministically
+ * ordered OR of ANDs), so two conditions that mean the same thing print and compile the same way.
+ *
+ * Most users never build one by hand: the per-CI builders (`GitHubActions`, `GitLabCi`, `Buildkite`)
+ * build it, and only they allow patterns, only where they are safe.
+ */
+export class Condition {
+  /** `claim` equals `value` exactly (case-sensitive). */
+  public static equals(claim: string, value: string): Condition {
+    return Condition.oneOf(claim, [value]);
+  }
+
+  /** `claim` equals one of `values`. */
+  public static oneOf(claim: string, values: string[]): Condition {
+    checkClaimName(claim);
+    if (values.length === 0) {
+      throw new TrustConfigError(`Condition.oneOf(${claim})`, 'the list of values is empty, so nothing could match', 'give at least one value');
+    }
+    for (const v of values) checkValueType(claim, v);
+    return new Condition([{ tests: [{ kind: 'in', claim, values: uniqSorted(values) }] }]);
+  }
+
+  /**
+   * `claim` matches the anchored glob `pattern`: `*` matches any sequence (including `:` and `/`),
+   * `\*` is a literal star. There is no `?` wildcard.
+   */
+  public static like(claim: string, pattern: string): Condition {
+    checkClaimName(claim);
+    checkValueType(claim, pattern);
+    let g: Glob;
+    try {
+      g = parseGlob(pattern);
+    } catch (e) {
+      throw new TrustConfigError(`Condition.like(${claim})`, (e as Error).message, 'escape a literal star as \\* and a backslash as \\\\');
+    }
+    if (!isWildcard(g)) return Condition.equals(claim, g.parts[0]);
+    return new Condition([{ tests: [{ kind: 'like', claim, patterns: [g] }] }]);
+  }
+
+  /** All of the conditions hold. `allOf()` with no argument always holds. */
+  public static allOf(...conditions: Condition[]): Condition {
+    let acc: Term[] = [{ tests: [] }];
+    for (const c of conditions) {
+      const next: Term[] = [];
+      for (const a of acc) {
+        for (const b of c.dnf) {
+          const t = conjoin(a, b);
+          if (t) next.push(t);
+        }
+        if (next.length > MAX_TERMS * 4) tooLarge(next.length);
+      }
+      acc = canonicalize(next);
+    }
+    return new Condition(acc);
+  }
+
+  /** At least one of the conditions holds. `anyOf()` with no argument never holds. */
+  public static anyOf(...conditions: Condition[]): Condition {
+    return new Condition(conditions.flatMap((c) => [...c.dnf]));
+  }
+
+  /** @internal */
+  public static _fromTerms(terms: Term[]): Condition {
+    return new Condition(terms);
+  }
+
+  private readonly dnf: readonly Term[];
+
+  private constructor(terms: Term[]) {
+    const canon = canonicalize(terms);
+    if (canon.length > MAX_TERMS) tooLarge(canon.length);
+    this.dnf = canon;
+  }
+
+  /** The canonical OR-of-ANDs form. */
+  public get terms(): ConditionTerm[] {
+    return this.dnf.map((t) => ({
+      tests: t.tests.map((x) => x.kind === 'in'
+        ? { claim: x.claim, operator: ClaimOperator.EQUALS, values: [...x.values] }
+        : { claim: x.claim, operator: ClaimOperator.LIKE, values: x.patterns.map(globSource) }),
+    }));
+  }
+
+  /** Every claim the condition reads, sorted. */
+  public get claims(): string[] {
+    return uniqSorted(this.dnf.flatMap((t) => t.tests.map((x) => x.claim)));
+  }
+
+  /** The canonical terms with parsed patterns, for compilers. @internal */
+  public _terms(): readonly Term[] {
+    return this.dnf;
+  }
+
+  /** Evaluate against a token payload. Only string claims can match. */
+  public evaluate(claims: { [claim: string]: any }): ConditionResult {
+    const reasons: string[] = [];
+    for (const [i, term] of this.dnf.entries()) {
+      const failures = term.tests.map((t) => testFailure(t, claims)).filter((f): f is string => f !== undefined);
+      if (failures.length === 0) return { matched: true, reasons: [] };
+      const prefix = this.dnf.length > 1 ? `alternative ${i + 1}: ` : '';
+      reasons.push(...failures.map((f) => prefix + f));
+    }
+    if (this.dnf.length === 0) reasons.push('the condition has no alternatives, so it never matches');
+    return { matched: false, reasons };
+  }
+
+  /** Canonical text, for example `sub == "repo:a/b:ref:refs/heads/main" && ref in ["x", "y"]`. */
+  public toString(): string {
+    if (this.dnf.length === 0) return 'false';
+    return this.dnf.map((t) => (t.tests.length === 0 ? 'true' : t.tests.map(renderTest).join(' && '))).join(' || ');
+  }
+}
+
+function renderTest(t: Test): string {
+  if (t.kind === 'in') {
+    return t.values.length === 1 ? `${t.claim} == ${JSON.stringify(t.values[0])}` : `${t.claim} in ${JSON.stringify(t.values)}`;
+  }
+  const ps = t.patterns.map(globSource);
+  return ps.length === 1 ? `${t.claim} like ${JSON.stringify(ps[0])}` : `${t.claim} like any of ${JSON.stringify(ps)}`;
+}
+
+function tooLarge(n: number): never {
+  throw new TrustConfigError('Condition', `the condition expands to ${n} alternatives, over the limit of ${MAX_TERMS}`, 'split the trust into several trusts or roles');
+}
+
+function checkClaimName(claim: string): void {
+  if (typeof claim !== 'string' || !CLAIM_NAME.test(claim)) {
+    throw new TrustConfigError('Condition', `claim name ${JSON.stringify(claim)} is not 1-256 printable ASCII characters without spaces`, 'use the claim name exactly as the token carries it, for example "repository_id"');
+  }
+}
+
+function checkValueType(claim: string, v: unknown): void {
+  if (typeof v !== 'string') {
+    throw new TrustConfigError(`Condition(${claim})`, `value ${JSON.stringify(v)} is not a string`, 'claims are compared as strings; quote numbers, e.g. "123"');
+  }
+}

@@ -1,0 +1,6 @@
+// Public surface of the model (jsii sees only what is exported here).
+export { TrustConfigError } from './errors';
+export { Condition, ClaimOperator, ClaimTest, ConditionTerm, ConditionResult } from './condition';
+export { NetworkRestriction, NetworkRestrictionProps, RequestContext } from './network';
+export { RuleLevel, Widening, RuleDefinition } from './rules';
+export { Trust, TrustFinding, Decision } from './trust';

@@ -1,0 +1,60 @@
+import { TrustConfigError } from './errors';
+
+const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/**
+ * Validate an OIDC issuer URL the way a relying party should (mirrors octo-sts `IsValidIssuer`):
+ * https only, a lower-case DNS host, no port other than 443, no userinfo, query or fragment,
+ * no `.`/`..` or empty path segments, no trailing slash (the `iss` claim never has one; a cloud
+ * that wants one, like GCP for GitLab, adds it when compiling).
+ * @internal
+ */
+export function validateIssuer(issuer: string, where = 'issuer'): string {
+  const bad = (problem: string, fix = 'give the exact `iss` value the CI provider puts in its tokens, e.g. https://token.actions.githubusercontent.com') => {
+    throw new TrustConfigError(where, `${JSON.stringify(issuer)} ${problem}`, fix, 'CIT-M006');
+  };
+  if (typeof issuer !== 'string' || issuer.length === 0) bad('is empty');
+  if (/[\s\x00-\x1f\x7f]/.test(issuer)) bad('contains whitespace or control characters');
+  if (!issuer.startsWith('https://')) bad('is not an https URL');
+  if (issuer.endsWith('/')) bad('ends with a slash; token issuers never do', 'drop the trailing slash');
+  const rest = issuer.slice('https://'.length);
+  const slash = rest.indexOf('/');
+  const authority = slash < 0 ? rest : rest.slice(0, slash);
+  const path = slash < 0 ? '' : rest.slice(slash);
+  if (authority.includes('@')) bad('contains userinfo (user@host)');
+  if (/[?#]/.test(issuer)) bad('contains a query or fragment');
+  const [host, port] = authority.split(':');
+  if (port !== undefined && port !== '443') bad(`uses port ${port}; cloud providers fetch discovery documents on 443`);
+  if (!HOST.test(host)) bad(`has an invalid host ${JSON.stringify(host)}`);
+  if (path) {
+    const segs = path.slice(1).split('/');
+    if (segs.some((s) => s === '' || s === '.' || s === '..')) bad('has an empty, "." or ".." path segment');
+    if (segs.some((s) => !/^[A-Za-z0-9._~!$&'()*+,;=:@%-]+$/.test(s))) bad('has characters that are not allowed in a URL path');
+  }
+  return issuer;
+}
+
+/** Issuer without the scheme: the prefix of AWS condition keys (`host/path`). @internal */
+export function issuerHostPath(issuer: string): string {
+  return issuer.replace(/^https:\/\//, '');
+}
+
+/**
+ * Validate audiences: non-empty, no wildcard, printable, at most 255 characters each (the AWS
+ * client-id limit, also inside GCP's 256 and Azure's 600).
+ * @internal
+ */
+export function validateAudiences(audiences: string[], where = 'audiences'): string[] {
+  if (audiences.length === 0) {
+    throw new TrustConfigError(where, 'no audience given', 'give the audience the CI job requests, e.g. "sts.amazonaws.com"', 'CIT-M005');
+  }
+  for (const a of audiences) {
+    if (typeof a !== 'string' || a.trim() === '' || /^[*?]+$/.test(a.trim()) || a.includes('*')) {
+      throw new TrustConfigError(where, `audience ${JSON.stringify(a)} is empty or a wildcard; the audience is chosen by the workflow, so a wildcard accepts tokens minted for any service`, 'give the exact audience string', 'CIT-M005');
+    }
+    if (!/^[\x21-\x7e]+$/.test(a) || a.length > 255) {
+      throw new TrustConfigError(where, `audience ${JSON.stringify(a)} must be 1-255 printable ASCII characters without spaces`, 'give the exact audience string', 'CIT-M005');
+    }
+  }
+  return [...new Set(audiences)].sort();
+}

@@ -1,0 +1,235 @@
+import { createHash } from 'crypto';
+import { Condition, ConditionTerm, Term, Test } from './condition';
+import { TrustConfigError } from './errors';
+import { globPrefix, globSource } from './glob';
+import { validateAudiences, validateIssuer } from './issuer';
+import { NetworkRestriction, RequestContext } from './network';
+import { rule, RuleLevel, UNSAFE_CHARS, Widening } from './rules';
+
+/** A warning (or accepted widening) carried by a trust into every review of it. */
+export interface TrustFinding {
+  /** Rule id, e.g. `CIT-M013`. */
+  readonly ruleId: string;
+  /** Severity. */
+  readonly level: RuleLevel;
+  /** What it means for this trust. */
+  readonly message: string;
+}
+
+/** The verdict on one token. */
+export interface Decision {
+  /** True when the trust allows the token (and request). */
+  readonly allowed: boolean;
+  /** Exact reasons for a denial: which claim, what was expected, what the token had. */
+  readonly reasons: string[];
+}
+
+/**
+ * What the model needs to know about a CI provider to judge a trust, cloud-neutral.
+ * @internal
+ */
+export interface CiProfile {
+  readonly id: string;
+  readonly displayName: string;
+  /** Claims whose exact pin identifies the tenant's repository/project/pipeline. */
+  readonly identityClaims: readonly string[];
+  /** A `sub` value (or the literal prefix of a `sub` pattern) matching this pins the identity. */
+  readonly subjectIdentity?: RegExp;
+}
+
+/** A widening the builder needed, with the reason. @internal */
+export interface RequiredWidening { readonly ruleId: string; readonly message: string }
+
+/** @internal */
+export interface TrustInit {
+  readonly profile: CiProfile;
+  readonly issuer: string;
+  readonly audiences?: string[];
+  readonly condition: Condition;
+  readonly network?: NetworkRestriction;
+  readonly description: string;
+  readonly where: string;
+  readonly warnings?: TrustFinding[];
+  readonly needs?: RequiredWidening[];
+  readonly accepted?: Widening[];
+  /** Claims the token carries as AWS session tags (Buildkite `--aws-session-tag`). */
+  readonly sessionTags?: string[];
+  /** Provider-specific facts for CI-side snippets and the review (never read by compilers for security decisions). */
+  readonly details?: Record<string, unknown>;
+}
+
+/**
+ * One trust relationship in the claim-policy model: which issuer, which audiences, which claims,
+ * from which networks. Built by a CI builder (`GitHubActions`, `GitLabCi`, `Buildkite`), validated
+ * on creation (rules in `lib/model/rules.ts`), compiled by each cloud, and able to judge a token
+ * itself (`evaluate`), so tests can compare the model with what a cloud would do.
+ */
+export class Trust {
+  /** @internal */
+  public static _create(init: TrustInit): Trust {
+    return new Trust(init);
+  }
+
+  /** CI provider id, e.g. `github-actions`. */
+  public readonly provider: string;
+  /** CI provider display name. */
+  public readonly providerName: string;
+  /** Token issuer (`iss`). */
+  public readonly issuer: string;
+  /** Accepted audiences; undefined until bound (each cloud binds its default when compiling). */
+  public readonly audiences?: string[];
+  /** The claim condition, canonical. */
+  public readonly condition: Condition;
+  /** Network restrictions, if any. */
+  public readonly network?: NetworkRestriction;
+  /** Who is trusted, as a sentence for reviewers. */
+  public readonly description: string;
+  /** Warnings and accepted widenings, sorted by rule id. */
+  public readonly findings: TrustFinding[];
+  /** Accepted widenings that this trust actually uses. */
+  public readonly widenings: string[];
+  /** Claims carried as AWS session tags. */
+  public readonly sessionTags: string[];
+  /** @internal */
+  public readonly _profile: CiProfile;
+  /** @internal */
+  public readonly _details: Record<string, unknown>;
+  /** @internal */
+  private readonly init: TrustInit;
+
+  private constructor(init: TrustInit) {
+    this.init = init;
+    this._profile = init.profile;
+    this._details = init.details ?? {};
+    this.provider = init.profile.id;
+    this.providerName = init.profile.displayName;
+    this.issuer = validateIssuer(init.issuer, `${init.where}.issuer`);
+    this.audiences = init.audiences === undefined ? undefined : validateAudiences(init.audiences, `${init.where}.audiences`);
+    this.condition = init.condition;
+    this.network = init.network;
+    this.description = init.description;
+    this.sessionTags = [...new Set(init.sessionTags ?? [])].sort();
+
+    const findings: TrustFinding[] = [...(init.warnings ?? [])];
+    const accepted = new Set(init.accepted ?? []);
+    const used = new Set<string>();
+    for (const need of init.needs ?? []) {
+      const r = rule(need.ruleId);
+      if (!r.widening || !accepted.has(r.widening)) {
+        throw new TrustConfigError(init.where, need.message, r.fix, r.id);
+      }
+      used.add(r.widening);
+      findings.push({ ruleId: r.id, level: RuleLevel.WARNING, message: `widened (${r.widening}): ${need.message}` });
+    }
+    this.widenings = [...used].sort();
+    checkCondition(init.where, init.profile, init.condition);
+    this.findings = dedupeFindings(findings);
+  }
+
+  /** A copy bound to these audiences (compilers bind the cloud's default when none was given). */
+  public withAudiences(audiences: string[]): Trust {
+    return new Trust({ ...this.init, audiences });
+  }
+
+  /** A copy with these network restrictions. */
+  public withNetwork(network: NetworkRestriction): Trust {
+    return new Trust({ ...this.init, network });
+  }
+
+  /**
+   * Judge a token payload (and, for network-restricted trusts, where the request came from):
+   * issuer, audience, every claim test and the network, with exact reasons for a denial.
+   */
+  public evaluate(claims: { [claim: string]: any }, request?: RequestContext): Decision {
+    const reasons: string[] = [];
+    if (claims.iss !== this.issuer) reasons.push(`claim iss: expected ${JSON.stringify(this.issuer)}, got ${claims.iss === undefined ? 'absent' : JSON.stringify(claims.iss)}`);
+    if (this.audiences === undefined) {
+      reasons.push('audience: the trust is not bound to an audience yet (compile it, or call withAudiences)');
+    } else {
+      const aud = claims.aud;
+      const auds = Array.isArray(aud) ? aud : [aud];
+      if (!auds.some((a) => typeof a === 'string' && this.audiences!.includes(a))) {
+        reasons.push(`claim aud: expected ${this.audiences.length === 1 ? JSON.stringify(this.audiences[0]) : `one of ${JSON.stringify(this.audiences)}`}, got ${aud === undefined ? 'absent' : JSON.stringify(aud)}`);
+      }
+    }
+    const c = this.condition.evaluate(claims);
+    if (!c.matched) reasons.push(...c.reasons);
+    if (this.network) {
+      const n = this.network.check(request);
+      if (n) reasons.push(n);
+    }
+    return { allowed: reasons.length === 0, reasons };
+  }
+
+  /** The canonical condition terms (for review and for your own tooling). */
+  public get terms(): ConditionTerm[] {
+    return this.condition.terms;
+  }
+
+  /**
+   * A short stable id (8 hex characters) derived from what the trust allows: issuer, audiences,
+   * condition and network. Equal trusts get equal ids on every machine; used for resource names.
+   */
+  public get fingerprint(): string {
+    return createHash('sha256').update(JSON.stringify([this.issuer, this.audiences ?? null, this.condition.toString(), this.network ?? null])).digest('hex').slice(0, 8);
+  }
+
+  /** Reviewer's text: the sentence, then the exact condition. */
+  public explain(): string {
+    return `${this.description}. Issuer ${this.issuer}; audience ${this.audiences ? this.audiences.join(', ') : '(cloud default)'}; condition: ${this.condition.toString()}${this.network ? `; network: ${this.network.kinds.map((k) => `${k}=${((this.network as any)[k] as string[]).join(',')}`).join('; ')}` : ''}`;
+  }
+}
+
+function dedupeFindings(f: TrustFinding[]): TrustFinding[] {
+  const m = new Map<string, TrustFinding>();
+  for (const x of f) m.set(`${x.ruleId}\u0000${x.message}`, x);
+  return [...m.values()].sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+}
+
+/** The model's generic rules over a canonical condition (CIT-M001..M004, M007). */
+function checkCondition(where: string, profile: CiProfile, condition: Condition): void {
+  const terms = condition._terms();
+  const fail = (id: string, problem: string) => {
+    throw new TrustConfigError(where, problem, rule(id).fix, id);
+  };
+  if (terms.length === 0) fail('CIT-M007', 'the condition can never match');
+  for (const term of terms) {
+    for (const t of term.tests) checkValues(t, fail);
+    if (!pinsIdentity(term, profile, fail)) {
+      fail('CIT-M001', `the alternative \`${Condition._fromTerms([term]).toString()}\` pins no ${profile.displayName} identity (one of ${[...profile.identityClaims, ...(profile.subjectIdentity ? ['an identifying sub'] : [])].join(', ')})`);
+    }
+  }
+}
+
+function checkValues(t: Test, fail: (id: string, p: string) => never): void {
+  const values = t.kind === 'in' ? t.values : t.patterns.flatMap((p) => p.parts);
+  for (const v of values) {
+    if (UNSAFE_CHARS.test(v)) fail('CIT-M004', `claim ${t.claim}: value ${JSON.stringify(v)} contains a control, invisible or bidirectional character`);
+  }
+  if (t.kind === 'in') {
+    for (const v of t.values) {
+      if (v.trim() === '' || /^[*?]+$/.test(v.trim())) fail('CIT-M003', `claim ${t.claim}: value ${JSON.stringify(v)} is empty or wildcard-only`);
+    }
+  } else {
+    for (const p of t.patterns) {
+      if (p.parts.join('').trim() === '') fail('CIT-M003', `claim ${t.claim}: pattern ${JSON.stringify(globSource(p))} is wildcard-only`);
+    }
+  }
+}
+
+function pinsIdentity(term: Term, profile: CiProfile, fail: (id: string, p: string) => never): boolean {
+  let pinned = false;
+  for (const t of term.tests) {
+    if (profile.identityClaims.includes(t.claim)) {
+      if (t.kind === 'like') fail('CIT-M002', `claim ${t.claim} identifies the tenant and must be exact, got pattern ${JSON.stringify(t.patterns.map(globSource))}`);
+      pinned = true;
+    }
+    if (t.claim === 'sub' && profile.subjectIdentity) {
+      const heads = t.kind === 'in' ? t.values : t.patterns.map(globPrefix);
+      const ok = heads.every((h) => profile.subjectIdentity!.test(h));
+      if (ok) pinned = true;
+      else if (t.kind === 'like') fail('CIT-M002', `sub pattern ${JSON.stringify(t.patterns.map(globSource))} has a wildcard before the ${profile.displayName} identity is complete`);
+    }
+  }
+  return pinned;
+}
