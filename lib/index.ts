@@ -2,3 +2,6 @@
 // submodules lazily, when a construct is created (test/packaging.test.ts proves it).
 export * from './model';
 export * from './ci/github';
+export * from './ci/gitlab';
+export * from './ci/buildkite';
+export * from './aws';

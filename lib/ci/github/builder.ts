@@ -1,9 +1,10 @@
 import { Condition } from '../../model/condition';
 import { TrustConfigError } from '../../model/errors';
-import { Glob, globSource, isWildcard } from '../../model/glob';
+import { Glob } from '../../model/glob';
 import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network';
 import { RuleLevel, Widening } from '../../model/rules';
 import { CiProfile, RequiredWidening, Trust, TrustFinding } from '../../model/trust';
+import { concat, globsCondition, lit, pat } from '../globs';
 import { requireId, requireName, requireRefName, requireRefPattern, requireText, uniqSorted } from '../values';
 import { GITHUB_VOLATILE, isGitHubClaim } from './claims';
 import { GitHubIssuer } from './issuer';
@@ -274,6 +275,10 @@ export class GitHubTrustBuilder {
       if (!derived.has('ref_type')) derived.set('ref_type', types);
     }
 
+    if (this.pr && !template.includes('context')) {
+      // Without "context" the subject cannot say pull_request, and the model has no other exact pin for it.
+      throw new TrustConfigError(w, 'the subject template has no "context", so onPullRequest() could not be enforced', 'add "context" to the template, or pin event_name with withClaim("event_name", "pull_request")');
+    }
     const alternatives: Condition[] = [];
     const formats = this.format === GitHubSubjectFormat.BOTH ? [true, false] : [this.format === GitHubSubjectFormat.IMMUTABLE];
     for (const immutable of formats) {
@@ -298,12 +303,15 @@ export class GitHubTrustBuilder {
           consumed.add(key);
         }
         const next: Glob[] = [];
-        for (const s of subjects) for (const v of values) next.push(i === 0 ? v : concat(concat(s, lit(':')), v));
+        for (const s of subjects) for (const v of values) next.push(i === 0 ? v : concat(s, lit(':'), v));
         if (next.length > 200) throw new TrustConfigError(w, `the pins expand to ${next.length} subjects (limit 200)`, 'split the trust');
         subjects = next;
       });
-      const tests: Condition[] = [subjectCondition(subjects)];
-      if (envs.length && !consumed.has('ref') && refValues.length) tests.push(refCondition(refValues));
+      const tests: Condition[] = [globsCondition('sub', subjects)];
+      // A template without "context" does not carry the branch/tag/environment in `sub`: pin them as
+      // claims, or the builder would silently drop onBranch()/onTag()/inEnvironment().
+      if ((envs.length || !template.includes('context')) && !consumed.has('ref') && refValues.length) tests.push(globsCondition('ref', refValues));
+      if (envs.length && !template.includes('context') && !consumed.has('environment')) tests.push(Condition.oneOf('environment', envs));
       if (!immutable && this.repoId) {
         for (const k of ['repository_owner_id', 'repository_id']) if (!consumed.has(k)) tests.push(Condition.equals(k, derived.get(k)![0]));
       }
@@ -352,29 +360,6 @@ export class GitHubTrustBuilder {
   }
 }
 
-function lit(s: string): Glob {
-  return { parts: [s] };
-}
-function pat(source: string): Glob {
-  // Ref patterns were validated as ref names with '*', so '*' is the only special character.
-  return { parts: source.split('*') };
-}
-function concat(a: Glob, b: Glob): Glob {
-  const parts = [...a.parts];
-  parts[parts.length - 1] += b.parts[0];
-  return { parts: [...parts, ...b.parts.slice(1)] };
-}
 function encodeGlob(g: Glob): Glob {
   return { parts: g.parts.map(encodeSubjectValue) };
-}
-function subjectCondition(subjects: Glob[]): Condition {
-  return globsCondition('sub', subjects);
-}
-function refCondition(refs: Glob[]): Condition {
-  return globsCondition('ref', refs);
-}
-function globsCondition(claim: string, globs: Glob[]): Condition {
-  const exact = globs.filter((g) => !isWildcard(g)).map((g) => g.parts[0]);
-  const likes = globs.filter(isWildcard).map((g) => Condition.like(claim, globSource(g)));
-  return Condition.anyOf(...(exact.length ? [Condition.oneOf(claim, exact)] : []), ...likes);
 }

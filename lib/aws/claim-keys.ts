@@ -1,0 +1,35 @@
+/**
+ * Which token claims AWS STS exposes as condition keys in a role trust policy, per issuer.
+ * Data, not logic (clouds.md §1.2, ci-claims.md §3/§10):
+ * - every OIDC provider: `aud` and `sub` (`<issuer host/path>:aud|sub`);
+ * - gitlab.com only: the GitLab-documented extra keys (GL-DOC, gitlab `ci/cloud_services/aws`);
+ * - github.com: the IdP-specific claims AWS STS validates since 2026-01. Sources conflict on the
+ *   list (cageyv.dev 2026-02-06 vs trustfix.dev); we use the set cageyv.dev transcribes from the AWS
+ *   page. A key AWS did not support would read as absent and fail closed (the role would deny), never
+ *   open, and `sub` is always pinned as well.
+ * @internal
+ */
+export interface AwsClaimKeySet {
+  readonly issuer: string;
+  readonly claims: readonly string[];
+  readonly source: string;
+}
+
+/** @internal */
+export const AWS_CLAIM_KEYS: readonly AwsClaimKeySet[] = [
+  {
+    issuer: 'https://token.actions.githubusercontent.com',
+    claims: ['actor', 'actor_id', 'enterprise_id', 'environment', 'job_workflow_ref', 'ref', 'repository', 'repository_id', 'workflow'],
+    source: 'AWS STS IdP-specific claims, 2026-01 (as listed by cageyv.dev 2026-02-06; clouds.md §1.2)',
+  },
+  {
+    issuer: 'https://gitlab.com',
+    claims: ['namespace_id', 'pipeline_source', 'project_id', 'ref_protected', 'user_access_level', 'user_email', 'user_id', 'user_login'],
+    source: 'GitLab docs, ci/cloud_services/aws (gitlab.com IdP only)',
+  },
+];
+
+/** Claims readable as `<issuer>:<claim>` for this issuer. @internal */
+export function awsClaimKeys(issuer: string): string[] {
+  return ['aud', 'sub', ...(AWS_CLAIM_KEYS.find((k) => k.issuer === issuer)?.claims ?? [])];
+}

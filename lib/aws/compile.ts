@@ -1,0 +1,135 @@
+import { cmp, Term, Test } from '../model/condition';
+import { TrustConfigError } from '../model/errors';
+import { globSource } from '../model/glob';
+import { issuerHostPath } from '../model/issuer';
+import { Trust } from '../model/trust';
+import { awsClaimKeys } from './claim-keys';
+import { escapeIamLiteral, iamGlobToString, isIamPolicyCharset } from './iam-strings';
+
+/** The audience AWS's official actions and SDKs request. @internal */
+export const AWS_DEFAULT_AUDIENCE = 'sts.amazonaws.com';
+/** Role trust policy length quota (IAM quotas: 2,048 by default, adjustable to 4,096). @internal */
+export const DEFAULT_TRUST_POLICY_QUOTA = 2048;
+
+/** One compiled IAM statement (JSON), with the Federated principal ARN left to the caller. @internal */
+export interface AwsStatementJson {
+  readonly Effect: 'Allow';
+  readonly Principal: { Federated: string };
+  readonly Action: string | string[];
+  readonly Condition: Record<string, Record<string, string | string[]>>;
+}
+
+/** @internal */
+export interface CompiledAwsTrust {
+  /** The trust bound to its audiences (what the simulator must agree with). */
+  readonly trust: Trust;
+  readonly statements: AwsStatementJson[];
+}
+
+/**
+ * Compile one trust to IAM trust-policy statements, exactly: for every token and request,
+ * some statement allows it if and only if `trust.evaluate` allows it.
+ * - `aud` always `StringEquals`; EQUALS tests `StringEquals`, LIKE tests `StringLike`; literal
+ *   `$`, `*`, `?` written as `${$}`, `${*}`, `${?}`; never ForAllValues, negated or IfExists.
+ * - A claim AWS cannot see: a Buildkite session tag (`aws:RequestTag/<claim>`, with
+ *   `sts:TagSession`), else a synth error naming the claim and the fix.
+ * - Network: one statement per allowed network kind (`aws:SourceIp` on the public STS endpoint,
+ *   `aws:SourceVpc`/`aws:SourceVpce` through an STS VPC endpoint), since keys in one statement AND.
+ * @internal
+ */
+export function compileAwsTrust(trust: Trust, federated: string): CompiledAwsTrust {
+  const bound = trust.audiences ? trust : trust.withAudiences([AWS_DEFAULT_AUDIENCE]);
+  const where = `AWS role trust for "${trust.description}"`;
+  const prefix = issuerHostPath(bound.issuer);
+  const keys = awsClaimKeys(bound.issuer);
+  const network = bound.network;
+  if (network) {
+    const foreign = network.kinds.filter((k) => !['sourceIpCidrs', 'awsVpcIds', 'awsVpcEndpointIds'].includes(k));
+    if (foreign.length) {
+      throw new TrustConfigError(where, `AWS cannot enforce the network restriction(s) ${foreign.join(', ')} (they belong to another cloud)`, 'compile this trust where those networks exist, or restrict it with sourceIpCidrs / awsVpcIds / awsVpcEndpointIds');
+    }
+  }
+  const actions = bound.sessionTags.length ? ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'] : 'sts:AssumeRoleWithWebIdentity';
+  const networkVariants: Record<string, Record<string, string | string[]>>[] = network
+    ? [
+      ...(network.sourceIpCidrs.length ? [{ IpAddress: { 'aws:SourceIp': one(network.sourceIpCidrs) } }] : []),
+      ...(network.awsVpcIds.length ? [{ StringEquals: { 'aws:SourceVpc': one(network.awsVpcIds) } }] : []),
+      ...(network.awsVpcEndpointIds.length ? [{ StringEquals: { 'aws:SourceVpce': one(network.awsVpcEndpointIds) } }] : []),
+    ]
+    : [{}];
+
+  const statements: AwsStatementJson[] = [];
+  for (const term of bound.condition._terms()) {
+    const base = termConditions(term, prefix, keys, bound, where);
+    base.StringEquals = { ...(base.StringEquals ?? {}), [`${prefix}:aud`]: one(bound.audiences!.map((a) => escapeIamLiteral(a, 'StringEquals'))) };
+    for (const variant of networkVariants) {
+      const condition: Record<string, Record<string, string | string[]>> = {};
+      for (const [op, m] of [...Object.entries(base), ...Object.entries(variant)]) {
+        for (const [k, v] of Object.entries(m)) {
+          if (condition[op]?.[k] !== undefined) throw new Error(`internal: ${op} ${k} would be overwritten`);
+          condition[op] = { ...(condition[op] ?? {}), [k]: v };
+        }
+      }
+      statements.push({ Effect: 'Allow', Principal: { Federated: federated }, Action: actions, Condition: sortDeep(condition) });
+    }
+  }
+  for (const s of statements) {
+    const text = JSON.stringify(s.Condition);
+    if (!isIamPolicyCharset(text.replace(/\\u[0-9a-f]{4}/gi, (m) => String.fromCharCode(parseInt(m.slice(2), 16))))) {
+      throw new TrustConfigError(where, 'a condition value has characters IAM policies cannot hold (only tab, LF, CR and U+0020-U+00FF are allowed)', 'use ASCII values; IAM cannot match other characters exactly');
+    }
+  }
+  return { trust: bound, statements };
+}
+
+function termConditions(term: Term, prefix: string, keys: string[], trust: Trust, where: string): Record<string, Record<string, string | string[]>> {
+  const out: Record<string, Record<string, string | string[]>> = {};
+  const seen = new Set<string>();
+  for (const t of term.tests) {
+    const key = keyFor(t, prefix, keys, trust, where);
+    if (seen.has(key)) {
+      throw new TrustConfigError(where, `claim ${t.claim} is tested twice with different patterns in one alternative; IAM cannot AND two StringLike tests on one key`, 'use one pattern per claim');
+    }
+    seen.add(key);
+    const op = t.kind === 'in' ? 'StringEquals' : 'StringLike';
+    const values = t.kind === 'in' ? t.values.map((v) => escapeIamLiteral(v, 'StringEquals')) : t.patterns.map(iamGlobToString);
+    out[op] = { ...(out[op] ?? {}), [key]: one([...values].sort(cmp)) };
+  }
+  return out;
+}
+
+function keyFor(t: Test, prefix: string, keys: string[], trust: Trust, where: string): string {
+  if (keys.includes(t.claim)) return `${prefix}:${t.claim}`;
+  if (trust.sessionTags.includes(t.claim)) return `aws:RequestTag/${t.claim}`;
+  const shown = t.kind === 'in' ? t.values.join(', ') : t.patterns.map(globSource).join(', ');
+  const fix = trust.provider === 'github-actions'
+    ? `put it in the subject: configure the repository's subject template to include "${t.claim}" and call withSubjectTemplate(…, "${t.claim}"); or drop this pin`
+    : trust.provider === 'buildkite'
+      ? `have the agent tag it: withAwsSessionTags("${t.claim}") and \`buildkite-agent oidc request-token --aws-session-tag ${t.claim}\``
+      : trust.provider === 'gitlab-ci'
+        ? `include it in the project's sub claim components (subjectComponents), or on gitlab.com use a claim AWS exposes (${awsClaimKeys('https://gitlab.com').join(', ')})`
+        : 'put it in the subject, or drop this pin';
+  throw new TrustConfigError(where, `AWS cannot check claim ${t.claim} (${shown}): for issuer ${trust.issuer} STS exposes only ${keys.map((k) => `${prefix}:${k}`).join(', ')}`, fix);
+}
+
+function one(values: string[]): string | string[] {
+  return values.length === 1 ? values[0] : values;
+}
+
+function sortDeep<T>(o: T): T {
+  if (Array.isArray(o) || o === null || typeof o !== 'object') return o;
+  return Object.fromEntries(Object.keys(o as object).sort(cmp).map((k) => [k, sortDeep((o as any)[k])])) as T;
+}
+
+/** The data-perimeter deny for the session: deny unless from an allowed network or via an AWS service. @internal */
+export function sessionDenyStatement(trust: Trust): Record<string, unknown> | undefined {
+  const n = trust.network;
+  if (!n) return undefined;
+  const condition: Record<string, Record<string, string | string[]>> = { BoolIfExists: { 'aws:ViaAWSService': 'false' } };
+  if (n.sourceIpCidrs.length) condition.NotIpAddressIfExists = { 'aws:SourceIp': one(n.sourceIpCidrs) };
+  const notEq: Record<string, string | string[]> = {};
+  if (n.awsVpcIds.length) notEq['aws:SourceVpc'] = one(n.awsVpcIds);
+  if (n.awsVpcEndpointIds.length) notEq['aws:SourceVpce'] = one(n.awsVpcEndpointIds);
+  if (Object.keys(notEq).length) condition.StringNotEqualsIfExists = notEq;
+  return { Effect: 'Deny', Action: '*', Resource: '*', Condition: sortDeep(condition) };
+}

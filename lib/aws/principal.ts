@@ -1,0 +1,114 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import { cmp } from '../model/condition';
+import { TrustConfigError } from '../model/errors';
+import { Trust } from '../model/trust';
+import { AwsStatementJson, compileAwsTrust, DEFAULT_TRUST_POLICY_QUOTA } from './compile';
+import { CiOidcProvider, ICiOidcProvider } from './provider';
+
+/** Options for compiling trusts into a principal. */
+export interface CiOidcPrincipalOptions {
+  /**
+   * Providers to use, matched to trusts by issuer.
+   * @default - `CiOidcProvider.forIssuer` in the stack, created on first use
+   */
+  readonly providers?: ICiOidcProvider[];
+  /**
+   * Role trust-policy length quota to check at synth (minified JSON, token-resolved).
+   * IAM's default is 2,048; it can be raised to 4,096 through Service Quotas.
+   * @default 2048
+   */
+  readonly trustPolicySizeQuota?: number;
+}
+
+/**
+ * The compiled trust of one or more model trusts as a CDK principal. Use it as `assumedBy` of your
+ * own `iam.Role`; it writes one statement per alternative (keys AND, values OR inside a statement),
+ * so trusts of different shapes never overwrite each other's operators or keys.
+ * It cannot be used in resource policies (its conditions live in several statements).
+ */
+export class CiOidcPrincipal extends iam.PrincipalBase {
+  /** Compile `trusts` for use in `scope`'s stack. */
+  public static fromTrusts(scope: IConstruct, trusts: Trust[], options?: CiOidcPrincipalOptions): CiOidcPrincipal {
+    return new CiOidcPrincipal(scope, trusts, options ?? {});
+  }
+
+  /** The trusts bound to the audiences they were compiled with. */
+  public readonly trusts: Trust[];
+  public readonly assumeRoleAction = 'sts:AssumeRoleWithWebIdentity';
+  /** @internal */
+  public readonly _statements: AwsStatementJson[];
+  /** @internal */
+  public readonly _quota: number;
+  private readonly providerArns: string[];
+  private readonly scope: IConstruct;
+
+  private constructor(scope: IConstruct, trusts: Trust[], options: CiOidcPrincipalOptions) {
+    super();
+    this.scope = scope;
+    if (trusts.length === 0) throw new TrustConfigError(`CiOidcPrincipal(${scope.node.path})`, 'no trust given', 'pass at least one trust built with GitHubActions, GitLabCi or Buildkite');
+    this._quota = options.trustPolicySizeQuota ?? DEFAULT_TRUST_POLICY_QUOTA;
+    if (!Number.isInteger(this._quota) || this._quota < 2048 || this._quota > 8192) {
+      throw new TrustConfigError(`CiOidcPrincipal(${scope.node.path}).trustPolicySizeQuota`, `${this._quota} is not a trust-policy quota IAM offers (2,048 by default, raised in steps up to 4,096; 8,192 reported since 2026)`, 'use 2048 unless your account quota was raised');
+    }
+    const statements: AwsStatementJson[] = [];
+    const bound: Trust[] = [];
+    const arns = new Set<string>();
+    for (const trust of trusts) {
+      const provider = (options.providers ?? []).find((p) => p.issuer === trust.issuer)
+        ?? CiOidcProvider.forIssuer(scope as any, trust.issuer, trust.audiences);
+      const compiled = compileAwsTrust(trust, provider.oidcProviderArn);
+      if (provider instanceof CiOidcProvider) provider.addClientIds(...compiled.trust.audiences!);
+      arns.add(provider.oidcProviderArn);
+      statements.push(...compiled.statements);
+      bound.push(compiled.trust);
+    }
+    // Deterministic order, identical statements once.
+    const byText = new Map<string, AwsStatementJson>();
+    for (const s of statements) byText.set(JSON.stringify(s), s);
+    this._statements = [...byText.keys()].sort(cmp).map((k) => byText.get(k)!);
+    this.trusts = bound;
+    this.providerArns = [...arns];
+  }
+
+  public get policyFragment(): iam.PrincipalPolicyFragment {
+    if (this._statements.length !== 1) {
+      throw new TrustConfigError(`CiOidcPrincipal(${this.scope.node.path})`, `the trust compiles to ${this._statements.length} statements, which a single principal fragment cannot carry without losing conditions`, 'use it only as the assumedBy of a role (or CiOidcRole)');
+    }
+    const s = this._statements[0];
+    return new iam.PrincipalPolicyFragment({ Federated: [s.Principal.Federated] }, s.Condition);
+  }
+
+  public addToAssumeRolePolicy(document: iam.PolicyDocument): void {
+    for (const s of this._statements) document.addStatements(iam.PolicyStatement.fromJson(s));
+  }
+
+  public dedupeString(): string | undefined {
+    return `CiOidcPrincipal:${JSON.stringify(this._statements)}`;
+  }
+
+  public toString(): string {
+    return `CiOidcPrincipal(${this.providerArns.length} provider(s), ${this._statements.length} statement(s))`;
+  }
+
+  /**
+   * The trust policy's length as IAM counts it: minified JSON with the provider ARN resolved
+   * (tokens replaced by the longest ARN they can resolve to).
+   * @internal
+   */
+  public _policyLength(): number {
+    const stack = Stack.of(this.scope);
+    const statements = this._statements.map((s) => ({
+      ...s,
+      Principal: { Federated: Token.isUnresolved(s.Principal.Federated) ? worstCaseArn(s, stack) : s.Principal.Federated },
+    }));
+    return JSON.stringify({ Version: '2012-10-17', Statement: statements }).length;
+  }
+}
+
+function worstCaseArn(s: AwsStatementJson, _stack: Stack): string {
+  // The condition keys start with the issuer host/path; the ARN ends with it.
+  const key = Object.keys(Object.values(s.Condition)[0] ?? {}).find((k) => k.endsWith(':aud')) ?? '';
+  return `arn:aws-iso-b:iam::123456789012:oidc-provider/${key.slice(0, -':aud'.length)}`;
+}

@@ -1,0 +1,120 @@
+import { Arn, Aws, Lazy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IConstruct } from 'constructs';
+import { TrustConfigError } from '../model/errors';
+import { issuerHostPath, validateIssuer } from '../model/issuer';
+import { AWS_DEFAULT_AUDIENCE } from './compile';
+
+/** An IAM OIDC provider for one CI issuer, created here or imported. */
+export interface ICiOidcProvider extends IConstruct {
+  /** The provider ARN. */
+  readonly oidcProviderArn: string;
+  /** The issuer URL (`https://…`, as in the token's `iss`). */
+  readonly issuer: string;
+}
+
+/** Props of {@link CiOidcProvider}. */
+export interface CiOidcProviderProps {
+  /** The issuer URL, e.g. `https://token.actions.githubusercontent.com`. */
+  readonly issuer: string;
+  /**
+   * Audiences (client ids) tokens may carry. Every audience of every trust using the provider must
+   * be listed, or STS answers "Incorrect token audience".
+   * @default ['sts.amazonaws.com']
+   */
+  readonly clientIds?: string[];
+  /**
+   * Certificate thumbprints. AWS verifies the known CI issuers through its trusted root CAs, so
+   * none are needed; give them only for an issuer whose certificate is not from a public CA.
+   * @default - none
+   */
+  readonly thumbprints?: string[];
+}
+
+const CLIENT_ID_LIMIT = 100;
+
+/**
+ * The native `AWS::IAM::OIDCProvider` for a CI issuer. AWS allows one provider per issuer URL per
+ * account: use `CiOidcProvider.forIssuer` to share one per stack, and `fromIssuer` / `fromProviderArn`
+ * to use one that already exists. Two providers for one issuer in one account fail synth.
+ */
+export class CiOidcProvider extends Construct implements ICiOidcProvider {
+  /**
+   * The provider for `issuer` in this stack: created on first use, then reused.
+   * Later calls add their client ids to it.
+   */
+  public static forIssuer(scope: Construct, issuer: string, clientIds?: string[]): CiOidcProvider {
+    const stack = Stack.of(scope);
+    const id = `CiOidcProvider${issuerHostPath(validateIssuer(issuer)).replace(/[^A-Za-z0-9]/g, '')}`;
+    const existing = stack.node.tryFindChild(id);
+    if (existing instanceof CiOidcProvider) {
+      existing.addClientIds(...(clientIds ?? [AWS_DEFAULT_AUDIENCE]));
+      return existing;
+    }
+    return new CiOidcProvider(stack, id, { issuer, clientIds });
+  }
+
+  /** An existing provider by ARN (the issuer is needed for the condition keys). */
+  public static fromProviderArn(scope: Construct, id: string, oidcProviderArn: string, issuer: string): ICiOidcProvider {
+    validateIssuer(issuer, `CiOidcProvider.fromProviderArn(${id}).issuer`);
+    if (!Token.isUnresolved(oidcProviderArn)) {
+      const expected = `:oidc-provider/${issuerHostPath(issuer)}`;
+      if (!/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\//.test(oidcProviderArn) || !oidcProviderArn.endsWith(expected)) {
+        throw new TrustConfigError(`CiOidcProvider.fromProviderArn(${id})`, `${oidcProviderArn} is not the ARN of the provider for ${issuer}`, `use arn:<partition>:iam::<account>:oidc-provider/${issuerHostPath(issuer)}`);
+      }
+    }
+    return new ImportedProvider(scope, id, oidcProviderArn, issuer);
+  }
+
+  /** The existing provider for `issuer` in the stack's account and partition. */
+  public static fromIssuer(scope: Construct, id: string, issuer: string): ICiOidcProvider {
+    validateIssuer(issuer, `CiOidcProvider.fromIssuer(${id})`);
+    const arn = Arn.format({ partition: Aws.PARTITION, service: 'iam', region: '', account: Stack.of(scope).account, resource: 'oidc-provider', resourceName: issuerHostPath(issuer) });
+    return new ImportedProvider(scope, id, arn, issuer);
+  }
+
+  public readonly oidcProviderArn: string;
+  public readonly issuer: string;
+  /** The underlying L2 resource. */
+  public readonly resource: iam.OidcProviderNative;
+  private readonly clientIds: Set<string>;
+
+  public constructor(scope: Construct, id: string, props: CiOidcProviderProps) {
+    super(scope, id);
+    this.issuer = validateIssuer(props.issuer, `CiOidcProvider(${id}).issuer`);
+    this.clientIds = new Set(props.clientIds ?? [AWS_DEFAULT_AUDIENCE]);
+    const ids = this.clientIds;
+    this.resource = new iam.OidcProviderNative(this, 'Resource', {
+      url: this.issuer,
+      // Resolved lazily so trusts compiled later can add their audiences.
+      clientIds: Lazy.list({ produce: () => [...ids].sort() }),
+      thumbprints: props.thumbprints,
+    });
+    this.oidcProviderArn = this.resource.oidcProviderArn;
+    this.node.addValidation({
+      validate: () => {
+        const errors: string[] = [];
+        if (ids.size > CLIENT_ID_LIMIT) errors.push(`CiOidcProvider ${this.node.path}: ${ids.size} client ids, over the IAM limit of ${CLIENT_ID_LIMIT}. Fix: use fewer audiences.`);
+        for (const c of ids) if (c.length > 255) errors.push(`CiOidcProvider ${this.node.path}: client id ${JSON.stringify(c)} is ${c.length} characters, over the IAM limit of 255.`);
+        const account = Stack.of(this).account;
+        for (const other of this.node.root.node.findAll()) {
+          if (other !== this && other instanceof CiOidcProvider && other.issuer === this.issuer && Stack.of(other).account === account && other.node.path < this.node.path) {
+            errors.push(`CiOidcProvider ${this.node.path}: ${other.node.path} already creates the IAM OIDC provider for ${this.issuer} in account ${Token.isUnresolved(account) ? '(the same environment)' : account}; AWS allows one provider per issuer per account (EntityAlreadyExists at deploy). Fix: create it once and use CiOidcProvider.fromIssuer() in the other stacks.`);
+          }
+        }
+        return errors;
+      },
+    });
+  }
+
+  /** Allow more audiences (client ids). */
+  public addClientIds(...clientIds: string[]): void {
+    for (const c of clientIds) this.clientIds.add(c);
+  }
+}
+
+class ImportedProvider extends Construct implements ICiOidcProvider {
+  public constructor(scope: Construct, id: string, public readonly oidcProviderArn: string, public readonly issuer: string) {
+    super(scope, id);
+  }
+}

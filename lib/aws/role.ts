@@ -1,0 +1,131 @@
+import { CfnOutput, Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { TrustConfigError } from '../model/errors';
+import { NetworkRestriction } from '../model/network';
+import { Trust } from '../model/trust';
+import { ciSnippet } from '../review/snippets';
+import { sessionDenyStatement } from './compile';
+import { CiOidcPrincipal } from './principal';
+import { ICiOidcProvider } from './provider';
+
+/** Props of {@link CiOidcRole}: the trusts, and the usual role props. */
+export interface CiOidcRoleProps {
+  /** Who may assume the role: trusts built with GitHubActions, GitLabCi or Buildkite (any mix). */
+  readonly trusts: Trust[];
+  /** Providers to use, matched by issuer. @default - one per issuer per stack, created on first use */
+  readonly providers?: ICiOidcProvider[];
+  /** @default - generated */
+  readonly roleName?: string;
+  /** @default - the trusts' sentences */
+  readonly description?: string;
+  /** @default - none */
+  readonly managedPolicies?: iam.IManagedPolicy[];
+  /** @default - none */
+  readonly inlinePolicies?: { [name: string]: iam.PolicyDocument };
+  /** Maximum session duration, 1 to 12 hours. @default Duration.hours(1) */
+  readonly maxSessionDuration?: Duration;
+  /** @default - none */
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+  /** @default / */
+  readonly path?: string;
+  /** Trust-policy length quota checked at synth. @default 2048 */
+  readonly trustPolicySizeQuota?: number;
+  /**
+   * Attach the session-time network deny policy when every trust is network-restricted
+   * (deny all actions unless from an allowed source IP, VPC or VPC endpoint, or via an AWS service),
+   * so leaked credentials are useless elsewhere.
+   * @default true
+   */
+  readonly sessionNetworkPolicy?: boolean;
+  /**
+   * Add a stack output `CiSnippet` with the CI-side job configuration for the first trust
+   * (workflow permissions, audience, role ARN).
+   * @default false
+   */
+  readonly ciSnippetOutput?: boolean;
+}
+
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/**
+ * An IAM role assumable by CI jobs through OIDC, with its trust compiled from model trusts.
+ * It is an ordinary `iam.Role`: grant to it as usual (`bucket.grantRead(role)`).
+ */
+export class CiOidcRole extends iam.Role {
+  /** The trusts, bound to the audiences they were compiled with. */
+  public readonly trusts: Trust[];
+  /** The compiled principal. */
+  public readonly principal: CiOidcPrincipal;
+
+  public constructor(scope: Construct, id: string, props: CiOidcRoleProps) {
+    const where = `CiOidcRole(${id})`;
+    if (props.roleName !== undefined && !ROLE_NAME.test(props.roleName)) {
+      throw new TrustConfigError(`${where}.roleName`, `${JSON.stringify(props.roleName)} is not 1-64 characters of letters, digits and + = , . @ _ - (IAM role name limit: 64)`, 'shorten or rename it');
+    }
+    const max = props.maxSessionDuration;
+    if (max && !max.isUnresolved() && (max.toSeconds() < 3600 || max.toSeconds() > 43200)) {
+      throw new TrustConfigError(`${where}.maxSessionDuration`, `${max.toSeconds()} s is outside IAM's range of 3,600-43,200 s (1-12 hours)`, 'choose between 1 and 12 hours');
+    }
+    const principal = CiOidcPrincipal.fromTrusts(scope, props.trusts ?? [], { providers: props.providers, trustPolicySizeQuota: props.trustPolicySizeQuota });
+    super(scope, id, {
+      assumedBy: principal,
+      roleName: props.roleName,
+      description: props.description ?? truncate(principal.trusts.map((t) => t.description).join('; '), 1000),
+      managedPolicies: props.managedPolicies,
+      inlinePolicies: props.inlinePolicies,
+      maxSessionDuration: props.maxSessionDuration,
+      permissionsBoundary: props.permissionsBoundary,
+      path: props.path,
+    });
+    this.principal = principal;
+    this.trusts = principal.trusts;
+
+    // Session network deny: only when every trust is restricted (else it would lock out the others),
+    // allowing the union of their networks.
+    const denies = this.trusts.map(sessionDenyStatement);
+    if ((props.sessionNetworkPolicy ?? true) && denies.length > 0 && denies.every((d) => d)) {
+      const networks = this.trusts.map((t) => t.network!);
+      const union = CiOidcRole.unionNetworkTrust(this.trusts[0], networks);
+      this.attachInlinePolicy(new iam.Policy(this, 'SessionNetworkPolicy', {
+        document: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: [sessionDenyStatement(union)] }),
+      }));
+    }
+
+    const cfn = this.node.defaultChild as iam.CfnRole;
+    cfn.addMetadata('ci-oidc-trust', {
+      version: 1,
+      trusts: this.trusts.map((t) => ({
+        id: t.fingerprint,
+        provider: t.provider,
+        description: t.description,
+        warnings: t.findings.map((f) => ({ id: f.ruleId, message: f.message })),
+        widenings: t.widenings,
+        ciSnippet: ciSnippet(t, { cloud: 'aws', principal: `<ARN of role ${this.node.path}>` }),
+      })),
+    });
+    if (props.ciSnippetOutput) {
+      new CfnOutput(this, 'CiSnippet', { description: 'CI job configuration for this role (ci-oidc-trust)', value: ciSnippet(this.trusts[0], { cloud: 'aws', principal: this.roleArn }) });
+    }
+    this.node.addValidation({
+      validate: () => {
+        const length = principal._policyLength();
+        return length > principal._quota
+          ? [`${where}: the trust policy is ${length} characters, over the IAM quota of ${principal._quota} (ACLSizePerRole). Fix: split the trusts across several roles (${principal._statements.length} statements now), pin fewer branches per role, or raise the quota to 4,096 and set trustPolicySizeQuota.`]
+          : [];
+      },
+    });
+  }
+
+  private static unionNetworkTrust(first: Trust, networks: NetworkRestriction[]): Trust {
+    return first.withNetwork(NetworkRestriction.of({
+      sourceIpCidrs: networks.flatMap((n) => n.sourceIpCidrs),
+      awsVpcIds: networks.flatMap((n) => n.awsVpcIds),
+      awsVpcEndpointIds: networks.flatMap((n) => n.awsVpcEndpointIds),
+    }));
+  }
+}
+
+function truncate(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
+}

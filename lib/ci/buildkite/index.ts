@@ -1,0 +1,1 @@
+export { Buildkite, BuildkiteTrustBuilder, BuildkitePipelineProps, BuildkiteSubject, BuildkiteBuildSource } from './builder';

@@ -1,0 +1,1 @@
+export { GitLabCi, GitLabTrustBuilder, GitLabProjectProps, GitLabSubjectComponent, GitLabDeploymentTier } from './builder';

@@ -1,0 +1,41 @@
+import { Condition } from '../model/condition';
+import { Glob, globSource, isWildcard } from '../model/glob';
+
+/**
+ * Subject building blocks shared by the builders: subjects are assembled as globs (literal parts
+ * between wildcards) and never re-parsed from text, so no escaping can be lost on the way.
+ * @internal
+ */
+export function lit(s: string): Glob {
+  return { parts: [s] };
+}
+/** A pattern validated to contain no special character but `*`. @internal */
+export function pat(source: string): Glob {
+  return { parts: source.split('*') };
+}
+/** @internal */
+export function concat(...globs: Glob[]): Glob {
+  const parts = [...globs[0].parts];
+  for (const b of globs.slice(1)) {
+    parts[parts.length - 1] += b.parts[0];
+    parts.push(...b.parts.slice(1));
+  }
+  return { parts };
+}
+/** Cartesian product of `key:value` fields joined by ':'. @internal */
+export function joinFields(fields: Glob[][], where: string, limit = 200): Glob[] {
+  let out: Glob[] = [];
+  fields.forEach((values, i) => {
+    const next: Glob[] = [];
+    for (const v of values) for (const s of i === 0 ? [lit('')] : out) next.push(i === 0 ? v : concat(s, lit(':'), v));
+    if (next.length > limit) throw new Error(`${where}: the pins expand to ${next.length} subjects (limit ${limit}); split the trust`);
+    out = next;
+  });
+  return out;
+}
+/** `claim` equals one of the exact globs or matches one of the patterns. @internal */
+export function globsCondition(claim: string, globs: Glob[]): Condition {
+  const exact = globs.filter((g) => !isWildcard(g)).map((g) => g.parts[0]);
+  const likes = globs.filter(isWildcard).map((g) => Condition.like(claim, globSource(g)));
+  return Condition.anyOf(...(exact.length ? [Condition.oneOf(claim, exact)] : []), ...likes);
+}

@@ -1,0 +1,70 @@
+import { Trust } from '../model/trust';
+
+/**
+ * The CI-side configuration a trust needs, per provider and cloud: what the job must request
+ * (audience, claims, session tags) for the compiled trust to accept its token. Shown in the review
+ * and offered as stack outputs.
+ * @internal
+ */
+export interface SnippetTarget {
+  readonly cloud: 'aws' | 'gcp' | 'azure';
+  /** AWS role ARN, GCP provider resource name, or Azure client id (may be a placeholder). */
+  readonly principal: string;
+  /** GCP service account email (impersonation), Azure tenant id. */
+  readonly extra?: string;
+}
+
+/** @internal */
+export function ciSnippet(trust: Trust, target: SnippetTarget): string {
+  const d = trust._details as Record<string, any>;
+  const aud = trust.audiences?.[0] ?? '';
+  switch (trust.provider) {
+    case 'github-actions': return github(trust, d, aud, target);
+    case 'gitlab-ci': return gitlab(d, aud, target);
+    case 'buildkite': return buildkite(trust, d, aud, target);
+    default: return `# request a token with audience ${aud} from ${trust.issuer}`;
+  }
+}
+
+function github(_trust: Trust, d: Record<string, any>, aud: string, t: SnippetTarget): string {
+  const env = d.environments?.length ? `    environment: ${d.environments[0]}\n` : '';
+  const branch = (d.refs as string[] | undefined)?.find((r) => r.startsWith('refs/heads/'));
+  const on = branch ? `on:\n  push:\n    branches: [${branch.slice('refs/heads/'.length)}]\n` : 'on: workflow_dispatch\n';
+  const step = t.cloud === 'aws'
+    ? `      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n          role-to-assume: ${t.principal}\n          aws-region: us-east-1\n          audience: ${aud}\n`
+    : t.cloud === 'gcp'
+      ? `      - uses: google-github-actions/auth@v2\n        with:\n          workload_identity_provider: ${t.principal}\n${t.extra ? `          service_account: ${t.extra}\n` : ''}${aud && !aud.startsWith('//') && !aud.startsWith('https://iam.googleapis.com') ? `          audience: ${aud}\n` : ''}`
+      : `      - uses: azure/login@v2\n        with:\n          client-id: ${t.principal}\n          tenant-id: ${t.extra ?? '<tenant id>'}\n          allow-no-subscriptions: true\n          audience: ${aud}\n`;
+  const template = d.subjectTemplate ? `# The repository's OIDC subject template must be ${JSON.stringify(d.subjectTemplate)} (PUT /repos/${d.owner}/${d.repository}/actions/oidc/customization/sub).\n` : '';
+  const format = d.subjectFormat === 'IMMUTABLE' ? `# The repository must emit the immutable subject (repo:${d.owner}@${d.ownerId}/${d.repository}@${d.repositoryId}:…).\n` : '';
+  return `${template}${format}# .github/workflows/deploy.yml\n${on}permissions:\n  id-token: write\n  contents: read\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n${env}    steps:\n${step}`;
+}
+
+function gitlab(d: Record<string, any>, aud: string, t: SnippetTarget): string {
+  const env = d.environments?.length ? `  environment: ${d.environments[0]}\n` : '';
+  const rules = d.branches?.length ? `  rules:\n    - if: $CI_COMMIT_BRANCH == "${d.branches[0]}"\n` : '';
+  const script = t.cloud === 'aws'
+    ? '    - >\n      aws sts assume-role-with-web-identity --role-arn "' + t.principal + '"\n      --role-session-name "gitlab-$CI_JOB_ID" --web-identity-token "$CI_OIDC_TOKEN"\n'
+    : t.cloud === 'gcp'
+      ? `    - echo "$CI_OIDC_TOKEN" > token.jwt\n    - gcloud iam workload-identity-pools create-cred-config ${t.principal} --credential-source-file=token.jwt --output-file=creds.json${t.extra ? ` --service-account=${t.extra}` : ''}\n`
+      : `    - az login --federated-token "$CI_OIDC_TOKEN" --service-principal -u ${t.principal} -t ${t.extra ?? '<tenant id>'}\n`;
+  const components = d.subjectComponents && JSON.stringify(d.subjectComponents) !== JSON.stringify(['project_path', 'ref_type', 'ref'])
+    ? `# Project setting ci_id_token_sub_claim_components must be ${JSON.stringify(d.subjectComponents)} (PUT /projects/:id).\n` : '';
+  return `${components}# .gitlab-ci.yml\ndeploy:\n${env}${rules}  id_tokens:\n    CI_OIDC_TOKEN:\n      aud: ${aud}\n  script:\n${script}`;
+}
+
+function buildkite(trust: Trust, d: Record<string, any>, aud: string, t: SnippetTarget): string {
+  const claims: string[] = d.claims ?? [];
+  const flags = [
+    `--audience ${aud}`,
+    ...(claims.length ? [`--claim ${claims.join(',')}`] : []),
+    ...(trust.sessionTags.length ? [`--aws-session-tag ${trust.sessionTags.join(',')}`] : []),
+    ...(d.subject === 'PIPELINE_ID' ? ['--subject-claim pipeline_id'] : []),
+  ].join(' ');
+  const use = t.cloud === 'aws'
+    ? `      export AWS_ROLE_ARN="${t.principal}" AWS_WEB_IDENTITY_TOKEN_FILE=$$PWD/token.jwt`
+    : t.cloud === 'gcp'
+      ? `      gcloud iam workload-identity-pools create-cred-config ${t.principal} --credential-source-file=token.jwt --output-file=creds.json`
+      : `      az login --federated-token "$$(cat token.jwt)" --service-principal -u ${t.principal} -t ${t.extra ?? '<tenant id>'}`;
+  return `# pipeline.yml (${d.organization}/${d.pipeline})\nsteps:\n  - label: deploy\n    command: |\n      buildkite-agent oidc request-token ${flags} > token.jwt\n${use}\n`;
+}

@@ -1,0 +1,180 @@
+/**
+ * Token generators for the differential tests of every cloud: realistic tokens for a trust, near
+ * misses, and adversarial values. Each cloud test evaluates the same generated tokens with the
+ * model (`trust.evaluate`) and with its own oracle on the compiled artifact; they must agree.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import fc from 'fast-check';
+import { renderBuildkiteSubject } from '../../lib/ci/buildkite/subject';
+import { renderSubject } from '../../lib/ci/github/subject';
+import { renderGitLabSubject } from '../../lib/ci/gitlab/subject';
+import { Glob } from '../../lib/model/glob';
+import { RequestContext } from '../../lib/model/network';
+import { Trust } from '../../lib/model/trust';
+
+/** A corpus entry (../shared/corpus/tokens.json). */
+export interface CorpusToken {
+  readonly provider: string;
+  readonly source: string;
+  readonly description: string;
+  readonly claims: Record<string, any>;
+}
+
+/** The corpus, located next to the repository (CI lays shared/ beside the clone). */
+export function corpus(): CorpusToken[] {
+  const candidates = [
+    path.resolve(__dirname, '../../../shared/corpus/tokens.json'),
+    path.resolve(process.cwd(), '../shared/corpus/tokens.json'),
+  ];
+  const file = candidates.find((f) => fs.existsSync(f));
+  if (!file) throw new Error(`corpus not found (looked in ${candidates.join(', ')})`);
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/** Corpus tokens of one provider. */
+export function corpusTokens(provider: string): CorpusToken[] {
+  return corpus().filter((t) => t.provider === provider);
+}
+
+/** Characters that break naive escaping in IAM, CEL, JSON, regexes and subjects. */
+export const HAZARDS = [':', '*', '?', "'", '"', '\\', '$', '${', '}', '{', '/', '%3A', '\n', '\t', ' ', '.', '@', '|', '(', ')', '[', ']', '^', '+', 'é', 'e\u0301', 'р', '🙂', '\u202e', '\u200d', 'A', 'a', 'Z', '0', '9', '-', '_'];
+
+/** Short strings made of hazards and letters. */
+export const adversarialString: fc.Arbitrary<string> = fc.array(fc.constantFrom(...HAZARDS), { maxLength: 6 }).map((a) => a.join(''));
+
+/** Mutations that make near misses of a real value. */
+export function mutate(value: string): fc.Arbitrary<string> {
+  return fc.oneof(
+    fc.constant(value),
+    fc.constant(value.toUpperCase()),
+    fc.constant(value.toLowerCase()),
+    fc.constant(value + '-evil'),
+    fc.constant(value.slice(0, -1)),
+    fc.constant(''),
+    adversarialString.map((s) => value + s),
+    adversarialString.map((s) => s + value),
+    fc.tuple(fc.nat(value.length), adversarialString).map(([i, s]) => value.slice(0, i) + s + value.slice(i)),
+    adversarialString,
+  );
+}
+
+/** A string matching the glob, with hazards in the wildcards. */
+function instantiate(g: Glob): fc.Arbitrary<string> {
+  if (g.parts.length === 1) return fc.constant(g.parts[0]);
+  return fc.array(adversarialString, { minLength: g.parts.length - 1, maxLength: g.parts.length - 1 })
+    .map((fill) => g.parts.map((p, i) => p + (fill[i] ?? '')).join(''));
+}
+
+/** Values the condition expects for each claim (exact values and instances of its patterns). */
+function expectedValues(trust: Trust): Map<string, fc.Arbitrary<string>[]> {
+  const m = new Map<string, fc.Arbitrary<string>[]>();
+  for (const term of trust.condition._terms()) {
+    for (const t of term.tests) {
+      const list = m.get(t.claim) ?? [];
+      if (t.kind === 'in') list.push(...t.values.map((v) => fc.constant(v)));
+      else list.push(...t.patterns.map(instantiate));
+      m.set(t.claim, list);
+    }
+  }
+  return m;
+}
+
+/** A value for a claim: mostly an expected one, often a near miss, sometimes absent or not a string. */
+function claimValue(expected: fc.Arbitrary<string>[]): fc.Arbitrary<unknown> {
+  const good = fc.oneof(...expected);
+  return fc.oneof(
+    { weight: 6, arbitrary: good },
+    { weight: 3, arbitrary: good.chain(mutate) },
+    { weight: 1, arbitrary: fc.constantFrom(undefined, 123, true, null, ['x']) },
+  );
+}
+
+/**
+ * Tokens for a bound trust (audiences set): about half allowed, the rest near misses on one or
+ * more claims, the subject, the issuer or the audience. The `sub` is either rendered from the
+ * generated claims with the provider's grammar (as the CI provider would), one of the subjects
+ * the trust expects, or a mutation of it.
+ */
+export function tokenFor(trust: Trust): fc.Arbitrary<Record<string, unknown>> {
+  const expected = expectedValues(trust);
+  const claimNames = [...expected.keys()].filter((c) => c !== 'sub').sort();
+  const base = baseClaims(trust);
+  const claimArbs: Record<string, fc.Arbitrary<unknown>> = {};
+  for (const c of claimNames) claimArbs[c] = claimValue(expected.get(c)!);
+  const subs = expected.get('sub') ?? [fc.constant('')];
+  const aud = trust.audiences?.[0] ?? 'sts.amazonaws.com';
+  return fc.record({
+    claims: fc.record(claimArbs),
+    subKind: fc.constantFrom('rendered', 'expected', 'expected', 'mutated'),
+    expectedSub: fc.oneof(...subs),
+    mutatedSub: fc.oneof(...subs).chain(mutate),
+    iss: fc.oneof({ weight: 9, arbitrary: fc.constant(trust.issuer) }, { weight: 1, arbitrary: mutate(trust.issuer) }),
+    aud: fc.oneof(
+      { weight: 7, arbitrary: fc.constant<unknown>(aud) },
+      { weight: 1, arbitrary: fc.constant<unknown>([aud, 'https://other.example']) },
+      { weight: 2, arbitrary: mutate(aud) },
+    ),
+  }).map((g) => {
+    const claims: Record<string, unknown> = { ...base, iss: g.iss, aud: g.aud };
+    for (const [k, v] of Object.entries(g.claims)) {
+      if (v === undefined) delete claims[k];
+      else claims[k] = v;
+    }
+    claims.sub = g.subKind === 'rendered' ? renderFor(trust, claims) : g.subKind === 'expected' ? g.expectedSub : g.mutatedSub;
+    if (trust.sessionTags.length) {
+      // The agent copies the configured claims into session tags (numbers as strings, null as "").
+      claims['https://aws.amazon.com/tags'] = {
+        principal_tags: Object.fromEntries(trust.sessionTags.map((k) => [k, [claims[k] === undefined || claims[k] === null ? '' : String(claims[k])]])),
+      };
+    }
+    return claims;
+  });
+}
+
+/** Typical other claims of each provider, so tokens look real. */
+function baseClaims(trust: Trust): Record<string, unknown> {
+  const d = trust._details as Record<string, any>;
+  switch (trust.provider) {
+    case 'github-actions':
+      return {
+        repository: `${d.owner}/${d.repository}`, repository_owner: d.owner, repository_owner_id: d.ownerId ?? '1', repository_id: d.repositoryId ?? '2',
+        ref: 'refs/heads/main', event_name: 'push', runner_environment: 'github-hosted', jti: 'x', iat: 1, exp: 2,
+        ...(d.environments?.length ? { environment: d.environments[0] } : {}),
+      };
+    case 'gitlab-ci':
+      return { project_path: d.projectPath, project_id: d.projectId ?? '1', ref_type: 'branch', ref: d.branches?.[0] ?? 'main', ref_protected: 'true', pipeline_source: 'push', namespace_path: String(d.projectPath).split('/')[0] };
+    case 'buildkite':
+      return { organization_slug: d.organization, pipeline_slug: d.pipeline, build_branch: 'main', build_commit: '9f3182061f1e2cca4702c368cbc039b7dc9d4485', step_key: 'deploy', build_number: 7, build_source: 'webhook', runner_environment: 'self-hosted' };
+    default:
+      return {};
+  }
+}
+
+/** Render `sub` from the claims with the provider's grammar and the trust's subject settings. */
+function renderFor(trust: Trust, claims: Record<string, unknown>): string {
+  const d = trust._details as Record<string, any>;
+  switch (trust.provider) {
+    case 'github-actions':
+      return renderSubject(claims, d.subjectFormat === 'IMMUTABLE' || (d.subjectFormat === 'BOTH' && String(claims.jti).length % 2 === 0), d.subjectTemplate);
+    case 'gitlab-ci':
+      return renderGitLabSubject(claims, d.subjectComponents);
+    case 'buildkite':
+      return d.subject === 'PIPELINE_ID' ? String(claims.pipeline_id ?? d.pipelineId) : renderBuildkiteSubject(claims);
+    default:
+      return String(claims.sub ?? '');
+  }
+}
+
+/** Request contexts for network-restricted trusts: listed networks, neighbours and unknowns. */
+export function requestFor(trust: Trust): fc.Arbitrary<RequestContext | undefined> {
+  const n = trust.network;
+  if (!n) return fc.constant(undefined);
+  const ips = n.sourceIpCidrs.map((c) => c.split('/')[0]);
+  return fc.oneof(
+    fc.constant(undefined),
+    fc.constantFrom(...[...ips, '198.51.100.7', '2001:db8::1', '10.0.0.1']).map((sourceIp) => ({ sourceIp })),
+    fc.constantFrom(...[...n.awsVpcEndpointIds, 'vpce-0000000000000000f']).map((awsVpcEndpointId) => ({ awsVpcEndpointId, sourceIp: ips[0] })),
+    fc.constantFrom(...[...n.awsVpcIds, 'vpc-0000000000000000f']).map((awsVpcId) => ({ awsVpcId, awsVpcEndpointId: 'vpce-0123456789abcdef0' })),
+  );
+}
