@@ -38,7 +38,8 @@ export interface CompiledAwsTrust {
  * @internal
  */
 export function compileAwsTrust(trust: Trust, federated: string): CompiledAwsTrust {
-  const bound = trust.audiences ? trust : trust.withAudiences([AWS_DEFAULT_AUDIENCE]);
+  // HCP Terraform requests `aws.workload.identity` for AWS by default; everyone else sts.amazonaws.com.
+  const bound = trust.audiences ? trust : trust.withAudiences([String(trust._details.awsAudience ?? AWS_DEFAULT_AUDIENCE)]);
   const where = `AWS role trust for "${trust.description}"`;
   const prefix = issuerHostPath(bound.issuer);
   const keys = awsClaimKeys(bound.issuer);
@@ -106,6 +107,8 @@ function keyFor(t: Test, prefix: string, keys: string[], trust: Trust, where: st
     ? `put it in the subject: configure the repository's subject template to include "${t.claim}" and call withSubjectTemplate(…, "${t.claim}"); or drop this pin`
     : trust.provider === 'buildkite'
       ? `have the agent tag it: withAwsSessionTags("${t.claim}") and \`buildkite-agent oidc request-token --aws-session-tag ${t.claim}\``
+      : trust.provider === 'hcp-terraform'
+        ? 'AWS sees only sub for HCP Terraform: leave out workspaceId/organizationId and accept Widening.NAME_ONLY_IDENTITY (the subject pins organization, project, workspace and run phase)'
       : trust.provider === 'gitlab-ci'
         ? `include it in the project's sub claim components (subjectComponents), or on gitlab.com use a claim AWS exposes (${awsClaimKeys('https://gitlab.com').join(', ')})`
         : 'put it in the subject, or drop this pin';

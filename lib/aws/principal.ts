@@ -57,7 +57,7 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
     const arns = new Set<string>();
     for (const trust of trusts) {
       const provider = (options.providers ?? []).find((p) => p.issuer === trust.issuer)
-        ?? CiOidcProvider.forIssuer(scope as any, trust.issuer, trust.audiences);
+        ?? CiOidcProvider.forIssuer(scope as any, trust.issuer, []);
       const compiled = compileAwsTrust(trust, provider.oidcProviderArn);
       if (provider instanceof CiOidcProvider) provider.addClientIds(...compiled.trust.audiences!);
       arns.add(provider.oidcProviderArn);

@@ -61,6 +61,7 @@ export const RULES: Record<string, RuleDefinition> = Object.fromEntries(([
   { id: 'CIT-M015', level: RuleLevel.ERROR, widening: Widening.PLAN_AND_APPLY, title: 'Plan and apply runs are kept apart', rationale: '`run_phase:*` gives apply credentials to plan runs, which execute provider and external-data code (security.md §1.3).', fix: 'make separate plan (read-only) and apply trusts, or accept Widening.PLAN_AND_APPLY' },
   { id: 'CIT-M016', level: RuleLevel.ERROR, title: 'A custom subject keeps the repository identity', rationale: 'A subject template without `repo` (or the owner/repository ids) is matched by any workflow in any organization that emits the same claims (F7).', fix: 'include "repo" (or repository_owner_id and repository_id) in the subject template' },
   { id: 'CIT-M017', level: RuleLevel.WARNING, title: 'Self-hosted runners can carry state between jobs', rationale: 'Persistent self-hosted runners keep credentials and network reach between jobs (F13).', fix: 'pin runner_environment to the provider-hosted value where the cloud can check it' },
+  { id: 'CIT-M018', level: RuleLevel.WARNING, title: 'Issuer scheduled for retirement', rationale: 'Microsoft retires the Azure DevOps issuer for eligible service connections on 2027-07-01 (ci-claims.md §8).', fix: 'convert the service connection to the Entra issuer' },
 ] as RuleDefinition[]).map((r) => [r.id, r]));
 
 /** Look up a rule. @internal */

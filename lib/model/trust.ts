@@ -225,7 +225,8 @@ function pinsIdentity(term: Term, profile: CiProfile, fail: (id: string, p: stri
       pinned = true;
     }
     if (t.claim === 'sub' && profile.subjectIdentity) {
-      const heads = t.kind === 'in' ? t.values : t.patterns.map(globPrefix);
+      // An exact value ends the subject, so it closes its last field as ':' would.
+      const heads = t.kind === 'in' ? t.values.map((v) => `${v}:`) : t.patterns.map(globPrefix);
       const ok = heads.every((h) => profile.subjectIdentity!.test(h));
       if (ok) pinned = true;
       else if (t.kind === 'like') fail('CIT-M002', `sub pattern ${JSON.stringify(t.patterns.map(globSource))} has a wildcard before the ${profile.displayName} identity is complete`);

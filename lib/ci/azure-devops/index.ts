@@ -1,0 +1,1 @@
+export { AzureDevOps, AzureDevOpsTrustBuilder, AzureDevOpsProps, AzureDevOpsEntraProps } from './builder';

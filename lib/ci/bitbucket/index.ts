@@ -1,0 +1,1 @@
+export { BitbucketPipelines, BitbucketTrustBuilder, BitbucketRepositoryProps } from './builder';

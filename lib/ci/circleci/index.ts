@@ -1,0 +1,1 @@
+export { CircleCi, CircleCiTrustBuilder, CircleCiProjectProps } from './builder';

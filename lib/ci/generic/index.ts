@@ -1,0 +1,1 @@
+export { GenericOidc, GenericOidcTrustBuilder, GenericOidcProps } from './builder';

@@ -1,0 +1,135 @@
+import { Condition } from '../../model/condition';
+import { TrustConfigError } from '../../model/errors';
+import { validateIssuer } from '../../model/issuer';
+import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network';
+import { Widening } from '../../model/rules';
+import { CiProfile, RequiredWidening, Trust } from '../../model/trust';
+import { globsCondition, lit } from '../globs';
+import { requireName, requireText, uniqSorted } from '../values';
+
+/** An HCP Terraform run phase (`terraform_run_phase`, the last field of `sub`). */
+export enum HcpTerraformRunPhase {
+  /** Plan runs: they execute provider and external-data code from the configuration. */
+  PLAN = 'plan',
+  /** Apply runs. */
+  APPLY = 'apply',
+}
+
+/** The workspace whose runs are trusted. */
+export interface HcpTerraformWorkspaceProps {
+  /** Organization name. */
+  readonly organization: string;
+  /** Project name (may contain spaces, e.g. `Default Project`). */
+  readonly project: string;
+  /** Workspace name. */
+  readonly workspace: string;
+  /**
+   * Workspace id (`ws-…`, claim `terraform_workspace_id`). Names can be recycled; the id cannot.
+   * Clouds that only see `sub` (AWS, Azure) cannot check it.
+   * @default - none: requires Widening.NAME_ONLY_IDENTITY
+   */
+  readonly workspaceId?: string;
+  /** Organization id (`org-…`, claim `terraform_organization_id`). @default - none */
+  readonly organizationId?: string;
+  /** Terraform Enterprise host name. @default - HCP Terraform (app.terraform.io) */
+  readonly hostname?: string;
+}
+
+const NAME = /^[A-Za-z0-9_-]{1,90}$/;
+const PROJECT = /^[A-Za-z0-9 _-]{1,90}$/;
+
+/** HCP Terraform / Terraform Enterprise dynamic provider credentials (ci-claims.md §7). */
+export class HcpTerraform {
+  /** The CI profile id in trusts and reviews. */
+  public static readonly PROVIDER_ID = 'hcp-terraform';
+  /** The HCP Terraform issuer. */
+  public static readonly ISSUER = 'https://app.terraform.io';
+
+  /** Start a trust for runs of one workspace. */
+  public static workspace(props: HcpTerraformWorkspaceProps): HcpTerraformTrustBuilder {
+    return new HcpTerraformTrustBuilder(props);
+  }
+}
+
+/** Builds an HCP Terraform trust. Pick the run phases; plan and apply together need a widening. */
+export class HcpTerraformTrustBuilder {
+  private readonly props: HcpTerraformWorkspaceProps;
+  private readonly issuer: string;
+  private readonly phases: HcpTerraformRunPhase[] = [];
+  private auds?: string[];
+  private net?: NetworkRestriction;
+  private readonly accepted: Widening[] = [];
+
+  /** Use HcpTerraform.workspace(). */
+  public constructor(props: HcpTerraformWorkspaceProps) {
+    const w = 'HcpTerraform.workspace';
+    requireName(`${w}(organization)`, props.organization, 'organization', NAME, 'letters, digits, _ and -');
+    requireName(`${w}(workspace)`, props.workspace, 'workspace', NAME, 'letters, digits, _ and -');
+    requireName(`${w}(project)`, props.project, 'project', PROJECT, 'letters, digits, spaces, _ and -');
+    if (props.workspaceId !== undefined && !/^ws-[A-Za-z0-9]{16}$/.test(props.workspaceId)) {
+      throw new TrustConfigError(`${w}(workspaceId)`, `${JSON.stringify(props.workspaceId)} is not a workspace id (ws- and 16 letters or digits)`, 'copy it from the workspace settings');
+    }
+    if (props.organizationId !== undefined && !/^org-[A-Za-z0-9]{16}$/.test(props.organizationId)) {
+      throw new TrustConfigError(`${w}(organizationId)`, `${JSON.stringify(props.organizationId)} is not an organization id (org- and 16 letters or digits)`, 'copy it from the organization settings');
+    }
+    this.props = props;
+    this.issuer = props.hostname === undefined ? HcpTerraform.ISSUER : validateIssuer(`https://${requireText(`${w}(hostname)`, props.hostname, 'hostname')}`, `${w}(hostname)`);
+  }
+
+  /** Plan runs only: give them read-only permissions. */
+  public forPlan(): HcpTerraformTrustBuilder {
+    this.phases.push(HcpTerraformRunPhase.PLAN);
+    return this;
+  }
+
+  /** Apply runs only. */
+  public forApply(): HcpTerraformTrustBuilder {
+    this.phases.push(HcpTerraformRunPhase.APPLY);
+    return this;
+  }
+
+  /** The workload identity audience (`TFC_*_WORKLOAD_IDENTITY_AUDIENCE`). @default - the cloud's default when compiled (AWS: aws.workload.identity) */
+  public withAudience(...audiences: string[]): HcpTerraformTrustBuilder {
+    this.auds = [...(this.auds ?? []), ...audiences];
+    return this;
+  }
+
+  /** Restrict where the credential request may come from. */
+  public restrictNetwork(network: NetworkRestrictionProps): HcpTerraformTrustBuilder {
+    this.net = NetworkRestriction.of(network);
+    return this;
+  }
+
+  /** Accept named widenings (shown in the review). */
+  public accept(...widenings: Widening[]): HcpTerraformTrustBuilder {
+    this.accepted.push(...widenings);
+    return this;
+  }
+
+  /** Validate and build the trust. */
+  public build(): Trust {
+    const p = this.props;
+    const w = `HcpTerraform(${p.organization}/${p.workspace})`;
+    const phases = uniqSorted(this.phases);
+    if (phases.length === 0) throw new TrustConfigError(w, 'no run phase is chosen', 'call forPlan() (read-only) or forApply()');
+    const needs: RequiredWidening[] = [];
+    if (phases.length > 1) needs.push({ ruleId: 'CIT-M015', message: 'plan runs get the same credentials as apply runs' });
+    if (!p.workspaceId) needs.push({ ruleId: 'CIT-M010', message: `workspace ${p.organization}/${p.workspace} is trusted by name only; deleted names can be re-registered` });
+    const subjects = phases.map((phase) => lit(`organization:${p.organization}:project:${p.project}:workspace:${p.workspace}:run_phase:${phase}`));
+    const tests = [globsCondition('sub', subjects)];
+    if (p.workspaceId) tests.push(Condition.equals('terraform_workspace_id', p.workspaceId));
+    if (p.organizationId) tests.push(Condition.equals('terraform_organization_id', p.organizationId));
+    return Trust._create({
+      profile: { id: HcpTerraform.PROVIDER_ID, displayName: 'HCP Terraform', identityClaims: ['terraform_workspace_id'], subjectIdentity: /^organization:[A-Za-z0-9_-]+:project:[A-Za-z0-9 _-]+:workspace:[A-Za-z0-9_-]+:/ } as CiProfile,
+      where: w,
+      issuer: this.issuer,
+      audiences: this.auds,
+      condition: Condition.allOf(...tests),
+      network: this.net,
+      description: `HCP Terraform ${phases.join(' and ')} runs of workspace ${p.organization}/${p.project}/${p.workspace}${p.workspaceId ? ` (workspace id ${p.workspaceId})` : ' (by name only)'}`,
+      needs,
+      accepted: this.accepted,
+      details: { ...p, phases, awsAudience: 'aws.workload.identity' },
+    });
+  }
+}

@@ -1,0 +1,1 @@
+export { HcpTerraform, HcpTerraformTrustBuilder, HcpTerraformWorkspaceProps, HcpTerraformRunPhase } from './builder';

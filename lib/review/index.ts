@@ -1,0 +1,2 @@
+export { TrustReport, TrustReportSummary } from './report';
+export { TokenExpectation } from './expect';

@@ -1,0 +1,213 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../../lib/review/cli';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const SCHEMA = JSON.parse(fs.readFileSync(path.join(__dirname, '../../docs/review-schema.json'), 'utf8'));
+
+async function run(argv: string[], isTTY = false) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: { write: (s: string) => { stdout += s; } },
+    stderr: { write: (s: string) => { stderr += s; } },
+    isTTY,
+  });
+  return { code, stdout, stderr };
+}
+
+/** Validates the subset of JSON Schema 2020-12 that docs/review-schema.json uses. */
+function validate(value: unknown, schema: any, at = '$', root = schema): string[] {
+  if (schema.$ref) return validate(value, root.$defs[schema.$ref.replace('#/$defs/', '')], at, root);
+  if (schema.oneOf) {
+    const ok = schema.oneOf.filter((s: any) => validate(value, s, at, root).length === 0).length;
+    return ok === 1 ? [] : [`${at}: matches ${ok} of oneOf`];
+  }
+  const errs: string[] = [];
+  const types: string[] = schema.type === undefined ? [] : [].concat(schema.type);
+  const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v);
+  if (types.length && !types.some(t => t === typeOf(value) || (t === 'number' && typeof value === 'number'))) return [`${at}: expected ${types.join('|')}, got ${typeOf(value)}`];
+  if (schema.const !== undefined && value !== schema.const) errs.push(`${at}: expected const ${schema.const}`);
+  if (schema.enum && !schema.enum.includes(value)) errs.push(`${at}: ${JSON.stringify(value)} not in enum`);
+  if (schema.pattern && typeof value === 'string' && !new RegExp(schema.pattern).test(value)) errs.push(`${at}: does not match ${schema.pattern}`);
+  if (schema.minimum !== undefined && typeof value === 'number' && value < schema.minimum) errs.push(`${at}: below minimum`);
+  if (Array.isArray(value) && schema.items) value.forEach((v, i) => errs.push(...validate(v, schema.items, `${at}[${i}]`, root)));
+  if (typeOf(value) === 'object') {
+    const obj = value as Record<string, unknown>;
+    for (const r of schema.required ?? []) if (!(r in obj)) errs.push(`${at}: missing ${r}`);
+    for (const [k, v] of Object.entries(obj)) {
+      if (schema.properties?.[k]) errs.push(...validate(v, schema.properties[k], `${at}.${k}`, root));
+      else if (schema.additionalProperties === false) errs.push(`${at}: unexpected property ${k}`);
+    }
+  }
+  return errs;
+}
+
+function tmpdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'cit-review-'));
+}
+
+describe('review command', () => {
+  test('secure fixtures: exit 0, one section per trust, no findings', async () => {
+    const r = await run(['review', path.join(FIXTURES, 'secure')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^# ci-oidc-trust review\n\n\*\*PASS\*\*/);
+    expect(r.stdout).toContain('GitHub Actions jobs of acme/web (owner ID 1001, repository ID 2002) on branch main');
+    expect(r.stdout).toContain('VPC-SC ingress');
+    expect(r.stdout).not.toMatch(/\x1b\[/);
+    const sections = r.stdout.match(/^## \d+\. /gm) ?? [];
+    expect(sections.length).toBe(fs.readdirSync(path.join(FIXTURES, 'secure')).length - 1); // service role has no trust
+  });
+
+  test('insecure fixtures: exit 1, findings with ids, reference table', async () => {
+    const r = await run(['review', path.join(FIXTURES, 'insecure')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('**FAIL**');
+    expect(r.stdout).toContain('`CIT-AWS-002`');
+    expect(r.stdout).toContain('## Finding reference');
+  });
+
+  test('warnings only → exit 0', async () => {
+    const r = await run(['review', path.join(FIXTURES, 'insecure', 'aws-any-ref.template.json')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('**warning** `CIT-AWS-003`');
+  });
+
+  test('JSON output validates against docs/review-schema.json and is byte-identical across runs', async () => {
+    const a = await run(['review', path.join(FIXTURES, 'insecure'), '--format', 'json']);
+    const b = await run(['review', path.join(FIXTURES, 'insecure'), '--format=json']);
+    expect(a.stdout).toBe(b.stdout);
+    const doc = JSON.parse(a.stdout);
+    expect(validate(doc, SCHEMA)).toEqual([]);
+    expect(doc.summary.result).toBe('fail');
+    expect(doc.trusts.map((t: any) => t.id)).toEqual([...doc.trusts.map((t: any) => t.id)].sort());
+    for (const f of doc.findings) expect(doc.trusts.some((t: any) => t.id === f.trust && t.findings.includes(f.id))).toBe(true);
+    const sec = JSON.parse((await run(['review', path.join(FIXTURES, 'secure'), '--format', 'json'])).stdout);
+    expect(validate(sec, SCHEMA)).toEqual([]);
+    expect(sec.trusts.find((t: any) => t.metadata)?.metadata.ciSnippet).toContain('id-token');
+  });
+
+  test('the validator rejects a broken document (it is not vacuous)', async () => {
+    const doc = JSON.parse((await run(['review', path.join(FIXTURES, 'insecure'), '--format', 'json'])).stdout);
+    doc.findings[0].severity = 'fatal';
+    delete doc.trusts[0].identity;
+    expect(validate(doc, SCHEMA).length).toBe(2);
+  });
+
+  test('Markdown is byte-identical across runs', async () => {
+    const a = await run(['review', path.join(FIXTURES, 'insecure')]);
+    const b = await run(['review', path.join(FIXTURES, 'insecure')]);
+    expect(a.stdout).toBe(b.stdout);
+  });
+
+  test('cdk.out: templates found through manifest.json; cdktf.out: stacks/*/cdk.tf.json', async () => {
+    const cdk = tmpdir();
+    fs.copyFileSync(path.join(FIXTURES, 'insecure', 'aws-repo-org-wildcard.template.json'), path.join(cdk, 'Stack.template.json'));
+    fs.writeFileSync(path.join(cdk, 'manifest.json'), JSON.stringify({ version: '36.0.0', artifacts: { Stack: { type: 'aws:cloudformation:stack', properties: { templateFile: 'Stack.template.json' } } } }));
+    fs.mkdirSync(path.join(cdk, 'asset.abc'));
+    fs.writeFileSync(path.join(cdk, 'asset.abc', 'x.template.json'), 'not json'); // asset dirs are skipped
+    const r = await run(['review', cdk, '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).files).toEqual(['Stack.template.json']);
+
+    const tf = tmpdir();
+    fs.mkdirSync(path.join(tf, 'stacks', 'prod'), { recursive: true });
+    fs.copyFileSync(path.join(FIXTURES, 'secure', 'gcp-ids-condition.tf.json'), path.join(tf, 'stacks', 'prod', 'cdk.tf.json'));
+    const t = await run(['review', tf, '--format', 'json']);
+    expect(t.code).toBe(0);
+    expect(JSON.parse(t.stdout).trusts[0].file).toBe('stacks/prod/cdk.tf.json');
+  });
+
+  test('colour and progress only on a TTY, and --no-color wins', async () => {
+    const file = path.join(FIXTURES, 'insecure', 'aws-aud-only.template.json');
+    const tty = await run(['review', file], true);
+    expect(tty.stdout).toMatch(/\x1b\[31m/);
+    expect(tty.stderr).toMatch(/^Scanning 1 file/);
+    const plain = await run(['review', file, '--no-color'], true);
+    expect(plain.stdout).not.toMatch(/\x1b\[/);
+    const piped = await run(['review', file], false);
+    expect(piped.stderr).toBe('');
+    expect(piped.stdout).not.toMatch(/\x1b\[/);
+  });
+});
+
+describe('error cases: one clear line, no stack trace', () => {
+  const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at |Error:/);
+
+  test('missing path', async () => {
+    const r = await run(['review', '/nonexistent/cdk.out']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^ci-oidc-trust: \/nonexistent\/cdk\.out: no such file or directory\./);
+    noStack(r.stderr);
+  });
+
+  test('non-JSON file', async () => {
+    const dir = tmpdir();
+    const f = path.join(dir, 'broken.template.json');
+    fs.writeFileSync(f, '{"Resources": ');
+    const r = await run(['review', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^ci-oidc-trust: broken\.template\.json: not valid JSON \(/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    noStack(r.stderr);
+  });
+
+  test('JSON that is not a template', async () => {
+    const dir = tmpdir();
+    const f = path.join(dir, 'package.json');
+    fs.writeFileSync(f, '{"name": "x"}');
+    const r = await run(['review', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('neither a CloudFormation template');
+  });
+
+  test('template with no trust relationship → exit 0 and says so', async () => {
+    const r = await run(['review', path.join(FIXTURES, 'secure', 'aws-no-oidc-service-role.template.json')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('no trust relationships found');
+    const j = await run(['review', path.join(FIXTURES, 'secure', 'aws-no-oidc-service-role.template.json'), '--format', 'json']);
+    expect(j.code).toBe(0);
+    expect(JSON.parse(j.stdout).trusts).toEqual([]);
+    expect(j.stderr).toContain('no trust relationships found');
+  });
+
+  test('empty directory', async () => {
+    const r = await run(['review', tmpdir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cdk synth');
+  });
+
+  test.each([
+    [['review', 'x', '--bogus'], /unknown argument '--bogus'/],
+    [['review', 'x', '--format', 'yaml'], /--format must be 'markdown' or 'json', got 'yaml'/],
+    [['review'], /missing path/],
+    [['scan', 'x'], /unknown command 'scan'/],
+    [[], /missing command/],
+    [['review', 'a', 'b'], /expected one path/],
+  ])('usage error %j', async (argv, msg) => {
+    const r = await run(argv as string[]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(msg);
+    expect(r.stderr).toContain('Usage: ci-oidc-trust review');
+    noStack(r.stderr);
+  });
+
+  test('--help', async () => {
+    const r = await run(['review', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage:');
+  });
+});
+
+describe('bin shim', () => {
+  test('is an executable node script that delegates to lib/review/cli.js', () => {
+    const bin = path.join(__dirname, '../../bin/ci-oidc-trust');
+    const text = fs.readFileSync(bin, 'utf8');
+    expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(text).toContain("require('../lib/review/cli.js')");
+    expect(() => fs.accessSync(bin, fs.constants.X_OK)).not.toThrow();
+  });
+});
