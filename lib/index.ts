@@ -11,3 +11,4 @@ export * from './ci/circleci';
 export * from './ci/azure-devops';
 export * from './ci/generic';
 export * from './review';
+export * from './azure';

