@@ -12,3 +12,4 @@ export * from './ci/azure-devops';
 export * from './ci/generic';
 export * from './review';
 export * from './azure';
+export * from './gcp';

@@ -1,0 +1,53 @@
+/**
+ * GCP (CDKTF): one workload identity pool with a provider per CI issuer, each trust granted
+ * impersonation of a deploy service account:
+ * - GitHub Actions jobs of acme/web in the `production` environment (immutable
+ *   `repo:OWNER@ID/REPO@ID` subject);
+ * - GitLab pipelines of `platform/infra` (project id pinned) on the protected `main` branch;
+ *   GitLab tokens carry the audience the job asks for, here the instance URL;
+ * - Buildkite jobs of the `acme-inc/deploy` pipeline (pipeline UUID pinned) on `main`.
+ * Each grant's member is `principalSet://…/attribute.trust_<fingerprint>/<provider>`: it admits
+ * that trust's tokens only (docs/gcp.md "Grants").
+ *
+ * Run offline: `npx ts-node examples/gcp-pool.ts` writes `cdktf.out/stacks/ci-gcp/cdk.tf.json`.
+ */
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { App, TerraformOutput, TerraformStack } from 'cdktf';
+import { Buildkite } from '../lib/ci/buildkite';
+import { GitHubActions } from '../lib/ci/github';
+import { GitLabCi } from '../lib/ci/gitlab';
+import { GcpWorkloadIdentityPool } from '../lib/gcp';
+
+const DEPLOY_SA = 'deploy@acme-prod.iam.gserviceaccount.com';
+
+export function main(outdir = 'cdktf.out'): void {
+  const app = new App({ outdir });
+  const stack = new TerraformStack(app, 'ci-gcp');
+  new GoogleProvider(stack, 'google', { project: 'acme-prod' });
+
+  const pool = new GcpWorkloadIdentityPool(stack, 'Ci', { projectId: 'acme-prod', projectNumber: '123456789012', poolId: 'ci-deploy' });
+
+  const github = pool.addProvider('GitHub', {
+    providerId: 'github',
+    trusts: [GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '890123456' }).inEnvironment('production').build()],
+  });
+  const gitlab = pool.addProvider('GitLab', {
+    providerId: 'gitlab',
+    trusts: [GitLabCi.project({ projectPath: 'platform/infra', projectId: '4242' }).onProtectedBranch('main').withAudience('https://gitlab.com').build()],
+  });
+  const buildkite = pool.addProvider('Buildkite', {
+    providerId: 'buildkite',
+    audiences: ['https://buildkite.com/acme-inc'],
+    trusts: [Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'deploy', pipelineId: '0191f956-042f-7ec4-aa62-8e5eeae396d0' }).onBranch('main').build()],
+  });
+
+  for (const p of [github, gitlab, buildkite]) {
+    p.grantServiceAccountImpersonation(DEPLOY_SA);
+    // What the CI job passes to google-github-actions/auth, gcloud or the Buildkite plugin.
+    new TerraformOutput(stack, `${p.providerId}-provider`, { value: p.providerName });
+    new TerraformOutput(stack, `${p.providerId}-audience`, { value: p.audience });
+  }
+  app.synth();
+}
+
+if (require.main === module) main();

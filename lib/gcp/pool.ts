@@ -1,0 +1,364 @@
+import { createHash } from 'crypto';
+import type { IamWorkloadIdentityPool } from '@cdktf/provider-google/lib/iam-workload-identity-pool';
+import type { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
+import type { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import { Construct } from 'constructs';
+import { TrustConfigError } from '../model/errors';
+import { validateAudiences } from '../model/issuer';
+import { Trust } from '../model/trust';
+import { compileCondition } from './cel';
+import { attributeMapping, trustAttribute } from './mapping';
+import { GCP_METADATA_KEY, metadataOf, reviewMetadata, TrustEntry, trustEntry } from './metadata';
+import { checkNetwork, TrustNetwork } from './network';
+import { google } from './providers';
+
+/** GCP limits (clouds.md §2.1, §2.2). */
+const MAX_AUDIENCES = 10;
+const MAX_AUDIENCE_CHARS = 256;
+const MAX_DISPLAY_NAME = 32;
+const MAX_DESCRIPTION = 256;
+const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const PROJECT_NUMBER = /^[1-9][0-9]{0,19}$/;
+
+/** Props of a GCP workload identity pool. */
+export interface GcpWorkloadIdentityPoolProps {
+  /** Project id that owns the pool (the `project` of the Terraform resources), e.g. `my-project`. */
+  readonly projectId: string;
+  /**
+   * Project number (digits). IAM principal identifiers use the number, not the id
+   * (cloud.google.com/iam/docs/principal-identifiers). `gcloud projects describe PROJECT --format='value(projectNumber)'`.
+   */
+  readonly projectNumber: string;
+  /** Pool id: 4-32 characters of `[a-z0-9-]`, not starting with `gcp-`. Immutable. */
+  readonly poolId: string;
+  /**
+   * Appended to the pool id as `POOL-SUFFIX`. A deleted pool stays soft-deleted for ~30 days and its
+   * id cannot be reused: change the suffix to recreate it under a new id (see docs/gcp.md).
+   * @default - no suffix
+   */
+  readonly idSuffix?: string;
+  /** Display name, at most 32 characters. @default - the pool id */
+  readonly displayName?: string;
+  /** Description, at most 256 characters. @default "CI/CD OIDC federation managed by ci-oidc-trust" */
+  readonly description?: string;
+}
+
+/** Options of one OIDC provider in a pool (one issuer). */
+export interface GcpWorkloadIdentityProviderOptions {
+  /** Provider id: 4-32 characters of `[a-z0-9-]`, not starting with `gcp-`. Immutable. */
+  readonly providerId: string;
+  /**
+   * The trusts this provider admits, all of one issuer (at most 50: one mapped attribute each).
+   * The provider's attribute_condition is their OR; each grant admits the tokens of one trust only.
+   */
+  readonly trusts: Trust[];
+  /**
+   * Allowed audiences (at most 10, each at most 256 characters). Trusts without audiences are bound
+   * to these; trusts with audiences must have exactly these.
+   * @default - the trusts' own audiences; if they have none, GCP's default: the provider resource
+   * name `//iam.googleapis.com/projects/NUMBER/locations/global/workloadIdentityPools/POOL/providers/PROVIDER`
+   * (GCP accepts it with and without `https:`, so the trusts are bound to both forms)
+   */
+  readonly audiences?: string[];
+  /** Appended to the provider id as `PROVIDER-SUFFIX` (soft delete, as for the pool). @default - no suffix */
+  readonly idSuffix?: string;
+  /** Display name, at most 32 characters. @default - the provider id */
+  readonly displayName?: string;
+  /** Description, at most 256 characters. @default - generated from the trusts */
+  readonly description?: string;
+  /**
+   * VPC Service Controls perimeter (`accessPolicies/NUMBER/servicePerimeters/NAME`) that enforces the
+   * trusts' network restrictions. Required when a trust has `sourceIpCidrs` or `gcpVpcNetworks`.
+   * The perimeter must restrict sts.googleapis.com and iamcredentials.googleapis.com as well as the
+   * workload's services: a perimeter on iam.googleapis.com alone does not cover the token exchange.
+   * @default - none (refused if a trust is network-restricted)
+   */
+  readonly perimeterName?: string;
+  /** Services the ingress policies admit the federated identities to, from the allowed networks. @default ['*'] (all services in the perimeter) */
+  readonly ingressServices?: string[];
+}
+
+function checkId(kind: string, value: string, where: string): string {
+  if (typeof value !== 'string' || value.length < 4 || value.length > 32 || !/^[a-z0-9-]+$/.test(value) || value.startsWith('gcp-')) {
+    const len = typeof value === 'string' ? value.length : 0;
+    throw new TrustConfigError(where, `GCP ${kind} id ${JSON.stringify(value)} is ${len} characters; GCP requires 4-32 characters of [a-z0-9-], not starting with "gcp-"`, `choose a ${kind} id such as "ci-deploy"`);
+  }
+  return value;
+}
+
+function withSuffix(kind: string, id: string, suffix: string | undefined, where: string): string {
+  if (suffix === undefined) return checkId(kind, id, where);
+  if (!/^[a-z0-9-]+$/.test(suffix)) {
+    throw new TrustConfigError(where, `idSuffix ${JSON.stringify(suffix)} is not [a-z0-9-]`, 'use lower-case letters, digits and hyphens, e.g. "v2"');
+  }
+  return checkId(kind, `${id}-${suffix}`, `${where} (with idSuffix)`);
+}
+
+function checkLength(what: string, value: string | undefined, max: number, where: string): void {
+  if (value !== undefined && value.length > max) {
+    throw new TrustConfigError(where, `GCP ${what} is ${value.length} characters, over GCP's limit of ${max}`, `shorten the ${what}`);
+  }
+}
+
+function short(s: string): string {
+  return createHash('sha256').update(s).digest('hex').slice(0, 8);
+}
+
+function truncate(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
+}
+
+/**
+ * A GCP workload identity pool (CDKTF). Add one provider per CI issuer with `addProvider`, then
+ * grant each trust what it needs (`grantServiceAccountImpersonation`, `principalSetMember`).
+ */
+export class GcpWorkloadIdentityPool extends Construct {
+  /** The Terraform resource. */
+  public readonly resource: IamWorkloadIdentityPool;
+  /** Project id. */
+  public readonly projectId: string;
+  /** Project number. */
+  public readonly projectNumber: string;
+  /** Effective pool id (with the suffix). */
+  public readonly poolId: string;
+  /** `projects/NUMBER/locations/global/workloadIdentityPools/POOL`. */
+  public readonly poolName: string;
+  private readonly providers: GcpWorkloadIdentityProvider[] = [];
+
+  public constructor(scope: Construct, id: string, props: GcpWorkloadIdentityPoolProps) {
+    super(scope, id);
+    const where = `GcpWorkloadIdentityPool(${this.node.path})`;
+    if (typeof props.projectId !== 'string' || !PROJECT_ID.test(props.projectId)) {
+      throw new TrustConfigError(where, `projectId ${JSON.stringify(props.projectId)} is not a GCP project id (6-30 characters of [a-z0-9-], starting with a letter)`, 'give the project id, e.g. "my-project"');
+    }
+    if (typeof props.projectNumber !== 'string' || !PROJECT_NUMBER.test(props.projectNumber)) {
+      throw new TrustConfigError(where, `projectNumber ${JSON.stringify(props.projectNumber)} is not a project number (digits)`, 'give the project NUMBER (principal identifiers use the number, not the id): gcloud projects describe PROJECT --format="value(projectNumber)"');
+    }
+    this.projectId = props.projectId;
+    this.projectNumber = props.projectNumber;
+    this.poolId = withSuffix('pool', props.poolId, props.idSuffix, where);
+    this.poolName = `projects/${this.projectNumber}/locations/global/workloadIdentityPools/${this.poolId}`;
+    checkLength('pool display name', props.displayName, MAX_DISPLAY_NAME, where);
+    checkLength('pool description', props.description, MAX_DESCRIPTION, where);
+    const G = google();
+    this.resource = new G.IamWorkloadIdentityPool(this, 'Resource', {
+      project: this.projectId,
+      workloadIdentityPoolId: this.poolId,
+      displayName: props.displayName ?? this.poolId,
+      description: props.description ?? 'CI/CD OIDC federation managed by ci-oidc-trust',
+    });
+    this.resource.addOverride('//', reviewMetadata([]));
+  }
+
+  /** Add an OIDC provider for trusts of one issuer. */
+  public addProvider(id: string, options: GcpWorkloadIdentityProviderOptions): GcpWorkloadIdentityProvider {
+    return new GcpWorkloadIdentityProvider(this, id, options);
+  }
+
+  /** @internal */
+  public _register(p: GcpWorkloadIdentityProvider): void {
+    const ids = this.providers.map((x) => x.providerId);
+    if (ids.includes(p.providerId)) {
+      throw new TrustConfigError(`GcpWorkloadIdentityPool(${this.node.path})`, `provider id ${JSON.stringify(p.providerId)} is used twice in pool ${this.poolId}`, 'give each provider its own providerId');
+    }
+    this.providers.push(p);
+    // Entries are computed once per provider (fingerprints hash the condition); recomputing them on
+    // every addProvider was quadratic in the number of trusts (bench/gcp-synth.ts).
+    this.resource.addOverride('//', metadataOf(this.providers.flatMap((x) => x._entries)));
+  }
+}
+
+/**
+ * One OIDC provider of a pool: the issuer, the allowed audiences, the attribute condition (the OR
+ * of its trusts, compiled to CEL) and the attribute mapping (`google.subject` plus one attribute per
+ * trust, so that every grant admits exactly one trust's tokens, never the whole provider).
+ */
+export class GcpWorkloadIdentityProvider extends Construct {
+  /** The Terraform resource. */
+  public readonly resource: IamWorkloadIdentityPoolProvider;
+  /** The pool. */
+  public readonly pool: GcpWorkloadIdentityPool;
+  /** Effective provider id (with the suffix). */
+  public readonly providerId: string;
+  /** `projects/NUMBER/locations/global/workloadIdentityPools/POOL/providers/PROVIDER`: the CI job's `workload_identity_provider`. */
+  public readonly providerName: string;
+  /** The audience a CI job should request (the first allowed audience, or GCP's default). */
+  public readonly audience: string;
+  /** `oidc.issuer_uri` (GitLab: with the trailing slash GCP requires). */
+  public readonly issuerUri: string;
+  /** The compiled `attribute_condition`. */
+  public readonly attributeCondition: string;
+  /** The generated `attribute_mapping`. */
+  public readonly attributeMapping: { [key: string]: string };
+  /** The trusts as compiled: bound to the provider's audiences (use these with `Trust.evaluate`). */
+  public readonly trusts: Trust[];
+  /** @internal */
+  public readonly _entries: TrustEntry[];
+  private readonly bound = new Map<Trust, Trust>();
+  private readonly networks = new Map<string, TrustNetwork>();
+  private readonly grants = new Map<string, ServiceAccountIamMember>();
+
+  public constructor(pool: GcpWorkloadIdentityPool, id: string, options: GcpWorkloadIdentityProviderOptions) {
+    super(pool, id);
+    const where = `GcpWorkloadIdentityProvider(${this.node.path})`;
+    this.pool = pool;
+    this.providerId = withSuffix('provider', options.providerId, options.idSuffix, where);
+    this.providerName = `${pool.poolName}/providers/${this.providerId}`;
+    checkLength('provider display name', options.displayName, MAX_DISPLAY_NAME, where);
+    checkLength('provider description', options.description, MAX_DESCRIPTION, where);
+
+    const trusts = options.trusts ?? [];
+    if (trusts.length === 0) {
+      throw new TrustConfigError(where, 'no trust given; a GCP provider without an attribute condition admits every token of the issuer (security.md F15)', 'pass at least one Trust in trusts');
+    }
+    const issuers = [...new Set(trusts.map((t) => t.issuer))].sort();
+    if (issuers.length > 1) {
+      throw new TrustConfigError(where, `the trusts have ${issuers.length} issuers (${issuers.join(', ')}); a GCP OIDC provider has exactly one issuer`, 'add one provider per issuer');
+    }
+
+    // Audiences: GCP checks them per provider, so every trust on it must accept the same set;
+    // otherwise a grant for trust A would admit A's tokens minted for B's audience.
+    const defaultAud = `//iam.googleapis.com/${this.providerName}`;
+    const defaults = [defaultAud, `https:${defaultAud}`].sort();
+    const explicit = options.audiences === undefined ? undefined : validateAudiences(options.audiences, `${where}.audiences`);
+    const boundList: Trust[] = [];
+    const byFingerprint = new Map<string, Trust>();
+    for (const t of trusts) {
+      const b = t.audiences === undefined ? t.withAudiences(explicit ?? defaults) : t;
+      if (explicit && JSON.stringify(b.audiences) !== JSON.stringify(explicit)) {
+        throw new TrustConfigError(where, `the trust "${t.description}" has audiences ${JSON.stringify(b.audiences)}, but the provider allows ${JSON.stringify(explicit)}`, 'give the trust the provider\'s audiences (or none), or put it on another provider');
+      }
+      // Identical trusts (same fingerprint) share one attribute and one principal set.
+      const same = byFingerprint.get(b.fingerprint);
+      if (same) {
+        this.bound.set(t, same);
+        continue;
+      }
+      byFingerprint.set(b.fingerprint, b);
+      this.bound.set(t, b);
+      this.bound.set(b, b);
+      boundList.push(b);
+    }
+    const sets = [...new Set(boundList.map((t) => JSON.stringify(t.audiences)))];
+    if (sets.length > 1) {
+      throw new TrustConfigError(where, `the trusts accept different audiences (${sets.join(' vs ')}); GCP checks audiences per provider, so a grant for one trust would admit its tokens minted for another trust's audience`, 'give all trusts of a provider the same audiences (or none, for GCP\'s default), or use one provider per audience set');
+    }
+    const audiences = boundList[0].audiences!;
+    const isDefault = JSON.stringify(audiences) === JSON.stringify(defaults);
+    if (!isDefault) {
+      if (audiences.length > MAX_AUDIENCES) {
+        throw new TrustConfigError(where, `the provider has ${audiences.length} allowed audiences, over GCP's limit of ${MAX_AUDIENCES}`, 'request fewer audiences; one per provider is usual');
+      }
+      for (const a of audiences) {
+        if (a.length > MAX_AUDIENCE_CHARS) {
+          throw new TrustConfigError(where, `audience ${JSON.stringify(a)} is ${a.length} characters, over GCP's limit of ${MAX_AUDIENCE_CHARS}`, 'use a shorter audience');
+        }
+      }
+    }
+    this.trusts = boundList;
+    this.audience = isDefault ? defaultAud : audiences[0];
+
+    const issuer = issuers[0];
+    // GitLab's GCP guide: the issuer URI "must end in a trailing slash" (clouds.md §2.3); the `iss`
+    // claim itself has none, and GCP matches it against the URI without the slash.
+    this.issuerUri = isGitLab(boundList[0].provider) ? `${issuer}/` : issuer;
+
+    for (const t of boundList) checkNetwork(t, options.perimeterName, where);
+    this.attributeCondition = compileCondition(boundList, where);
+    this.attributeMapping = attributeMapping(boundList, this.providerId, where);
+
+    const G = google();
+    this.resource = new G.IamWorkloadIdentityPoolProvider(this, 'Resource', {
+      project: pool.projectId,
+      workloadIdentityPoolId: pool.resource.workloadIdentityPoolId,
+      workloadIdentityPoolProviderId: this.providerId,
+      displayName: options.displayName ?? this.providerId,
+      description: options.description ?? truncate(`ci-oidc-trust: ${boundList.map((t) => t.description).join('; ')}`, MAX_DESCRIPTION),
+      attributeCondition: this.attributeCondition,
+      attributeMapping: this.attributeMapping,
+      oidc: { issuerUri: this.issuerUri, ...(isDefault ? {} : { allowedAudiences: [...audiences] }) },
+    });
+    this._entries = boundList.map(trustEntry);
+    this.resource.addOverride('//', metadataOf(this._entries, {
+      [GCP_METADATA_KEY]: { projectNumber: pool.projectNumber, poolId: pool.poolId, providerId: this.providerId },
+    }));
+
+    for (const t of boundList) {
+      if (!t.network) continue;
+      const net = new TrustNetwork(this, `Network-${t.fingerprint}`, t, options.perimeterName!, options.ingressServices ?? ['*'], this.providerName);
+      net.admit(this.principalSetMember(t));
+      this.networks.set(t.fingerprint, net);
+    }
+    pool._register(this);
+  }
+
+  /**
+   * IAM member for the principals of one trust, for any IAM binding (direct resource access):
+   * `principalSet://iam.googleapis.com/projects/NUMBER/locations/global/workloadIdentityPools/POOL/attribute.trust_FINGERPRINT/PROVIDER`.
+   * It admits exactly the tokens that trust admits (see docs/gcp.md "Grants").
+   * @param trust one of the provider's trusts; optional when the provider has exactly one
+   */
+  public principalSetMember(trust?: Trust): string {
+    const t = this.resolve(trust, 'principalSetMember');
+    return `principalSet://iam.googleapis.com/${this.pool.poolName}/attribute.${trustAttribute(t)}/${this.providerId}`;
+  }
+
+  /**
+   * Let one trust's workloads impersonate a service account (`roles/iam.workloadIdentityUser` on
+   * it, member `principalSetMember(trust)`). Idempotent per (trust, service account).
+   * @param serviceAccountId `projects/PROJECT/serviceAccounts/EMAIL`, or the email
+   * @param trust one of the provider's trusts; optional when the provider has exactly one
+   */
+  public grantServiceAccountImpersonation(serviceAccountId: string, trust?: Trust): ServiceAccountIamMember {
+    const t = this.resolve(trust, 'grantServiceAccountImpersonation');
+    const where = `${this.node.path}.grantServiceAccountImpersonation`;
+    const sa = normalizeServiceAccount(serviceAccountId, where);
+    const key = `${t.fingerprint}\u0000${sa.id}`;
+    const existing = this.grants.get(key);
+    if (existing) return existing;
+    const G = google();
+    const grant = new G.ServiceAccountIamMember(this, `Impersonate-${t.fingerprint}-${short(sa.id)}`, {
+      serviceAccountId: sa.id,
+      role: 'roles/iam.workloadIdentityUser',
+      member: this.principalSetMember(t),
+    });
+    grant.addOverride('//', reviewMetadata([t]));
+    this.grants.set(key, grant);
+    const net = this.networks.get(t.fingerprint);
+    if (net) {
+      // Calls made as the service account carry its identity, not the principal set: admit it too.
+      if (!sa.email) {
+        throw new TrustConfigError(where, `the trust "${t.description}" is network-restricted, so the service account's email is needed for the VPC-SC ingress policy, but ${JSON.stringify(serviceAccountId)} is an unresolved reference`, 'pass the literal projects/PROJECT/serviceAccounts/EMAIL');
+      }
+      net.admit(`serviceAccount:${sa.email}`);
+    }
+    return grant;
+  }
+
+  private resolve(trust: Trust | undefined, method: string): Trust {
+    const where = `${this.node.path}.${method}`;
+    if (trust === undefined) {
+      if (this.trusts.length === 1) return this.trusts[0];
+      throw new TrustConfigError(where, `provider ${this.providerId} has ${this.trusts.length} trusts, and a grant must name the one it is for (a grant for the whole provider would be wider than each trust)`, 'pass the trust as the last argument');
+    }
+    const b = this.bound.get(trust);
+    if (!b) {
+      throw new TrustConfigError(where, `the trust "${trust.description}" is not one of provider ${this.providerId}'s trusts`, 'pass a Trust given in trusts when the provider was added');
+    }
+    return b;
+  }
+}
+
+function isGitLab(provider: string): boolean {
+  return provider === 'gitlab-ci' || provider === 'gitlab';
+}
+
+function normalizeServiceAccount(value: string, where: string): { id: string; email?: string } {
+  if (typeof value === 'string' && value.includes('${')) return { id: value }; // a Terraform reference
+  const full = /^projects\/([a-z0-9-]+|-)\/serviceAccounts\/([^/@\s]+@[a-z0-9.-]+)$/.exec(value);
+  if (full) return { id: value, email: full[2] };
+  const email = /^([a-z0-9-]+)@([a-z0-9-]+)\.iam\.gserviceaccount\.com$/.exec(value);
+  if (email) return { id: `projects/${email[2]}/serviceAccounts/${value}`, email: value };
+  if (typeof value === 'string' && /^[^/@\s]+@[a-z0-9.-]+$/.test(value)) return { id: `projects/-/serviceAccounts/${value}`, email: value };
+  throw new TrustConfigError(where, `${JSON.stringify(value)} is not a service account (projects/PROJECT/serviceAccounts/EMAIL or EMAIL)`, 'pass the service account\'s full name or email, e.g. deploy@my-project.iam.gserviceaccount.com');
+}

@@ -1,0 +1,284 @@
+/**
+ * The GCP constructs: synthesized Terraform JSON (snapshots for review, important properties
+ * asserted explicitly), review metadata, limits and refusals with their messages, network
+ * (VPC Service Controls), the 127-byte subject, and the packaging rule.
+ */
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import { TerraformStack, Testing } from 'cdktf';
+import { Buildkite } from '../../lib/ci/buildkite';
+import { GitHubActions } from '../../lib/ci/github';
+import { GitLabCi } from '../../lib/ci/gitlab';
+import { GcpTrustSimulator, GcpWorkloadIdentityPool, GcpWorkloadIdentityPoolProps } from '../../lib/gcp';
+import { TrustConfigError } from '../../lib/model/errors';
+import { Widening } from '../../lib/model/rules';
+
+const gh = () => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo', ownerId: '65', repositoryId: '74' });
+const POOL: GcpWorkloadIdentityPoolProps = { projectId: 'my-project', projectNumber: '123456789', poolId: 'ci-pool' };
+const PROVIDER_NAME = 'projects/123456789/locations/global/workloadIdentityPools/ci-pool/providers/github';
+
+function setup(poolProps: Partial<GcpWorkloadIdentityPoolProps> = {}) {
+  const stack = new TerraformStack(Testing.app(), 'stack');
+  const pool = new GcpWorkloadIdentityPool(stack, 'Pool', { ...POOL, ...poolProps });
+  return { stack, pool };
+}
+const synth = (stack: TerraformStack) => JSON.parse(Testing.synth(stack));
+/** Full output including the `//` metadata (Testing.synth strips it). */
+const full = (stack: TerraformStack) => JSON.parse(JSON.stringify(stack.toTerraform()));
+const only = (o: Record<string, any>) => Object.values(o)[0];
+
+describe('one GitHub trust, one grant', () => {
+  const { stack, pool } = setup();
+  const trust = gh().inEnvironment('prod').build();
+  const provider = pool.addProvider('GitHub', { providerId: 'github', trusts: [trust] });
+  provider.grantServiceAccountImpersonation('deploy@my-project.iam.gserviceaccount.com');
+  const json = synth(stack);
+  const p = only(json.resource.google_iam_workload_identity_pool_provider);
+
+  test('snapshot', () => expect(json).toMatchSnapshot());
+
+  test('issuer, default audience, condition, mapping', () => {
+    expect(p.oidc).toEqual({ issuer_uri: 'https://token.actions.githubusercontent.com' });
+    expect(provider.audience).toBe(`//iam.googleapis.com/${PROVIDER_NAME}`);
+    expect(provider.trusts[0].audiences).toEqual([`//iam.googleapis.com/${PROVIDER_NAME}`, `https://iam.googleapis.com/${PROVIDER_NAME}`]);
+    expect(p.attribute_condition).toBe("assertion.sub == 'repo:octo-org@65/octo-repo@74:environment:prod'");
+    expect(p.attribute_mapping).toEqual({ 'google.subject': 'assertion.sub', [`attribute.trust_${provider.trusts[0].fingerprint}`]: "'github'" });
+    expect(p.workload_identity_pool_id).toMatch(/^\$\{google_iam_workload_identity_pool\..+\.workload_identity_pool_id\}$/);
+  });
+
+  test('grant: workloadIdentityUser for the trust\'s principal set, project number not id', () => {
+    const g = only(json.resource.google_service_account_iam_member);
+    expect(g).toEqual({
+      role: 'roles/iam.workloadIdentityUser',
+      service_account_id: 'projects/my-project/serviceAccounts/deploy@my-project.iam.gserviceaccount.com',
+      member: `principalSet://iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/ci-pool/attribute.trust_${provider.trusts[0].fingerprint}/github`,
+    });
+    expect(provider.principalSetMember(trust)).toBe(g.member);
+    expect(provider.grantServiceAccountImpersonation('projects/my-project/serviceAccounts/deploy@my-project.iam.gserviceaccount.com', trust)).toBe(provider.grantServiceAccountImpersonation('deploy@my-project.iam.gserviceaccount.com'));
+  });
+
+  test('review metadata on every resource', () => {
+    const f = full(stack).resource;
+    const meta = only(f.google_iam_workload_identity_pool_provider)['//']['ci-oidc-trust'];
+    const bound = provider.trusts[0];
+    expect(meta).toEqual({ version: 1, trusts: [{ id: bound.fingerprint, provider: 'github-actions', description: bound.description, warnings: bound.findings.map((x) => ({ id: x.ruleId, message: x.message })), widenings: [] }] });
+    expect(only(f.google_iam_workload_identity_pool_provider)['//']['ci-oidc-trust-gcp']).toEqual({ projectNumber: '123456789', poolId: 'ci-pool', providerId: 'github' });
+    expect(only(f.google_iam_workload_identity_pool)['//']['ci-oidc-trust'].trusts.map((t: any) => t.id)).toEqual([bound.fingerprint]);
+    expect(only(f.google_service_account_iam_member)['//']['ci-oidc-trust'].trusts[0].id).toBe(bound.fingerprint);
+  });
+
+  test('the simulator reads the synthesized provider', () => {
+    const sim = GcpTrustSimulator.fromTerraformJson(Testing.synth(stack));
+    const claims = { iss: 'https://token.actions.githubusercontent.com', aud: `https://iam.googleapis.com/${PROVIDER_NAME}`, sub: 'repo:octo-org@65/octo-repo@74:environment:prod' };
+    expect(sim.evaluate(claims, { member: provider.principalSetMember() })).toEqual({ allowed: true, reasons: [] });
+    expect(sim.evaluate({ ...claims, aud: 'https://github.com/octo-org' }).reasons).toEqual([expect.stringMatching(/^audience: expected one of/)]);
+    expect(sim.evaluate({ ...claims, sub: 'repo:octo-org@65/octo-repo@74:environment:dev' }).reasons).toEqual(['attribute_condition: false']);
+    expect(sim.evaluate({ ...claims, iss: 'https://evil.example' }).allowed).toBe(false);
+  });
+
+  test('deterministic output', () => {
+    const again = setup();
+    again.pool.addProvider('GitHub', { providerId: 'github', trusts: [gh().inEnvironment('prod').build()] }).grantServiceAccountImpersonation('deploy@my-project.iam.gserviceaccount.com');
+    expect(Testing.synth(again.stack)).toBe(Testing.synth(stack));
+  });
+});
+
+describe('GitHub, GitLab and Buildkite in one pool', () => {
+  const { stack, pool } = setup({ idSuffix: 'v2' });
+  const gitlab = GitLabCi.project({ projectPath: 'my-group/my-project', projectId: '42' }).onProtectedBranch('main').withAudience('https://gitlab.com').build();
+  const bk = Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'deploy', pipelineId: '0191f956-042f-7ec4-aa62-8e5eeae396d0' }).onBranch('main').build();
+  const g = pool.addProvider('GitHub', { providerId: 'github', trusts: [gh().onBranch('main').build(), gh().onPullRequest().build()] });
+  const l = pool.addProvider('GitLab', { providerId: 'gitlab', trusts: [gitlab] });
+  const b = pool.addProvider('Buildkite', { providerId: 'buildkite', trusts: [bk], audiences: ['https://buildkite.com/acme-inc'] });
+  g.grantServiceAccountImpersonation('deploy@my-project.iam.gserviceaccount.com', g.trusts[0]);
+  l.grantServiceAccountImpersonation('deploy@my-project.iam.gserviceaccount.com');
+  b.grantServiceAccountImpersonation('deploy@my-project.iam.gserviceaccount.com');
+  const json = synth(stack);
+  const providers = json.resource.google_iam_workload_identity_pool_provider;
+  const byId = (id: string) => Object.values<any>(providers).find((p) => p.workload_identity_pool_provider_id === id);
+
+  test('snapshot', () => expect(json).toMatchSnapshot());
+
+  test('idSuffix makes a new pool id (soft delete)', () => {
+    expect(pool.poolId).toBe('ci-pool-v2');
+    expect(only(json.resource.google_iam_workload_identity_pool).workload_identity_pool_id).toBe('ci-pool-v2');
+  });
+
+  test('GitLab issuer URI ends with a slash; explicit audiences are allowed_audiences', () => {
+    expect(byId('gitlab').oidc).toEqual({ issuer_uri: 'https://gitlab.com/', allowed_audiences: ['https://gitlab.com'] });
+    const sim = GcpTrustSimulator.fromTerraformJson(Testing.synth(stack), Object.keys(providers).find((k) => providers[k] === byId('gitlab')));
+    const claims = { iss: 'https://gitlab.com', aud: 'https://gitlab.com', project_id: '42', project_path: 'my-group/my-project', ref: 'main', ref_type: 'branch', ref_protected: 'true', sub: 'project_path:my-group/my-project:ref_type:branch:ref:main', job_id: '1' };
+    expect(l.trusts[0].evaluate(claims).allowed).toBe(sim.evaluate(claims).allowed);
+  });
+
+  test('Buildkite: a composite sub can exceed 127 bytes, so google.subject falls back to the job id', () => {
+    const expr = byId('buildkite').attribute_mapping['google.subject'];
+    expect(expr).toBe("size(bytes(assertion.sub)) <= 127 ? assertion.sub : 'buildkite-job:' + assertion.job_id");
+    const sim = GcpTrustSimulator.fromTerraformJson(Testing.synth(stack), Object.keys(providers).find((k) => providers[k] === byId('buildkite')));
+    const step = 'a-very-long-step-key-'.repeat(3);
+    const claims = { iss: 'https://agent.buildkite.com', aud: 'https://buildkite.com/acme-inc', organization_slug: 'acme-inc', pipeline_slug: 'deploy', pipeline_id: '0191f956-042f-7ec4-aa62-8e5eeae396d0', build_branch: 'main', job_id: '0191f956-aaaa-7ec4-aa62-8e5eeae396d0', sub: `organization:acme-inc:pipeline:deploy:ref:refs/heads/main:commit:${'9'.repeat(40)}:step:${step}` };
+    expect(Buffer.byteLength(claims.sub)).toBeGreaterThan(127);
+    expect(sim.mappedAttributes(claims)['google.subject']).toBe('buildkite-job:0191f956-aaaa-7ec4-aa62-8e5eeae396d0');
+    expect(sim.evaluate(claims, { member: b.principalSetMember() })).toEqual({ allowed: b.trusts[0].evaluate(claims).allowed, reasons: [] });
+  });
+
+  test('GitHub provider with two trusts: one attribute per trust, total expressions', () => {
+    const m = byId('github').attribute_mapping;
+    expect(Object.keys(m).sort()).toEqual(['attribute.trust_' + g.trusts[0].fingerprint, 'attribute.trust_' + g.trusts[1].fingerprint, 'google.subject'].sort());
+    expect(m[`attribute.trust_${g.trusts[0].fingerprint}`]).toBe("(has(assertion.sub) && type(assertion.sub) == string && assertion.sub == 'repo:octo-org@65/octo-repo@74:ref:refs/heads/main') ? 'github' : '-'");
+    expect(() => g.principalSetMember()).toThrow(/has 2 trusts, and a grant must name the one it is for/);
+  });
+
+  test('pool metadata lists every trust', () => {
+    const meta = only(full(stack).resource.google_iam_workload_identity_pool)['//']['ci-oidc-trust'];
+    expect(meta.trusts).toHaveLength(4);
+  });
+});
+
+describe('network restrictions (VPC Service Controls)', () => {
+  const PERIMETER = 'accessPolicies/987654321/servicePerimeters/ci';
+
+  test('CIDRs and VPC networks become an access level (two conditions, OR) and ingress policies', () => {
+    const { stack, pool } = setup();
+    const trust = gh().onBranch('main').restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24'], gcpVpcNetworks: ['projects/net-project/global/networks/ci'] }).build();
+    const p = pool.addProvider('GitHub', { providerId: 'github', trusts: [trust], perimeterName: PERIMETER });
+    p.grantServiceAccountImpersonation('deploy@my-project.iam.gserviceaccount.com');
+    const json = synth(stack);
+    expect(json.resource).toMatchSnapshot();
+    const level = only(json.resource.google_access_context_manager_access_level);
+    expect(level.parent).toBe('accessPolicies/987654321');
+    expect(level.name).toMatch(/^accessPolicies\/987654321\/accessLevels\/cit_[0-9a-f]{8}_[0-9a-f]{8}$/);
+    expect(level.basic).toEqual({ combining_function: 'OR', conditions: [{ ip_subnetworks: ['203.0.113.0/24'] }, { vpc_network_sources: [{ vpc_subnetwork: { network: '//compute.googleapis.com/projects/net-project/global/networks/ci' } }] }] });
+    const ingress = Object.values<any>(json.resource.google_access_context_manager_service_perimeter_ingress_policy);
+    expect(ingress.map((i) => i.ingress_from.identities[0]).sort()).toEqual([p.principalSetMember(), 'serviceAccount:deploy@my-project.iam.gserviceaccount.com'].sort());
+    for (const i of ingress) {
+      expect(i.perimeter).toBe(PERIMETER);
+      expect(i.ingress_from.sources).toEqual([{ access_level: expect.stringMatching(/^\$\{google_access_context_manager_access_level\./) }]);
+      expect(i.lifecycle).toEqual({ create_before_destroy: true });
+    }
+  });
+
+  test('no perimeter: synth fails saying what to supply', () => {
+    const { pool } = setup();
+    const trust = gh().onBranch('main').restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24'] }).build();
+    expect(() => pool.addProvider('GitHub', { providerId: 'github', trusts: [trust] })).toThrow(/GCP enforces them only with a VPC Service Controls perimeter; no perimeter was given.*perimeterName/);
+  });
+
+  test('AWS and Azure network kinds are refused by name', () => {
+    const { pool } = setup();
+    const trust = gh().onBranch('main').restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24'], awsVpcEndpointIds: ['vpce-0123456789abcdef0'], azureSubnetIds: ['/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s'] }).build();
+    expect(() => pool.addProvider('GitHub', { providerId: 'github', trusts: [trust], perimeterName: PERIMETER })).toThrow(/awsVpcEndpointIds, azureSubnetIds, which GCP cannot enforce/);
+  });
+});
+
+describe('refusals name GCP, the limit and both numbers', () => {
+  const err = (f: () => unknown): TrustConfigError => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(TrustConfigError);
+      return e as TrustConfigError;
+    }
+    throw new Error('did not throw');
+  };
+
+  test.each([
+    ['abc', /GCP pool id "abc" is 3 characters; GCP requires 4-32 characters of \[a-z0-9-\], not starting with "gcp-"/],
+    ['a'.repeat(33), /is 33 characters/],
+    ['gcp-pool', /not starting with "gcp-"/],
+    ['Pool_1', /\[a-z0-9-\]/],
+  ])('pool id %s', (poolId, re) => {
+    expect(err(() => setup({ poolId })).message).toMatch(re);
+  });
+
+  test('pool id with suffix over 32', () => {
+    expect(err(() => setup({ poolId: 'a'.repeat(30), idSuffix: 'v2' })).message).toMatch(/is 33 characters.*with idSuffix|with idSuffix.*33 characters/);
+  });
+
+  test('provider id', () => {
+    const { pool } = setup();
+    expect(err(() => pool.addProvider('P', { providerId: 'gcp-github', trusts: [gh().onBranch('main').build()] })).message).toMatch(/GCP provider id "gcp-github"/);
+  });
+
+  test('project number, not id', () => {
+    expect(err(() => setup({ projectNumber: 'my-project' })).message).toMatch(/project NUMBER/);
+  });
+
+  test('no trust', () => {
+    const { pool } = setup();
+    expect(err(() => pool.addProvider('P', { providerId: 'github', trusts: [] })).message).toMatch(/admits every token of the issuer/);
+  });
+
+  test('mixed issuers', () => {
+    const { pool } = setup();
+    const gl = GitLabCi.project({ projectPath: 'g/p', projectId: '42' }).onBranch('main').build();
+    expect(err(() => pool.addProvider('P', { providerId: 'mixed', trusts: [gh().onBranch('main').build(), gl] })).message).toMatch(/2 issuers.*exactly one issuer/);
+  });
+
+  test('different audiences on one provider', () => {
+    const { pool } = setup();
+    expect(err(() => pool.addProvider('P', { providerId: 'github', trusts: [gh().onBranch('main').withAudience('a').build(), gh().inEnvironment('prod').withAudience('b').build()] })).message).toMatch(/accept different audiences/);
+    expect(err(() => setup().pool.addProvider('P', { providerId: 'github', audiences: ['x'], trusts: [gh().onBranch('main').withAudience('a').build()] })).message).toMatch(/has audiences \["a"\], but the provider allows \["x"\]/);
+  });
+
+  test('more than 10 audiences', () => {
+    const { pool } = setup();
+    const auds = Array.from({ length: 11 }, (_, i) => `aud-${i}`);
+    expect(err(() => pool.addProvider('P', { providerId: 'github', audiences: auds, trusts: [gh().onBranch('main').build()] })).message).toMatch(/11 allowed audiences, over GCP's limit of 10/);
+  });
+
+  test('more than 50 trusts (custom attributes)', () => {
+    const { pool } = setup();
+    const trusts = Array.from({ length: 51 }, (_, i) => gh().onBranch(`b${i}`).build());
+    expect(err(() => pool.addProvider('P', { providerId: 'github', trusts })).message).toMatch(/needs 51 custom attributes \(one per trust\), over GCP's limit of 50/);
+  });
+
+  test('a mapping expression over 2,048 characters', () => {
+    const { pool } = setup();
+    const big = gh().onBranch(...Array.from({ length: 25 }, (_, i) => `feature/${'x'.repeat(40)}-${i}`)).build();
+    expect(err(() => pool.addProvider('P', { providerId: 'github', trusts: [big, gh().onBranch('main').build()] })).message).toMatch(/mapping expression for attribute\.trust_[0-9a-f]{8} is \d{4} characters, over GCP's limit of 2048.*provider of its own/);
+    // Alone on a provider its attribute is a constant, so it fits.
+    expect(() => setup().pool.addProvider('P', { providerId: 'github', trusts: [big] })).not.toThrow();
+  });
+
+  test('a trust that is not on the provider', () => {
+    const { pool } = setup();
+    const p = pool.addProvider('P', { providerId: 'github', trusts: [gh().onBranch('main').build()] });
+    expect(err(() => p.principalSetMember(gh().onBranch('dev').build())).message).toMatch(/is not one of provider github's trusts/);
+  });
+
+  test('duplicate provider id in a pool', () => {
+    const { pool } = setup();
+    pool.addProvider('A', { providerId: 'github', trusts: [gh().onBranch('main').build()] });
+    expect(err(() => pool.addProvider('B', { providerId: 'github', trusts: [gh().onBranch('dev').build()] })).message).toMatch(/used twice/);
+  });
+
+  test('display name and description limits', () => {
+    expect(err(() => setup({ displayName: 'x'.repeat(33) })).message).toMatch(/display name is 33 characters, over GCP's limit of 32/);
+    expect(err(() => setup({ description: 'x'.repeat(257) })).message).toMatch(/description is 257 characters, over GCP's limit of 256/);
+  });
+});
+
+describe('127-byte google.subject', () => {
+  test('exact short subjects keep assertion.sub; patterns get the GitHub fallback', () => {
+    const { stack, pool } = setup();
+    pool.addProvider('A', { providerId: 'exact', trusts: [gh().onBranch('main').build()] });
+    pool.addProvider('B', { providerId: 'pattern', trusts: [gh().onBranchPattern('release/*').accept(Widening.REF_PATTERN).build()] });
+    const ps = Object.values<any>(synth(stack).resource.google_iam_workload_identity_pool_provider);
+    const sub = (id: string) => ps.find((p) => p.workload_identity_pool_provider_id === id).attribute_mapping['google.subject'];
+    expect(sub('exact')).toBe('assertion.sub');
+    expect(sub('pattern')).toBe("size(bytes(assertion.sub)) <= 127 ? assertion.sub : 'github-jti:' + assertion.repository_id + ':' + assertion.jti");
+  });
+});
+
+describe('packaging', () => {
+  test('requiring lib/gcp loads no cdktf code until a construct is created', () => {
+    const script = `
+      require('ts-node').register({ transpileOnly: true, project: 'test/tsconfig.json' });
+      require('./lib/gcp');
+      const loaded = Object.keys(require.cache).filter((k) => /node_modules[\\\\/](cdktf|@cdktf)[\\\\/]/.test(k));
+      process.stdout.write(String(loaded.length));`;
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8' });
+    expect(out).toBe('0');
+  });
+});
