@@ -24,8 +24,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   srcdir: 'lib',
   libdir: 'lib',
 
-  // cdktf is optional: a CDK-only user never installs it (test/packaging.test.ts proves it).
-  peerDeps: ['cdktf@^0.21.0', '@cdktf/provider-google@^16.12.1', '@cdktf/provider-azurerm@^14.23.1'],
+  // cdktf (and the CEL engine of the GCP simulator) are optional: a CDK-only user never installs them
+  // (test/packaging.test.ts proves it).
+  peerDeps: ['cdktf@^0.21.0', '@cdktf/provider-google@^16.12.1', '@cdktf/provider-azurerm@^14.23.1', '@bufbuild/cel@^0.6.1'],
   devDeps: [
     'typescript@~5.9.3', // TS 7 has no JS API and breaks ts-jest/ts-node/eslint
     '@types/node@^20',
@@ -59,13 +60,15 @@ project.package.addField('peerDependenciesMeta', {
   'cdktf': { optional: true },
   '@cdktf/provider-google': { optional: true },
   '@cdktf/provider-azurerm': { optional: true },
+  '@bufbuild/cel': { optional: true }, // only GcpTrustSimulator evaluates CEL
 });
 
 // Root provider imports cost seconds and hundreds of MB: only per-resource submodules.
 project.eslint?.addRules({
   'no-restricted-imports': ['error', {
-    patterns: [
-      { group: ['@cdktf/provider-google', '@cdktf/provider-azurerm'], message: 'Import a resource submodule (@cdktf/provider-x/lib/<resource>).' },
+    paths: [
+      { name: '@cdktf/provider-google', message: 'Import a resource submodule (@cdktf/provider-google/lib/<resource>).' },
+      { name: '@cdktf/provider-azurerm', message: 'Import a resource submodule (@cdktf/provider-azurerm/lib/<resource>).' },
     ],
   }],
 });
@@ -77,12 +80,17 @@ for (const t of ['compile', 'package:js', 'docgen']) project.tasks.tryFind(t)?.e
 // The README's main job: synthesize every example offline and print what each trusts.
 project.addTask('examples', {
   description: 'Synthesize every example (cdk.out/, cdktf.out/) and print the trust review',
-  env: silence,
-  exec: 'ts-node --transpile-only examples/run-all.ts',
+  env: { ...silence, TS_NODE_PROJECT: 'test/tsconfig.json' },
+  // --prefer-ts-exts: run the sources even when compiled lib/*.js sit next to them.
+  exec: 'ts-node --prefer-ts-exts --transpile-only examples/run-all.ts',
 });
 project.addTask('bench', {
-  description: 'Synth benchmarks (docs/benchmarks.md)',
-  exec: 'ts-node --transpile-only bench/synth.ts',
+  description: 'Synth benchmarks (results in docs/benchmarks.md)',
+  env: { TS_NODE_PROJECT: 'test/tsconfig.json' },
+  steps: [
+    { exec: 'ts-node --prefer-ts-exts --transpile-only bench/aws-synth.ts' },
+    { exec: 'ts-node --prefer-ts-exts --transpile-only bench/gcp-synth.ts' },
+  ],
 });
 
 // npm test = compile (jsii + API.md), the API.md freshness check, jest, eslint.

@@ -1,15 +1,15 @@
-// The package root loads no cdktf code: the GCP and Azure constructs load their provider
-// submodules lazily, when a construct is created (test/packaging.test.ts proves it).
+// Public surface. The package root loads no cdktf code: the GCP and Azure constructs load their
+// provider submodules lazily, when a construct is created (test/packaging.test.ts proves it).
 export * from './model';
 export * from './ci/github';
 export * from './ci/gitlab';
 export * from './ci/buildkite';
-export * from './aws';
-export * from './ci/hcp-terraform';
-export * from './ci/bitbucket';
 export * from './ci/circleci';
+export * from './ci/bitbucket';
 export * from './ci/azure-devops';
+export * from './ci/hcp-terraform';
 export * from './ci/generic';
-export * from './review';
-export * from './azure';
+export * from './aws';
 export * from './gcp';
+export * from './azure';
+export * from './review';

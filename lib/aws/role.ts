@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { TrustConfigError } from '../model/errors';
 import { NetworkRestriction } from '../model/network';
 import { Trust } from '../model/trust';
+import { reviewMetadata, trustEntry } from '../review/metadata';
 import { ciSnippet } from '../review/snippets';
 import { sessionDenyStatement } from './compile';
 import { CiOidcPrincipal } from './principal';
@@ -93,17 +94,7 @@ export class CiOidcRole extends iam.Role {
     }
 
     const cfn = this.node.defaultChild as iam.CfnRole;
-    cfn.addMetadata('ci-oidc-trust', {
-      version: 1,
-      trusts: this.trusts.map((t) => ({
-        id: t.fingerprint,
-        provider: t.provider,
-        description: t.description,
-        warnings: t.findings.map((f) => ({ id: f.ruleId, message: f.message })),
-        widenings: t.widenings,
-        ciSnippet: ciSnippet(t, { cloud: 'aws', principal: `<ARN of role ${this.node.path}>` }),
-      })),
-    });
+    cfn.addMetadata('ci-oidc-trust', reviewMetadata(this.trusts.map((t) => trustEntry(t, { cloud: 'aws', principal: `<ARN of role ${this.node.path}>` }))));
     if (props.ciSnippetOutput) {
       new CfnOutput(this, 'CiSnippet', { description: 'CI job configuration for this role (ci-oidc-trust)', value: ciSnippet(this.trusts[0], { cloud: 'aws', principal: this.roleArn }) });
     }

@@ -11,6 +11,7 @@ import { cmp } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { NetworkRestriction } from '../model/network';
 import { Trust } from '../model/trust';
+import { reviewMetadata as shared, trustEntry } from '../review/metadata';
 
 /** Options for a role assignment. */
 export interface AzureGrantOptions {
@@ -161,7 +162,7 @@ export abstract class FederatedIdentityBase extends Construct {
         subject: terraformLiteral(spec.subject),
         audience: [terraformLiteral(spec.audience)],
       });
-      resource.addOverride('//', { 'ci-oidc-trust': reviewMetadata([trust]) });
+      resource.addOverride('//', { 'ci-oidc-trust': shared([trustEntry(bound, { cloud: 'azure', principal: '<client id of ' + this.node.path + '>' })]) });
       this.held.push({ spec, trust: bound, resource });
     }
     this.held.sort((a, b) => cmp(a.spec.name, b.spec.name));
@@ -229,16 +230,7 @@ function terraformLiteral(v: string): string {
 
 /** The review metadata the template scanner reads (`"//": {"ci-oidc-trust": …}`). */
 function reviewMetadata(trusts: Trust[]): object {
-  return {
-    version: 1,
-    trusts: trusts.map((t) => ({
-      id: t.fingerprint,
-      provider: t.provider,
-      description: t.description,
-      warnings: t.findings.map((f) => ({ id: f.ruleId, message: f.message })),
-      widenings: t.widenings,
-    })),
-  };
+  return shared(trusts.map((t) => trustEntry(t)));
 }
 
 /**

@@ -278,7 +278,7 @@ export class GcpWorkloadIdentityProvider extends Construct {
       attributeMapping: this.attributeMapping,
       oidc: { issuerUri: this.issuerUri, ...(isDefault ? {} : { allowedAudiences: [...audiences] }) },
     });
-    this._entries = boundList.map(trustEntry);
+    this._entries = boundList.map((t) => trustEntry(t, { cloud: 'gcp', principal: this.providerName }));
     this.resource.addOverride('//', metadataOf(this._entries, {
       [GCP_METADATA_KEY]: { projectNumber: pool.projectNumber, poolId: pool.poolId, providerId: this.providerId },
     }));

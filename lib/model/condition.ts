@@ -89,13 +89,17 @@ function conjoin(a: Term, b: Term): Term | undefined {
       out.push({ kind: 'in', claim, values: uniqSorted(values) });
     } else {
       const seen = new Set<string>();
+      const uniq: LikeTest[] = [];
       for (const l of likes) {
         const k = testKey(l);
         if (!seen.has(k)) {
           seen.add(k);
-          out.push(l);
+          uniq.push(l);
         }
       }
+      // Drop a pattern test implied by a stricter one on the same claim (`like [p] && like [p, q]`
+      // is `like [p]`), so the canonical text does not depend on the order the parts were combined.
+      out.push(...uniq.filter((l) => !uniq.some((m) => m !== l && testImplies(m, l))));
     }
   }
   return { tests: sortTests(out) };

@@ -4,7 +4,7 @@ const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z
 
 /**
  * Validate an OIDC issuer URL the way a relying party should (mirrors octo-sts `IsValidIssuer`):
- * https only, a lower-case DNS host, no port other than 443, no userinfo, query or fragment,
+ * https only, a DNS host (compared exactly: the `iss` claim is matched byte for byte), no port other than 443, no userinfo, query or fragment,
  * no `.`/`..` or empty path segments, no trailing slash (the `iss` claim never has one; a cloud
  * that wants one, like GCP for GitLab, adds it when compiling).
  * @internal
