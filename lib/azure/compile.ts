@@ -178,7 +178,8 @@ function checkSubject(trust: Trust, where: string, subject: string): void {
     throw new TrustConfigError(where, `the subject ${JSON.stringify(subject)} contains a control, invisible or bidirectional character`, 'use the plain subject', 'CIT-M004');
   }
   const profile = trust._profile;
-  const identified = profile.subjectIdentity ? profile.subjectIdentity.test(subject) : profile.identityClaims.includes('sub');
+  const identified = // Like the model (lib/model/trust.ts): an exact subject closes its last field as ':' would.
+  profile.subjectIdentity ? profile.subjectIdentity.test(`${subject}:`) : profile.identityClaims.includes('sub');
   if (!identified) {
     throw new TrustConfigError(where, `the subject ${JSON.stringify(subject)} carries no ${profile.displayName} identity (repository, project or pipeline), so any tenant of the shared issuer could present it`, 'pin the repository, project or pipeline in the subject', 'CIT-M001');
   }

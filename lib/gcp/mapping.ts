@@ -48,6 +48,10 @@ export function subjectExpression(trusts: Trust[]): string {
       return `${fits} ? assertion.sub : 'gitlab-job:' + assertion.project_id + ':' + assertion.job_id`;
     case 'buildkite':
       return `${fits} ? assertion.sub : 'buildkite-job:' + assertion.job_id`;
+    case 'circleci':
+      // The v2 subject appends /vcs-origin/…/vcs-ref/… to the v1 one (org/<uuid>/project/<uuid>/user/<uuid>,
+      // exactly 127 bytes): map the v1 part, unique per organization, project and user.
+      return `${fits} ? assertion.sub : assertion.sub.split('/vcs-origin/')[0]`;
     default:
       // No known short id: a sub over 127 bytes then fails the exchange (fail closed).
       return 'assertion.sub';

@@ -6,9 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
+import { renderBitbucketSubject } from '../../lib/ci/bitbucket/subject';
 import { renderBuildkiteSubject } from '../../lib/ci/buildkite/subject';
+import { renderCircleCiSubject } from '../../lib/ci/circleci/subject';
 import { renderSubject } from '../../lib/ci/github/subject';
 import { renderGitLabSubject } from '../../lib/ci/gitlab/subject';
+import { renderHcpTerraformSubject } from '../../lib/ci/hcp-terraform/subject';
 import { Glob } from '../../lib/model/glob';
 import { RequestContext } from '../../lib/model/network';
 import { Trust } from '../../lib/model/trust';
@@ -146,6 +149,18 @@ function baseClaims(trust: Trust): Record<string, unknown> {
       return { project_path: d.projectPath, project_id: d.projectId ?? '1', ref_type: 'branch', ref: d.branches?.[0] ?? 'main', ref_protected: 'true', pipeline_source: 'push', namespace_path: String(d.projectPath).split('/')[0] };
     case 'buildkite':
       return { organization_slug: d.organization, pipeline_slug: d.pipeline, build_branch: 'main', build_commit: '9f3182061f1e2cca4702c368cbc039b7dc9d4485', step_key: 'deploy', build_number: 7, build_source: 'webhook', runner_environment: 'self-hosted' };
+    case 'hcp-terraform':
+      return {
+        terraform_organization_name: d.organization, terraform_project_name: d.project, terraform_workspace_name: d.workspace,
+        terraform_run_phase: d.phases?.[0] ?? 'apply', terraform_workspace_id: d.workspaceId ?? 'ws-AAAAAAAAAAAAAAAA', terraform_organization_id: d.organizationId ?? 'org-AAAAAAAAAAAAAAAA',
+      };
+    case 'bitbucket-pipelines':
+      return { repositoryUuid: d.repositoryUuid, workspaceUuid: d.workspaceUuid, stepUuid: '{11111111-2222-3333-4444-555555555555}', branchName: d.branches?.[0] ?? 'main', ...(d.environments?.length ? { deploymentEnvironmentUuid: d.environments[0] } : {}) };
+    case 'circleci':
+      return {
+        'oidc.circleci.com/project-id': d.projectId,
+        'oidc.circleci.com/vcs-origin': d.vcsOrigin ?? 'github.com/acme/web', 'oidc.circleci.com/vcs-ref': d.refs?.[0] ?? 'refs/heads/main',
+      };
     default:
       return {};
   }
@@ -161,6 +176,14 @@ function renderFor(trust: Trust, claims: Record<string, unknown>): string {
       return renderGitLabSubject(claims, d.subjectComponents);
     case 'buildkite':
       return d.subject === 'PIPELINE_ID' ? String(claims.pipeline_id ?? d.pipelineId) : renderBuildkiteSubject(claims);
+    case 'hcp-terraform':
+      return renderHcpTerraformSubject(claims);
+    case 'bitbucket-pipelines':
+      return renderBitbucketSubject(claims);
+    case 'circleci':
+      return renderCircleCiSubject(claims, d.organizationId, d.users?.[0] ?? '00000000-0000-4000-8000-000000000001', String(claims['oidc.circleci.com/vcs-ref']).length % 2 === 0);
+    case 'azure-devops':
+      return String(d.subject);
     default:
       return String(claims.sub ?? '');
   }

@@ -1,0 +1,165 @@
+/**
+ * CircleCI, Bitbucket Pipelines, Azure DevOps, HCP Terraform and generic issuers: corpus tokens read
+ * and matched by realistic trusts, near misses denied, bad inputs refused, and every cloud's
+ * compiled artifact agreeing with the model on generated tokens (or refusing, with the reason).
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { TerraformStack, Testing } from 'cdktf';
+import fc from 'fast-check';
+import { awsClaimKeys } from '../../lib/aws/claim-keys';
+import { CiOidcRole } from '../../lib/aws/role';
+import { AwsTrustSimulator } from '../../lib/aws/simulator';
+import { AzureFederationSimulator, FederatedManagedIdentity } from '../../lib/azure';
+import { AzureDevOps } from '../../lib/ci/azure-devops';
+import { BitbucketPipelines } from '../../lib/ci/bitbucket';
+import { renderBitbucketSubject } from '../../lib/ci/bitbucket/subject';
+import { CircleCi } from '../../lib/ci/circleci';
+import { GenericOidc } from '../../lib/ci/generic';
+import { HcpTerraform } from '../../lib/ci/hcp-terraform';
+import { renderHcpTerraformSubject } from '../../lib/ci/hcp-terraform/subject';
+import { GcpTrustSimulator, GcpWorkloadIdentityPool } from '../../lib/gcp';
+import { Widening } from '../../lib/model/rules';
+import { Trust } from '../../lib/model/trust';
+import { corpusTokens, tokenFor } from '../support/tokens';
+
+const ORG = '0191f956-042f-7ec4-aa62-8e5eeae396d0';
+const PROJECT = '0184990a-477b-4fa8-9968-496074483cee';
+const USER = '0184990a-4782-42b5-afc1-16715b10b8ff';
+const BB = { workspace: 'cyclenerd', workspaceUuid: '{7baee083-4f25-4a97-8a9a-0fde1b623b45}', repositoryUuid: '{2e9e429c-7b8b-404f-8648-8c40c27c9ebd}' };
+const ENV = '{3f2a8a4e-1111-4222-8333-944455556666}';
+const ADO = { organizationId: '5c7a3e55-0a4f-4a7e-9a45-54c1b6b2d4a1', organization: 'example', project: 'test-oidc' };
+const TFC = { organization: 'my-org', project: 'Default Project', workspace: 'my-workspace' };
+
+describe('corpus tokens', () => {
+  test('HCP Terraform: the documented apply token is read and matched; plan and other workspaces are denied', () => {
+    const [tok] = corpusTokens('hcp-terraform');
+    expect(renderHcpTerraformSubject(tok.claims)).toBe(tok.claims.sub);
+    const apply = HcpTerraform.workspace({ ...TFC, workspaceId: 'ws-mbsd5E3Ktt5Rg2Xm' }).forApply().withAudience('my-example-audience').build();
+    expect(apply.evaluate(tok.claims)).toEqual({ allowed: true, reasons: [] });
+    expect(apply.evaluate({ ...tok.claims, sub: tok.claims.sub.replace('apply', 'plan'), terraform_run_phase: 'plan' }).reasons)
+      .toEqual([`claim sub: expected "organization:my-org:project:Default Project:workspace:my-workspace:run_phase:apply", got "organization:my-org:project:Default Project:workspace:my-workspace:run_phase:plan"`]);
+    expect(apply.evaluate({ ...tok.claims, terraform_workspace_id: 'ws-AAAAAAAAAAAAAAAA' }).reasons).toEqual(['claim terraform_workspace_id: expected "ws-mbsd5E3Ktt5Rg2Xm", got "ws-AAAAAAAAAAAAAAAA"']);
+  });
+
+  test('Bitbucket: the settings-page templates are read; the real repository is matched, another is denied', () => {
+    const [real, generic] = corpusTokens('bitbucket-pipelines');
+    // The settings page shows placeholders: its sub says {stepUuid} while the stepUuid claim shows
+    // {xxxxxxx-…}, so the step is substituted before comparing. The second template shows
+    // placeholders everywhere ({repositoryUuid} vs {xxxxxxx-…}) and is used for its array audience only.
+    expect(renderBitbucketSubject({ ...real.claims, stepUuid: '{stepUuid}' })).toBe(real.claims.sub);
+    const t = BitbucketPipelines.repository(BB).onAnyStep().accept(Widening.ANY_REF).build();
+    expect(t.audiences).toEqual(['ari:cloud:bitbucket::workspace/7baee083-4f25-4a97-8a9a-0fde1b623b45']);
+    expect(t.evaluate(real.claims).allowed).toBe(true);
+    expect(t.evaluate({ ...real.claims, sub: '{2e9e429c-7b8b-404f-8648-8c40c27c9ebe}:{step}' }).reasons[0]).toContain('claim sub: expected a match for "{2e9e429c-7b8b-404f-8648-8c40c27c9ebd}:*"');
+    // The second template's aud is an array (workspace + custom audience): any element may match.
+    const custom = BitbucketPipelines.repository({ ...BB, workspace: 'workspace' }).onAnyStep().accept(Widening.ANY_REF).withAudience('https://gw.example.com').build();
+    // (Its issuer names the placeholder workspace WORKSPACE, upper case: slugs are lower case, so it is replaced.)
+    expect(custom.evaluate({ ...generic.claims, iss: custom.issuer, sub: `${BB.repositoryUuid}:{s}` }).allowed).toBe(true);
+    expect(custom.evaluate({ ...generic.claims, iss: custom.issuer, aud: ['https://other.example'], sub: `${BB.repositoryUuid}:{s}` }).allowed).toBe(false);
+  });
+
+  test('Azure DevOps: the pipeline token is matched exactly; another pipeline is denied', () => {
+    const [tok] = corpusTokens('azure-devops');
+    const t = AzureDevOps.pipeline({ ...ADO }, 'test-oidc').build();
+    const claims = { ...tok.claims, iss: t.issuer };
+    expect(t.evaluate(claims)).toEqual({ allowed: true, reasons: [] });
+    expect(t.evaluate({ ...claims, sub: 'p://example/test-oidc/other' }).reasons).toEqual(['claim sub: expected "p://example/test-oidc/test-oidc", got "p://example/test-oidc/other"']);
+    expect(t.findings.map((f) => f.ruleId)).toEqual(['CIT-M018']);
+  });
+});
+
+describe('builders', () => {
+  test('HCP Terraform keeps plan and apply apart unless widened', () => {
+    expect(() => HcpTerraform.workspace({ ...TFC, workspaceId: 'ws-mbsd5E3Ktt5Rg2Xm' }).forPlan().forApply().build()).toThrow(/CIT-M015.*PLAN_AND_APPLY/);
+    const both = HcpTerraform.workspace({ ...TFC, workspaceId: 'ws-mbsd5E3Ktt5Rg2Xm' }).forPlan().forApply().accept(Widening.PLAN_AND_APPLY).build();
+    expect(both.widenings).toEqual(['PLAN_AND_APPLY']);
+    expect(() => HcpTerraform.workspace(TFC).forApply().build()).toThrow(/CIT-M010/);
+    expect(() => HcpTerraform.workspace(TFC).build()).toThrow(/no run phase is chosen/);
+  });
+
+  test('CircleCI pins the project in the subject and branches on vcs-ref', () => {
+    const t = CircleCi.project({ organizationId: ORG, projectId: PROJECT, vcsOrigin: 'github.com/acme/web' }).onBranch('main').build();
+    expect(t.issuer).toBe(`https://oidc.circleci.com/org/${ORG}`);
+    expect(t.audiences).toEqual([ORG]);
+    expect(t.condition.toString()).toBe(`oidc.circleci.com/vcs-origin == "github.com/acme/web" && oidc.circleci.com/vcs-ref == "refs/heads/main" && sub like "org/${ORG}/project/${PROJECT}/user/*"`);
+    expect(() => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).build()).toThrow(/CIT-M011/);
+  });
+
+  test('generic issuers need an identity pin and an audience', () => {
+    const props = { name: 'Jenkins', issuer: 'https://jenkins.acme.com/oidc', identityClaims: ['sub'] };
+    expect(() => GenericOidc.issuer(props).withClaim('build_number', '7').withAudience('sts.amazonaws.com').build()).toThrow(/CIT-M001/);
+    expect(() => GenericOidc.issuer(props).withClaim('sub', 'https://jenkins.acme.com/job/deploy/').build()).toThrow(/CIT-M005/);
+    expect(() => GenericOidc.issuer(props).withClaimPattern('sub', 'https://jenkins.acme.com/*')).toThrow(/CIT-M002/);
+    expect(() => GenericOidc.issuer({ ...props, identityClaims: [] })).toThrow(/CIT-M001/);
+  });
+
+  test.each([
+    ['Bitbucket repository UUID without braces', () => BitbucketPipelines.repository({ ...BB, repositoryUuid: '2e9e429c-7b8b-404f-8648-8c40c27c9ebd' }), /repositoryUuid.*not a lower-case UUID in braces/],
+    ['Bitbucket wildcard workspace', () => BitbucketPipelines.repository({ ...BB, workspace: 'cycle*' }), /CIT-M002/],
+    ['CircleCI org-only (no project id)', () => CircleCi.project({ organizationId: ORG, projectId: '' }), /projectId.*not a lower-case UUID/],
+    ['HCP workspace wildcard', () => HcpTerraform.workspace({ ...TFC, workspace: 'prod-*' }), /CIT-M002/],
+    ['HCP Cyrillic organization', () => HcpTerraform.workspace({ ...TFC, organization: 'my-оrg' }), /CIT-M004/],
+    ['Azure DevOps empty project', () => AzureDevOps.pipeline({ ...ADO, project: ' ' }, 'p'), /CIT-M003/],
+    ['Azure DevOps wildcard service connection', () => AzureDevOps.serviceConnection(ADO, '*'), /CIT-M003/],
+    ['generic http issuer', () => GenericOidc.issuer({ name: 'x', issuer: 'http://jenkins.acme.com/oidc', identityClaims: ['sub'] }), /CIT-M006/],
+    ['generic poisoned value', () => GenericOidc.issuer({ name: 'x', issuer: 'https://j.acme.com/oidc', identityClaims: ['sub'] }).withClaim('sub', 'https://j.acme.com/job/a/', '*'), /CIT-M003/],
+  ])('refuses %s', (_name, make, message) => {
+    expect(make).toThrow(message);
+    expect(make).toThrow(/Fix: /);
+  });
+});
+
+/** Trusts of these providers and which clouds can hold them exactly. */
+const CASES: [string, () => Trust, { aws: boolean; gcp: boolean; azure: boolean }][] = [
+  ['HCP apply by name', () => HcpTerraform.workspace(TFC).forApply().accept(Widening.NAME_ONLY_IDENTITY).build(), { aws: true, gcp: true, azure: true }],
+  ['HCP apply by workspace id', () => HcpTerraform.workspace({ ...TFC, workspaceId: 'ws-mbsd5E3Ktt5Rg2Xm' }).forApply().build(), { aws: false, gcp: true, azure: false }],
+  ['Bitbucket deployment environment', () => BitbucketPipelines.repository(BB).inDeploymentEnvironment(ENV).build(), { aws: true, gcp: true, azure: false }],
+  ['Bitbucket branch', () => BitbucketPipelines.repository(BB).onBranch('main').build(), { aws: false, gcp: true, azure: false }],
+  ['CircleCI any ref', () => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).onAnyRef().accept(Widening.ANY_REF).build(), { aws: true, gcp: true, azure: false }],
+  ['CircleCI branch', () => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).onBranch('main').byUser(USER).build(), { aws: false, gcp: true, azure: false }],
+  ['Azure DevOps service connection', () => AzureDevOps.serviceConnection(ADO, 'prod-deploy').build(), { aws: true, gcp: true, azure: true }],
+  ['generic Jenkins job', () => GenericOidc.issuer({ name: 'Jenkins', issuer: 'https://jenkins.acme.com/oidc', identityClaims: ['sub'] }).withClaim('sub', 'https://jenkins.acme.com/job/deploy/').withAudience('sts.amazonaws.com').build(), { aws: true, gcp: true, azure: true }],
+];
+
+let n = 0;
+function aws(trust: Trust) {
+  const stack = new Stack(new App(), `S${n++}`);
+  const role = new CiOidcRole(stack, 'Role', { trusts: [trust] });
+  const sim = AwsTrustSimulator.fromTemplate(Template.fromStack(stack).toJSON(), stack.getLogicalId(role.node.defaultChild as any), { availableClaimKeys: awsClaimKeys(trust.issuer) });
+  return { bound: role.trusts[0], decide: (c: Record<string, unknown>) => sim.assume({ claims: c }).allowed };
+}
+function gcp(trust: Trust) {
+  const stack = new TerraformStack(Testing.app(), `g${n++}`);
+  const provider = new GcpWorkloadIdentityPool(stack, 'Pool', { projectId: 'my-project', projectNumber: '123456789', poolId: 'ci-pool' }).addProvider('P', { providerId: 'ci-provider', trusts: [trust] });
+  const sim = GcpTrustSimulator.fromTerraformJson(Testing.synth(stack), undefined, { projectNumber: '123456789' });
+  return { bound: provider.trusts[0], decide: (c: Record<string, unknown>) => sim.evaluate(c).allowed };
+}
+function azure(trust: Trust) {
+  const stack = new TerraformStack(Testing.app(), `a${n++}`);
+  const id = new FederatedManagedIdentity(stack, 'Id', { name: 'deploy', resourceGroupName: 'rg', location: 'westeurope', trusts: [trust] });
+  const sim = AzureFederationSimulator.fromTerraformJson(Testing.synth(stack));
+  return { bound: id.trusts[0], decide: (c: Record<string, unknown>) => sim.evaluate(c).allowed };
+}
+const CLOUDS = { aws, gcp, azure };
+
+describe.each(CASES)('%s', (_name, make, expressible) => {
+  for (const [cloud, compile] of Object.entries(CLOUDS) as [keyof typeof CLOUDS, typeof aws][]) {
+    if (!expressible[cloud]) {
+      test(`${cloud} refuses it at synth, saying why`, () => {
+        expect(() => compile(make())).toThrow(/cannot|not expressible|Fix:/);
+      });
+      continue;
+    }
+    test(`${cloud}: the compiled artifact agrees with the model on 1,000 generated tokens`, () => {
+      const { bound, decide } = compile(make());
+      let allowed = 0;
+      fc.assert(fc.property(tokenFor(bound), (claims) => {
+        const model = bound.evaluate(claims).allowed;
+        if (model) allowed++;
+        expect(decide(claims)).toBe(model);
+      }), { numRuns: 1000 });
+      expect(allowed).toBeGreaterThan(50);
+    });
+  }
+});
