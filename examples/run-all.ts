@@ -15,10 +15,12 @@ async function runAll(): Promise<number> {
     const name = file.replace(/\.ts$/, '');
     const outdir = path.join(root, name.startsWith('aws-') ? 'cdk.out' : 'cdktf.out', name);
     fs.rmSync(outdir, { recursive: true, force: true });
-    const mod = await import(path.join(__dirname, file));
+    fs.mkdirSync(outdir, { recursive: true });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(path.join(__dirname, file));
     mod.main(outdir);
     process.stdout.write(`\n=== ${name} -> ${path.relative(root, outdir)}\n\n`);
-    const code = await review(['review', outdir, '--format', 'markdown'], { stdout: process.stdout, stderr: process.stderr, isTTY: false });
+    const code = await review(['review', path.relative(root, outdir), '--format', 'markdown'], { stdout: process.stdout, stderr: process.stderr, isTTY: false });
     status = Math.max(status, code);
   }
   process.stdout.write(`\n${examples.length} examples synthesized; review ${status === 0 ? 'clean' : 'found errors'}.\n`);

@@ -22,7 +22,11 @@ export function ciSnippet(trust: Trust, target: SnippetTarget): string {
     case 'github-actions': return github(trust, d, aud, target);
     case 'gitlab-ci': return gitlab(d, aud, target);
     case 'buildkite': return buildkite(trust, d, aud, target);
-    default: return `# request a token with audience ${aud} from ${trust.issuer}`;
+    case 'circleci': return circleci(d, aud, target);
+    case 'bitbucket-pipelines': return bitbucket(d, aud, target);
+    case 'azure-devops': return azureDevOps(d, target);
+    case 'hcp-terraform': return hcpTerraform(d, aud, target);
+    default: return `# Request a token from ${trust.issuer} with audience ${aud}, then exchange it with ${target.principal}.\n`;
   }
 }
 
@@ -67,4 +71,44 @@ function buildkite(trust: Trust, d: Record<string, any>, aud: string, t: Snippet
       ? `      gcloud iam workload-identity-pools create-cred-config ${t.principal} --credential-source-file=token.jwt --output-file=creds.json`
       : `      az login --federated-token "$$(cat token.jwt)" --service-principal -u ${t.principal} -t ${t.extra ?? '<tenant id>'}`;
   return `# pipeline.yml (${d.organization}/${d.pipeline})\nsteps:\n  - label: deploy\n    command: |\n      buildkite-agent oidc request-token ${flags} > token.jwt\n${use}\n`;
+}
+
+function circleci(d: Record<string, any>, aud: string, t: SnippetTarget): string {
+  // Branch pins read oidc.circleci.com/vcs-ref, which every token carries; custom audiences need `circleci run oidc get`.
+  const token = aud === d.organizationId ? '$CIRCLE_OIDC_TOKEN_V2' : `$(circleci run oidc get --claims '{"aud":"${aud}"}')`;
+  const use = t.cloud === 'aws'
+    ? `aws sts assume-role-with-web-identity --role-arn "${t.principal}" --role-session-name "circleci-$CIRCLE_BUILD_NUM" --web-identity-token "${token}"`
+    : t.cloud === 'gcp'
+      ? `echo "${token}" > token.jwt && gcloud iam workload-identity-pools create-cred-config ${t.principal} --credential-source-file=token.jwt --output-file=creds.json${t.extra ? ` --service-account=${t.extra}` : ''}`
+      : `az login --federated-token "${token}" --service-principal -u ${t.principal} -t ${t.extra ?? '<tenant id>'}`;
+  const branch = (d.refs as string[] | undefined)?.[0]?.replace('refs/heads/', '');
+  return `# .circleci/config.yml\njobs:\n  deploy:\n    docker: [{ image: cimg/base:current }]\n    steps:\n      - run: ${use}\nworkflows:\n  deploy:\n    jobs:\n      - deploy${branch ? `:\n          filters: { branches: { only: ${branch} } }` : ''}\n`;
+}
+
+function bitbucket(d: Record<string, any>, aud: string, t: SnippetTarget): string {
+  const defaultAud = `ari:cloud:bitbucket::workspace/${String(d.workspaceUuid).slice(1, -1)}`;
+  const oidc = aud === defaultAud ? '      oidc: true\n' : `      oidc:\n        audiences: [${aud}]\n`;
+  const env = d.environments?.length ? '      deployment: production  # the environment whose UUID the trust pins\n' : '';
+  const use = t.cloud === 'aws'
+    ? `        - export AWS_ROLE_ARN="${t.principal}" AWS_WEB_IDENTITY_TOKEN_FILE=$(pwd)/token.jwt\n        - echo $BITBUCKET_STEP_OIDC_TOKEN > token.jwt`
+    : `        - echo $BITBUCKET_STEP_OIDC_TOKEN > token.jwt  # exchange with ${t.principal}`;
+  return `# bitbucket-pipelines.yml\npipelines:\n  branches:\n    ${d.branches?.[0] ?? 'main'}:\n    - step:\n${oidc}${env}      script:\n${use}\n`;
+}
+
+function azureDevOps(d: Record<string, any>, t: SnippetTarget): string {
+  if (d.kind === 'p') {
+    return `# azure-pipelines.yml: the pipeline ID token\nsteps:\n  - bash: |\n      curl -s -X POST -H "Authorization: Bearer $(System.AccessToken)" "$(System.OidcRequestUri)?api-version=7.1" | jq -r .oidcToken > token.jwt\n      # exchange token.jwt with ${t.principal}\n`;
+  }
+  const name = String(d.subject).split('/').pop();
+  return `# azure-pipelines.yml: the service connection ${name} (workload identity federation)\nsteps:\n  - task: AzureCLI@2\n    inputs:\n      azureSubscription: ${name}\n      scriptType: bash\n      addSpnToEnvironment: true\n      inlineScript: echo "$idToken" > token.jwt  # exchange with ${t.principal}\n`;
+}
+
+function hcpTerraform(d: Record<string, any>, aud: string, t: SnippetTarget): string {
+  const phase = (d.phases as string[] | undefined)?.length === 1 ? (d.phases[0] === 'plan' ? 'PLAN' : 'APPLY') : 'RUN';
+  const vars = t.cloud === 'aws'
+    ? [['TFC_AWS_PROVIDER_AUTH', 'true'], [`TFC_AWS_${phase}_ROLE_ARN`, t.principal], ...(aud !== 'aws.workload.identity' ? [['TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE', aud]] : [])]
+    : t.cloud === 'gcp'
+      ? [['TFC_GCP_PROVIDER_AUTH', 'true'], ['TFC_GCP_WORKLOAD_PROVIDER_NAME', t.principal], [`TFC_GCP_${phase}_SERVICE_ACCOUNT_EMAIL`, t.extra ?? '<service account email>']]
+      : [['TFC_AZURE_PROVIDER_AUTH', 'true'], [`TFC_AZURE_${phase}_CLIENT_ID`, t.principal]];
+  return `# HCP Terraform workspace ${d.organization}/${d.workspace}: environment variables\n${vars.map(([k, v]) => `${k}=${v}`).join('\n')}\n`;
 }

@@ -57,7 +57,8 @@ export function encodePattern(value: string, mode: MatchMode): string | undefine
       return out;
     }
     case 'regex': {
-      let s = value;
+      // Leading inline flags such as (?s) (dot matches newline) do not change which text is literal.
+      let s = value.replace(/^\(\?[imsU]+\)/, '');
       const anchoredStart = s.startsWith('^');
       const anchoredEnd = s.endsWith('$') && !s.endsWith('\\$');
       if (anchoredStart) s = s.slice(1);
@@ -142,8 +143,9 @@ export function analyseClaim(claim: string, pattern: string): Verdict {
   if (cls === 'repo' || cls === 'owner' || cls === 'scoped') {
     if (pattern === '' ) return bad('malformed', `\`${claim}\` is pinned to an empty value`);
     if (hasWild(pattern)) return bad('wildcard-identity', `\`${claim}\` value \`${v}\` contains a wildcard`);
-    if (ID_CLAIMS.has(c) && c !== 'repositoryuuid' && c !== 'workspaceuuid' && c !== 'pipeline_id' && !/^[1-9][0-9]*$/.test(pattern)) {
-      return bad('malformed', `\`${claim}\` value \`${v}\` is not a positive decimal ID`);
+    // Ids are positive decimals (GitHub, GitLab), UUIDs (Buildkite) or ws-/org-/prj- ids (HCP Terraform).
+    if (ID_CLAIMS.has(c) && c !== 'repositoryuuid' && c !== 'workspaceuuid' && !/^[1-9][0-9]*$/.test(pattern) && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(pattern) && !/^(ws|org|prj)-[A-Za-z0-9]{16}$/.test(pattern)) {
+      return bad('malformed', `\`${claim}\` value \`${v}\` is not a valid id`);
     }
     if (cls === 'repo') return ok(3, ID_CLAIMS.has(c));
     if (cls === 'owner') return ok(2, ID_CLAIMS.has(c));

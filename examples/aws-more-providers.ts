@@ -1,0 +1,57 @@
+/**
+ * More CI providers on AWS: HCP Terraform (separate plan and apply roles), CircleCI, Bitbucket
+ * Pipelines (one deployment environment), an Azure DevOps service connection and a self-hosted
+ * Jenkins (generic issuer). What AWS cannot check is refused at synth, so these trusts pin only what
+ * each token's `sub` carries (AWS sees `sub` and `aud` for these issuers).
+ * Offline synth: `main('cdk.out')`.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CiOidcRole } from '../lib/aws/role';
+import { AzureDevOps } from '../lib/ci/azure-devops';
+import { BitbucketPipelines } from '../lib/ci/bitbucket';
+import { CircleCi } from '../lib/ci/circleci';
+import { GenericOidc } from '../lib/ci/generic';
+import { HcpTerraform } from '../lib/ci/hcp-terraform';
+import { Widening } from '../lib/model/rules';
+
+const ENV = { account: '123456789012', region: 'eu-west-1' };
+const TFC = { organization: 'acme', project: 'Platform', workspace: 'network-prod' };
+
+export function buildMoreProviders(app: App): Stack {
+  const stack = new Stack(app, 'AwsMoreProviders', { env: ENV });
+  // HCP Terraform: AWS sees only `sub`, so the workspace is pinned by name (named widening), and
+  // plan runs get a read-only role of their own.
+  new CiOidcRole(stack, 'TerraformPlan', {
+    trusts: [HcpTerraform.workspace(TFC).forPlan().accept(Widening.NAME_ONLY_IDENTITY).build()],
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
+  });
+  new CiOidcRole(stack, 'TerraformApply', {
+    trusts: [HcpTerraform.workspace(TFC).forApply().accept(Widening.NAME_ONLY_IDENTITY).build()],
+  });
+  // CircleCI: the subject pins organization and project; branches live in a claim AWS cannot see.
+  new CiOidcRole(stack, 'CircleCi', {
+    trusts: [CircleCi.project({ organizationId: '0191f956-042f-7ec4-aa62-8e5eeae396d0', projectId: '0184990a-477b-4fa8-9968-496074483cee' }).onAnyRef().accept(Widening.ANY_REF).build()],
+  });
+  // Bitbucket: repository and deployment environment UUIDs; the step UUID is the trailing wildcard.
+  new CiOidcRole(stack, 'Bitbucket', {
+    trusts: [BitbucketPipelines.repository({ workspace: 'acme', workspaceUuid: '{7baee083-4f25-4a97-8a9a-0fde1b623b45}', repositoryUuid: '{2e9e429c-7b8b-404f-8648-8c40c27c9ebd}' })
+      .inDeploymentEnvironment('{3f2a8a4e-1111-4222-8333-944455556666}').build()],
+  });
+  new CiOidcRole(stack, 'AzureDevOps', {
+    trusts: [AzureDevOps.serviceConnection({ organizationId: '5c7a3e55-0a4f-4a7e-9a45-54c1b6b2d4a1', organization: 'acme', project: 'platform' }, 'aws-prod').build()],
+  });
+  new CiOidcRole(stack, 'Jenkins', {
+    trusts: [GenericOidc.issuer({ name: 'Jenkins (ci.acme.com)', issuer: 'https://ci.acme.com/oidc', identityClaims: ['sub'] })
+      .withClaim('sub', 'https://ci.acme.com/job/deploy/').withAudience('sts.amazonaws.com').build()],
+  });
+  return stack;
+}
+
+export function main(outdir = 'cdk.out'): void {
+  const app = new App({ outdir });
+  buildMoreProviders(app);
+  app.synth();
+}
+
+if (require.main === module) main();
