@@ -222,7 +222,7 @@ export class AwsTrustSimulator {
     if (Array.isArray(inline)) {
       inline.forEach((p: any, i: number) => {
         const name = typeof p?.PolicyName === 'string' ? p.PolicyName : `#${i}`;
-        sessionPolicies.push({ label: `${id}.Policies["${name}"]`, doc: resolver.resolve(p?.PolicyDocument, `${id}.Policies[${i}]`) });
+        sessionPolicies.push({ label: `${id}.Policies["${name}"]`, doc: resolveDenySide(resolver, p?.PolicyDocument, `${id}.Policies[${i}]`) });
       });
     }
     const roleName = role.Properties?.RoleName;
@@ -232,10 +232,10 @@ export class AwsTrustSimulator {
       const p = res.Properties ?? {};
       const targets: any[] = t === 'AWS::IAM::RolePolicy' ? [p.RoleName] : Array.isArray(p.Roles) ? p.Roles : [];
       const attached = targets.some((r) => (isObj(r) && r.Ref === id) || (typeof roleName === 'string' && r === roleName));
-      if (attached) sessionPolicies.push({ label: `${pid} (${t})`, doc: resolver.resolve(p.PolicyDocument, `${pid}.PolicyDocument`) });
+      if (attached) sessionPolicies.push({ label: `${pid} (${t})`, doc: resolveDenySide(resolver, p.PolicyDocument, `${pid}.PolicyDocument`) });
     }
     const roleArn = `arn:${resolver.partition}:iam::${resolver.account}:role/${typeof roleName === 'string' ? roleName : id}`;
-    return new AwsTrustSimulator(trust, sessionPolicies, resolver, opts, roleArn, `role ${id}`);
+    return new AwsTrustSimulator(trust, sessionPolicies, resolver, opts, roleArn, `${id}.AssumeRolePolicyDocument`);
   }
 
   /**
@@ -255,16 +255,22 @@ export class AwsTrustSimulator {
 
   private readonly trust: ParsedPolicy;
   private readonly session: ParsedStatement[];
+  private readonly resolver: Resolver;
+  private readonly options: AwsSimulatorOptions;
+  private readonly roleArn: string;
 
   private constructor(
     trustDoc: any,
     sessionPolicies: NamedPolicy[],
-    private readonly resolver: Resolver,
-    private readonly options: AwsSimulatorOptions,
-    private readonly roleArn: string,
+    resolver: Resolver,
+    options: AwsSimulatorOptions,
+    roleArn: string,
     what: string,
   ) {
-    this.trust = parsePolicy(trustDoc, `${what} trust policy`, 'Statement');
+    this.resolver = resolver;
+    this.options = options;
+    this.roleArn = roleArn;
+    this.trust = parsePolicy(trustDoc, what, 'Statement');
     this.session = [];
     for (const p of sessionPolicies) {
       const parsed = parsePolicy(p.doc, p.label, `${p.label} Statement`);
@@ -298,8 +304,9 @@ export class AwsTrustSimulator {
     if (request.providerArn !== undefined) {
       providerArn = request.providerArn;
       const url = providerUrlFromArn(request.providerArn);
-      if (url === undefined) fatal.push(`providerArn ${q(request.providerArn)} is not an IAM OIDC provider ARN`);
-      else if (issuerPath !== undefined && url !== issuerPath) {
+      if (url === undefined) {
+        fatal.push(`providerArn ${q(request.providerArn)} is not an IAM OIDC provider ARN`);
+      } else if (issuerPath !== undefined && url !== issuerPath) {
         fatal.push(`token iss ${q(iss)} does not match the provider URL ${q('https://' + url)} of ${request.providerArn}`);
       }
     }
@@ -330,10 +337,12 @@ export class AwsTrustSimulator {
     const evals = this.trust.statements.map((s) => evaluateStatement(s, ctx, actions, (p) => this.principalMatches(p, providerArn), undefined));
     for (const e of evals) reasons.push(...e.lines);
 
-    const result = decide(evals, actions, this.trust.statements, reasons, true);
+    const result = decide(evals, actions, this.trust.statements, reasons);
     for (const f of fatal) reasons.push(`DENIED: ${f}`);
+    const allowed = result.allowed && fatal.length === 0;
+    if (allowed) reasons.push(`ALLOWED: ${actions.join(' + ')}`);
     return {
-      allowed: result.allowed && fatal.length === 0,
+      allowed,
       reasons,
       matchedStatements: result.matched,
     };
@@ -498,8 +507,9 @@ function parseSessionTags(claim: any, fatal: string[]): SessionTags {
   }
   const pt = claim.principal_tags;
   if (pt !== undefined) {
-    if (!isObj(pt)) fatal.push(`${TAGS_CLAIM}.principal_tags is not an object`);
-    else {
+    if (!isObj(pt)) {
+      fatal.push(`${TAGS_CLAIM}.principal_tags is not an object`);
+    } else {
       const keys = Object.keys(pt);
       if (keys.length > 50) fatal.push(`${keys.length} session tags: STS allows at most 50`);
       for (const k of keys) {
@@ -631,6 +641,9 @@ function parseConditions(c: any, where: string): ParsedCondition[] {
   const out: ParsedCondition[] = [];
   for (const [opText, block] of Object.entries<any>(c)) {
     const op = parseOperator(opText);
+    if (!op && /^(For(All|Any)Values?:)?(Date|Binary)/.test(opText)) {
+      throw new Error(`${where}.Condition: operator ${JSON.stringify(opText)} is valid IAM but not modelled by the simulator`);
+    }
     if (!op) throw new Error(`${where}.Condition: unknown condition operator ${JSON.stringify(opText)} (IAM rejects the policy)`);
     if (!isObj(block)) throw new Error(`${where}.Condition.${opText}: must map keys to values`);
     for (const [key, rawValues] of Object.entries<any>(block)) {
@@ -756,7 +769,12 @@ function evaluateStatement(
   return { applies, lines };
 }
 
-function decide(evals: StatementEval[], actions: string[], statements: ParsedStatement[], reasons: string[], _trust: boolean): { allowed: boolean; matched: number[] } {
+function decide(
+  evals: StatementEval[],
+  actions: string[],
+  statements: ParsedStatement[],
+  reasons: string[],
+): { allowed: boolean; matched: number[] } {
   const matched: number[] = [];
   evals.forEach((e, i) => {
     if (actions.some((a) => e.applies.get(a))) matched.push(i);
@@ -776,7 +794,6 @@ function decide(evals: StatementEval[], actions: string[], statements: ParsedSta
       reasons.push(`${a} allowed by ${allows.map((s) => s.label).join(', ')}`);
     }
   }
-  if (allowed) reasons.push(`ALLOWED: ${actions.join(' + ')}`);
   return { allowed, matched };
 }
 
@@ -934,6 +951,7 @@ interface Ip {
 
 interface Cidr {
   readonly v6: boolean;
+  /** The address with its host bits dropped (address / 2^(max - prefix)). */
   readonly network: bigint;
   readonly prefix: number;
 }
@@ -946,24 +964,20 @@ function parseIpv4(s: string): bigint | undefined {
     if (!/^\d{1,3}$/.test(p)) return undefined;
     const n = Number(p);
     if (n > 255) return undefined;
-    v = (v << 8n) | BigInt(n);
+    v = v * 256n + BigInt(n);
   }
   return v;
 }
 
 function parseIpv6(s: string): bigint | undefined {
   let text = s;
-  const zone = text.indexOf('%');
-  if (zone >= 0) return undefined;
-  // An embedded IPv4 tail (`::ffff:1.2.3.4`) counts as two groups.
-  let tail: bigint[] = [];
+  // An embedded IPv4 tail (`::ffff:1.2.3.4`) is rewritten as its two 16-bit groups.
   const lastColon = text.lastIndexOf(':');
-  if (text.slice(lastColon + 1).includes('.')) {
-    const v4 = parseIpv4(text.slice(lastColon + 1));
+  const last = text.slice(lastColon + 1);
+  if (last.includes('.')) {
+    const v4 = parseIpv4(last);
     if (v4 === undefined) return undefined;
-    tail = [v4 >> 16n, v4 & 0xffffn];
-    text = text.slice(0, lastColon + 1) + (text.endsWith('::') || lastColon === text.length - 1 ? '' : '');
-    text = text.endsWith(':') && !text.endsWith('::') ? text.slice(0, -1) : text;
+    text = `${text.slice(0, lastColon + 1)}${(v4 / 65536n).toString(16)}:${(v4 % 65536n).toString(16)}`;
   }
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
@@ -979,16 +993,17 @@ function parseIpv6(s: string): bigint | undefined {
   const left = parseGroups(halves[0]);
   const right = halves.length === 2 ? parseGroups(halves[1]) : [];
   if (!left || !right) return undefined;
-  const explicit = left.length + right.length + tail.length;
+  const explicit = left.length + right.length;
   let groups: bigint[];
   if (halves.length === 2) {
+    // `::` stands for at least one zero group.
     if (explicit > 7) return undefined;
-    groups = [...left, ...new Array<bigint>(8 - explicit).fill(0n), ...right, ...tail];
+    groups = [...left, ...new Array<bigint>(8 - explicit).fill(0n), ...right];
   } else {
     if (explicit !== 8) return undefined;
-    groups = [...left, ...tail];
+    groups = left;
   }
-  return groups.reduce((acc, g) => (acc << 16n) | g, 0n);
+  return groups.reduce((acc, g) => acc * 65536n + g, 0n);
 }
 
 function parseIp(s: string): Ip | undefined {
@@ -1000,7 +1015,7 @@ function parseIp(s: string): Ip | undefined {
   return v === undefined ? undefined : { v6: false, value: v };
 }
 
-/** `a.b.c.d/n`, `x::y/n`, or a bare address (= /32 or /128). Host bits are masked off. */
+/** `a.b.c.d/n`, `x::y/n`, or a bare address (= /32 or /128). Host bits are ignored. */
 function parseCidr(s: string): Cidr | undefined {
   const slash = s.indexOf('/');
   const ip = parseIp(slash >= 0 ? s.slice(0, slash) : s);
@@ -1013,19 +1028,19 @@ function parseCidr(s: string): Cidr | undefined {
     prefix = Number(p);
     if (prefix > max) return undefined;
   }
-  return { v6: ip.v6, network: ip.value & mask(prefix, max), prefix };
+  return { v6: ip.v6, network: ip.value / hostSpan(prefix, max), prefix };
 }
 
-function mask(prefix: number, max: number): bigint {
-  const all = (1n << BigInt(max)) - 1n;
-  return prefix === 0 ? 0n : (all >> BigInt(max - prefix)) << BigInt(max - prefix);
+/** 2^(host bits): dividing by it drops the host part (arithmetic, not bitwise, per the lint rules). */
+function hostSpan(prefix: number, max: number): bigint {
+  return 2n ** BigInt(max - prefix);
 }
 
 /** Families never cross-match (an IPv6 caller is outside every IPv4 CIDR, and vice versa). */
 function cidrContains(c: Cidr, ip: Ip): boolean {
   if (c.v6 !== ip.v6) return false;
   const max = c.v6 ? 128 : 32;
-  return (ip.value & mask(c.prefix, max)) === c.network;
+  return ip.value / hostSpan(c.prefix, max) === c.network;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1166,6 +1181,42 @@ class Resolver {
 
 function isObj(x: any): x is { [k: string]: any } {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/**
+ * Resolves an attached policy for `evaluateSessionCall`, which reads only Deny statements.
+ * Ordinary grants reference resources the resolver does not know (e.g. `bucket.grantReadWrite(role)`
+ * -> `Fn::GetAtt [Bucket, Arn]`; fix first made by the lead as `denyStatementsOnly`), so Allow
+ * statements become inert placeholders (keeping statement indexes in the reasons), and an
+ * unresolvable `Resource`/`NotResource` of a Deny becomes a marker string: resources are not
+ * evaluated anyway.
+ */
+function resolveDenySide(resolver: Resolver, doc: any, where: string): any {
+  if (!isObj(doc) || doc.Statement === undefined) return resolver.resolve(doc, where);
+  const list: any[] = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+  const statements = list.map((st, i) => {
+    const at = `${where}.Statement[${i}]`;
+    if (isObj(st) && st.Effect === 'Allow') return { Effect: 'Allow', NotAction: '*' };
+    if (!isObj(st)) return resolver.resolve(st, at);
+    const out: { [k: string]: any } = {};
+    for (const [k, v] of Object.entries(st)) {
+      if (k === 'Resource' || k === 'NotResource') {
+        const items: any[] = Array.isArray(v) ? v : [v];
+        out[k] = items.map((r, j) => {
+          try {
+            return resolver.resolve(r, `${at}.${k}[${j}]`);
+          } catch {
+            return `<unresolved ${JSON.stringify(r)}>`;
+          }
+        });
+      } else {
+        out[k] = resolver.resolve(v, `${at}.${k}`);
+      }
+    }
+    return out;
+  });
+  const { Statement: _ignored, ...rest } = doc;
+  return { ...resolver.resolve(rest, where), Statement: statements };
 }
 
 function hasFederatedPrincipal(doc: any): boolean {
