@@ -215,7 +215,8 @@ export abstract class FederatedIdentityBase extends Construct {
   }
 
   private refreshMetadata(): void {
-    const meta = reviewMetadata(this.given);
+    // The bound trusts (with the audience they were compiled for), as on each credential.
+    const meta = reviewMetadata([...new Map(this.held.map((h) => [h.trust.fingerprint, h.trust])).values()]);
     for (const r of this.identityLevelResources()) r.addOverride('//', { 'ci-oidc-trust': meta });
   }
 }

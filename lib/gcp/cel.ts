@@ -84,7 +84,10 @@ export function compilePattern(ref: string, g: Glob): CompiledPattern {
 
 /** @internal */
 export function compileTest(t: Test): string {
-  const ref = claimRef(t.claim);
+  // The model compares a JSON number or boolean by its text (as IAM does, lib/model/condition.ts
+  // claimText); string() does the same in CEL, and errors (so denies) on lists, maps and null.
+  // `sub` is always a string (GCP maps it to google.subject), so it is read as is.
+  const ref = t.claim === 'sub' ? claimRef(t.claim) : `string(${claimRef(t.claim)})`;
   if (t.kind === 'in') {
     for (const v of t.values) refuseReplacementChar(t.claim, v);
     return t.values.length === 1 ? `${ref} == ${celString(t.values[0])}` : `${ref} in [${t.values.map((v) => celString(v)).join(', ')}]`;
@@ -127,7 +130,7 @@ export function compileTerms(terms: readonly Term[]): string {
 }
 
 /**
- * The same condition in a form that never errors (each claim checked present and a string before
+ * The same condition in a form that never errors (each claim checked present and a scalar before
  * use), for attribute mappings: a mapping error would fail the whole token exchange, even for
  * tokens of another trust on the provider.
  * @internal
@@ -135,7 +138,7 @@ export function compileTerms(terms: readonly Term[]): string {
 export function compileTermsTotal(terms: readonly Term[]): string {
   const texts = terms.map((term) => {
     const claims = [...new Set(term.tests.map((t) => t.claim))];
-    const guards = claims.map((c) => `${claimPresent(c)} && type(${claimRef(c)}) == string`);
+    const guards = claims.map((c) => `${claimPresent(c)} && type(${claimRef(c)}) ${c === 'sub' ? '== string' : 'in [string, bool, int, uint, double]'}`);
     const parts = [...guards, ...term.tests.map(compileTest)];
     return terms.length > 1 ? `(${parts.join(' && ')})` : parts.join(' && ');
   });

@@ -180,16 +180,30 @@ function describeValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/**
+ * The text a claim is compared by. Providers emit the claims we pin as strings; a JSON number or
+ * boolean is compared by its text (`true` is "true"), because that is what IAM does and IAM cannot
+ * test a claim's type: with type-strict matching, AWS would be wider than the model. Anything else
+ * (absent, null, lists, objects) never matches.
+ * @internal
+ */
+export function claimText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) return String(v);
+  return undefined;
+}
+
 /** Explain why one test fails for the claims, or undefined when it passes. @internal */
 export function testFailure(t: Test, claims: Record<string, unknown>): string | undefined {
   const v = Object.prototype.hasOwnProperty.call(claims, t.claim) ? claims[t.claim] : undefined;
   const expected = t.kind === 'in'
     ? (t.values.length === 1 ? JSON.stringify(t.values[0]) : `one of ${JSON.stringify(t.values)}`)
     : `a match for ${t.patterns.length === 1 ? JSON.stringify(globSource(t.patterns[0])) : `one of ${JSON.stringify(t.patterns.map(globSource))}`}`;
-  if (typeof v !== 'string') {
-    return `claim ${t.claim}: expected ${expected}, got ${describeValue(v)}${v === undefined ? '' : ' (not a string)'}`;
+  const text = claimText(v);
+  if (text === undefined) {
+    return `claim ${t.claim}: expected ${expected}, got ${describeValue(v)}${v === undefined ? '' : ' (not a string, number or boolean)'}`;
   }
-  const ok = t.kind === 'in' ? t.values.includes(v) : likeMatches(t.patterns, v);
+  const ok = t.kind === 'in' ? t.values.includes(text) : likeMatches(t.patterns, text);
   return ok ? undefined : `claim ${t.claim}: expected ${expected}, got ${JSON.stringify(v)}`;
 }
 
@@ -288,7 +302,7 @@ export class Condition {
     return this.dnf;
   }
 
-  /** Evaluate against a token payload. Only string claims can match. */
+  /** Evaluate against a token payload. Strings match; numbers and booleans by their text. */
   public evaluate(claims: { [claim: string]: any }): ConditionResult {
     const reasons: string[] = [];
     for (const [i, term] of this.dnf.entries()) {

@@ -109,19 +109,22 @@ describe('FederatedManagedIdentity: synthesized Terraform', () => {
       const meta = f['//']['ci-oidc-trust'];
       expect(meta.version).toBe(1);
       expect(meta.trusts).toHaveLength(1);
-      const t = f.subject.endsWith(':pull_request') ? pr : prod;
+      // The trust as compiled: bound to the Azure audience, with its CI snippet.
+      const t = (f.subject.endsWith(':pull_request') ? pr : prod).withAudiences(['api://AzureADTokenExchange']);
       expect(meta.trusts[0]).toEqual({
         id: t.fingerprint,
         provider: 'github-actions',
         description: t.description,
         warnings: t.findings.map((x) => ({ id: x.ruleId, message: x.message })),
         widenings: t.widenings,
+        ciSnippet: expect.stringContaining('azure/login@v2'),
       });
       expect(f['//'].metadata).toBeDefined(); // cdktf's own metadata is kept
     }
     expect(Object.values<any>(tf.resource.azurerm_federated_identity_credential).some((f) => f['//']['ci-oidc-trust'].trusts[0].warnings.some((w: any) => w.id === 'CIT-M013'))).toBe(true);
     for (const r of [...Object.values<any>(tf.resource.azurerm_user_assigned_identity), ...Object.values<any>(tf.resource.azurerm_role_assignment)]) {
-      expect(r['//']['ci-oidc-trust'].trusts.map((t: any) => t.id)).toEqual([prod.fingerprint, pr.fingerprint]);
+      const bound = [prod, pr].map((t) => t.withAudiences(['api://AzureADTokenExchange']).fingerprint).sort();
+      expect(r['//']['ci-oidc-trust'].trusts.map((t: any) => t.id)).toEqual(bound);
     }
   });
 

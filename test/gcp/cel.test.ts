@@ -121,7 +121,7 @@ describe('CEL injection (bad-input matrix): escaped, parses, and denies a token 
   test.each(cases)('%s', (_name, injected) => {
     const trust = gh().onBranch('main').withClaim('event_name', injected).build();
     const cond = GcpCel.attributeCondition([trust]);
-    expect(cond).toBe(`assertion.event_name == ${celString(injected)} && assertion.sub == '${SUB}'`);
+    expect(cond).toBe(`string(assertion.event_name) == ${celString(injected)} && assertion.sub == '${SUB}'`);
     expect(() => parse(cond)).not.toThrow();
     // Only the exact injected text as the claim value matches; the pieces of it do not.
     expect(evalCel(cond, { event_name: injected, sub: SUB })).toBe(true);
@@ -145,7 +145,7 @@ describe('compiled-side refusals', () => {
 
   test('a condition that pins no identity is refused (CIT-M001 re-checked on the compiled side)', () => {
     const t = tampered(gh().onBranch('main').build(), Condition.equals('event_name', 'push'));
-    expect(() => GcpCel.attributeCondition([t])).toThrow(/compiled GCP attribute_condition alternative 1 \(assertion\.event_name == 'push'\) pins no GitHub Actions identity.*CIT-M001/);
+    expect(() => GcpCel.attributeCondition([t])).toThrow(/compiled GCP attribute_condition alternative 1 \(string\(assertion\.event_name\) == 'push'\) pins no GitHub Actions identity.*CIT-M001/);
   });
 
   test('a sub pattern with a wildcard before the identity is refused', () => {

@@ -161,14 +161,15 @@ describe('Condition.evaluate reasons', () => {
     });
   });
 
-  test('absent and non-string claims', () => {
+  test('absent and non-string claims; numbers and booleans compare by their text (as IAM does)', () => {
     expect(eq('sub', 'x').evaluate({}).reasons).toEqual(['claim sub: expected "x", got absent']);
     expect(eq('sub', 'x').evaluate({ sub: undefined }).reasons).toEqual(['claim sub: expected "x", got absent']);
-    expect(eq('n', '1').evaluate({ n: 1 }).reasons).toEqual(['claim n: expected "1", got 1 (not a string)']);
-    expect(eq('n', 'true').evaluate({ n: true }).reasons).toEqual(['claim n: expected "true", got true (not a string)']);
-    expect(eq('n', 'x').evaluate({ n: null }).reasons).toEqual(['claim n: expected "x", got null (not a string)']);
-    expect(eq('aud', 'x').evaluate({ aud: ['x'] }).reasons).toEqual(['claim aud: expected "x", got ["x"] (not a string)']);
-    expect(like('n', 'x*').evaluate({ n: { a: 1 } }).reasons).toEqual(['claim n: expected a match for "x*", got {"a":1} (not a string)']);
+    expect(eq('n', '1').evaluate({ n: 1 }).reasons).toEqual([]);
+    expect(eq('n', 'true').evaluate({ n: true }).reasons).toEqual([]);
+    expect(eq('n', '2').evaluate({ n: 1 }).reasons).toEqual(['claim n: expected "2", got 1']);
+    expect(eq('n', 'x').evaluate({ n: null }).reasons).toEqual(['claim n: expected "x", got null (not a string, number or boolean)']);
+    expect(eq('aud', 'x').evaluate({ aud: ['x'] }).reasons).toEqual(['claim aud: expected "x", got ["x"] (not a string, number or boolean)']);
+    expect(like('n', 'x*').evaluate({ n: { a: 1 } }).reasons).toEqual(['claim n: expected a match for "x*", got {"a":1} (not a string, number or boolean)']);
   });
 
   test('inherited properties are not claims', () => {
@@ -244,11 +245,12 @@ function escapeRegex(s: string): string {
 function refGlob(parts: string[], v: string): boolean {
   return new RegExp(`^${parts.map(escapeRegex).join('[\\s\\S]*')}$`, 'u').test(v);
 }
-/** Reference evaluator over the un-normalized tree. Only own string claims can match. */
+/** Reference evaluator over the un-normalized tree. Own string claims match; numbers and booleans by their text. */
 function refEval(t: Tree, claims: Record<string, unknown>): boolean {
   const get = (c: string): string | undefined => {
     if (!Object.prototype.hasOwnProperty.call(claims, c)) return undefined;
     const v = claims[c];
+    if (typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) return String(v);
     return typeof v === 'string' ? v : undefined;
   };
   switch (t.k) {

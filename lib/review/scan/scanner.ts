@@ -774,6 +774,8 @@ function directClaim(x: CelNode, mapping: Map<string, CelNode | undefined>, dept
 
 /** The single claim an expression *is* (not merely reads), e.g. `attribute.repo` mapped to `assertion.repository`. */
 function exactClaim(x: CelNode, mapping: Map<string, CelNode | undefined>): string | undefined {
+  // string(assertion.x) compares the claim by its text (ci-oidc-trust's GCP compiler writes it).
+  if (x.k === 'call' && !x.target && x.name === 'string' && x.args.length === 1) return exactClaim(x.args[0], mapping);
   if (x.k === 'member' && x.e.k === 'ident' && x.e.name === 'assertion') return x.name;
   if (x.k === 'index' && x.e.k === 'ident' && x.e.name === 'assertion' && x.i.k === 'lit' && typeof x.i.v === 'string') return x.i.v;
   if (x.k === 'member' && x.e.k === 'ident' && (x.e.name === 'attribute' || x.e.name === 'google')) {
