@@ -16,7 +16,7 @@ function once(n: number): Record<string, number> {
   const t0 = process.hrtime.bigint();
   const stack = new TerraformStack(Testing.app(), 'bench');
   const pool = new GcpWorkloadIdentityPool(stack, 'Pool', { projectId: 'bench-project', projectNumber: '123456789', poolId: 'bench-pool' });
-  const trusts = Array.from({ length: n }, (_, i) => GitHubActions.repository({ owner: 'acme', repository: `repo-${i}`, ownerId: '1000', repositoryId: String(2000 + i) }).inEnvironment('production').onBranch('main').build());
+  const trusts = Array.from({ length: n }, (_, i) => GitHubActions.repository({ owner: 'acme', repository: `repo-${i}`, ownerId: '1000', repositoryId: String(2000 + i) }).inEnvironment('production').onBranch('main').toTrust());
   const t1 = process.hrtime.bigint();
   for (let p = 0; p * 10 < n; p++) {
     const group = trusts.slice(p * 10, p * 10 + 10);

@@ -20,7 +20,7 @@ export function buildkiteTagsTrust(): Trust {
   })
     .onBranch('main')
     .withAwsSessionTags('organization_id', 'pipeline_id')
-    .build();
+    .toTrust();
 }
 
 export function buildBuildkiteTags(app: App): ExampleStack {

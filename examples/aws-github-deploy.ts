@@ -18,7 +18,7 @@ export function githubDeployTrust(): Trust {
   return GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '89012345' })
     .onBranch('main')
     .inEnvironment('production')
-    .build();
+    .toTrust();
 }
 
 export interface ExampleStack {

@@ -12,7 +12,7 @@ import { ExampleStack, ENV } from './aws-github-deploy';
 export function gitlabProtectedTrust(): Trust {
   return GitLabCi.project({ projectPath: 'acme-group/platform/infra', projectId: '42424242' })
     .onProtectedBranch('main')
-    .build();
+    .toTrust();
 }
 
 export function buildGitLabProtected(app: App): ExampleStack {

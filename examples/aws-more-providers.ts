@@ -23,27 +23,27 @@ export function buildMoreProviders(app: App): Stack {
   // HCP Terraform: AWS sees only `sub`, so the workspace is pinned by name (named widening), and
   // plan runs get a read-only role of their own.
   new CiOidcRole(stack, 'TerraformPlan', {
-    trusts: [HcpTerraform.workspace(TFC).forPlan().accept(Widening.NAME_ONLY_IDENTITY).build()],
+    trusts: [HcpTerraform.workspace(TFC).forPlan().accept(Widening.NAME_ONLY_IDENTITY).toTrust()],
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
   });
   new CiOidcRole(stack, 'TerraformApply', {
-    trusts: [HcpTerraform.workspace(TFC).forApply().accept(Widening.NAME_ONLY_IDENTITY).build()],
+    trusts: [HcpTerraform.workspace(TFC).forApply().accept(Widening.NAME_ONLY_IDENTITY).toTrust()],
   });
   // CircleCI: the subject pins organization and project; branches live in a claim AWS cannot see.
   new CiOidcRole(stack, 'CircleCi', {
-    trusts: [CircleCi.project({ organizationId: '0191f956-042f-7ec4-aa62-8e5eeae396d0', projectId: '0184990a-477b-4fa8-9968-496074483cee' }).onAnyRef().accept(Widening.ANY_REF).build()],
+    trusts: [CircleCi.project({ organizationId: '0191f956-042f-7ec4-aa62-8e5eeae396d0', projectId: '0184990a-477b-4fa8-9968-496074483cee' }).onAnyRef().accept(Widening.ANY_REF).toTrust()],
   });
   // Bitbucket: repository and deployment environment UUIDs; the step UUID is the trailing wildcard.
   new CiOidcRole(stack, 'Bitbucket', {
     trusts: [BitbucketPipelines.repository({ workspace: 'acme', workspaceUuid: '{7baee083-4f25-4a97-8a9a-0fde1b623b45}', repositoryUuid: '{2e9e429c-7b8b-404f-8648-8c40c27c9ebd}' })
-      .inDeploymentEnvironment('{3f2a8a4e-1111-4222-8333-944455556666}').build()],
+      .inDeploymentEnvironment('{3f2a8a4e-1111-4222-8333-944455556666}').toTrust()],
   });
   new CiOidcRole(stack, 'AzureDevOps', {
-    trusts: [AzureDevOps.serviceConnection({ organizationId: '5c7a3e55-0a4f-4a7e-9a45-54c1b6b2d4a1', organization: 'acme', project: 'platform' }, 'aws-prod').build()],
+    trusts: [AzureDevOps.serviceConnection({ organizationId: '5c7a3e55-0a4f-4a7e-9a45-54c1b6b2d4a1', organization: 'acme', project: 'platform' }, 'aws-prod').toTrust()],
   });
   new CiOidcRole(stack, 'Jenkins', {
     trusts: [GenericOidc.issuer({ name: 'Jenkins (ci.acme.com)', issuer: 'https://ci.acme.com/oidc', identityClaims: ['sub'] })
-      .withClaim('sub', 'https://ci.acme.com/job/deploy/').withAudience('sts.amazonaws.com').build()],
+      .withClaim('sub', 'https://ci.acme.com/job/deploy/').withAudience('sts.amazonaws.com').toTrust()],
   });
   return stack;
 }

@@ -18,7 +18,7 @@ export function vpcEndpointTrust(): Trust {
     .onBranch('main')
     .inEnvironment('production')
     .restrictNetwork({ awsVpcEndpointIds: STS_VPC_ENDPOINTS })
-    .build();
+    .toTrust();
 }
 
 export function buildVpcEndpoint(app: App): ExampleStack {

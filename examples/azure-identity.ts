@@ -25,7 +25,7 @@ export function main(outdir = 'cdktf.out'): void {
 
   const github = GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '890123456' })
     .inEnvironment('production', 'staging')
-    .build();
+    .toTrust();
 
   const gitlab = GitLabCi.project({
     projectPath: 'platform/infra',
@@ -39,7 +39,7 @@ export function main(outdir = 'cdktf.out'): void {
     ],
   })
     .onProtectedBranch('main')
-    .build();
+    .toTrust();
 
   const deployer = new FederatedManagedIdentity(stack, 'Deployer', {
     name: 'id-web-deployer',

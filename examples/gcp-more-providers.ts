@@ -19,15 +19,15 @@ export function main(outdir = 'cdktf.out'): void {
   const pool = new GcpWorkloadIdentityPool(stack, 'Ci', { projectId: 'acme-prod', projectNumber: '123456789012', poolId: 'ci-more' });
   pool.addProvider('CircleCi', {
     providerId: 'circleci',
-    trusts: [CircleCi.project({ organizationId: '0191f956-042f-7ec4-aa62-8e5eeae396d0', projectId: '0184990a-477b-4fa8-9968-496074483cee', vcsOrigin: 'github.com/acme/web' }).onBranch('main').build()],
+    trusts: [CircleCi.project({ organizationId: '0191f956-042f-7ec4-aa62-8e5eeae396d0', projectId: '0184990a-477b-4fa8-9968-496074483cee', vcsOrigin: 'github.com/acme/web' }).onBranch('main').toTrust()],
   }).grantServiceAccountImpersonation(DEPLOY_SA);
   pool.addProvider('Bitbucket', {
     providerId: 'bitbucket',
-    trusts: [BitbucketPipelines.repository({ workspace: 'acme', workspaceUuid: '{7baee083-4f25-4a97-8a9a-0fde1b623b45}', repositoryUuid: '{2e9e429c-7b8b-404f-8648-8c40c27c9ebd}' }).onBranch('main').build()],
+    trusts: [BitbucketPipelines.repository({ workspace: 'acme', workspaceUuid: '{7baee083-4f25-4a97-8a9a-0fde1b623b45}', repositoryUuid: '{2e9e429c-7b8b-404f-8648-8c40c27c9ebd}' }).onBranch('main').toTrust()],
   }).grantServiceAccountImpersonation(DEPLOY_SA);
   pool.addProvider('Terraform', {
     providerId: 'hcp-terraform',
-    trusts: [HcpTerraform.workspace({ organization: 'acme', project: 'Platform', workspace: 'network-prod', workspaceId: 'ws-mbsd5E3Ktt5Rg2Xm', organizationId: 'org-GRNbCjYNpBB6NEH9' }).forApply().build()],
+    trusts: [HcpTerraform.workspace({ organization: 'acme', project: 'Platform', workspace: 'network-prod', workspaceId: 'ws-mbsd5E3Ktt5Rg2Xm', organizationId: 'org-GRNbCjYNpBB6NEH9' }).forApply().toTrust()],
   }).grantServiceAccountImpersonation(DEPLOY_SA);
   app.synth();
 }

@@ -29,16 +29,16 @@ export function main(outdir = 'cdktf.out'): void {
 
   const github = pool.addProvider('GitHub', {
     providerId: 'github',
-    trusts: [GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '890123456' }).inEnvironment('production').build()],
+    trusts: [GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '890123456' }).inEnvironment('production').toTrust()],
   });
   const gitlab = pool.addProvider('GitLab', {
     providerId: 'gitlab',
-    trusts: [GitLabCi.project({ projectPath: 'platform/infra', projectId: '4242' }).onProtectedBranch('main').withAudience('https://gitlab.com').build()],
+    trusts: [GitLabCi.project({ projectPath: 'platform/infra', projectId: '4242' }).onProtectedBranch('main').withAudience('https://gitlab.com').toTrust()],
   });
   const buildkite = pool.addProvider('Buildkite', {
     providerId: 'buildkite',
     audiences: ['https://buildkite.com/acme-inc'],
-    trusts: [Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'deploy', pipelineId: '0191f956-042f-7ec4-aa62-8e5eeae396d0' }).onBranch('main').build()],
+    trusts: [Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'deploy', pipelineId: '0191f956-042f-7ec4-aa62-8e5eeae396d0' }).onBranch('main').toTrust()],
   });
 
   for (const p of [github, gitlab, buildkite]) {

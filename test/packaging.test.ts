@@ -44,7 +44,7 @@ const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args
       const { App, Stack } = require('aws-cdk-lib');
       const app = new App();
       const stack = new Stack(app, 'Consumer');
-      const trust = lib.GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2' }).onBranch('main').build();
+      const trust = lib.GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2' }).onBranch('main').toTrust();
       new lib.CiOidcRole(stack, 'Deploy', { trusts: [trust] });
       const template = app.synth().getStackByName('Consumer').template;
       const role = Object.values(template.Resources).find((r) => r.Type === 'AWS::IAM::Role');

@@ -217,7 +217,7 @@ export function testFailure(t: Test, claims: Record<string, unknown>): string | 
  */
 export class Condition {
   /** `claim` equals `value` exactly (case-sensitive). */
-  public static equals(claim: string, value: string): Condition {
+  public static exact(claim: string, value: string): Condition {
     return Condition.oneOf(claim, [value]);
   }
 
@@ -244,7 +244,7 @@ export class Condition {
     } catch (e) {
       throw new TrustConfigError(`Condition.like(${claim})`, (e as Error).message, 'escape a literal star as \\* and a backslash as \\\\');
     }
-    if (!isWildcard(g)) return Condition.equals(claim, g.parts[0]);
+    if (!isWildcard(g)) return Condition.exact(claim, g.parts[0]);
     return new Condition([{ tests: [{ kind: 'like', claim, patterns: [g] }] }]);
   }
 

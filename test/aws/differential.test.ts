@@ -87,34 +87,34 @@ const GL = { projectPath: 'acme-group/platform/infra', projectId: '42424242' };
 function stressTrusts(): Record<string, () => Trust> {
   return {
     'github name format, several branches (name only)': () => GitHubActions.repository({ owner: 'acme', repository: 'web' })
-      .onBranch('main', 'develop', 'release/1.2').onTag('v1.0.0').accept(Widening.NAME_ONLY_IDENTITY).build(),
+      .onBranch('main', 'develop', 'release/1.2').onTag('v1.0.0').accept(Widening.NAME_ONLY_IDENTITY).toTrust(),
     'github BOTH formats, owner id in the subject template': () => GitHubActions.repository({ ...GH, subjectFormat: GitHubSubjectFormat.BOTH })
-      .withSubjectTemplate('repo', 'repository_owner_id', 'context').onBranch('main', 'develop').build(),
+      .withSubjectTemplate('repo', 'repository_owner_id', 'context').onBranch('main', 'develop').toTrust(),
     'github NAME format with ids, owner id in the subject template': () => GitHubActions.repository({ ...GH, subjectFormat: GitHubSubjectFormat.NAME })
-      .withSubjectTemplate('repo', 'repository_owner_id', 'context').inEnvironment('prod:eu').build(),
-    'github branch pattern (REF_PATTERN)': () => GitHubActions.repository(GH).onBranchPattern('release/*').onBranch('main').accept(Widening.REF_PATTERN).build(),
-    'github any ref (ANY_REF)': () => GitHubActions.repository(GH).onAnyRef().accept(Widening.ANY_REF).build(),
+      .withSubjectTemplate('repo', 'repository_owner_id', 'context').inEnvironment('prod:eu').toTrust(),
+    'github branch pattern (REF_PATTERN)': () => GitHubActions.repository(GH).onBranchPattern('release/*').onBranch('main').accept(Widening.REF_PATTERN).toTrust(),
+    'github any ref (ANY_REF)': () => GitHubActions.repository(GH).onAnyRef().accept(Widening.ANY_REF).toTrust(),
     'github custom subject with job_workflow_ref': () => GitHubActions.repository(GH)
       .withSubjectTemplate('repo', 'context', 'job_workflow_ref')
-      .fromReusableWorkflow('acme/shared/.github/workflows/deploy.yml@refs/heads/main').onBranch('main').build(),
+      .fromReusableWorkflow('acme/shared/.github/workflows/deploy.yml@refs/heads/main').onBranch('main').toTrust(),
     'github pull requests, custom audience, source IPs': () => GitHubActions.repository(GH).onPullRequest().withAudience('https://github.com/acme')
-      .restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24', '2001:db8::/32'], awsVpcIds: ['vpc-0123456789abcdef0'] }).build(),
+      .restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24', '2001:db8::/32'], awsVpcIds: ['vpc-0123456789abcdef0'] }).toTrust(),
     // Only aud and sub are AWS keys for an enterprise issuer (the IdP-specific claim list is for the
     // github.com issuer), so the trust pins the environment through sub alone.
     'GHEC enterprise issuer (key prefix with a path)': () => GitHubActions.repository({ ...GH, issuer: GitHubIssuer.enterpriseCloud('octocat-inc') })
-      .inEnvironment('production', 'staging').build(),
+      .inEnvironment('production', 'staging').toTrust(),
     'gitlab self-managed, project_id subject component': () => GitLabCi.project({
       ...GL, instanceUrl: 'https://gitlab.example.com',
       subjectComponents: [GitLabSubjectComponent.PROJECT_ID, GitLabSubjectComponent.REF_TYPE, GitLabSubjectComponent.REF],
-    }).onBranch('main').onTag('v1.0.0').build(),
+    }).onBranch('main').onTag('v1.0.0').toTrust(),
     'gitlab.com branch pattern, pipeline source, any of two audiences': () => GitLabCi.project(GL).onBranchPattern('release/*').withPipelineSource('push', 'web')
-      .withAudience('sts.amazonaws.com', 'https://gitlab.com').accept(Widening.REF_PATTERN).build(),
+      .withAudience('sts.amazonaws.com', 'https://gitlab.com').accept(Widening.REF_PATTERN).toTrust(),
     'buildkite composite with step keys': () => Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'deploy', organizationId: ORG_ID, pipelineId: PIPE_ID })
       .onBranch('main').onTag('v1.0.0').onStep('deploy', 'migrate').withAwsSessionTags('organization_id', 'pipeline_id', 'build_source')
-      .fromBuildSource(BuildkiteBuildSource.WEBHOOK).build(),
+      .fromBuildSource(BuildkiteBuildSource.WEBHOOK).toTrust(),
     'buildkite any ref, step key tag, source IP': () => Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'deploy', pipelineId: PIPE_ID })
       .onAnyRef().onStep('deploy').withAwsSessionTags('pipeline_id', 'step_key').accept(Widening.ANY_REF)
-      .restrictNetwork({ sourceIpCidrs: ['198.51.100.0/24'] }).build(),
+      .restrictNetwork({ sourceIpCidrs: ['198.51.100.0/24'] }).toTrust(),
   };
 }
 
@@ -122,12 +122,12 @@ function stressTrusts(): Record<string, () => Trust> {
 function mixedTrusts(): Trust[] {
   const s = stressTrusts();
   return [
-    GitHubActions.repository(GH).onBranch('main').inEnvironment('production').build(),
-    GitHubActions.repository(GH).onBranch('main', 'develop').build(),
-    GitHubActions.repository({ ...GH, repository: 'api', repositoryId: '5555' }).onTag('v1.0.0').withAudience('https://github.com/acme').build(),
+    GitHubActions.repository(GH).onBranch('main').inEnvironment('production').toTrust(),
+    GitHubActions.repository(GH).onBranch('main', 'develop').toTrust(),
+    GitHubActions.repository({ ...GH, repository: 'api', repositoryId: '5555' }).onTag('v1.0.0').withAudience('https://github.com/acme').toTrust(),
     s['github branch pattern (REF_PATTERN)'](),
     s['github custom subject with job_workflow_ref'](),
-    GitLabCi.project(GL).onProtectedBranch('main').build(),
+    GitLabCi.project(GL).onProtectedBranch('main').toTrust(),
     s['gitlab self-managed, project_id subject component'](),
     s['buildkite composite with step keys'](),
   ];

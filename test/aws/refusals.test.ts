@@ -14,7 +14,7 @@ const GH = { owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId:
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const stack = () => new Stack(new App(), 'S', { env: ENV });
 const role = (trusts: Trust[], extra: object = {}) => new CiOidcRole(stack(), 'R', { trusts, ...extra });
-const ghTrust = () => GitHubActions.repository(GH).onBranch('main').build();
+const ghTrust = () => GitHubActions.repository(GH).onBranch('main').toTrust();
 
 function error(f: () => unknown): TrustConfigError {
   try {
@@ -31,7 +31,7 @@ describe('identity', () => {
     const e = error(() => Trust._create({
       profile: { id: 'github-actions', displayName: 'GitHub Actions', identityClaims: ['repository', 'repository_id'], subjectIdentity: /(^|:)repo:[^:*]+\/[^:*]+:/ },
       issuer: 'https://token.actions.githubusercontent.com',
-      condition: Condition.equals('ref', 'refs/heads/main'),
+      condition: Condition.exact('ref', 'refs/heads/main'),
       description: 'x', where: 'Test',
     }));
     expect(e.ruleId).toBe('CIT-M001');
@@ -50,7 +50,7 @@ describe('identity', () => {
   });
 
   test('name-only identity needs the NAME_ONLY_IDENTITY widening (CIT-M010)', () => {
-    const e = error(() => GitHubActions.repository({ owner: 'acme', repository: 'web' }).onBranch('main').build());
+    const e = error(() => GitHubActions.repository({ owner: 'acme', repository: 'web' }).onBranch('main').toTrust());
     expect(e.ruleId).toBe('CIT-M010');
     expect(e.message).toMatch(/acme\/web is trusted by name only/);
   });
@@ -67,7 +67,7 @@ describe('policy size', () => {
   test('60 branches on one role: synth error naming the quota, the actual length and how to split', () => {
     const branches = Array.from({ length: 60 }, (_, i) => `feature/branch-number-${i}`);
     const s = stack();
-    const r = new CiOidcRole(s, 'Big', { trusts: [GitHubActions.repository(GH).onBranch(...branches).build()] });
+    const r = new CiOidcRole(s, 'Big', { trusts: [GitHubActions.repository(GH).onBranch(...branches).toTrust()] });
     let message = '';
     try {
       Template.fromStack(s);
@@ -86,14 +86,14 @@ describe('policy size', () => {
   test('split as the message says (3 roles of 20 branches), it synthesizes', () => {
     const branches = Array.from({ length: 60 }, (_, i) => `feature/branch-number-${i}`);
     const s = stack();
-    for (let i = 0; i < 3; i++) new CiOidcRole(s, `Part${i}`, { trusts: [GitHubActions.repository(GH).onBranch(...branches.slice(i * 20, i * 20 + 20)).build()] });
+    for (let i = 0; i < 3; i++) new CiOidcRole(s, `Part${i}`, { trusts: [GitHubActions.repository(GH).onBranch(...branches.slice(i * 20, i * 20 + 20)).toTrust()] });
     expect(() => Template.fromStack(s)).not.toThrow();
   });
 });
 
 describe('conditions AWS cannot check', () => {
   test('GitHub event_name: names the claim, the visible keys and withSubjectTemplate', () => {
-    const e = error(() => role([GitHubActions.repository(GH).onBranch('main').withClaim('event_name', 'push').build()]));
+    const e = error(() => role([GitHubActions.repository(GH).onBranch('main').withClaim('event_name', 'push').toTrust()]));
     expect(e.message).toMatch(/AWS cannot check claim event_name \(push\): for issuer https:\/\/token\.actions\.githubusercontent\.com STS exposes only token\.actions\.githubusercontent\.com:aud, token\.actions\.githubusercontent\.com:sub, /);
     expect(e.fix).toBe('put it in the subject: configure the repository\'s subject template to include "event_name" and call withSubjectTemplate(…, "event_name"); or drop this pin');
   });
@@ -102,7 +102,7 @@ describe('conditions AWS cannot check', () => {
     const e = error(() => role([GitLabCi.project({
       projectPath: 'g/p', projectId: '7', instanceUrl: 'https://gitlab.example.com',
       subjectComponents: [GitLabSubjectComponent.PROJECT_ID, GitLabSubjectComponent.REF_TYPE, GitLabSubjectComponent.REF],
-    }).onProtectedBranch('main').build()]));
+    }).onProtectedBranch('main').toTrust()]));
     expect(e.message).toMatch(/AWS cannot check claim ref_protected \(true\): for issuer https:\/\/gitlab\.example\.com STS exposes only gitlab\.example\.com:aud, gitlab\.example\.com:sub\. Fix: include it/);
     expect(e.fix).toMatch(/include it in the project's sub claim components \(subjectComponents\)/);
   });
@@ -110,22 +110,22 @@ describe('conditions AWS cannot check', () => {
   test('Buildkite build_source without a session tag; fine with one', () => {
     const b = () => Buildkite.pipeline({ organization: 'acme', pipeline: 'deploy', pipelineId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b' })
       .onBranch('main').fromBuildSource(BuildkiteBuildSource.WEBHOOK);
-    const e = error(() => role([b().withAwsSessionTags('pipeline_id').build()]));
+    const e = error(() => role([b().withAwsSessionTags('pipeline_id').toTrust()]));
     expect(e.message).toMatch(/AWS cannot check claim build_source \(webhook\)/);
     expect(e.fix).toBe('have the agent tag it: withAwsSessionTags("build_source") and `buildkite-agent oidc request-token --aws-session-tag build_source`');
-    expect(() => role([b().withAwsSessionTags('pipeline_id', 'build_source').build()])).not.toThrow();
+    expect(() => role([b().withAwsSessionTags('pipeline_id', 'build_source').toTrust()])).not.toThrow();
   });
 
   test('design limit: GitHub BOTH/NAME formats with ids pin repository_owner_id, which AWS cannot see', () => {
     // Reported to the lead: the migration format is unusable on AWS with the default template.
-    const e = error(() => role([GitHubActions.repository({ ...GH, subjectFormat: GitHubSubjectFormat.BOTH }).onBranch('main').build()]));
+    const e = error(() => role([GitHubActions.repository({ ...GH, subjectFormat: GitHubSubjectFormat.BOTH }).onBranch('main').toTrust()]));
     expect(e.message).toMatch(/AWS cannot check claim repository_owner_id \(1234567\)/);
   });
 });
 
 describe('networks and role limits', () => {
   test('foreign network kinds (gcpVpcNetworks) are refused on AWS', () => {
-    const t = GitHubActions.repository(GH).onBranch('main').restrictNetwork({ gcpVpcNetworks: ['projects/my-project/global/networks/my-vpc'] }).build();
+    const t = GitHubActions.repository(GH).onBranch('main').restrictNetwork({ gcpVpcNetworks: ['projects/my-project/global/networks/my-vpc'] }).toTrust();
     const e = error(() => role([t]));
     expect(e.message).toMatch(/AWS cannot enforce the network restriction\(s\) gcpVpcNetworks \(they belong to another cloud\)/);
     expect(e.fix).toMatch(/restrict it with sourceIpCidrs \/ awsVpcIds \/ awsVpcEndpointIds/);

@@ -20,34 +20,34 @@ const gh = (p: Partial<Parameters<typeof GitHubActions.repository>[0]> = {}) => 
 
 /** Trusts Azure can hold exactly. */
 const EXPRESSIBLE: [string, () => Trust][] = [
-  ['GitHub immutable, environments', () => gh().inEnvironment('prod', 'Production:V1').build()],
-  ['GitHub immutable, branches and tags', () => gh().onBranch('main', 'release/1.2').onTag('v1.0.0').build()],
-  ['GitHub immutable, pull requests', () => gh().onPullRequest().build()],
-  ['GitHub name form (accepted)', () => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo' }).inEnvironment('prod').accept(Widening.NAME_ONLY_IDENTITY).build()],
-  ['GitHub mixed-case owner', () => GitHubActions.repository({ owner: 'Octo-Org', repository: 'Octo.Repo', ...IDS }).onBranch('Main').build()],
-  ['GitHub template with ref', () => gh().inEnvironment('prod').onBranch('main').withSubjectTemplate('repo', 'context', 'ref').build()],
-  ['GitHub template with job_workflow_ref', () => gh().onBranch('main').fromReusableWorkflow('octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main').withSubjectTemplate('repo', 'context', 'job_workflow_ref').build()],
-  ['GHEC enterprise issuer', () => gh({ issuer: GitHubIssuer.enterpriseCloud('octocat-inc') }).onBranch('main').build()],
-  ['GHES (name form)', () => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo', issuer: GitHubIssuer.enterpriseServer('github.example.com') }).inEnvironment('prod').accept(Widening.NAME_ONLY_IDENTITY).build()],
-  ['GitHub custom audience', () => gh().inEnvironment('prod').withAudience('api://AzureADTokenExchange').build()],
-  ['GitLab project id subject', () => GitLabCi.project({ projectPath: 'my-group/my-project', projectId: '42', subjectComponents: [GitLabSubjectComponent.PROJECT_ID, GitLabSubjectComponent.REF_TYPE, GitLabSubjectComponent.REF] }).onBranch('main', 'feature-branch-1').build()],
-  ['GitLab project id + ref_protected subject', () => GitLabCi.project({ projectPath: 'mygroup/myproject', projectId: '42', instanceUrl: 'https://gitlab.example.com', subjectComponents: [GitLabSubjectComponent.PROJECT_PATH, GitLabSubjectComponent.PROJECT_ID, GitLabSubjectComponent.REF_TYPE, GitLabSubjectComponent.REF, GitLabSubjectComponent.REF_PROTECTED] }).onProtectedBranch('main').build()],
-  ['GitLab default subject, name only', () => GitLabCi.project({ projectPath: 'mygroup/myproject', instanceUrl: 'https://gitlab.example.com' }).onBranch('main').accept(Widening.NAME_ONLY_IDENTITY).build()],
+  ['GitHub immutable, environments', () => gh().inEnvironment('prod', 'Production:V1').toTrust()],
+  ['GitHub immutable, branches and tags', () => gh().onBranch('main', 'release/1.2').onTag('v1.0.0').toTrust()],
+  ['GitHub immutable, pull requests', () => gh().onPullRequest().toTrust()],
+  ['GitHub name form (accepted)', () => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo' }).inEnvironment('prod').accept(Widening.NAME_ONLY_IDENTITY).toTrust()],
+  ['GitHub mixed-case owner', () => GitHubActions.repository({ owner: 'Octo-Org', repository: 'Octo.Repo', ...IDS }).onBranch('Main').toTrust()],
+  ['GitHub template with ref', () => gh().inEnvironment('prod').onBranch('main').withSubjectTemplate('repo', 'context', 'ref').toTrust()],
+  ['GitHub template with job_workflow_ref', () => gh().onBranch('main').fromReusableWorkflow('octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main').withSubjectTemplate('repo', 'context', 'job_workflow_ref').toTrust()],
+  ['GHEC enterprise issuer', () => gh({ issuer: GitHubIssuer.enterpriseCloud('octocat-inc') }).onBranch('main').toTrust()],
+  ['GHES (name form)', () => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo', issuer: GitHubIssuer.enterpriseServer('github.example.com') }).inEnvironment('prod').accept(Widening.NAME_ONLY_IDENTITY).toTrust()],
+  ['GitHub custom audience', () => gh().inEnvironment('prod').withAudience('api://AzureADTokenExchange').toTrust()],
+  ['GitLab project id subject', () => GitLabCi.project({ projectPath: 'my-group/my-project', projectId: '42', subjectComponents: [GitLabSubjectComponent.PROJECT_ID, GitLabSubjectComponent.REF_TYPE, GitLabSubjectComponent.REF] }).onBranch('main', 'feature-branch-1').toTrust()],
+  ['GitLab project id + ref_protected subject', () => GitLabCi.project({ projectPath: 'mygroup/myproject', projectId: '42', instanceUrl: 'https://gitlab.example.com', subjectComponents: [GitLabSubjectComponent.PROJECT_PATH, GitLabSubjectComponent.PROJECT_ID, GitLabSubjectComponent.REF_TYPE, GitLabSubjectComponent.REF, GitLabSubjectComponent.REF_PROTECTED] }).onProtectedBranch('main').toTrust()],
+  ['GitLab default subject, name only', () => GitLabCi.project({ projectPath: 'mygroup/myproject', instanceUrl: 'https://gitlab.example.com' }).onBranch('main').accept(Widening.NAME_ONLY_IDENTITY).toTrust()],
 ];
 
 /** Trusts Azure cannot hold: synth must fail, naming Azure and the fix. */
 const INEXPRESSIBLE: [string, () => Trust, RegExp][] = [
-  ['GitHub ref pattern', () => gh().onBranchPattern('release/*').accept(Widening.REF_PATTERN).build(), /enumerate the branches/],
-  ['GitHub any ref', () => gh().onAnyRef().accept(Widening.ANY_REF).build(), /enumerate the branches/],
-  ['GitHub environment + branch pin', () => gh().inEnvironment('prod').onBranch('main').build(), /pins ref.*withSubjectTemplate/],
-  ['GitHub name form with ids', () => gh({ subjectFormat: GitHubSubjectFormat.NAME }).inEnvironment('prod').build(), /repository_id, repository_owner_id.*immutable subject format/],
-  ['GitHub both forms', () => gh({ subjectFormat: GitHubSubjectFormat.BOTH }).onBranch('main').build(), /immutable subject format/],
-  ['GitHub reusable workflow pin', () => gh().onBranch('main').fromReusableWorkflow('octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main').build(), /job_workflow_ref.*withSubjectTemplate/],
-  ['GitHub hosted runners pin', () => gh().onBranch('main').onGitHubHostedRunners().build(), /runner_environment/],
-  ['GitLab default subject with project id', () => GitLabCi.project({ projectPath: 'g/p', projectId: '42' }).onBranch('main').build(), /project_id.*ci_id_token_sub_claim_components/],
-  ['GitLab protected ref outside the subject', () => GitLabCi.project({ projectPath: 'g/p', projectId: '42', subjectComponents: [GitLabSubjectComponent.PROJECT_ID, GitLabSubjectComponent.REF_TYPE, GitLabSubjectComponent.REF] }).onProtectedBranch('main').build(), /ref_protected/],
-  ['Buildkite composite subject', () => Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'super-duper-app' }).onBranch('main').accept(Widening.NAME_ONLY_IDENTITY).build(), /enumerate/],
-  ['Buildkite pipeline id subject with slug pins', () => Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'super-duper-app', pipelineId: '0191f956-042f-7ec4-aa62-8e5eeae396d0', subject: BuildkiteSubject.PIPELINE_ID }).onBranch('main').build(), /--subject-claim/],
+  ['GitHub ref pattern', () => gh().onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust(), /enumerate the branches/],
+  ['GitHub any ref', () => gh().onAnyRef().accept(Widening.ANY_REF).toTrust(), /enumerate the branches/],
+  ['GitHub environment + branch pin', () => gh().inEnvironment('prod').onBranch('main').toTrust(), /pins ref.*withSubjectTemplate/],
+  ['GitHub name form with ids', () => gh({ subjectFormat: GitHubSubjectFormat.NAME }).inEnvironment('prod').toTrust(), /repository_id, repository_owner_id.*immutable subject format/],
+  ['GitHub both forms', () => gh({ subjectFormat: GitHubSubjectFormat.BOTH }).onBranch('main').toTrust(), /immutable subject format/],
+  ['GitHub reusable workflow pin', () => gh().onBranch('main').fromReusableWorkflow('octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main').toTrust(), /job_workflow_ref.*withSubjectTemplate/],
+  ['GitHub hosted runners pin', () => gh().onBranch('main').onGitHubHostedRunners().toTrust(), /runner_environment/],
+  ['GitLab default subject with project id', () => GitLabCi.project({ projectPath: 'g/p', projectId: '42' }).onBranch('main').toTrust(), /project_id.*ci_id_token_sub_claim_components/],
+  ['GitLab protected ref outside the subject', () => GitLabCi.project({ projectPath: 'g/p', projectId: '42', subjectComponents: [GitLabSubjectComponent.PROJECT_ID, GitLabSubjectComponent.REF_TYPE, GitLabSubjectComponent.REF] }).onProtectedBranch('main').toTrust(), /ref_protected/],
+  ['Buildkite composite subject', () => Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'super-duper-app' }).onBranch('main').accept(Widening.NAME_ONLY_IDENTITY).toTrust(), /enumerate/],
+  ['Buildkite pipeline id subject with slug pins', () => Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'super-duper-app', pipelineId: '0191f956-042f-7ec4-aa62-8e5eeae396d0', subject: BuildkiteSubject.PIPELINE_ID }).onBranch('main').toTrust(), /--subject-claim/],
 ];
 
 /** The builders are being written concurrently; a builder refusal is a refusal, just earlier. */
@@ -120,7 +120,7 @@ describe('Azure differential: model vs synthesized credentials', () => {
   });
 
   test.each([AzureCloud.PUBLIC, AzureCloud.US_GOVERNMENT, AzureCloud.CHINA])('default audience of %s is what both sides accept', (cloud) => {
-    const trust = gh().inEnvironment('prod').build();
+    const trust = gh().inEnvironment('prod').toTrust();
     const bound = AzureFederation.bind(trust, { cloud });
     const sim = synthSimulator(trust, cloud);
     const aud = AzureFederation.defaultAudience(cloud);
@@ -138,7 +138,7 @@ describe('Azure differential: model vs synthesized credentials', () => {
     fc.assert(fc.property(fc.array(name, { minLength: 1, maxLength: 3 }), fc.boolean(), (names, env) => {
       let trust: Trust;
       try {
-        trust = env ? gh().inEnvironment(...names).build() : gh().onBranch(...names).build();
+        trust = env ? gh().inEnvironment(...names).toTrust() : gh().onBranch(...names).toTrust();
       } catch (e) {
         if (e instanceof TrustConfigError) return; // refused before reaching Azure
         throw e;

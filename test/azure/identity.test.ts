@@ -40,7 +40,7 @@ function thrown(f: () => unknown): TrustConfigError {
 describe('FederatedManagedIdentity: synthesized Terraform', () => {
   test('environments and branches: snapshot and explicit assertions', () => {
     const s = stack();
-    const id = identity(s, [gh().inEnvironment('production', 'staging').build(), gh('acme', 'api').onBranch('main').build()]);
+    const id = identity(s, [gh().inEnvironment('production', 'staging').toTrust(), gh('acme', 'api').onBranch('main').toTrust()]);
     id.grant(RG_SCOPE, 'Contributor');
     const tf = synth(s);
     expect(tf).toMatchSnapshot();
@@ -78,9 +78,9 @@ describe('FederatedManagedIdentity: synthesized Terraform', () => {
 
   test('names are stable across runs and trust order; resources are identical', () => {
     const a = stack();
-    identity(a, [gh().inEnvironment('prod').build(), gh('acme', 'api').onBranch('main', 'dev').build()]);
+    identity(a, [gh().inEnvironment('prod').toTrust(), gh('acme', 'api').onBranch('main', 'dev').toTrust()]);
     const b = stack();
-    identity(b, [gh('acme', 'api').onBranch('dev', 'main').build(), gh().inEnvironment('prod').build()]);
+    identity(b, [gh('acme', 'api').onBranch('dev', 'main').toTrust(), gh().inEnvironment('prod').toTrust()]);
     expect(Testing.synth(a)).toEqual(Testing.synth(b));
     // Pinned: a changed name would replace live credentials (names are immutable in Azure).
     expect(credentialName('https://token.actions.githubusercontent.com', 'repo:acme@1001/web@2002:environment:prod')).toMatchInlineSnapshot('"repo-acme-1001-web-2002-environment-prod-36a5e559aee7"');
@@ -100,8 +100,8 @@ describe('FederatedManagedIdentity: synthesized Terraform', () => {
 
   test('review metadata on every credential (its own trust), the identity and grants (all trusts)', () => {
     const s = stack();
-    const prod = gh().inEnvironment('production').build();
-    const pr = gh().onPullRequest().build();
+    const prod = gh().inEnvironment('production').toTrust();
+    const pr = gh().onPullRequest().toTrust();
     const id = identity(s, [prod, pr]);
     id.grant(RG_SCOPE, 'Reader');
     const tf = full(s);
@@ -130,9 +130,9 @@ describe('FederatedManagedIdentity: synthesized Terraform', () => {
 
   test('addTrust after grants refreshes identity-level metadata and re-chains credentials', () => {
     const s = stack();
-    const id = identity(s, [gh().inEnvironment('b-env').build()]);
+    const id = identity(s, [gh().inEnvironment('b-env').toTrust()]);
     const ra = id.grant(RG_SCOPE, 'Reader');
-    id.addTrust(gh().inEnvironment('a-env').build());
+    id.addTrust(gh().inEnvironment('a-env').toTrust());
     const tf = full(s);
     expect(Object.values<any>(tf.resource.azurerm_role_assignment)[0]['//']['ci-oidc-trust'].trusts).toHaveLength(2);
     const fics = Object.values<any>(tf.resource.azurerm_federated_identity_credential);
@@ -147,18 +147,18 @@ describe('FederatedManagedIdentity: synthesized Terraform', () => {
     [AzureCloud.CHINA, 'api://AzureADTokenExchangeChina'],
   ])('default audience for %s', (cloud, aud) => {
     const s = stack();
-    identity(s, [gh().inEnvironment('prod').build()], { cloud });
+    identity(s, [gh().inEnvironment('prod').toTrust()], { cloud });
     expect(Object.values<any>(synth(s).resource.azurerm_federated_identity_credential)[0].audience).toEqual([aud]);
   });
 
   test('an explicit audience is kept', () => {
     const s = stack();
-    identity(s, [gh().inEnvironment('prod').withAudience('https://gitlab.example.com').build()]);
+    identity(s, [gh().inEnvironment('prod').withAudience('https://gitlab.example.com').toTrust()]);
     expect(Object.values<any>(synth(s).resource.azurerm_federated_identity_credential)[0].audience).toEqual(['https://gitlab.example.com']);
   });
 
   test('several audiences: one credential per audience (counted), refused on one identity because issuer+subject repeat', () => {
-    const t = gh().inEnvironment('prod').withAudience('api://AzureADTokenExchange', 'api://other').build();
+    const t = gh().inEnvironment('prod').withAudience('api://AzureADTokenExchange', 'api://other').toTrust();
     expect(AzureFederation.credentials(t).map((c) => c.audience)).toEqual(['api://AzureADTokenExchange', 'api://other']);
     const e = thrown(() => identity(stack(), [t]));
     expect(e.message).toMatch(/appear twice \(audiences "api:\/\/AzureADTokenExchange" and "api:\/\/other"\); Azure requires issuer\+subject to be unique per identity/);
@@ -168,7 +168,7 @@ describe('FederatedManagedIdentity: synthesized Terraform', () => {
   test('existing identity: literal parent id, resource group from the id, principal from a data source when granting', () => {
     const s = stack();
     const idv = `/subscriptions/${SUB}/resourceGroups/rg-shared/providers/Microsoft.ManagedIdentity/userAssignedIdentities/shared-ci`;
-    const id = FederatedManagedIdentity.fromExistingIdentity(s, 'Shared', { identityId: idv, trusts: [gh().inEnvironment('prod').build()] });
+    const id = FederatedManagedIdentity.fromExistingIdentity(s, 'Shared', { identityId: idv, trusts: [gh().inEnvironment('prod').toTrust()] });
     id.grant(RG_SCOPE, 'Reader');
     const tf = synth(s);
     expect(tf).toMatchSnapshot();
@@ -183,7 +183,7 @@ describe('FederatedManagedIdentity: synthesized Terraform', () => {
 
   test('a literal ${ or %{ in a subject is escaped for Terraform ($${, %%{) and read back literally', () => {
     const s = stack();
-    identity(s, [gh().onBranch('${jndi}', '%{if}', 'a$${b}').build()]);
+    identity(s, [gh().onBranch('${jndi}', '%{if}', 'a$${b}').toTrust()]);
     const tf = synth(s);
     expect(Object.values<any>(tf.resource.azurerm_federated_identity_credential).map((f) => f.subject).sort()).toEqual([
       'repo:acme@1001/web@2002:ref:refs/heads/$${jndi}',
@@ -203,7 +203,7 @@ describe('FederatedManagedIdentity: synthesized Terraform', () => {
       identityId: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/shared-ci`,
       principalId: '11111111-2222-3333-4444-555555555555',
     });
-    id.addTrust(gh().inEnvironment('prod').build());
+    id.addTrust(gh().inEnvironment('prod').toTrust());
     id.grant(RG_SCOPE, 'Reader');
     const tf = synth(s);
     expect(tf.data).toBeUndefined();
@@ -214,7 +214,7 @@ describe('FederatedManagedIdentity: synthesized Terraform', () => {
 describe('FederatedManagedIdentity: refusals', () => {
   test('more than 20 credentials: names the limit, the count and how to split', () => {
     const envs = Array.from({ length: 21 }, (_, i) => `env${String(i).padStart(2, '0')}`);
-    const e = thrown(() => identity(stack(), [gh().inEnvironment(...envs).build()]));
+    const e = thrown(() => identity(stack(), [gh().inEnvironment(...envs).toTrust()]));
     expect(e.message).toContain('would hold 21 federated identity credentials');
     expect(e.message).toContain('at most 20 per identity');
     expect(e.fix).toMatch(/split the trusts over several identities/);
@@ -222,40 +222,40 @@ describe('FederatedManagedIdentity: refusals', () => {
 
   test('the limit counts across trusts, and nothing of the refused trust is created', () => {
     const s = stack();
-    const id = identity(s, [gh().inEnvironment(...Array.from({ length: 15 }, (_, i) => `e${i}`)).build()]);
-    const e = thrown(() => id.addTrust(gh('acme', 'api').onBranch('a', 'b', 'c', 'd', 'e', 'f').build()));
+    const id = identity(s, [gh().inEnvironment(...Array.from({ length: 15 }, (_, i) => `e${i}`)).toTrust()]);
+    const e = thrown(() => id.addTrust(gh('acme', 'api').onBranch('a', 'b', 'c', 'd', 'e', 'f').toTrust()));
     expect(e.message).toContain('21 federated identity credentials (15 already, 6 from this trust)');
     expect(Object.keys(synth(s).resource.azurerm_federated_identity_credential)).toHaveLength(15);
-    id.addTrust(gh('acme', 'api').onBranch('a', 'b', 'c', 'd', 'e').build());
+    id.addTrust(gh('acme', 'api').onBranch('a', 'b', 'c', 'd', 'e').toTrust());
     expect(Object.keys(synth(s).resource.azurerm_federated_identity_credential)).toHaveLength(20);
   });
 
   test('exactly 20 is allowed', () => {
     const s = stack();
-    identity(s, [gh().inEnvironment(...Array.from({ length: 20 }, (_, i) => `e${i}`)).build()]);
+    identity(s, [gh().inEnvironment(...Array.from({ length: 20 }, (_, i) => `e${i}`)).toTrust()]);
     expect(Object.keys(synth(s).resource.azurerm_federated_identity_credential)).toHaveLength(20);
   });
 
   test('a pattern on the subject: enumerate the branches', () => {
-    const t = gh().onBranchPattern('release/*').accept(Widening.REF_PATTERN).build();
+    const t = gh().onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust();
     const e = thrown(() => identity(stack(), [t]));
     expect(e.message).toMatch(/^Azure\(.*\): Azure federated credentials match the subject exactly, without wildcards, but the condition .* has the subject pattern \["repo:acme@1001\/web@2002:ref:refs\/heads\/release\/\*"\]/);
     expect(e.fix).toMatch(/^enumerate the branches/);
   });
 
   test('a claim outside the subject: customize the template / immutable format', () => {
-    const e1 = thrown(() => identity(stack(), [gh().inEnvironment('prod').onBranch('main').build()]));
+    const e1 = thrown(() => identity(stack(), [gh().inEnvironment('prod').onBranch('main').toTrust()]));
     expect(e1.message).toMatch(/also pins ref; dropping it would widen the trust/);
     expect(e1.fix).toContain('withSubjectTemplate("repo", "context", "ref")');
-    const e2 = thrown(() => identity(stack(), [GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2', subjectFormat: 'NAME' as any }).onBranch('main').build()]));
+    const e2 = thrown(() => identity(stack(), [GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2', subjectFormat: 'NAME' as any }).onBranch('main').toTrust()]));
     expect(e2.message).toMatch(/also pins repository_id, repository_owner_id/);
     expect(e2.fix).toMatch(/immutable subject format/);
   });
 
   test('the same subject twice, and case-only duplicates', () => {
-    const e = thrown(() => identity(stack(), [gh().inEnvironment('prod').build(), gh().inEnvironment('prod', 'dev').build()]));
+    const e = thrown(() => identity(stack(), [gh().inEnvironment('prod').toTrust(), gh().inEnvironment('prod', 'dev').toTrust()]));
     expect(e.message).toMatch(/appear twice/);
-    const c = thrown(() => identity(stack(), [gh().inEnvironment('prod').build(), GitHubActions.repository({ owner: 'Acme', repository: 'web', ownerId: '1001', repositoryId: '2002' }).inEnvironment('prod').build()]));
+    const c = thrown(() => identity(stack(), [gh().inEnvironment('prod').toTrust(), GitHubActions.repository({ owner: 'Acme', repository: 'web', ownerId: '1001', repositoryId: '2002' }).inEnvironment('prod').toTrust()]));
     expect(c.message).toMatch(/differ only in case/);
   });
 
@@ -268,7 +268,7 @@ describe('FederatedManagedIdentity: refusals', () => {
   });
 
   test('bad roles and scopes', () => {
-    const id = identity(stack(), [gh().inEnvironment('prod').build()]);
+    const id = identity(stack(), [gh().inEnvironment('prod').toTrust()]);
     expect(thrown(() => id.grant('', 'Reader')).message).toMatch(/scope is empty/);
     expect(thrown(() => id.grant(RG_SCOPE, "Reader'")).message).toMatch(/has quotes/);
     expect(thrown(() => id.grant(RG_SCOPE, '/providers/Microsoft.Authorization/roleDefinitions/nope')).message).toMatch(/not a role definition id/);
@@ -279,7 +279,7 @@ describe('FederatedManagedIdentity: refusals', () => {
 
 describe('FederatedManagedIdentity: network restrictions', () => {
   test('source IPs on a managed identity are refused with the reason and the alternative', () => {
-    const t = gh().inEnvironment('prod').restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24'] }).build();
+    const t = gh().inEnvironment('prod').restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24'] }).toTrust();
     const e = thrown(() => identity(stack(), [t]));
     expect(e.message).toMatch(/Conditional Access for workload identities does not cover managed identities/);
     expect(e.fix).toMatch(/app registration.*named location/);
@@ -287,13 +287,13 @@ describe('FederatedManagedIdentity: network restrictions', () => {
   });
 
   test('AWS and GCP networks are refused, named', () => {
-    const t = gh().inEnvironment('prod').restrictNetwork({ awsVpcEndpointIds: ['vpce-0123456789abcdef0'], gcpVpcNetworks: ['projects/my-project/global/networks/vpc'] }).build();
+    const t = gh().inEnvironment('prod').restrictNetwork({ awsVpcEndpointIds: ['vpce-0123456789abcdef0'], gcpVpcNetworks: ['projects/my-project/global/networks/vpc'] }).toTrust();
     expect(thrown(() => identity(stack(), [t])).message).toMatch(/restricts awsVpcEndpointIds, gcpVpcNetworks/);
   });
 
   test('subnets and private endpoints become an ABAC condition on storage data roles', () => {
     const s = stack();
-    const t = gh().inEnvironment('prod').restrictNetwork({ azureSubnetIds: [SUBNET], azurePrivateEndpointIds: [PE] }).build();
+    const t = gh().inEnvironment('prod').restrictNetwork({ azureSubnetIds: [SUBNET], azurePrivateEndpointIds: [PE] }).toTrust();
     const id = identity(s, [t]);
     id.grant(`${RG_SCOPE}/providers/Microsoft.Storage/storageAccounts/artifacts`, 'Storage Blob Data Contributor');
     id.grant(`${RG_SCOPE}/providers/Microsoft.Storage/storageAccounts/artifacts`, '/providers/Microsoft.Authorization/roleDefinitions/974c5e8b-45b9-4653-ba55-5f855dd0fb88');
@@ -311,7 +311,7 @@ describe('FederatedManagedIdentity: network restrictions', () => {
   });
 
   test('a non-storage role for a network-restricted identity is refused (no silent drop)', () => {
-    const id = identity(stack(), [gh().inEnvironment('prod').restrictNetwork({ azureSubnetIds: [SUBNET] }).build()]);
+    const id = identity(stack(), [gh().inEnvironment('prod').restrictNetwork({ azureSubnetIds: [SUBNET] }).toTrust()]);
     const e = thrown(() => id.grant(RG_SCOPE, 'Contributor'));
     expect(e.message).toMatch(/role "Contributor" is not a storage data role/);
     expect(e.message).toMatch(/restriction would not apply/);
@@ -319,8 +319,8 @@ describe('FederatedManagedIdentity: network restrictions', () => {
   });
 
   test('one identity, one restriction: mixing, or restricting after an unrestricted grant, is refused', () => {
-    const restricted = gh().inEnvironment('prod').restrictNetwork({ azureSubnetIds: [SUBNET] }).build();
-    const open = gh().inEnvironment('dev').build();
+    const restricted = gh().inEnvironment('prod').restrictNetwork({ azureSubnetIds: [SUBNET] }).toTrust();
+    const open = gh().inEnvironment('dev').toTrust();
     expect(thrown(() => identity(stack(), [restricted, open])).message).toMatch(/one identity can only carry one restriction/);
     const later = FederatedManagedIdentity.fromExistingIdentity(stack(), 'X', { identityId: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/shared-ci`, principalId: '11111111-2222-3333-4444-555555555555' });
     later.grant(RG_SCOPE, 'Contributor');
@@ -330,7 +330,7 @@ describe('FederatedManagedIdentity: network restrictions', () => {
 
 describe('AzureFederationSimulator', () => {
   const s = stack();
-  identity(s, [gh().inEnvironment('prod').build()]);
+  identity(s, [gh().inEnvironment('prod').toTrust()]);
   const json = Testing.synth(s);
   const sim = AzureFederationSimulator.fromTerraformJson(json, Object.keys(JSON.parse(json).resource.azurerm_user_assigned_identity)[0]);
   const ok = { iss: 'https://token.actions.githubusercontent.com', sub: 'repo:acme@1001/web@2002:environment:prod', aud: 'api://AzureADTokenExchange' };

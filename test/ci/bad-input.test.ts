@@ -99,8 +99,8 @@ describe('bad input: wildcard inside a name', () => {
   });
 
   test('a wildcard is only accepted through the explicit pattern API, after the exact identity, with REF_PATTERN', () => {
-    refused(() => gh().onBranchPattern('release/*').build(), { where: 'GitHubActions(acme/app)', problem: 'ref patterns refs/heads/release/* admit every matching ref anyone with push access creates', fix: 'list the exact refs, or accept Widening.REF_PATTERN', rule: 'CIT-M012' });
-    const t = gh().onBranchPattern('release/*').accept(Widening.REF_PATTERN).build();
+    refused(() => gh().onBranchPattern('release/*').toTrust(), { where: 'GitHubActions(acme/app)', problem: 'ref patterns refs/heads/release/* admit every matching ref anyone with push access creates', fix: 'list the exact refs, or accept Widening.REF_PATTERN', rule: 'CIT-M012' });
+    const t = gh().onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust();
     expect(t.condition.toString()).toBe(`sub like "repo:acme@${OWNER_ID}/app@${REPO_ID}:ref:refs/heads/release/*"`);
   });
 });
@@ -115,11 +115,11 @@ describe('bad input: GitHub name rules', () => {
   });
 
   test('the limits themselves are accepted (39-char owner, EMU underscore, 100-char repo, dots)', () => {
-    expect(() => gh({ owner: 'a'.repeat(39) }).onBranch('dev').build()).not.toThrow();
-    expect(() => gh({ owner: 'ac-me_emu' }).onBranch('dev').build()).not.toThrow();
-    expect(() => gh({ repository: 'r'.repeat(100) }).onBranch('dev').build()).not.toThrow();
-    expect(() => gh({ repository: '.github' }).onBranch('dev').build()).not.toThrow();
-    expect(() => gh({ repository: 'app.gitx' }).onBranch('dev').build()).not.toThrow();
+    expect(() => gh({ owner: 'a'.repeat(39) }).onBranch('dev').toTrust()).not.toThrow();
+    expect(() => gh({ owner: 'ac-me_emu' }).onBranch('dev').toTrust()).not.toThrow();
+    expect(() => gh({ repository: 'r'.repeat(100) }).onBranch('dev').toTrust()).not.toThrow();
+    expect(() => gh({ repository: '.github' }).onBranch('dev').toTrust()).not.toThrow();
+    expect(() => gh({ repository: 'app.gitx' }).onBranch('dev').toTrust()).not.toThrow();
   });
 });
 
@@ -137,7 +137,7 @@ describe('bad input: delimiter injection', () => {
   });
 
   test('GitHub environment "prod:x" is carried encoded as %3A in sub, exactly as GitHub renders it', () => {
-    const t = gh().inEnvironment('prod:x').withAudience('sts.amazonaws.com').build();
+    const t = gh().inEnvironment('prod:x').withAudience('sts.amazonaws.com').toTrust();
     expect(t.condition.toString()).toBe(`sub == "repo:acme@${OWNER_ID}/app@${REPO_ID}:environment:prod%3Ax"`);
     const claims = { iss: 'https://token.actions.githubusercontent.com', aud: 'sts.amazonaws.com', repository: 'acme/app', repository_owner_id: OWNER_ID, repository_id: REPO_ID, environment: 'prod:x' };
     const sub = renderSubject(claims, true);
@@ -170,7 +170,7 @@ describe('bad input: immutable ids', () => {
   });
 
   test('a safe integer number id is accepted and rendered as its decimal string', () => {
-    const t = gh({ ownerId: 100 as any, repositoryId: 200 as any }).onBranch('dev').build();
+    const t = gh({ ownerId: 100 as any, repositoryId: 200 as any }).onBranch('dev').toTrust();
     expect(t.condition.toString()).toBe('sub == "repo:acme@100/app@200:ref:refs/heads/dev"');
   });
 
@@ -181,9 +181,9 @@ describe('bad input: immutable ids', () => {
 
   test('immutable format without ids is refused; ids with the name form are still pinned as claims; "@" never "-"', () => {
     refused(() => gh({ ownerId: undefined, repositoryId: undefined, subjectFormat: GitHubSubjectFormat.IMMUTABLE }), { where: `${GH_REPO}(subjectFormat)`, problem: 'the IMMUTABLE subject format needs ownerId and repositoryId', fix: 'give both ids' });
-    const named = gh({ subjectFormat: GitHubSubjectFormat.NAME }).onBranch('dev').build();
+    const named = gh({ subjectFormat: GitHubSubjectFormat.NAME }).onBranch('dev').toTrust();
     expect(named.condition.toString()).toBe(`repository_id == "${REPO_ID}" && repository_owner_id == "${OWNER_ID}" && sub == "repo:acme/app:ref:refs/heads/dev"`);
-    const imm = gh().onBranch('dev').build();
+    const imm = gh().onBranch('dev').toTrust();
     expect(imm.condition.toString()).toContain(`repo:acme@${OWNER_ID}/app@${REPO_ID}:`);
     expect(imm.condition.toString()).not.toContain(`acme-${OWNER_ID}`);
   });
@@ -196,13 +196,13 @@ describe('bad input: immutable ids', () => {
 
 describe('bad input: case and duplicates', () => {
   test('repeated branches, tags and environments are deduplicated', () => {
-    const t = gh().onBranch('dev', 'dev').onBranch('dev').build();
+    const t = gh().onBranch('dev', 'dev').onBranch('dev').toTrust();
     expect(t.condition.toString()).toBe(`sub == "repo:acme@${OWNER_ID}/app@${REPO_ID}:ref:refs/heads/dev"`);
     expect(t.description).toBe(`GitHub Actions jobs of acme/app (owner id ${OWNER_ID}, repository id ${REPO_ID}) on branch dev`);
-    const e = gh().inEnvironment('prod', 'prod').build();
+    const e = gh().inEnvironment('prod', 'prod').toTrust();
     expect(e.condition.toString()).toBe(`sub == "repo:acme@${OWNER_ID}/app@${REPO_ID}:environment:prod"`);
-    expect(gl().onTag('v1', 'v1').build().condition.toString()).toBe('project_id == "20" && sub == "project_path:acme/app:ref_type:tag:ref:v1"');
-    expect(bk().onStep('a', 'a').onBranch('dev').build().condition.toString()).toBe(bk().onStep('a').onBranch('dev').build().condition.toString());
+    expect(gl().onTag('v1', 'v1').toTrust().condition.toString()).toBe('project_id == "20" && sub == "project_path:acme/app:ref_type:tag:ref:v1"');
+    expect(bk().onStep('a', 'a').onBranch('dev').toTrust().condition.toString()).toBe(bk().onStep('a').onBranch('dev').toTrust().condition.toString());
   });
 
   test('"Acme/App" and "acme/app" are different exact values (documented behaviour)', () => {
@@ -210,8 +210,8 @@ describe('bad input: case and duplicates', () => {
     // folded or deduplicated case-insensitively (security.md F11 asks for case-insensitive input
     // dedupe with canonical case; that is not implemented). GitHub tokens carry the canonical case,
     // so a trust written in the wrong case matches nothing (fails closed); the ids decide identity.
-    const upper = GitHubActions.repository({ owner: 'Acme', repository: 'App' }).onBranch('dev').accept(Widening.NAME_ONLY_IDENTITY).withAudience('sts.amazonaws.com').build();
-    const lower = GitHubActions.repository({ owner: 'acme', repository: 'app' }).onBranch('dev').accept(Widening.NAME_ONLY_IDENTITY).withAudience('sts.amazonaws.com').build();
+    const upper = GitHubActions.repository({ owner: 'Acme', repository: 'App' }).onBranch('dev').accept(Widening.NAME_ONLY_IDENTITY).withAudience('sts.amazonaws.com').toTrust();
+    const lower = GitHubActions.repository({ owner: 'acme', repository: 'app' }).onBranch('dev').accept(Widening.NAME_ONLY_IDENTITY).withAudience('sts.amazonaws.com').toTrust();
     expect(upper.condition.toString()).toBe('sub == "repo:Acme/App:ref:refs/heads/dev"');
     expect(lower.condition.toString()).toBe('sub == "repo:acme/app:ref:refs/heads/dev"');
     expect(upper.fingerprint).not.toBe(lower.fingerprint);
@@ -221,7 +221,7 @@ describe('bad input: case and duplicates', () => {
     // combining them keeps both values (no case folding in the canonical form)
     expect(Condition.anyOf(upper.condition, lower.condition).toString()).toBe('sub in ["repo:Acme/App:ref:refs/heads/dev","repo:acme/app:ref:refs/heads/dev"]');
     // git refs are case-sensitive too
-    expect(gh().onBranch('Main', 'main').build().condition.toString()).toBe(`sub in ["repo:acme@${OWNER_ID}/app@${REPO_ID}:ref:refs/heads/Main","repo:acme@${OWNER_ID}/app@${REPO_ID}:ref:refs/heads/main"]`);
+    expect(gh().onBranch('Main', 'main').toTrust().condition.toString()).toBe(`sub in ["repo:acme@${OWNER_ID}/app@${REPO_ID}:ref:refs/heads/Main","repo:acme@${OWNER_ID}/app@${REPO_ID}:ref:refs/heads/main"]`);
   });
 });
 
@@ -245,8 +245,8 @@ describe('bad input: unicode', () => {
   });
 
   test('a raw condition with an invisible character is refused by the trust (CIT-M004)', () => {
-    const base = gh().onBranch('dev').build();
-    refused(() => Trust._create({ profile: base._profile, where: 'test', issuer: base.issuer, condition: Condition.equals('sub', `repo:acme@${OWNER_ID}/app@${REPO_ID}:ref:refs/heads/de\u200dv`), description: 'x' }), {
+    const base = gh().onBranch('dev').toTrust();
+    refused(() => Trust._create({ profile: base._profile, where: 'test', issuer: base.issuer, condition: Condition.exact('sub', `repo:acme@${OWNER_ID}/app@${REPO_ID}:ref:refs/heads/de\u200dv`), description: 'x' }), {
       where: 'test', problem: 'claim sub: value "repo:acme@100/app@200:ref:refs/heads/de\u200dv" contains a control, invisible or bidirectional character', fix: 'use the plain printable value exactly as the CI provider shows it', rule: 'CIT-M004',
     });
   });
@@ -270,7 +270,7 @@ describe('bad input: CEL / IAM-variable hazard characters', () => {
 
   test("branches git allows (quotes, $, {}) are carried byte-exact and match only themselves", () => {
     const inj = "main'||true||'x";
-    const t = gh().onBranch(inj, 'a"b', '${aws.username}').withAudience('sts.amazonaws.com').build();
+    const t = gh().onBranch(inj, 'a"b', '${aws.username}').withAudience('sts.amazonaws.com').toTrust();
     const prefix = `repo:acme@${OWNER_ID}/app@${REPO_ID}:ref:refs/heads/`;
     expect(t.condition.terms[0].tests[0].values).toEqual([`${prefix}\${aws.username}`, `${prefix}a"b`, `${prefix}${inj}`]);
     expect(t.condition.toString()).toBe(`sub in ${JSON.stringify([`${prefix}\${aws.username}`, `${prefix}a"b`, `${prefix}${inj}`])}`);
@@ -282,7 +282,7 @@ describe('bad input: CEL / IAM-variable hazard characters', () => {
   });
 
   test('withClaim values with quotes and backslashes are carried exactly', () => {
-    const t = gh().onBranch('dev').withClaim('workflow', 'de"ploy\\x\'y').build();
+    const t = gh().onBranch('dev').withClaim('workflow', 'de"ploy\\x\'y').toTrust();
     expect(t.condition.terms[0].tests.find((x) => x.claim === 'workflow')!.values).toEqual(['de"ploy\\x\'y']);
   });
 });
@@ -296,14 +296,14 @@ describe('bad input: overlong and too many', () => {
 
   test('environment over 255, audience over 255, too many subjects', () => {
     refused(() => gh().inEnvironment('e'.repeat(256)), { where: `${GH}.inEnvironment`, problem: 'or is over 255 characters', fix: 'use the environment name as GitHub shows it' });
-    refused(() => gh().onBranch('dev').withAudience('a'.repeat(256)).build(), { where: 'GitHubActions(acme/app).audiences', problem: 'must be 1-255 printable ASCII characters without spaces', fix: 'give the exact audience string', rule: 'CIT-M005' });
+    refused(() => gh().onBranch('dev').withAudience('a'.repeat(256)).toTrust(), { where: 'GitHubActions(acme/app).audiences', problem: 'must be 1-255 printable ASCII characters without spaces', fix: 'give the exact audience string', rule: 'CIT-M005' });
     const many = Array.from({ length: 201 }, (_, i) => `b${i}`);
-    refused(() => gh().onBranch(...many).build(), { where: 'GitHubActions(acme/app)', problem: 'the pins expand to 201 subjects (limit 200)', fix: 'split the trust' });
+    refused(() => gh().onBranch(...many).toTrust(), { where: 'GitHubActions(acme/app)', problem: 'the pins expand to 201 subjects (limit 200)', fix: 'split the trust' });
   });
 });
 
 describe('bad input: poisoned lists', () => {
-  const base = () => gh().onBranch('dev').build();
+  const base = () => gh().onBranch('dev').toTrust();
   const mk = (condition: Condition) => {
     const b = base();
     return () => Trust._create({ profile: b._profile, where: 'GitHubActions(a/b)', issuer: b.issuer, condition, description: 'test' });
@@ -312,17 +312,17 @@ describe('bad input: poisoned lists', () => {
   test('["repo:a/b:ref:refs/heads/main", "*"] is refused by CIT-M003, not accepted for its first value', () => {
     refused(mk(Condition.oneOf('sub', ['repo:a/b:ref:refs/heads/main', '*'])), { where: 'GitHubActions(a/b)', problem: 'claim sub: value "*" is empty or wildcard-only', fix: 'give the exact value', rule: 'CIT-M003' });
     refused(mk(Condition.oneOf('sub', ['repo:a/b:ref:refs/heads/main', ' '])), { where: 'GitHubActions(a/b)', problem: 'claim sub: value " " is empty or wildcard-only', fix: 'give the exact value', rule: 'CIT-M003' });
-    refused(mk(Condition.anyOf(Condition.equals('sub', 'repo:a/b:ref:refs/heads/main'), Condition.like('sub', '*'))), { where: 'GitHubActions(a/b)', problem: 'claim sub: pattern "*" is wildcard-only', fix: 'give the exact value', rule: 'CIT-M003' });
+    refused(mk(Condition.anyOf(Condition.exact('sub', 'repo:a/b:ref:refs/heads/main'), Condition.like('sub', '*'))), { where: 'GitHubActions(a/b)', problem: 'claim sub: pattern "*" is wildcard-only', fix: 'give the exact value', rule: 'CIT-M003' });
   });
 
   test('a pattern before the identity is complete is refused by CIT-M002; no identity by CIT-M001; never-matching by CIT-M007', () => {
     refused(mk(Condition.like('sub', 'repo:*')), { where: 'GitHubActions(a/b)', problem: 'sub pattern ["repo:*"] has a wildcard before the GitHub Actions identity is complete', fix: 'name the exact owner and repository (project, pipeline); wildcards are only allowed in a trailing branch, tag or environment via REF_PATTERN', rule: 'CIT-M002' });
     refused(mk(Condition.like('sub', 'repo:acme/app*')), { where: 'GitHubActions(a/b)', problem: 'has a wildcard before the GitHub Actions identity is complete', fix: 'name the exact owner and repository (project, pipeline); wildcards are only allowed in a trailing branch, tag or environment via REF_PATTERN', rule: 'CIT-M002' });
     refused(mk(Condition.like('repository', 'acme/*')), { where: 'GitHubActions(a/b)', problem: 'claim repository identifies the tenant and must be exact, got pattern ["acme/*"]', fix: 'name the exact owner and repository (project, pipeline); wildcards are only allowed in a trailing branch, tag or environment via REF_PATTERN', rule: 'CIT-M002' });
-    refused(mk(Condition.equals('environment', 'prod')), { where: 'GitHubActions(a/b)', problem: 'the alternative `environment == "prod"` pins no GitHub Actions identity (one of repository, repository_id, an identifying sub)', fix: 'pin the repository, project or pipeline with the builder (by immutable id where the provider has one)', rule: 'CIT-M001' });
+    refused(mk(Condition.exact('environment', 'prod')), { where: 'GitHubActions(a/b)', problem: 'the alternative `environment == "prod"` pins no GitHub Actions identity (one of repository, repository_id, an identifying sub)', fix: 'pin the repository, project or pipeline with the builder (by immutable id where the provider has one)', rule: 'CIT-M001' });
     // one safe value does not excuse an unsafe one (the two alternatives merge into one list; every value must pin)
-    refused(mk(Condition.anyOf(Condition.equals('sub', 'repo:a/b:ref:refs/heads/main'), Condition.equals('sub', 'environment:prod'))), { where: 'GitHubActions(a/b)', problem: 'the alternative `sub in ["environment:prod","repo:a/b:ref:refs/heads/main"]` pins no GitHub Actions identity', fix: 'pin the repository, project or pipeline with the builder (by immutable id where the provider has one)', rule: 'CIT-M001' });
-    refused(mk(Condition.allOf(Condition.equals('repository_id', '1'), Condition.equals('repository_id', '2'))), { where: 'GitHubActions(a/b)', problem: 'the condition can never match', fix: 'check the values: contradictory pins on one claim cancel out', rule: 'CIT-M007' });
+    refused(mk(Condition.anyOf(Condition.exact('sub', 'repo:a/b:ref:refs/heads/main'), Condition.exact('sub', 'environment:prod'))), { where: 'GitHubActions(a/b)', problem: 'the alternative `sub in ["environment:prod","repo:a/b:ref:refs/heads/main"]` pins no GitHub Actions identity', fix: 'pin the repository, project or pipeline with the builder (by immutable id where the provider has one)', rule: 'CIT-M001' });
+    refused(mk(Condition.allOf(Condition.exact('repository_id', '1'), Condition.exact('repository_id', '2'))), { where: 'GitHubActions(a/b)', problem: 'the condition can never match', fix: 'check the values: contradictory pins on one claim cancel out', rule: 'CIT-M007' });
   });
 });
 
@@ -344,12 +344,12 @@ describe('bad input: issuer and audience', () => {
   });
 
   test.each([['*'], [''], ['  ']])('audience %j', (aud) => {
-    refused(() => gh().onBranch('dev').withAudience(aud).build(), { where: 'GitHubActions(acme/app).audiences', problem: `audience ${JSON.stringify(aud)} is empty or a wildcard`, fix: 'give the exact audience string', rule: 'CIT-M005' });
-    refused(() => bk().onBranch('dev').withAudience(aud).build(), { where: 'Buildkite(acme-inc/deploy).audiences', problem: `audience ${JSON.stringify(aud)} is empty or a wildcard`, fix: 'give the exact audience string', rule: 'CIT-M005' });
+    refused(() => gh().onBranch('dev').withAudience(aud).toTrust(), { where: 'GitHubActions(acme/app).audiences', problem: `audience ${JSON.stringify(aud)} is empty or a wildcard`, fix: 'give the exact audience string', rule: 'CIT-M005' });
+    refused(() => bk().onBranch('dev').withAudience(aud).toTrust(), { where: 'Buildkite(acme-inc/deploy).audiences', problem: `audience ${JSON.stringify(aud)} is empty or a wildcard`, fix: 'give the exact audience string', rule: 'CIT-M005' });
   });
 
   test('withAudience() with no argument binds an empty list, which is refused', () => {
-    refused(() => gl().onBranch('dev').withAudience().build(), { where: 'GitLabCi(acme/app).audiences', problem: 'no audience given', fix: 'give the audience the CI job requests, e.g. "sts.amazonaws.com"', rule: 'CIT-M005' });
+    refused(() => gl().onBranch('dev').withAudience().toTrust(), { where: 'GitLabCi(acme/app).audiences', problem: 'no audience given', fix: 'give the audience the CI job requests, e.g. "sts.amazonaws.com"', rule: 'CIT-M005' });
   });
 });
 
@@ -361,8 +361,8 @@ describe('bad input: templates and provider options', () => {
   });
 
   test('GitHub template keys must be pinned, known and unique', () => {
-    refused(() => gh().onBranch('dev').withSubjectTemplate('repo', 'context', 'workflow').build(), { where: 'GitHubActions(acme/app)', problem: 'the subject template has "workflow", which this trust does not pin, so the subject could hold any value there', fix: 'pin it with withClaim("workflow", ...), or remove it from the template' });
-    refused(() => gh().inEnvironment('prod').withSubjectTemplate('repo', 'ref').build(), { where: 'GitHubActions(acme/app)', problem: 'the subject template has "ref" but no branch or tag is pinned', fix: 'pin onBranch()/onTag(), or remove "ref" from the template' });
+    refused(() => gh().onBranch('dev').withSubjectTemplate('repo', 'context', 'workflow').toTrust(), { where: 'GitHubActions(acme/app)', problem: 'the subject template has "workflow", which this trust does not pin, so the subject could hold any value there', fix: 'pin it with withClaim("workflow", ...), or remove it from the template' });
+    refused(() => gh().inEnvironment('prod').withSubjectTemplate('repo', 'ref').toTrust(), { where: 'GitHubActions(acme/app)', problem: 'the subject template has "ref" but no branch or tag is pinned', fix: 'pin onBranch()/onTag(), or remove "ref" from the template' });
     refused(() => gh().withSubjectTemplate('repo', 'nope'), { where: `${GH}.withSubjectTemplate`, problem: 'key "nope" is not "repo", "context" or a GitHub claim name', fix: 'use the keys of include_claim_keys exactly' });
     refused(() => gh().withSubjectTemplate('repo', 'repo'), { where: `${GH}.withSubjectTemplate`, problem: 'a key is repeated', fix: 'list each key once' });
     refused(() => gh().withSubjectTemplate(), { where: `${GH}.withSubjectTemplate`, problem: 'the template is empty', fix: 'give the include_claim_keys list, e.g. "repo", "context"' });
@@ -372,7 +372,7 @@ describe('bad input: templates and provider options', () => {
     refused(() => gl({ subjectComponents: [GitLabSubjectComponent.REF_TYPE, GitLabSubjectComponent.REF] }), { where: 'GitLabCi.project(subjectComponents)', problem: 'the components have neither project_path nor project_id, so any project emitting the same values matches', fix: 'include PROJECT_ID (or PROJECT_PATH)', rule: 'CIT-M016' });
     refused(() => gl({ subjectComponents: [] }), { where: 'GitLabCi.project(subjectComponents)', problem: 'the components are empty or repeat a component', fix: 'list each component once, e.g. [PROJECT_ID, REF_TYPE, REF]' });
     refused(() => gl({ projectId: undefined, subjectComponents: [GitLabSubjectComponent.PROJECT_ID, GitLabSubjectComponent.REF] }), { where: 'GitLabCi.project(projectId)', problem: 'the subject components include project_id but no projectId is given', fix: 'give projectId' });
-    refused(() => gl({ subjectComponents: [GitLabSubjectComponent.PROJECT_ID, GitLabSubjectComponent.REF, GitLabSubjectComponent.DEPLOYMENT_TIER] }).onBranch('dev').build(), { where: 'GitLabCi(acme/app)', problem: 'the subject components include deployment_tier, which this trust does not pin', fix: 'pin it (requireProtectedRef(), requireProtectedEnvironment(), withDeploymentTier()), or drop the component' });
+    refused(() => gl({ subjectComponents: [GitLabSubjectComponent.PROJECT_ID, GitLabSubjectComponent.REF, GitLabSubjectComponent.DEPLOYMENT_TIER] }).onBranch('dev').toTrust(), { where: 'GitLabCi(acme/app)', problem: 'the subject components include deployment_tier, which this trust does not pin', fix: 'pin it (requireProtectedRef(), requireProtectedEnvironment(), withDeploymentTier()), or drop the component' });
   });
 
   test('Buildkite PIPELINE_ID subject needs the pipeline id', () => {

@@ -30,61 +30,61 @@ function refusedWith(fn: () => unknown, text: string, rule?: string): void {
 
 describe('GitHub Actions contexts', () => {
   test('branch, tag, environment, pull request', () => {
-    expect(gh().onBranch('dev', 'feature/x').build().condition.toString()).toBe(`sub in ["${IMM}:ref:refs/heads/dev","${IMM}:ref:refs/heads/feature/x"]`);
-    expect(gh().onTag('v1.0.0').build().condition.toString()).toBe(`sub == "${IMM}:ref:refs/tags/v1.0.0"`);
-    expect(gh().onBranch('dev').onTag('v1').build().condition.toString()).toBe(`sub in ["${IMM}:ref:refs/heads/dev","${IMM}:ref:refs/tags/v1"]`);
-    expect(gh().inEnvironment('prod').build().condition.toString()).toBe(`sub == "${IMM}:environment:prod"`);
-    expect(gh().onPullRequest().build().condition.toString()).toBe(`sub == "${IMM}:pull_request"`);
+    expect(gh().onBranch('dev', 'feature/x').toTrust().condition.toString()).toBe(`sub in ["${IMM}:ref:refs/heads/dev","${IMM}:ref:refs/heads/feature/x"]`);
+    expect(gh().onTag('v1.0.0').toTrust().condition.toString()).toBe(`sub == "${IMM}:ref:refs/tags/v1.0.0"`);
+    expect(gh().onBranch('dev').onTag('v1').toTrust().condition.toString()).toBe(`sub in ["${IMM}:ref:refs/heads/dev","${IMM}:ref:refs/tags/v1"]`);
+    expect(gh().inEnvironment('prod').toTrust().condition.toString()).toBe(`sub == "${IMM}:environment:prod"`);
+    expect(gh().onPullRequest().toTrust().condition.toString()).toBe(`sub == "${IMM}:pull_request"`);
   });
 
   test('environment plus branch: the subject carries the environment, the branch is a ref pin', () => {
-    const t = gh().inEnvironment('prod', 'staging').onBranch('main').build();
+    const t = gh().inEnvironment('prod', 'staging').onBranch('main').toTrust();
     expect(t.condition.toString()).toBe(`ref == "refs/heads/main" && sub in ["${IMM}:environment:prod","${IMM}:environment:staging"]`);
   });
 
   test('environment names with ":" are %3A-encoded in sub, as GitHub renders them', () => {
-    const t = gh().inEnvironment('Production:V1').build();
+    const t = gh().inEnvironment('Production:V1').toTrust();
     expect(t.condition.toString()).toBe(`sub == "${IMM}:environment:Production%3AV1"`);
     expect(t.description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200) in environment Production:V1');
     expect(renderSubject({ repository: 'acme/app', repository_owner_id: '100', repository_id: '200', environment: 'Production:V1' }, true)).toBe(`${IMM}:environment:Production%3AV1`);
   });
 
   test('incompatible or missing contexts are refused', () => {
-    refusedWith(() => gh().build(), 'no branch, tag, environment or pull request is pinned', 'CIT-M011');
-    refusedWith(() => gh().inEnvironment('prod').onPullRequest().build(), 'a job in an environment gets the environment subject, never the pull_request one');
-    refusedWith(() => gh().onAnyRef().onBranch('dev').accept(Widening.ANY_REF).build(), 'onAnyRef() is combined with specific contexts');
+    refusedWith(() => gh().toTrust(), 'no branch, tag, environment or pull request is pinned', 'CIT-M011');
+    refusedWith(() => gh().inEnvironment('prod').onPullRequest().toTrust(), 'a job in an environment gets the environment subject, never the pull_request one');
+    refusedWith(() => gh().onAnyRef().onBranch('dev').accept(Widening.ANY_REF).toTrust(), 'onAnyRef() is combined with specific contexts');
   });
 });
 
 describe('widenings are required and recorded', () => {
   test('ANY_REF', () => {
-    refusedWith(() => gh().onAnyRef().build(), 'every branch, tag, pull request and environment of acme/app is trusted', 'CIT-M011');
-    const t = gh().onAnyRef().accept(Widening.ANY_REF).build();
+    refusedWith(() => gh().onAnyRef().toTrust(), 'every branch, tag, pull request and environment of acme/app is trusted', 'CIT-M011');
+    const t = gh().onAnyRef().accept(Widening.ANY_REF).toTrust();
     expect(t.condition.toString()).toBe(`sub like "${IMM}:*"`);
     expect(t.widenings).toEqual(['ANY_REF']);
     expect(t.findings).toEqual([{ ruleId: 'CIT-M011', level: RuleLevel.WARNING, message: 'widened (ANY_REF): every branch, tag, pull request and environment of acme/app is trusted' }]);
   });
 
   test('REF_PATTERN', () => {
-    const t = gh().onBranchPattern('release/*').onTagPattern('v*').accept(Widening.REF_PATTERN).build();
+    const t = gh().onBranchPattern('release/*').onTagPattern('v*').accept(Widening.REF_PATTERN).toTrust();
     expect(t.condition.toString()).toBe(`sub like any of ["${IMM}:ref:refs/heads/release/*","${IMM}:ref:refs/tags/v*"]`);
     expect(t.widenings).toEqual(['REF_PATTERN']);
     expect(ruleIds(t)).toEqual(['CIT-M012', 'CIT-M014']);
-    const g = gl().onBranchPattern('release/*').accept(Widening.REF_PATTERN).build();
+    const g = gl().onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust();
     expect(g.condition.toString()).toBe('project_id == "20" && sub like "project_path:g/p:ref_type:branch:ref:release/*"');
   });
 
   test('NAME_ONLY_IDENTITY', () => {
-    refusedWith(() => GitHubActions.repository({ owner: 'acme', repository: 'app' }).onBranch('dev').build(), 'acme/app is trusted by name only', 'CIT-M010');
-    refusedWith(() => GitLabCi.project({ projectPath: 'g/p' }).onBranch('dev').build(), 'g/p is trusted by path only', 'CIT-M010');
-    refusedWith(() => Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'deploy' }).onBranch('dev').build(), 'acme-inc/deploy is trusted by slug only', 'CIT-M010');
-    const t = GitHubActions.repository({ owner: 'acme', repository: 'app' }).onBranch('dev').accept(Widening.NAME_ONLY_IDENTITY).build();
+    refusedWith(() => GitHubActions.repository({ owner: 'acme', repository: 'app' }).onBranch('dev').toTrust(), 'acme/app is trusted by name only', 'CIT-M010');
+    refusedWith(() => GitLabCi.project({ projectPath: 'g/p' }).onBranch('dev').toTrust(), 'g/p is trusted by path only', 'CIT-M010');
+    refusedWith(() => Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'deploy' }).onBranch('dev').toTrust(), 'acme-inc/deploy is trusted by slug only', 'CIT-M010');
+    const t = GitHubActions.repository({ owner: 'acme', repository: 'app' }).onBranch('dev').accept(Widening.NAME_ONLY_IDENTITY).toTrust();
     expect(t.widenings).toEqual(['NAME_ONLY_IDENTITY']);
     expect(t.findings).toEqual([{ ruleId: 'CIT-M010', level: RuleLevel.WARNING, message: 'widened (NAME_ONLY_IDENTITY): acme/app is trusted by name only; a deleted or renamed owner or repository can be re-registered by anyone' }]);
   });
 
   test('an accepted but unused widening is not recorded', () => {
-    const t = gh().onBranch('dev').accept(Widening.ANY_REF, Widening.REF_PATTERN).build();
+    const t = gh().onBranch('dev').accept(Widening.ANY_REF, Widening.REF_PATTERN).toTrust();
     expect(t.widenings).toEqual([]);
     expect(t.findings).toEqual([]);
   });
@@ -92,28 +92,28 @@ describe('widenings are required and recorded', () => {
 
 describe('warnings', () => {
   test('CIT-M013 pull requests (GitHub) and merge-request pipelines (GitLab)', () => {
-    expect(gh().onPullRequest().build().findings).toEqual([{ ruleId: 'CIT-M013', level: RuleLevel.WARNING, message: 'pull-request runs are trusted; they execute code from the pull request' }]);
-    expect(gl().onBranch('feature').withPipelineSource('merge_request_event').build().findings).toEqual([{ ruleId: 'CIT-M013', level: RuleLevel.WARNING, message: 'merge-request pipelines are trusted; they run code from the merge request' }]);
+    expect(gh().onPullRequest().toTrust().findings).toEqual([{ ruleId: 'CIT-M013', level: RuleLevel.WARNING, message: 'pull-request runs are trusted; they execute code from the pull request' }]);
+    expect(gl().onBranch('feature').withPipelineSource('merge_request_event').toTrust().findings).toEqual([{ ruleId: 'CIT-M013', level: RuleLevel.WARNING, message: 'merge-request pipelines are trusted; they run code from the merge request' }]);
   });
 
   test('CIT-M014 production branch or tag without an environment', () => {
-    expect(gh().onBranch('main').build().findings).toEqual([M014_GH('refs/heads/main')]);
-    expect(gh().onBranch('release/1.2').build().findings).toEqual([M014_GH('refs/heads/release/1.2')]);
-    expect(gh().onTag('v1').build().findings).toEqual([M014_GH('refs/tags/v1')]);
-    expect(gh().onBranch('dev').build().findings).toEqual([]);
-    expect(gh().inEnvironment('production').onBranch('main').build().findings).toEqual([]);
-    expect(gl().onBranch('main').build().findings).toEqual([{ ruleId: 'CIT-M014', level: RuleLevel.WARNING, message: 'deploys from main without a GitLab environment, so no protected-environment approval applies' }]);
-    expect(gl().onBranch('main').inEnvironment('production').build().findings).toEqual([]);
-    expect(bk().onBranch('main').build().findings).toEqual([{ ruleId: 'CIT-M014', level: RuleLevel.WARNING, message: 'Buildkite has no deployment environments; gate production with a block step or a separate pipeline' }]);
+    expect(gh().onBranch('main').toTrust().findings).toEqual([M014_GH('refs/heads/main')]);
+    expect(gh().onBranch('release/1.2').toTrust().findings).toEqual([M014_GH('refs/heads/release/1.2')]);
+    expect(gh().onTag('v1').toTrust().findings).toEqual([M014_GH('refs/tags/v1')]);
+    expect(gh().onBranch('dev').toTrust().findings).toEqual([]);
+    expect(gh().inEnvironment('production').onBranch('main').toTrust().findings).toEqual([]);
+    expect(gl().onBranch('main').toTrust().findings).toEqual([{ ruleId: 'CIT-M014', level: RuleLevel.WARNING, message: 'deploys from main without a GitLab environment, so no protected-environment approval applies' }]);
+    expect(gl().onBranch('main').inEnvironment('production').toTrust().findings).toEqual([]);
+    expect(bk().onBranch('main').toTrust().findings).toEqual([{ ruleId: 'CIT-M014', level: RuleLevel.WARNING, message: 'Buildkite has no deployment environments; gate production with a block step or a separate pipeline' }]);
   });
 });
 
 describe('GitHub subject formats and issuers', () => {
   test('IMMUTABLE (default with ids), NAME (ids as claims), BOTH (migration)', () => {
-    expect(gh().onBranch('dev').build().condition.toString()).toBe(`sub == "${IMM}:ref:refs/heads/dev"`);
-    expect(gh({ subjectFormat: GitHubSubjectFormat.NAME }).onBranch('dev').build().condition.toString())
+    expect(gh().onBranch('dev').toTrust().condition.toString()).toBe(`sub == "${IMM}:ref:refs/heads/dev"`);
+    expect(gh({ subjectFormat: GitHubSubjectFormat.NAME }).onBranch('dev').toTrust().condition.toString())
       .toBe('repository_id == "200" && repository_owner_id == "100" && sub == "repo:acme/app:ref:refs/heads/dev"');
-    const both = gh({ subjectFormat: GitHubSubjectFormat.BOTH }).onBranch('dev').withAudience('sts.amazonaws.com').build();
+    const both = gh({ subjectFormat: GitHubSubjectFormat.BOTH }).onBranch('dev').withAudience('sts.amazonaws.com').toTrust();
     expect(both.condition.toString()).toBe(`repository_id == "200" && repository_owner_id == "100" && sub == "repo:acme/app:ref:refs/heads/dev" || sub == "${IMM}:ref:refs/heads/dev"`);
     const claims = { iss: 'https://token.actions.githubusercontent.com', aud: 'sts.amazonaws.com', repository: 'acme/app', repository_owner_id: '100', repository_id: '200', ref: 'refs/heads/dev' };
     expect(both.evaluate({ ...claims, sub: renderSubject(claims, true) }).allowed).toBe(true);
@@ -126,10 +126,10 @@ describe('GitHub subject formats and issuers', () => {
   });
 
   test('GHEC enterprise issuer, GHE.com data residency, GHES', () => {
-    expect(gh({ issuer: GitHubIssuer.enterpriseCloud('octocat-inc') }).onBranch('dev').build().issuer).toBe('https://token.actions.githubusercontent.com/octocat-inc');
-    expect(gh({ issuer: GitHubIssuer.dataResidency('acme') }).onBranch('dev').build().issuer).toBe('https://token.actions.acme.ghe.com');
-    expect(gh({ issuer: GitHubIssuer.dataResidency('acme', true) }).onBranch('dev').build().issuer).toBe('https://token.actions.acme.ghe.com/acme');
-    const ghes = gh({ issuer: GitHubIssuer.enterpriseServer('github.example.com') }).onBranch('dev').build();
+    expect(gh({ issuer: GitHubIssuer.enterpriseCloud('octocat-inc') }).onBranch('dev').toTrust().issuer).toBe('https://token.actions.githubusercontent.com/octocat-inc');
+    expect(gh({ issuer: GitHubIssuer.dataResidency('acme') }).onBranch('dev').toTrust().issuer).toBe('https://token.actions.acme.ghe.com');
+    expect(gh({ issuer: GitHubIssuer.dataResidency('acme', true) }).onBranch('dev').toTrust().issuer).toBe('https://token.actions.acme.ghe.com/acme');
+    const ghes = gh({ issuer: GitHubIssuer.enterpriseServer('github.example.com') }).onBranch('dev').toTrust();
     expect(ghes.issuer).toBe('https://github.example.com/_services/token');
     // GHES has no immutable subject: the default becomes NAME with the ids as claims
     expect(ghes.condition.toString()).toBe('repository_id == "200" && repository_owner_id == "100" && sub == "repo:acme/app:ref:refs/heads/dev"');
@@ -148,77 +148,77 @@ describe('GitHub custom subject templates', () => {
   const jwr = 'acme/shared/.github/workflows/deploy.yml@refs/heads/main';
 
   test('["repo", "context", "job_workflow_ref"] renders the pins into sub', () => {
-    const t = gh().inEnvironment('prod').fromReusableWorkflow(jwr).withSubjectTemplate('repo', 'context', 'job_workflow_ref').build();
+    const t = gh().inEnvironment('prod').fromReusableWorkflow(jwr).withSubjectTemplate('repo', 'context', 'job_workflow_ref').toTrust();
     expect(t.condition.toString()).toBe(`sub == "${IMM}:environment:prod:job_workflow_ref:${jwr}"`);
     const claims = { repository: 'acme/app', repository_owner_id: '100', repository_id: '200', environment: 'prod', job_workflow_ref: jwr };
     expect(renderSubject(claims, true, ['repo', 'context', 'job_workflow_ref'])).toBe(`${IMM}:environment:prod:job_workflow_ref:${jwr}`);
   });
 
   test('without the template, job_workflow_ref is a separate claim pin', () => {
-    expect(gh().inEnvironment('prod').fromReusableWorkflow(jwr).build().condition.toString()).toBe(`job_workflow_ref == "${jwr}" && sub == "${IMM}:environment:prod"`);
+    expect(gh().inEnvironment('prod').fromReusableWorkflow(jwr).toTrust().condition.toString()).toBe(`job_workflow_ref == "${jwr}" && sub == "${IMM}:environment:prod"`);
   });
 
   test('["repo", "ref"] carries the ref in sub', () => {
-    expect(gh().onBranch('main').withSubjectTemplate('repo', 'ref').build().condition.toString()).toBe(`sub == "${IMM}:ref:refs/heads/main"`);
+    expect(gh().onBranch('main').withSubjectTemplate('repo', 'ref').toTrust().condition.toString()).toBe(`sub == "${IMM}:ref:refs/heads/main"`);
   });
 
   // Regression (bug fixed in lib/ci/github/builder.ts): a template without "context" used to drop
   // onBranch()/inEnvironment() silently, so any branch of the repository matched.
   test('a template without "context" still pins the branch and the environment as claims', () => {
-    const t = gh().onBranch('main').fromReusableWorkflow(jwr).withSubjectTemplate('repo', 'job_workflow_ref').withAudience('sts.amazonaws.com').build();
+    const t = gh().onBranch('main').fromReusableWorkflow(jwr).withSubjectTemplate('repo', 'job_workflow_ref').withAudience('sts.amazonaws.com').toTrust();
     expect(t.condition.toString()).toBe(`ref == "refs/heads/main" && sub == "${IMM}:job_workflow_ref:${jwr}"`);
     const tok = { iss: 'https://token.actions.githubusercontent.com', aud: 'sts.amazonaws.com', sub: `${IMM}:job_workflow_ref:${jwr}` };
     expect(t.evaluate({ ...tok, ref: 'refs/heads/main' }).allowed).toBe(true);
     expect(t.evaluate({ ...tok, ref: 'refs/heads/evil' }).reasons).toEqual(['claim ref: expected "refs/heads/main", got "refs/heads/evil"']);
-    const e = gh().inEnvironment('prod').fromReusableWorkflow(jwr).withSubjectTemplate('repo', 'job_workflow_ref').build();
+    const e = gh().inEnvironment('prod').fromReusableWorkflow(jwr).withSubjectTemplate('repo', 'job_workflow_ref').toTrust();
     expect(e.condition.toString()).toBe(`environment == "prod" && sub == "${IMM}:job_workflow_ref:${jwr}"`);
     // with "environment" as a template key it is consumed by sub
-    expect(gh().inEnvironment('prod').withSubjectTemplate('repository_owner_id', 'repository_id', 'environment').build().condition.toString())
+    expect(gh().inEnvironment('prod').withSubjectTemplate('repository_owner_id', 'repository_id', 'environment').toTrust().condition.toString())
       .toBe('sub == "repository_owner_id:100:repository_id:200:environment:prod"');
-    refusedWith(() => gh().onPullRequest().withSubjectTemplate('repo', 'job_workflow_ref').fromReusableWorkflow(jwr).build(), 'the subject template has no "context", so onPullRequest() could not be enforced');
+    refusedWith(() => gh().onPullRequest().withSubjectTemplate('repo', 'job_workflow_ref').fromReusableWorkflow(jwr).toTrust(), 'the subject template has no "context", so onPullRequest() could not be enforced');
   });
 });
 
 describe('GitLab subject components', () => {
   test('default components, project id as a separate pin', () => {
-    expect(gl().onBranch('main').build().condition.toString()).toBe('project_id == "20" && sub == "project_path:g/p:ref_type:branch:ref:main"');
+    expect(gl().onBranch('main').toTrust().condition.toString()).toBe('project_id == "20" && sub == "project_path:g/p:ref_type:branch:ref:main"');
   });
 
   test('PROJECT_ID first: the id is in sub and not repeated', () => {
-    const t = gl({ subjectComponents: [C.PROJECT_ID, C.REF_TYPE, C.REF] }).onBranch('main').build();
+    const t = gl({ subjectComponents: [C.PROJECT_ID, C.REF_TYPE, C.REF] }).onBranch('main').toTrust();
     expect(t.condition.toString()).toBe('sub == "project_id:20:ref_type:branch:ref:main"');
     expect(renderGitLabSubject({ project_id: '20', ref_type: 'branch', ref: 'main' }, ['project_id', 'ref_type', 'ref'])).toBe('project_id:20:ref_type:branch:ref:main');
   });
 
   test('protected refs: a claim pin, or a sub component (GitLab 18.7+)', () => {
-    const claim = gl().onProtectedBranch('main').onTag('v1').inEnvironment('production').build();
+    const claim = gl().onProtectedBranch('main').onTag('v1').inEnvironment('production').toTrust();
     expect(claim.condition.toString()).toBe('environment == "production" && project_id == "20" && ref_protected == "true" && sub in ["project_path:g/p:ref_type:branch:ref:main","project_path:g/p:ref_type:tag:ref:v1"]');
     expect(claim.description).toBe('GitLab CI/CD pipelines of g/p (project id 20) on protected branch main or on protected tag v1, with environment production');
-    const comp = gl({ subjectComponents: [C.PROJECT_ID, C.REF_TYPE, C.REF, C.REF_PROTECTED] }).onProtectedBranch('main').build();
+    const comp = gl({ subjectComponents: [C.PROJECT_ID, C.REF_TYPE, C.REF, C.REF_PROTECTED] }).onProtectedBranch('main').toTrust();
     expect(comp.condition.toString()).toBe('sub == "project_id:20:ref_type:branch:ref:main:ref_protected:true"');
-    refusedWith(() => gl({ subjectComponents: [C.PROJECT_ID, C.REF_TYPE, C.REF, C.REF_PROTECTED] }).onBranch('main').build(), 'the subject components include ref_protected, which this trust does not pin');
+    refusedWith(() => gl({ subjectComponents: [C.PROJECT_ID, C.REF_TYPE, C.REF, C.REF_PROTECTED] }).onBranch('main').toTrust(), 'the subject components include ref_protected, which this trust does not pin');
   });
 
   test('environment tier, protected environment, pipeline source, hosted runners are claim pins', () => {
-    const t = gl().onBranch('dev').inEnvironment('staging').requireProtectedEnvironment().withDeploymentTier(GitLabDeploymentTier.STAGING).withPipelineSource('push', 'web').onGitLabHostedRunners().build();
+    const t = gl().onBranch('dev').inEnvironment('staging').requireProtectedEnvironment().withDeploymentTier(GitLabDeploymentTier.STAGING).withPipelineSource('push', 'web').onGitLabHostedRunners().toTrust();
     expect(t.condition.toString()).toBe('deployment_tier == "staging" && environment == "staging" && environment_protected == "true" && pipeline_source in ["push","web"] && project_id == "20" && runner_environment == "gitlab-hosted" && sub == "project_path:g/p:ref_type:branch:ref:dev"');
     refusedWith(() => gl().withPipelineSource('cron'), '"cron" is not a GitLab pipeline source');
   });
 
   test('any ref: everything after the project is free', () => {
-    expect(gl({ subjectComponents: [C.PROJECT_ID, C.REF_TYPE, C.REF] }).onAnyRef().accept(Widening.ANY_REF).build().condition.toString()).toBe('sub like "project_id:20:*"');
-    expect(gl().onAnyRef().accept(Widening.ANY_REF).build().condition.toString()).toBe('project_id == "20" && sub like "project_path:g/p:*"');
+    expect(gl({ subjectComponents: [C.PROJECT_ID, C.REF_TYPE, C.REF] }).onAnyRef().accept(Widening.ANY_REF).toTrust().condition.toString()).toBe('sub like "project_id:20:*"');
+    expect(gl().onAnyRef().accept(Widening.ANY_REF).toTrust().condition.toString()).toBe('project_id == "20" && sub like "project_path:g/p:*"');
   });
 
   // Regression (bug fixed in lib/ci/gitlab/builder.ts): without ref_type in the components, a branch
   // pin also admitted a tag of the same name.
   test('components without ref_type pin ref_type, paired with each ref', () => {
-    const one = gl({ subjectComponents: [C.PROJECT_ID, C.REF] }).onBranch('main').withAudience('sts.amazonaws.com').build();
+    const one = gl({ subjectComponents: [C.PROJECT_ID, C.REF] }).onBranch('main').withAudience('sts.amazonaws.com').toTrust();
     expect(one.condition.toString()).toBe('ref_type == "branch" && sub == "project_id:20:ref:main"');
     const tok = { iss: 'https://gitlab.com', aud: 'sts.amazonaws.com', sub: 'project_id:20:ref:main', ref: 'main' };
     expect(one.evaluate({ ...tok, ref_type: 'branch' }).allowed).toBe(true);
     expect(one.evaluate({ ...tok, ref_type: 'tag' }).reasons).toEqual(['claim ref_type: expected "branch", got "tag"']);
-    const mixed = gl({ subjectComponents: [C.PROJECT_ID, C.REF] }).onBranch('main').onTag('v1').withAudience('sts.amazonaws.com').build();
+    const mixed = gl({ subjectComponents: [C.PROJECT_ID, C.REF] }).onBranch('main').onTag('v1').withAudience('sts.amazonaws.com').toTrust();
     expect(mixed.evaluate({ ...tok, ref_type: 'branch' }).allowed).toBe(true);
     expect(mixed.evaluate({ ...tok, sub: 'project_id:20:ref:v1', ref: 'v1', ref_type: 'tag' }).allowed).toBe(true);
     expect(mixed.evaluate({ ...tok, ref_type: 'tag' }).allowed).toBe(false);
@@ -228,18 +228,18 @@ describe('GitLab subject components', () => {
 
 describe('Buildkite subjects and session tags', () => {
   test('COMPOSITE: identity and ref literal, commit (and step, if unpinned) free', () => {
-    expect(bk().onBranch('dev').build().condition.toString()).toBe(`pipeline_id == "${PIPE}" && sub like "organization:acme-inc:pipeline:deploy:ref:refs/heads/dev:commit:*:step:*"`);
-    expect(bk().onTag('v1').onStep('deploy').build().condition.toString()).toBe(`pipeline_id == "${PIPE}" && sub like "organization:acme-inc:pipeline:deploy:ref:refs/tags/v1:commit:*:step:deploy"`);
-    expect(bk().onAnyRef().onStep('deploy').accept(Widening.ANY_REF).build().condition.toString()).toBe(`pipeline_id == "${PIPE}" && step_key == "deploy" && sub like "organization:acme-inc:pipeline:deploy:ref:*"`);
+    expect(bk().onBranch('dev').toTrust().condition.toString()).toBe(`pipeline_id == "${PIPE}" && sub like "organization:acme-inc:pipeline:deploy:ref:refs/heads/dev:commit:*:step:*"`);
+    expect(bk().onTag('v1').onStep('deploy').toTrust().condition.toString()).toBe(`pipeline_id == "${PIPE}" && sub like "organization:acme-inc:pipeline:deploy:ref:refs/tags/v1:commit:*:step:deploy"`);
+    expect(bk().onAnyRef().onStep('deploy').accept(Widening.ANY_REF).toTrust().condition.toString()).toBe(`pipeline_id == "${PIPE}" && step_key == "deploy" && sub like "organization:acme-inc:pipeline:deploy:ref:*"`);
   });
 
   // Regression: every PIPELINE_ID trust used to fail CIT-M001 (the exact UUID sub was not seen as
   // an identity); fixed by the lead in lib/model/trust.ts pinsIdentity.
   test('PIPELINE_ID: sub is the pipeline UUID (alone it pins the pipeline); refs and steps are claim pins', () => {
-    const t = bk({ subject: BuildkiteSubject.PIPELINE_ID }).onBranch('main').onStep('deploy').build();
+    const t = bk({ subject: BuildkiteSubject.PIPELINE_ID }).onBranch('main').onStep('deploy').toTrust();
     expect(t.condition.toString()).toBe(`build_branch == "main" && step_key == "deploy" && sub == "${PIPE}"`);
-    expect(bk({ subject: BuildkiteSubject.PIPELINE_ID }).onTag('v1').build().condition.toString()).toBe(`build_tag == "v1" && sub == "${PIPE}"`);
-    refusedWith(() => bk({ subject: BuildkiteSubject.PIPELINE_ID }).onTag('v1').onBranch('main').build(), 'with the PIPELINE_ID subject, branches and tags are separate claims');
+    expect(bk({ subject: BuildkiteSubject.PIPELINE_ID }).onTag('v1').toTrust().condition.toString()).toBe(`build_tag == "v1" && sub == "${PIPE}"`);
+    refusedWith(() => bk({ subject: BuildkiteSubject.PIPELINE_ID }).onTag('v1').onBranch('main').toTrust(), 'with the PIPELINE_ID subject, branches and tags are separate claims');
   });
 
   // Design gap (not fixed): with the PIPELINE_ID subject a branch pin is `build_branch == "main"`, and
@@ -250,39 +250,39 @@ describe('Buildkite subjects and session tags', () => {
 
   test('organization id, build source and hosted agents are claim pins; session tags are recorded', () => {
     const t = bk({ organizationId: 'f892efa9-103e-4d28-97a1-3b8616a0994d' }).onBranch('dev').fromBuildSource(BuildkiteBuildSource.UI, BuildkiteBuildSource.API).onHostedAgents()
-      .withAwsSessionTags('pipeline_slug', 'organization_slug', 'pipeline_slug').build();
+      .withAwsSessionTags('pipeline_slug', 'organization_slug', 'pipeline_slug').toTrust();
     expect(t.condition.toString()).toBe(`build_source in ["api","ui"] && organization_id == "f892efa9-103e-4d28-97a1-3b8616a0994d" && pipeline_id == "${PIPE}" && runner_environment == "buildkite-hosted" && sub like "organization:acme-inc:pipeline:deploy:ref:refs/heads/dev:commit:*:step:*"`);
     expect(t.sessionTags).toEqual(['organization_slug', 'pipeline_slug']);
-    expect(bk().onBranch('dev').build().sessionTags).toEqual([]);
+    expect(bk().onBranch('dev').toTrust().sessionTags).toEqual([]);
     refusedWith(() => bk().withAwsSessionTags('sub'), '"sub" is not a claim the agent can tag');
   });
 });
 
 describe('descriptions', () => {
   test('exact sentences', () => {
-    expect(gh().onBranch('main').build().description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200) on branch main');
-    expect(gh().inEnvironment('prod', 'staging').onBranch('main').onTag('v1').build().description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200) in environment prod or staging, on branch main or on tag v1');
-    expect(gh().onPullRequest().withClaim('event_name', 'pull_request').build().description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200) in pull requests, with event_name pull_request');
-    expect(gh({ issuer: GitHubIssuer.enterpriseCloud('octocat-inc') }).onAnyRef().accept(Widening.ANY_REF).build().description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200) on the octocat-inc enterprise on github.com on any ref');
-    expect(GitHubActions.repository({ owner: 'acme', repository: 'app' }).onBranchPattern('release/*').accept(Widening.NAME_ONLY_IDENTITY, Widening.REF_PATTERN).build().description).toBe('GitHub Actions jobs of acme/app (by name only) on refs matching refs/heads/release/*');
-    expect(gl({ instanceUrl: 'https://gitlab.example.com' }).onBranch('dev').build().description).toBe('GitLab CI/CD pipelines of g/p (project id 20) on gitlab.example.com on branch dev');
-    expect(GitLabCi.project({ projectPath: 'g/p' }).onBranchPattern('release/*').accept(Widening.NAME_ONLY_IDENTITY, Widening.REF_PATTERN).build().description).toBe('GitLab CI/CD pipelines of g/p (by path only) on branches matching release/*');
-    expect(bk().onBranch('dev').onStep('build', 'deploy').fromBuildSource(BuildkiteBuildSource.UI).build().description).toBe(`Buildkite jobs of pipeline acme-inc/deploy (pipeline id ${PIPE}) on branch dev, step build or deploy, with build_source ui`);
-    expect(Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'deploy' }).onTag('v1').accept(Widening.NAME_ONLY_IDENTITY).build().description).toBe('Buildkite jobs of pipeline acme-inc/deploy (by slug only) on tag v1');
+    expect(gh().onBranch('main').toTrust().description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200) on branch main');
+    expect(gh().inEnvironment('prod', 'staging').onBranch('main').onTag('v1').toTrust().description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200) in environment prod or staging, on branch main or on tag v1');
+    expect(gh().onPullRequest().withClaim('event_name', 'pull_request').toTrust().description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200) in pull requests, with event_name pull_request');
+    expect(gh({ issuer: GitHubIssuer.enterpriseCloud('octocat-inc') }).onAnyRef().accept(Widening.ANY_REF).toTrust().description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200) on the octocat-inc enterprise on github.com on any ref');
+    expect(GitHubActions.repository({ owner: 'acme', repository: 'app' }).onBranchPattern('release/*').accept(Widening.NAME_ONLY_IDENTITY, Widening.REF_PATTERN).toTrust().description).toBe('GitHub Actions jobs of acme/app (by name only) on refs matching refs/heads/release/*');
+    expect(gl({ instanceUrl: 'https://gitlab.example.com' }).onBranch('dev').toTrust().description).toBe('GitLab CI/CD pipelines of g/p (project id 20) on gitlab.example.com on branch dev');
+    expect(GitLabCi.project({ projectPath: 'g/p' }).onBranchPattern('release/*').accept(Widening.NAME_ONLY_IDENTITY, Widening.REF_PATTERN).toTrust().description).toBe('GitLab CI/CD pipelines of g/p (by path only) on branches matching release/*');
+    expect(bk().onBranch('dev').onStep('build', 'deploy').fromBuildSource(BuildkiteBuildSource.UI).toTrust().description).toBe(`Buildkite jobs of pipeline acme-inc/deploy (pipeline id ${PIPE}) on branch dev, step build or deploy, with build_source ui`);
+    expect(Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'deploy' }).onTag('v1').accept(Widening.NAME_ONLY_IDENTITY).toTrust().description).toBe('Buildkite jobs of pipeline acme-inc/deploy (by slug only) on tag v1');
   });
 
   test('explain() gives the sentence, issuer, audience and exact condition', () => {
-    const t = gh().onBranch('dev').withAudience('sts.amazonaws.com').build();
+    const t = gh().onBranch('dev').withAudience('sts.amazonaws.com').toTrust();
     expect(t.explain()).toBe(`GitHub Actions jobs of acme/app (owner id 100, repository id 200) on branch dev. Issuer https://token.actions.githubusercontent.com; audience sts.amazonaws.com; condition: sub == "${IMM}:ref:refs/heads/dev"`);
   });
 });
 
 describe('determinism', () => {
   const builds: [string, () => Trust][] = [
-    ['github', () => gh({ subjectFormat: GitHubSubjectFormat.BOTH }).inEnvironment('staging', 'prod').onBranch('main', 'dev').withClaim('event_name', 'push').withAudience('sts.amazonaws.com').build()],
-    ['github reordered', () => gh({ subjectFormat: GitHubSubjectFormat.BOTH }).withAudience('sts.amazonaws.com').withClaim('event_name', 'push').onBranch('dev', 'main').inEnvironment('prod', 'staging').build()],
-    ['gitlab', () => gl().onProtectedBranch('main').onTag('v2', 'v1').inEnvironment('production').withAudience('sts.amazonaws.com').build()],
-    ['buildkite', () => bk().onBranch('main').onStep('b', 'a').restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24'] }).build()],
+    ['github', () => gh({ subjectFormat: GitHubSubjectFormat.BOTH }).inEnvironment('staging', 'prod').onBranch('main', 'dev').withClaim('event_name', 'push').withAudience('sts.amazonaws.com').toTrust()],
+    ['github reordered', () => gh({ subjectFormat: GitHubSubjectFormat.BOTH }).withAudience('sts.amazonaws.com').withClaim('event_name', 'push').onBranch('dev', 'main').inEnvironment('prod', 'staging').toTrust()],
+    ['gitlab', () => gl().onProtectedBranch('main').onTag('v2', 'v1').inEnvironment('production').withAudience('sts.amazonaws.com').toTrust()],
+    ['buildkite', () => bk().onBranch('main').onStep('b', 'a').restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24'] }).toTrust()],
   ];
 
   test.each(builds)('%s: same input twice gives the same condition text and fingerprint', (_, mk) => {
@@ -299,10 +299,10 @@ describe('determinism', () => {
     const [, b] = builds[1];
     expect(b().condition.toString()).toBe(a().condition.toString());
     expect(b().fingerprint).toBe(a().fingerprint);
-    expect(gh().onBranch('dev').build().fingerprint).not.toBe(gh().onBranch('main').build().fingerprint);
+    expect(gh().onBranch('dev').toTrust().fingerprint).not.toBe(gh().onBranch('main').toTrust().fingerprint);
     // the audience and the network are part of the fingerprint
-    const t = gh().onBranch('dev').build();
+    const t = gh().onBranch('dev').toTrust();
     expect(t.withAudiences(['sts.amazonaws.com']).fingerprint).not.toBe(t.fingerprint);
-    expect(t.withNetwork(bk().restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24'] }).onBranch('x').build().network!).fingerprint).not.toBe(t.fingerprint);
+    expect(t.withNetwork(bk().restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24'] }).onBranch('x').toTrust().network!).fingerprint).not.toBe(t.fingerprint);
   });
 });

@@ -56,7 +56,7 @@ describe('GitHub Actions corpus', () => {
   const octo = (issuer?: GitHubIssuer) => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo', ownerId: '65', repositoryId: '74', subjectFormat: GitHubSubjectFormat.NAME, issuer });
 
   describe('environment deploy (github.com)', () => {
-    const trust = octo().inEnvironment('prod').onBranch('main').withAudience(fpt.claims.aud).build();
+    const trust = octo().inEnvironment('prod').onBranch('main').withAudience(fpt.claims.aud).toTrust();
 
     test('allows the corpus token', () => {
       expect(trust.condition.toString()).toBe('ref == "refs/heads/main" && repository_id == "74" && repository_owner_id == "65" && sub == "repo:octo-org/octo-repo:environment:prod"');
@@ -113,14 +113,14 @@ describe('GitHub Actions corpus', () => {
   });
 
   test('GHEC: an enterprise pin allows the enterprise token and denies the plain github.com one', () => {
-    const trust = octo().inEnvironment('prod').withClaim('enterprise_id', '2').withAudience(ghec.claims.aud).build();
+    const trust = octo().inEnvironment('prod').withClaim('enterprise_id', '2').withAudience(ghec.claims.aud).toTrust();
     expect(trust.evaluate(ghec.claims)).toEqual({ allowed: true, reasons: [] });
     expect(trust.evaluate(fpt.claims).reasons).toEqual(['claim enterprise_id: expected "2", got absent']);
     expect(trust.evaluate({ ...copy(ghec.claims), enterprise_id: '3' }).reasons).toEqual(['claim enterprise_id: expected "2", got "3"']);
   });
 
   test('GHES (HOSTNAME is the doc placeholder): name form with ids as claims', () => {
-    const trust = octo(GitHubIssuer.enterpriseServer('HOSTNAME')).inEnvironment('prod').withAudience(ghes.claims.aud).build();
+    const trust = octo(GitHubIssuer.enterpriseServer('HOSTNAME')).inEnvironment('prod').withAudience(ghes.claims.aud).toTrust();
     expect(trust.issuer).toBe('https://HOSTNAME/_services/token');
     expect(trust.evaluate(ghes.claims)).toEqual({ allowed: true, reasons: [] });
     expect(trust.evaluate({ ...copy(ghes.claims), iss: 'https://token.actions.githubusercontent.com' }).reasons).toEqual(['claim iss: expected "https://HOSTNAME/_services/token", got "https://token.actions.githubusercontent.com"']);
@@ -128,7 +128,7 @@ describe('GitHub Actions corpus', () => {
 
   test('reusable workflow: caller repository and called workflow are both pinned', () => {
     // The corpus sub says environment:prod (see the inconsistency above); the trust matches the sub.
-    const trust = octo().inEnvironment('prod').fromReusableWorkflow('octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main').withAudience(reusable.claims.aud).build();
+    const trust = octo().inEnvironment('prod').fromReusableWorkflow('octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main').withAudience(reusable.claims.aud).toTrust();
     expect(trust.evaluate(reusable.claims)).toEqual({ allowed: true, reasons: [] });
     expect(trust.evaluate({ ...copy(reusable.claims), job_workflow_ref: 'octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/dev' }).reasons).toEqual([
       'claim job_workflow_ref: expected "octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main", got "octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/dev"',
@@ -144,7 +144,7 @@ describe('GitHub Actions corpus', () => {
 
   test('enterprise issuer (include_enterprise_slug): the issuer path is part of the trust', () => {
     const trust = GitHubActions.repository({ owner: 'octocat-inc', repository: 'private-server', issuer: GitHubIssuer.enterpriseCloud('octocat-inc') })
-      .onBranch('main').accept(Widening.NAME_ONLY_IDENTITY).withAudience(entIssuer.claims.aud).build();
+      .onBranch('main').accept(Widening.NAME_ONLY_IDENTITY).withAudience(entIssuer.claims.aud).toTrust();
     expect(trust.issuer).toBe(entIssuer.claims.iss);
     expect(trust.evaluate(entIssuer.claims)).toEqual({ allowed: true, reasons: [] });
     expect(trust.evaluate({ ...copy(entIssuer.claims), iss: 'https://token.actions.githubusercontent.com' }).reasons).toEqual(['claim iss: expected "https://token.actions.githubusercontent.com/octocat-inc", got "https://token.actions.githubusercontent.com"']);
@@ -154,7 +154,7 @@ describe('GitHub Actions corpus', () => {
   test('repository custom property (iss added: the corpus example lacks it)', () => {
     const claims = { ...copy(props.claims), iss: 'https://token.actions.githubusercontent.com' };
     const trust = GitHubActions.repository({ owner: 'my-org', repository: 'my-repo' }).onBranch('main').withClaim('repo_property_business_unit', 'payments')
-      .accept(Widening.NAME_ONLY_IDENTITY).withAudience(props.claims.aud).build();
+      .accept(Widening.NAME_ONLY_IDENTITY).withAudience(props.claims.aud).toTrust();
     expect(trust.evaluate(claims)).toEqual({ allowed: true, reasons: [] });
     expect(trust.evaluate(props.claims).reasons).toEqual(['claim iss: expected "https://token.actions.githubusercontent.com", got absent']);
     expect(trust.evaluate({ ...claims, repo_property_business_unit: 'marketing' }).reasons).toEqual(['claim repo_property_business_unit: expected "payments", got "marketing"']);
@@ -175,7 +175,7 @@ describe('GitLab CI/CD corpus', () => {
   });
 
   const trust = GitLabCi.project({ projectPath: 'my-group/my-project', projectId: '20', instanceUrl: push.claims.iss })
-    .onBranch('feature-branch-1').inEnvironment('test-environment2').withAudience(push.claims.aud).build();
+    .onBranch('feature-branch-1').inEnvironment('test-environment2').withAudience(push.claims.aud).toTrust();
 
   test('allows the corpus token', () => {
     expect(trust.condition.toString()).toBe('environment == "test-environment2" && project_id == "20" && sub == "project_path:my-group/my-project:ref_type:branch:ref:feature-branch-1"');
@@ -208,7 +208,7 @@ describe('GitLab CI/CD corpus', () => {
 
   test('protected branch and protected environment (older example, sub as published)', () => {
     const t = GitLabCi.project({ projectPath: 'mygroup/myproject', projectId: '22', instanceUrl: older.claims.iss })
-      .onProtectedBranch('main').inEnvironment('production').requireProtectedEnvironment().withAudience(older.claims.aud).build();
+      .onProtectedBranch('main').inEnvironment('production').requireProtectedEnvironment().withAudience(older.claims.aud).toTrust();
     // The trust matches the published sub (ref:main); the inconsistent `ref` claim is not read
     // because the default components carry the ref in sub.
     expect(t.evaluate(older.claims)).toEqual({ allowed: true, reasons: [] });
@@ -240,7 +240,7 @@ describe('Buildkite corpus', () => {
 
   // The corpus tokens carry no pipeline_id claim, so the realistic trust is by slug.
   const trust = Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'super-duper-app' })
-    .onBranch('main').onStep('build').accept(Widening.NAME_ONLY_IDENTITY).withAudience(tagged.claims.aud).build();
+    .onBranch('main').onStep('build').accept(Widening.NAME_ONLY_IDENTITY).withAudience(tagged.claims.aud).toTrust();
   const expectedSub = 'a match for "organization:acme-inc:pipeline:super-duper-app:ref:refs/heads/main:commit:*:step:build"';
 
   test('allows the corpus tokens as published', () => {
@@ -264,7 +264,7 @@ describe('Buildkite corpus', () => {
   test('session-tag example: the trust records the tagged claims; the organization id pin is a claim test', () => {
     const orgId = sessionTags.claims['https://aws.amazon.com/tags'].principal_tags.organization_id[0];
     const t = Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'super-duper-app', organizationId: orgId })
-      .onBranch('main').withAwsSessionTags('organization_slug', 'organization_id').accept(Widening.NAME_ONLY_IDENTITY).withAudience('https://buildkite.com/acme-inc').build();
+      .onBranch('main').withAwsSessionTags('organization_slug', 'organization_id').accept(Widening.NAME_ONLY_IDENTITY).withAudience('https://buildkite.com/acme-inc').toTrust();
     expect(t.sessionTags).toEqual(['organization_id', 'organization_slug']);
     // The model reads top-level claims; the organization_id here lives only in the nested session
     // tags (the AWS compiler maps it to aws:RequestTag), so the model evaluation reports it absent.
@@ -275,7 +275,7 @@ describe('Buildkite corpus', () => {
   test('cluster-id subject: no builder subject form matches it (only COMPOSITE and PIPELINE_ID are modelled)', () => {
     expect(trust.withAudiences([cluster.claims.aud]).evaluate(cluster.claims).reasons).toEqual([`claim sub: expected ${expectedSub}, got "${cluster.claims.sub}"`]);
     const byId = Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'super-duper-app', pipelineId: '0184990a-477b-4fa8-9968-496074483cee', subject: BuildkiteSubject.PIPELINE_ID })
-      .onBranch('main').withAudience(cluster.claims.aud).build();
+      .onBranch('main').withAudience(cluster.claims.aud).toTrust();
     expect(byId.evaluate(cluster.claims).reasons).toEqual([`claim sub: expected "0184990a-477b-4fa8-9968-496074483cee", got "${cluster.claims.sub}"`]);
     // the same token with --subject-claim pipeline_id instead
     expect(byId.evaluate({ ...copy(cluster.claims), sub: '0184990a-477b-4fa8-9968-496074483cee', pipeline_id: '0184990a-477b-4fa8-9968-496074483cee' })).toEqual({ allowed: true, reasons: [] });

@@ -35,7 +35,7 @@ describe('corpus tokens', () => {
   test('HCP Terraform: the documented apply token is read and matched; plan and other workspaces are denied', () => {
     const [tok] = corpusTokens('hcp-terraform');
     expect(renderHcpTerraformSubject(tok.claims)).toBe(tok.claims.sub);
-    const apply = HcpTerraform.workspace({ ...TFC, workspaceId: 'ws-mbsd5E3Ktt5Rg2Xm' }).forApply().withAudience('my-example-audience').build();
+    const apply = HcpTerraform.workspace({ ...TFC, workspaceId: 'ws-mbsd5E3Ktt5Rg2Xm' }).forApply().withAudience('my-example-audience').toTrust();
     expect(apply.evaluate(tok.claims)).toEqual({ allowed: true, reasons: [] });
     expect(apply.evaluate({ ...tok.claims, sub: tok.claims.sub.replace('apply', 'plan'), terraform_run_phase: 'plan' }).reasons)
       .toEqual([`claim sub: expected "organization:my-org:project:Default Project:workspace:my-workspace:run_phase:apply", got "organization:my-org:project:Default Project:workspace:my-workspace:run_phase:plan"`]);
@@ -48,12 +48,12 @@ describe('corpus tokens', () => {
     // {xxxxxxx-…}, so the step is substituted before comparing. The second template shows
     // placeholders everywhere ({repositoryUuid} vs {xxxxxxx-…}) and is used for its array audience only.
     expect(renderBitbucketSubject({ ...real.claims, stepUuid: '{stepUuid}' })).toBe(real.claims.sub);
-    const t = BitbucketPipelines.repository(BB).onAnyStep().accept(Widening.ANY_REF).build();
+    const t = BitbucketPipelines.repository(BB).onAnyStep().accept(Widening.ANY_REF).toTrust();
     expect(t.audiences).toEqual(['ari:cloud:bitbucket::workspace/7baee083-4f25-4a97-8a9a-0fde1b623b45']);
     expect(t.evaluate(real.claims).allowed).toBe(true);
     expect(t.evaluate({ ...real.claims, sub: '{2e9e429c-7b8b-404f-8648-8c40c27c9ebe}:{step}' }).reasons[0]).toContain('claim sub: expected a match for "{2e9e429c-7b8b-404f-8648-8c40c27c9ebd}:*"');
     // The second template's aud is an array (workspace + custom audience): any element may match.
-    const custom = BitbucketPipelines.repository({ ...BB, workspace: 'workspace' }).onAnyStep().accept(Widening.ANY_REF).withAudience('https://gw.example.com').build();
+    const custom = BitbucketPipelines.repository({ ...BB, workspace: 'workspace' }).onAnyStep().accept(Widening.ANY_REF).withAudience('https://gw.example.com').toTrust();
     // (Its issuer names the placeholder workspace WORKSPACE, upper case: slugs are lower case, so it is replaced.)
     expect(custom.evaluate({ ...generic.claims, iss: custom.issuer, sub: `${BB.repositoryUuid}:{s}` }).allowed).toBe(true);
     expect(custom.evaluate({ ...generic.claims, iss: custom.issuer, aud: ['https://other.example'], sub: `${BB.repositoryUuid}:{s}` }).allowed).toBe(false);
@@ -61,7 +61,7 @@ describe('corpus tokens', () => {
 
   test('Azure DevOps: the pipeline token is matched exactly; another pipeline is denied', () => {
     const [tok] = corpusTokens('azure-devops');
-    const t = AzureDevOps.pipeline({ ...ADO }, 'test-oidc').build();
+    const t = AzureDevOps.pipeline({ ...ADO }, 'test-oidc').toTrust();
     const claims = { ...tok.claims, iss: t.issuer };
     expect(t.evaluate(claims)).toEqual({ allowed: true, reasons: [] });
     expect(t.evaluate({ ...claims, sub: 'p://example/test-oidc/other' }).reasons).toEqual(['claim sub: expected "p://example/test-oidc/test-oidc", got "p://example/test-oidc/other"']);
@@ -71,25 +71,25 @@ describe('corpus tokens', () => {
 
 describe('builders', () => {
   test('HCP Terraform keeps plan and apply apart unless widened', () => {
-    expect(() => HcpTerraform.workspace({ ...TFC, workspaceId: 'ws-mbsd5E3Ktt5Rg2Xm' }).forPlan().forApply().build()).toThrow(/CIT-M015.*PLAN_AND_APPLY/);
-    const both = HcpTerraform.workspace({ ...TFC, workspaceId: 'ws-mbsd5E3Ktt5Rg2Xm' }).forPlan().forApply().accept(Widening.PLAN_AND_APPLY).build();
+    expect(() => HcpTerraform.workspace({ ...TFC, workspaceId: 'ws-mbsd5E3Ktt5Rg2Xm' }).forPlan().forApply().toTrust()).toThrow(/CIT-M015.*PLAN_AND_APPLY/);
+    const both = HcpTerraform.workspace({ ...TFC, workspaceId: 'ws-mbsd5E3Ktt5Rg2Xm' }).forPlan().forApply().accept(Widening.PLAN_AND_APPLY).toTrust();
     expect(both.widenings).toEqual(['PLAN_AND_APPLY']);
-    expect(() => HcpTerraform.workspace(TFC).forApply().build()).toThrow(/CIT-M010/);
-    expect(() => HcpTerraform.workspace(TFC).build()).toThrow(/no run phase is chosen/);
+    expect(() => HcpTerraform.workspace(TFC).forApply().toTrust()).toThrow(/CIT-M010/);
+    expect(() => HcpTerraform.workspace(TFC).toTrust()).toThrow(/no run phase is chosen/);
   });
 
   test('CircleCI pins the project in the subject and branches on vcs-ref', () => {
-    const t = CircleCi.project({ organizationId: ORG, projectId: PROJECT, vcsOrigin: 'github.com/acme/web' }).onBranch('main').build();
+    const t = CircleCi.project({ organizationId: ORG, projectId: PROJECT, vcsOrigin: 'github.com/acme/web' }).onBranch('main').toTrust();
     expect(t.issuer).toBe(`https://oidc.circleci.com/org/${ORG}`);
     expect(t.audiences).toEqual([ORG]);
     expect(t.condition.toString()).toBe(`oidc.circleci.com/vcs-origin == "github.com/acme/web" && oidc.circleci.com/vcs-ref == "refs/heads/main" && sub like "org/${ORG}/project/${PROJECT}/user/*"`);
-    expect(() => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).build()).toThrow(/CIT-M011/);
+    expect(() => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).toTrust()).toThrow(/CIT-M011/);
   });
 
   test('generic issuers need an identity pin and an audience', () => {
     const props = { name: 'Jenkins', issuer: 'https://jenkins.acme.com/oidc', identityClaims: ['sub'] };
-    expect(() => GenericOidc.issuer(props).withClaim('build_number', '7').withAudience('sts.amazonaws.com').build()).toThrow(/CIT-M001/);
-    expect(() => GenericOidc.issuer(props).withClaim('sub', 'https://jenkins.acme.com/job/deploy/').build()).toThrow(/CIT-M005/);
+    expect(() => GenericOidc.issuer(props).withClaim('build_number', '7').withAudience('sts.amazonaws.com').toTrust()).toThrow(/CIT-M001/);
+    expect(() => GenericOidc.issuer(props).withClaim('sub', 'https://jenkins.acme.com/job/deploy/').toTrust()).toThrow(/CIT-M005/);
     expect(() => GenericOidc.issuer(props).withClaimPattern('sub', 'https://jenkins.acme.com/*')).toThrow(/CIT-M002/);
     expect(() => GenericOidc.issuer({ ...props, identityClaims: [] })).toThrow(/CIT-M001/);
   });
@@ -112,14 +112,14 @@ describe('builders', () => {
 
 /** Trusts of these providers and which clouds can hold them exactly. */
 const CASES: [string, () => Trust, { aws: boolean; gcp: boolean; azure: boolean }][] = [
-  ['HCP apply by name', () => HcpTerraform.workspace(TFC).forApply().accept(Widening.NAME_ONLY_IDENTITY).build(), { aws: true, gcp: true, azure: true }],
-  ['HCP apply by workspace id', () => HcpTerraform.workspace({ ...TFC, workspaceId: 'ws-mbsd5E3Ktt5Rg2Xm' }).forApply().build(), { aws: false, gcp: true, azure: false }],
-  ['Bitbucket deployment environment', () => BitbucketPipelines.repository(BB).inDeploymentEnvironment(ENV).build(), { aws: true, gcp: true, azure: false }],
-  ['Bitbucket branch', () => BitbucketPipelines.repository(BB).onBranch('main').build(), { aws: false, gcp: true, azure: false }],
-  ['CircleCI any ref', () => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).onAnyRef().accept(Widening.ANY_REF).build(), { aws: true, gcp: true, azure: false }],
-  ['CircleCI branch', () => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).onBranch('main').byUser(USER).build(), { aws: false, gcp: true, azure: false }],
-  ['Azure DevOps service connection', () => AzureDevOps.serviceConnection(ADO, 'prod-deploy').build(), { aws: true, gcp: true, azure: true }],
-  ['generic Jenkins job', () => GenericOidc.issuer({ name: 'Jenkins', issuer: 'https://jenkins.acme.com/oidc', identityClaims: ['sub'] }).withClaim('sub', 'https://jenkins.acme.com/job/deploy/').withAudience('sts.amazonaws.com').build(), { aws: true, gcp: true, azure: true }],
+  ['HCP apply by name', () => HcpTerraform.workspace(TFC).forApply().accept(Widening.NAME_ONLY_IDENTITY).toTrust(), { aws: true, gcp: true, azure: true }],
+  ['HCP apply by workspace id', () => HcpTerraform.workspace({ ...TFC, workspaceId: 'ws-mbsd5E3Ktt5Rg2Xm' }).forApply().toTrust(), { aws: false, gcp: true, azure: false }],
+  ['Bitbucket deployment environment', () => BitbucketPipelines.repository(BB).inDeploymentEnvironment(ENV).toTrust(), { aws: true, gcp: true, azure: false }],
+  ['Bitbucket branch', () => BitbucketPipelines.repository(BB).onBranch('main').toTrust(), { aws: false, gcp: true, azure: false }],
+  ['CircleCI any ref', () => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).onAnyRef().accept(Widening.ANY_REF).toTrust(), { aws: true, gcp: true, azure: false }],
+  ['CircleCI branch', () => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).onBranch('main').byUser(USER).toTrust(), { aws: false, gcp: true, azure: false }],
+  ['Azure DevOps service connection', () => AzureDevOps.serviceConnection(ADO, 'prod-deploy').toTrust(), { aws: true, gcp: true, azure: true }],
+  ['generic Jenkins job', () => GenericOidc.issuer({ name: 'Jenkins', issuer: 'https://jenkins.acme.com/oidc', identityClaims: ['sub'] }).withClaim('sub', 'https://jenkins.acme.com/job/deploy/').withAudience('sts.amazonaws.com').toTrust(), { aws: true, gcp: true, azure: true }],
 ];
 
 let n = 0;

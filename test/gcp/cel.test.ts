@@ -119,7 +119,7 @@ describe('CEL injection (bad-input matrix): escaped, parses, and denies a token 
     ['closing paren and or', "x') || assertion.sub.startsWith('"],
   ];
   test.each(cases)('%s', (_name, injected) => {
-    const trust = gh().onBranch('main').withClaim('event_name', injected).build();
+    const trust = gh().onBranch('main').withClaim('event_name', injected).toTrust();
     const cond = GcpCel.attributeCondition([trust]);
     expect(cond).toBe(`string(assertion.event_name) == ${celString(injected)} && assertion.sub == '${SUB}'`);
     expect(() => parse(cond)).not.toThrow();
@@ -133,7 +133,7 @@ describe('CEL injection (bad-input matrix): escaped, parses, and denies a token 
   });
 
   test('control characters are refused by the model before compilation (CIT-M004)', () => {
-    expect(() => gh().onBranch('main').withClaim('event_name', 'push\n|| true').build()).toThrow(/CIT-M004/);
+    expect(() => gh().onBranch('main').withClaim('event_name', 'push\n|| true').toTrust()).toThrow(/CIT-M004/);
   });
 });
 
@@ -144,38 +144,38 @@ describe('compiled-side refusals', () => {
   }
 
   test('a condition that pins no identity is refused (CIT-M001 re-checked on the compiled side)', () => {
-    const t = tampered(gh().onBranch('main').build(), Condition.equals('event_name', 'push'));
+    const t = tampered(gh().onBranch('main').toTrust(), Condition.exact('event_name', 'push'));
     expect(() => GcpCel.attributeCondition([t])).toThrow(/compiled GCP attribute_condition alternative 1 \(string\(assertion\.event_name\) == 'push'\) pins no GitHub Actions identity.*CIT-M001/);
   });
 
   test('a sub pattern with a wildcard before the identity is refused', () => {
-    const t = tampered(gh().onBranch('main').build(), Condition.like('sub', 'repo:octo-org/*'));
+    const t = tampered(gh().onBranch('main').toTrust(), Condition.like('sub', 'repo:octo-org/*'));
     expect(() => GcpCel.attributeCondition([t])).toThrow(/pins no GitHub Actions identity/);
   });
 
   test('an always-true or empty condition is refused', () => {
-    const t = tampered(gh().onBranch('main').build(), Condition.allOf());
+    const t = tampered(gh().onBranch('main').toTrust(), Condition.allOf());
     expect(() => GcpCel.attributeCondition([t])).toThrow(/alternative 1 is empty \(always true\)/);
-    const never = tampered(gh().onBranch('main').build(), Condition.anyOf());
+    const never = tampered(gh().onBranch('main').toTrust(), Condition.anyOf());
     expect(() => GcpCel.attributeCondition([never])).toThrow(/has no alternative/);
     expect(() => GcpCel.attributeCondition([])).toThrow(/always-true/);
   });
 
   test('U+FFFD in a value is refused (GCP produces it for undecodable token bytes)', () => {
-    const t = tampered(gh().onBranch('main').build(), Condition.allOf(Condition.equals('repository_id', '74'), Condition.equals('event_name', 'pu\ufffdsh')));
+    const t = tampered(gh().onBranch('main').toTrust(), Condition.allOf(Condition.exact('repository_id', '74'), Condition.exact('event_name', 'pu\ufffdsh')));
     expect(() => GcpCel.attributeCondition([t])).toThrow(/U\+FFFD/);
   });
 
   test('over 4,096 characters is refused with both numbers', () => {
     const branches = Array.from({ length: 60 }, (_, i) => `feature/${'x'.repeat(50)}-${i}`);
-    const t = gh().onBranch(...branches).build();
+    const t = gh().onBranch(...branches).toTrust();
     expect(() => GcpCel.attributeCondition([t])).toThrow(/GCP attribute_condition is \d{4,} characters, over GCP's limit of 4096/);
   });
 });
 
 describe('total (never-erroring) form used in attribute mappings', () => {
   test('agrees with the condition where that is defined, and is false where it errors', () => {
-    const trust = gh().onBranchPattern('release/*').accept('REF_PATTERN' as any).withClaim('event_name', 'push').build();
+    const trust = gh().onBranchPattern('release/*').accept('REF_PATTERN' as any).withClaim('event_name', 'push').toTrust();
     const terms = trust.condition._terms();
     const cond = compileTerms(terms);
     const total = compileTermsTotal(terms);

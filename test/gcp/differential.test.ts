@@ -22,27 +22,27 @@ const PIPELINE_ID = '0191f956-042f-7ec4-aa62-8e5eeae396d0';
 
 const TRUSTS: Record<string, [string, () => Trust][]> = {
   'github-actions': [
-    ['immutable, environments', () => gh().inEnvironment('prod', 'Production:V1').build()],
-    ['immutable, branches, tags and PRs', () => gh().onBranch('main', 'release/1.2').onTag('v1.0.0').build()],
-    ['ref pattern', () => gh().onBranchPattern('release/*').accept(Widening.REF_PATTERN).build()],
-    ['any ref', () => gh().onAnyRef().accept(Widening.ANY_REF).build()],
-    ['both subject forms + env and branch pin', () => gh({ subjectFormat: GitHubSubjectFormat.BOTH }).inEnvironment('prod').onBranch('main').build()],
-    ['name form with ids, reusable workflow, hosted runners', () => gh({ subjectFormat: GitHubSubjectFormat.NAME }).onBranch('main').fromReusableWorkflow('octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main').onGitHubHostedRunners().build()],
-    ['name only (accepted)', () => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo' }).inEnvironment('prod').accept(Widening.NAME_ONLY_IDENTITY).build()],
-    ['GHEC enterprise issuer, custom audience', () => gh({ issuer: GitHubIssuer.enterpriseCloud('octocat-inc') }).onBranch('main').withAudience('https://github.com/octocat-inc').build()],
-    ['custom template with job_workflow_ref', () => gh().onBranch('main').fromReusableWorkflow('octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main').withSubjectTemplate('repo', 'context', 'job_workflow_ref').build()],
+    ['immutable, environments', () => gh().inEnvironment('prod', 'Production:V1').toTrust()],
+    ['immutable, branches, tags and PRs', () => gh().onBranch('main', 'release/1.2').onTag('v1.0.0').toTrust()],
+    ['ref pattern', () => gh().onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust()],
+    ['any ref', () => gh().onAnyRef().accept(Widening.ANY_REF).toTrust()],
+    ['both subject forms + env and branch pin', () => gh({ subjectFormat: GitHubSubjectFormat.BOTH }).inEnvironment('prod').onBranch('main').toTrust()],
+    ['name form with ids, reusable workflow, hosted runners', () => gh({ subjectFormat: GitHubSubjectFormat.NAME }).onBranch('main').fromReusableWorkflow('octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main').onGitHubHostedRunners().toTrust()],
+    ['name only (accepted)', () => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo' }).inEnvironment('prod').accept(Widening.NAME_ONLY_IDENTITY).toTrust()],
+    ['GHEC enterprise issuer, custom audience', () => gh({ issuer: GitHubIssuer.enterpriseCloud('octocat-inc') }).onBranch('main').withAudience('https://github.com/octocat-inc').toTrust()],
+    ['custom template with job_workflow_ref', () => gh().onBranch('main').fromReusableWorkflow('octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main').withSubjectTemplate('repo', 'context', 'job_workflow_ref').toTrust()],
   ],
   'gitlab-ci': [
-    ['default subject, name only', () => GitLabCi.project({ projectPath: 'mygroup/myproject', instanceUrl: 'https://gitlab.example.com' }).onBranch('main').accept(Widening.NAME_ONLY_IDENTITY).build()],
-    ['project id pin, protected branch', () => GitLabCi.project({ projectPath: 'my-group/my-project', projectId: '42' }).onProtectedBranch('main').build()],
-    ['project id subject, branches', () => GitLabCi.project({ projectPath: 'my-group/my-project', projectId: '42', subjectComponents: [GitLabSubjectComponent.PROJECT_ID, GitLabSubjectComponent.REF_TYPE, GitLabSubjectComponent.REF] }).onBranch('main', 'feature-branch-1').build()],
-    ['branch pattern', () => GitLabCi.project({ projectPath: 'g/sub/p', projectId: '42', instanceUrl: 'https://gitlab.example.com' }).onBranchPattern('release/*').accept(Widening.REF_PATTERN).build()],
+    ['default subject, name only', () => GitLabCi.project({ projectPath: 'mygroup/myproject', instanceUrl: 'https://gitlab.example.com' }).onBranch('main').accept(Widening.NAME_ONLY_IDENTITY).toTrust()],
+    ['project id pin, protected branch', () => GitLabCi.project({ projectPath: 'my-group/my-project', projectId: '42' }).onProtectedBranch('main').toTrust()],
+    ['project id subject, branches', () => GitLabCi.project({ projectPath: 'my-group/my-project', projectId: '42', subjectComponents: [GitLabSubjectComponent.PROJECT_ID, GitLabSubjectComponent.REF_TYPE, GitLabSubjectComponent.REF] }).onBranch('main', 'feature-branch-1').toTrust()],
+    ['branch pattern', () => GitLabCi.project({ projectPath: 'g/sub/p', projectId: '42', instanceUrl: 'https://gitlab.example.com' }).onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust()],
   ],
   'buildkite': [
-    ['composite subject, slugs (accepted)', () => Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'super-duper-app' }).onBranch('main').accept(Widening.NAME_ONLY_IDENTITY).build()],
-    ['composite subject with pipeline id, step', () => Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'super-duper-app', pipelineId: PIPELINE_ID }).onBranch('main').onStep('build').build()],
-    ['pipeline id subject', () => Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'super-duper-app', pipelineId: PIPELINE_ID, subject: BuildkiteSubject.PIPELINE_ID }).onBranch('main').build()],
-    ['branch pattern', () => Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'deploy', pipelineId: PIPELINE_ID }).onBranchPattern('release/*').accept(Widening.REF_PATTERN).build()],
+    ['composite subject, slugs (accepted)', () => Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'super-duper-app' }).onBranch('main').accept(Widening.NAME_ONLY_IDENTITY).toTrust()],
+    ['composite subject with pipeline id, step', () => Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'super-duper-app', pipelineId: PIPELINE_ID }).onBranch('main').onStep('build').toTrust()],
+    ['pipeline id subject', () => Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'super-duper-app', pipelineId: PIPELINE_ID, subject: BuildkiteSubject.PIPELINE_ID }).onBranch('main').toTrust()],
+    ['branch pattern', () => Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'deploy', pipelineId: PIPELINE_ID }).onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust()],
   ],
 };
 
@@ -123,10 +123,10 @@ describe('GCP differential: model vs synthesized provider (CEL)', () => {
 
 describe('GCP grants on a provider with several trusts', () => {
   const trusts = [
-    gh().inEnvironment('prod').build(),
-    gh().onBranch('main').build(),
-    gh().onBranchPattern('release/*').accept(Widening.REF_PATTERN).build(),
-    gh().onAnyRef().accept(Widening.ANY_REF).build(),
+    gh().inEnvironment('prod').toTrust(),
+    gh().onBranch('main').toTrust(),
+    gh().onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust(),
+    gh().onAnyRef().accept(Widening.ANY_REF).toTrust(),
   ];
   const { provider, sim } = synth(trusts);
 

@@ -29,7 +29,7 @@ const only = (o: Record<string, any>) => Object.values(o)[0];
 
 describe('one GitHub trust, one grant', () => {
   const { stack, pool } = setup();
-  const trust = gh().inEnvironment('prod').build();
+  const trust = gh().inEnvironment('prod').toTrust();
   const provider = pool.addProvider('GitHub', { providerId: 'github', trusts: [trust] });
   provider.grantServiceAccountImpersonation('deploy@my-project.iam.gserviceaccount.com');
   const json = synth(stack);
@@ -78,16 +78,16 @@ describe('one GitHub trust, one grant', () => {
 
   test('deterministic output', () => {
     const again = setup();
-    again.pool.addProvider('GitHub', { providerId: 'github', trusts: [gh().inEnvironment('prod').build()] }).grantServiceAccountImpersonation('deploy@my-project.iam.gserviceaccount.com');
+    again.pool.addProvider('GitHub', { providerId: 'github', trusts: [gh().inEnvironment('prod').toTrust()] }).grantServiceAccountImpersonation('deploy@my-project.iam.gserviceaccount.com');
     expect(Testing.synth(again.stack)).toBe(Testing.synth(stack));
   });
 });
 
 describe('GitHub, GitLab and Buildkite in one pool', () => {
   const { stack, pool } = setup({ idSuffix: 'v2' });
-  const gitlab = GitLabCi.project({ projectPath: 'my-group/my-project', projectId: '42' }).onProtectedBranch('main').withAudience('https://gitlab.com').build();
-  const bk = Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'deploy', pipelineId: '0191f956-042f-7ec4-aa62-8e5eeae396d0' }).onBranch('main').build();
-  const g = pool.addProvider('GitHub', { providerId: 'github', trusts: [gh().onBranch('main').build(), gh().onPullRequest().build()] });
+  const gitlab = GitLabCi.project({ projectPath: 'my-group/my-project', projectId: '42' }).onProtectedBranch('main').withAudience('https://gitlab.com').toTrust();
+  const bk = Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'deploy', pipelineId: '0191f956-042f-7ec4-aa62-8e5eeae396d0' }).onBranch('main').toTrust();
+  const g = pool.addProvider('GitHub', { providerId: 'github', trusts: [gh().onBranch('main').toTrust(), gh().onPullRequest().toTrust()] });
   const l = pool.addProvider('GitLab', { providerId: 'gitlab', trusts: [gitlab] });
   const b = pool.addProvider('Buildkite', { providerId: 'buildkite', trusts: [bk], audiences: ['https://buildkite.com/acme-inc'] });
   g.grantServiceAccountImpersonation('deploy@my-project.iam.gserviceaccount.com', g.trusts[0]);
@@ -140,7 +140,7 @@ describe('network restrictions (VPC Service Controls)', () => {
 
   test('CIDRs and VPC networks become an access level (two conditions, OR) and ingress policies', () => {
     const { stack, pool } = setup();
-    const trust = gh().onBranch('main').restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24'], gcpVpcNetworks: ['projects/net-project/global/networks/ci'] }).build();
+    const trust = gh().onBranch('main').restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24'], gcpVpcNetworks: ['projects/net-project/global/networks/ci'] }).toTrust();
     const p = pool.addProvider('GitHub', { providerId: 'github', trusts: [trust], perimeterName: PERIMETER });
     p.grantServiceAccountImpersonation('deploy@my-project.iam.gserviceaccount.com');
     const json = synth(stack);
@@ -160,13 +160,13 @@ describe('network restrictions (VPC Service Controls)', () => {
 
   test('no perimeter: synth fails saying what to supply', () => {
     const { pool } = setup();
-    const trust = gh().onBranch('main').restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24'] }).build();
+    const trust = gh().onBranch('main').restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24'] }).toTrust();
     expect(() => pool.addProvider('GitHub', { providerId: 'github', trusts: [trust] })).toThrow(/GCP enforces them only with a VPC Service Controls perimeter; no perimeter was given.*perimeterName/);
   });
 
   test('AWS and Azure network kinds are refused by name', () => {
     const { pool } = setup();
-    const trust = gh().onBranch('main').restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24'], awsVpcEndpointIds: ['vpce-0123456789abcdef0'], azureSubnetIds: ['/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s'] }).build();
+    const trust = gh().onBranch('main').restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24'], awsVpcEndpointIds: ['vpce-0123456789abcdef0'], azureSubnetIds: ['/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s'] }).toTrust();
     expect(() => pool.addProvider('GitHub', { providerId: 'github', trusts: [trust], perimeterName: PERIMETER })).toThrow(/awsVpcEndpointIds, azureSubnetIds, which GCP cannot enforce/);
   });
 });
@@ -197,7 +197,7 @@ describe('refusals name GCP, the limit and both numbers', () => {
 
   test('provider id', () => {
     const { pool } = setup();
-    expect(err(() => pool.addProvider('P', { providerId: 'gcp-github', trusts: [gh().onBranch('main').build()] })).message).toMatch(/GCP provider id "gcp-github"/);
+    expect(err(() => pool.addProvider('P', { providerId: 'gcp-github', trusts: [gh().onBranch('main').toTrust()] })).message).toMatch(/GCP provider id "gcp-github"/);
   });
 
   test('project number, not id', () => {
@@ -211,46 +211,46 @@ describe('refusals name GCP, the limit and both numbers', () => {
 
   test('mixed issuers', () => {
     const { pool } = setup();
-    const gl = GitLabCi.project({ projectPath: 'g/p', projectId: '42' }).onBranch('main').build();
-    expect(err(() => pool.addProvider('P', { providerId: 'mixed', trusts: [gh().onBranch('main').build(), gl] })).message).toMatch(/2 issuers.*exactly one issuer/);
+    const gl = GitLabCi.project({ projectPath: 'g/p', projectId: '42' }).onBranch('main').toTrust();
+    expect(err(() => pool.addProvider('P', { providerId: 'mixed', trusts: [gh().onBranch('main').toTrust(), gl] })).message).toMatch(/2 issuers.*exactly one issuer/);
   });
 
   test('different audiences on one provider', () => {
     const { pool } = setup();
-    expect(err(() => pool.addProvider('P', { providerId: 'github', trusts: [gh().onBranch('main').withAudience('a').build(), gh().inEnvironment('prod').withAudience('b').build()] })).message).toMatch(/accept different audiences/);
-    expect(err(() => setup().pool.addProvider('P', { providerId: 'github', audiences: ['x'], trusts: [gh().onBranch('main').withAudience('a').build()] })).message).toMatch(/has audiences \["a"\], but the provider allows \["x"\]/);
+    expect(err(() => pool.addProvider('P', { providerId: 'github', trusts: [gh().onBranch('main').withAudience('a').toTrust(), gh().inEnvironment('prod').withAudience('b').toTrust()] })).message).toMatch(/accept different audiences/);
+    expect(err(() => setup().pool.addProvider('P', { providerId: 'github', audiences: ['x'], trusts: [gh().onBranch('main').withAudience('a').toTrust()] })).message).toMatch(/has audiences \["a"\], but the provider allows \["x"\]/);
   });
 
   test('more than 10 audiences', () => {
     const { pool } = setup();
     const auds = Array.from({ length: 11 }, (_, i) => `aud-${i}`);
-    expect(err(() => pool.addProvider('P', { providerId: 'github', audiences: auds, trusts: [gh().onBranch('main').build()] })).message).toMatch(/11 allowed audiences, over GCP's limit of 10/);
+    expect(err(() => pool.addProvider('P', { providerId: 'github', audiences: auds, trusts: [gh().onBranch('main').toTrust()] })).message).toMatch(/11 allowed audiences, over GCP's limit of 10/);
   });
 
   test('more than 50 trusts (custom attributes)', () => {
     const { pool } = setup();
-    const trusts = Array.from({ length: 51 }, (_, i) => gh().onBranch(`b${i}`).build());
+    const trusts = Array.from({ length: 51 }, (_, i) => gh().onBranch(`b${i}`).toTrust());
     expect(err(() => pool.addProvider('P', { providerId: 'github', trusts })).message).toMatch(/needs 51 custom attributes \(one per trust\), over GCP's limit of 50/);
   });
 
   test('a mapping expression over 2,048 characters', () => {
     const { pool } = setup();
-    const big = gh().onBranch(...Array.from({ length: 25 }, (_, i) => `feature/${'x'.repeat(40)}-${i}`)).build();
-    expect(err(() => pool.addProvider('P', { providerId: 'github', trusts: [big, gh().onBranch('main').build()] })).message).toMatch(/mapping expression for attribute\.trust_[0-9a-f]{8} is \d{4} characters, over GCP's limit of 2048.*provider of its own/);
+    const big = gh().onBranch(...Array.from({ length: 25 }, (_, i) => `feature/${'x'.repeat(40)}-${i}`)).toTrust();
+    expect(err(() => pool.addProvider('P', { providerId: 'github', trusts: [big, gh().onBranch('main').toTrust()] })).message).toMatch(/mapping expression for attribute\.trust_[0-9a-f]{8} is \d{4} characters, over GCP's limit of 2048.*provider of its own/);
     // Alone on a provider its attribute is a constant, so it fits.
     expect(() => setup().pool.addProvider('P', { providerId: 'github', trusts: [big] })).not.toThrow();
   });
 
   test('a trust that is not on the provider', () => {
     const { pool } = setup();
-    const p = pool.addProvider('P', { providerId: 'github', trusts: [gh().onBranch('main').build()] });
-    expect(err(() => p.principalSetMember(gh().onBranch('dev').build())).message).toMatch(/is not one of provider github's trusts/);
+    const p = pool.addProvider('P', { providerId: 'github', trusts: [gh().onBranch('main').toTrust()] });
+    expect(err(() => p.principalSetMember(gh().onBranch('dev').toTrust())).message).toMatch(/is not one of provider github's trusts/);
   });
 
   test('duplicate provider id in a pool', () => {
     const { pool } = setup();
-    pool.addProvider('A', { providerId: 'github', trusts: [gh().onBranch('main').build()] });
-    expect(err(() => pool.addProvider('B', { providerId: 'github', trusts: [gh().onBranch('dev').build()] })).message).toMatch(/used twice/);
+    pool.addProvider('A', { providerId: 'github', trusts: [gh().onBranch('main').toTrust()] });
+    expect(err(() => pool.addProvider('B', { providerId: 'github', trusts: [gh().onBranch('dev').toTrust()] })).message).toMatch(/used twice/);
   });
 
   test('display name and description limits', () => {
@@ -262,8 +262,8 @@ describe('refusals name GCP, the limit and both numbers', () => {
 describe('127-byte google.subject', () => {
   test('exact short subjects keep assertion.sub; patterns get the GitHub fallback', () => {
     const { stack, pool } = setup();
-    pool.addProvider('A', { providerId: 'exact', trusts: [gh().onBranch('main').build()] });
-    pool.addProvider('B', { providerId: 'pattern', trusts: [gh().onBranchPattern('release/*').accept(Widening.REF_PATTERN).build()] });
+    pool.addProvider('A', { providerId: 'exact', trusts: [gh().onBranch('main').toTrust()] });
+    pool.addProvider('B', { providerId: 'pattern', trusts: [gh().onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust()] });
     const ps = Object.values<any>(synth(stack).resource.google_iam_workload_identity_pool_provider);
     const sub = (id: string) => ps.find((p) => p.workload_identity_pool_provider_id === id).attribute_mapping['google.subject'];
     expect(sub('exact')).toBe('assertion.sub');

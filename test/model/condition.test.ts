@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { ClaimOperator, Condition, MAX_TERMS } from '../../lib/model/condition';
 import { TrustConfigError } from '../../lib/model/errors';
 
-const eq = Condition.equals;
+const eq = Condition.exact;
 const oneOf = Condition.oneOf;
 const like = Condition.like;
 const all = Condition.allOf;
@@ -32,7 +32,7 @@ describe('Condition canonical form', () => {
     expect(c.terms).toEqual([{ tests: [{ claim: 'ref', operator: ClaimOperator.EQUALS, values: ['B', 'a', 'b', 'é'] }] }]);
   });
 
-  test('equals is oneOf with one value; like without a wildcard is equals', () => {
+  test('exact is oneOf with one value; like without a wildcard is exact', () => {
     expect(eq('sub', 'x').toString()).toBe('sub == "x"');
     expect(like('sub', 'abc').toString()).toBe('sub == "abc"');
     // an escaped star is a literal, not a wildcard

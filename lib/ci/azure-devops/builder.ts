@@ -104,15 +104,15 @@ export class AzureDevOpsTrustBuilder {
     return this;
   }
 
-  /** Validate and build the trust. */
-  public build(): Trust {
+  /** Validate and return the trust (jsii reserves `build`). */
+  public toTrust(): Trust {
     const warnings: TrustFinding[] = this.kind === 'entra' ? [] : [{ ruleId: 'CIT-M018', level: RuleLevel.WARNING, message: RETIREMENT }];
     return Trust._create({
       profile: { id: AzureDevOps.PROVIDER_ID, displayName: 'Azure DevOps', identityClaims: [], subjectIdentity: /^((sc|p):\/\/[^/]+\/[^/]+\/[^/]+|\/eid1\/c\/pub\/t\/[^/]+\/a\/[^/]+\/sc\/[0-9a-f-]{36}\/[0-9a-f-]{36}):/ },
       where: `AzureDevOps(${this.subject})`,
       issuer: this.issuer,
       audiences: [AzureDevOps.AUDIENCE],
-      condition: Condition.equals('sub', this.subject),
+      condition: Condition.exact('sub', this.subject),
       network: this.net,
       description: this.label,
       warnings,

@@ -92,8 +92,8 @@ export class BitbucketTrustBuilder {
     return this;
   }
 
-  /** Validate and build the trust. */
-  public build(): Trust {
+  /** Validate and return the trust (jsii reserves `build`). */
+  public toTrust(): Trust {
     const p = this.props;
     const w = `BitbucketPipelines(${p.workspace}/${p.repositoryUuid})`;
     const envs = uniqSorted(this.envs);

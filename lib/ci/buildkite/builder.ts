@@ -169,8 +169,8 @@ export class BuildkiteTrustBuilder {
     return this;
   }
 
-  /** Validate and build the trust. */
-  public build(): Trust {
+  /** Validate and return the trust (jsii reserves `build`). */
+  public toTrust(): Trust {
     const w = `Buildkite(${this.org}/${this.pipe})`;
     const needs: RequiredWidening[] = [];
     const warnings: TrustFinding[] = [];
@@ -199,10 +199,10 @@ export class BuildkiteTrustBuilder {
         : concat(lit(`${identity}ref:`), r, lit(':commit:'), { parts: ['', ''] }, lit(':step:'), s))));
       tests.push(globsCondition('sub', subjects));
       if (this.anyRef && steps.length) tests.push(Condition.oneOf('step_key', steps));
-      if (this.pipeId) tests.push(Condition.equals('pipeline_id', this.pipeId));
+      if (this.pipeId) tests.push(Condition.exact('pipeline_id', this.pipeId));
     } else {
       // The pipeline UUID is immutable and unique: the subject alone pins the pipeline.
-      tests.push(Condition.equals('sub', this.pipeId!));
+      tests.push(Condition.exact('sub', this.pipeId!));
       if (branches.length || patterns.length) tests.push(globsCondition('build_branch', [...branches.map(lit), ...patterns.map(pat)]));
       if (tags.length) {
         if (branches.length || patterns.length) throw new TrustConfigError(w, 'with the PIPELINE_ID subject, branches and tags are separate claims and cannot be alternatives of one trust', 'make one trust for branches and one for tags');
@@ -210,7 +210,7 @@ export class BuildkiteTrustBuilder {
       }
       if (steps.length) tests.push(Condition.oneOf('step_key', steps));
     }
-    if (this.orgId) tests.push(Condition.equals('organization_id', this.orgId));
+    if (this.orgId) tests.push(Condition.exact('organization_id', this.orgId));
     for (const [k, v] of [...this.pins.entries()].sort()) tests.push(Condition.oneOf(k, uniqSorted(v)));
 
     const profile: CiProfile = {

@@ -97,8 +97,8 @@ export class CircleCiTrustBuilder {
     return this;
   }
 
-  /** Validate and build the trust. */
-  public build(): Trust {
+  /** Validate and return the trust (jsii reserves `build`). */
+  public toTrust(): Trust {
     const p = this.props;
     const w = `CircleCi(${p.projectId})`;
     const refs = uniqSorted(this.refs);
@@ -111,7 +111,7 @@ export class CircleCiTrustBuilder {
     const subjects = users.length ? users.flatMap((u) => [lit(`${head}${u}`), { parts: [`${head}${u}/vcs-origin/`, ''] }]) : [{ parts: [head, ''] }];
     // The subject pins organization and project; claims only for what it does not carry.
     const tests = [globsCondition('sub', subjects)];
-    if (p.vcsOrigin) tests.push(Condition.equals('oidc.circleci.com/vcs-origin', p.vcsOrigin));
+    if (p.vcsOrigin) tests.push(Condition.exact('oidc.circleci.com/vcs-origin', p.vcsOrigin));
     if (refs.length) tests.push(Condition.oneOf('oidc.circleci.com/vcs-ref', refs));
     return Trust._create({
       profile: { id: CircleCi.PROVIDER_ID, displayName: 'CircleCI', identityClaims: ['oidc.circleci.com/project-id'], subjectIdentity: /^org\/[0-9a-f-]{36}\/project\/[0-9a-f-]{36}\/user\// },

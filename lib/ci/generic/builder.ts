@@ -84,8 +84,8 @@ export class GenericOidcTrustBuilder {
     return this;
   }
 
-  /** Validate and build the trust. */
-  public build(): Trust {
+  /** Validate and return the trust (jsii reserves `build`). */
+  public toTrust(): Trust {
     const p = this.props;
     const w = `GenericOidc(${p.name})`;
     if (!this.auds) throw new TrustConfigError(w, 'no audience given; a generic issuer has no default audience', 'call withAudience() with the audience the job requests', 'CIT-M005');

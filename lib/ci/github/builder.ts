@@ -234,8 +234,8 @@ export class GitHubTrustBuilder {
     return this;
   }
 
-  /** Validate and build the trust. */
-  public build(): Trust {
+  /** Validate and return the trust (jsii reserves `build`). */
+  public toTrust(): Trust {
     const w = `GitHubActions(${this.owner}/${this.repo})`;
     const needs: RequiredWidening[] = [];
     const warnings: TrustFinding[] = [];
@@ -313,7 +313,7 @@ export class GitHubTrustBuilder {
       if ((envs.length || !template.includes('context')) && !consumed.has('ref') && refValues.length) tests.push(globsCondition('ref', refValues));
       if (envs.length && !template.includes('context') && !consumed.has('environment')) tests.push(Condition.oneOf('environment', envs));
       if (!immutable && this.repoId) {
-        for (const k of ['repository_owner_id', 'repository_id']) if (!consumed.has(k)) tests.push(Condition.equals(k, derived.get(k)![0]));
+        for (const k of ['repository_owner_id', 'repository_id']) if (!consumed.has(k)) tests.push(Condition.exact(k, derived.get(k)![0]));
       }
       for (const [k, v] of this.pins) if (!consumed.has(k)) tests.push(Condition.oneOf(k, uniqSorted(v)));
       alternatives.push(Condition.allOf(...tests));

@@ -204,8 +204,8 @@ export class GitLabTrustBuilder {
     return this;
   }
 
-  /** Validate and build the trust. */
-  public build(): Trust {
+  /** Validate and return the trust (jsii reserves `build`). */
+  public toTrust(): Trust {
     const w = `GitLabCi(${this.path})`;
     const needs: RequiredWidening[] = [];
     const warnings: TrustFinding[] = [];
@@ -257,7 +257,7 @@ export class GitLabTrustBuilder {
       subjects = refs.flatMap((r) => joinFields(this.components.map((c) => fieldFor(c, r)), w));
     }
     const tests: Condition[] = [globsCondition('sub', subjects)];
-    if (this.projectId && !consumed.has('project_id')) tests.push(Condition.equals('project_id', this.projectId));
+    if (this.projectId && !consumed.has('project_id')) tests.push(Condition.exact('project_id', this.projectId));
     if (!this.anyRef && !consumed.has('ref')) {
       tests.push(globsCondition('ref', refs.map((r) => r.ref)));
     }
@@ -266,8 +266,8 @@ export class GitLabTrustBuilder {
       // tag pin a branch): pin ref_type, keeping each ref paired with its type when both kinds are given.
       const types = uniqSorted(refs.map((r) => r.type));
       tests.push(types.length === 1
-        ? Condition.equals('ref_type', types[0])
-        : Condition.anyOf(...refs.map((r) => Condition.allOf(globsCondition('ref', [r.ref]), Condition.equals('ref_type', r.type)))));
+        ? Condition.exact('ref_type', types[0])
+        : Condition.anyOf(...refs.map((r) => Condition.allOf(globsCondition('ref', [r.ref]), Condition.exact('ref_type', r.type)))));
     }
     for (const [k, v] of [...this.pins.entries()].sort()) if (!consumed.has(k)) tests.push(Condition.oneOf(k, uniqSorted(v)));
 

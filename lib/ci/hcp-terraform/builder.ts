@@ -106,8 +106,8 @@ export class HcpTerraformTrustBuilder {
     return this;
   }
 
-  /** Validate and build the trust. */
-  public build(): Trust {
+  /** Validate and return the trust (jsii reserves `build`). */
+  public toTrust(): Trust {
     const p = this.props;
     const w = `HcpTerraform(${p.organization}/${p.workspace})`;
     const phases = uniqSorted(this.phases);
@@ -117,8 +117,8 @@ export class HcpTerraformTrustBuilder {
     if (!p.workspaceId) needs.push({ ruleId: 'CIT-M010', message: `workspace ${p.organization}/${p.workspace} is trusted by name only; deleted names can be re-registered` });
     const subjects = phases.map((phase) => lit(`organization:${p.organization}:project:${p.project}:workspace:${p.workspace}:run_phase:${phase}`));
     const tests = [globsCondition('sub', subjects)];
-    if (p.workspaceId) tests.push(Condition.equals('terraform_workspace_id', p.workspaceId));
-    if (p.organizationId) tests.push(Condition.equals('terraform_organization_id', p.organizationId));
+    if (p.workspaceId) tests.push(Condition.exact('terraform_workspace_id', p.workspaceId));
+    if (p.organizationId) tests.push(Condition.exact('terraform_organization_id', p.organizationId));
     return Trust._create({
       profile: { id: HcpTerraform.PROVIDER_ID, displayName: 'HCP Terraform', identityClaims: ['terraform_workspace_id'], subjectIdentity: /^organization:[A-Za-z0-9_-]+:project:[A-Za-z0-9 _-]+:workspace:[A-Za-z0-9_-]+:/ } as CiProfile,
       where: w,
