@@ -48,10 +48,19 @@ const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args
       new lib.CiOidcRole(stack, 'Deploy', { trusts: [trust] });
       const template = app.synth().getStackByName('Consumer').template;
       const role = Object.values(template.Resources).find((r) => r.Type === 'AWS::IAM::Role');
-      console.log(JSON.stringify({ loaded, statement: role.Properties.AssumeRolePolicyDocument.Statement[0] }));
+      const errors = [];
+      for (const make of [
+        () => new lib.GcpWorkloadIdentityPool(stack, 'Pool', { projectId: 'my-project', projectNumber: '1', poolId: 'ci-pool' }),
+        () => new lib.FederatedManagedIdentity(stack, 'Id', { name: 'deploy', resourceGroupName: 'rg', location: 'westeurope', trusts: [] }),
+      ]) {
+        try { make(); errors.push('no error'); } catch (e) { errors.push(e.message); }
+      }
+      console.log(JSON.stringify({ loaded, errors, statement: role.Properties.AssumeRolePolicyDocument.Statement[0] }));
     `;
     const out = JSON.parse(run('node', ['-e', script], dir));
     expect(out.loaded).toEqual([]);
+    // The CDKTF constructs say what to install instead of failing on a missing module.
+    expect(out.errors).toEqual([expect.stringMatching(/install cdktf and @cdktf\/provider-google/), expect.stringMatching(/install cdktf and @cdktf\/provider-azurerm/)]);
     expect(out.statement.Condition.StringEquals['token.actions.githubusercontent.com:sub']).toBe('repo:acme@1/web@2:ref:refs/heads/main');
   });
 });

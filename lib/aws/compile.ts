@@ -1,10 +1,10 @@
+import { awsClaimKeys } from './claim-keys';
+import { escapeIamLiteral, iamGlobToString, isIamPolicyCharset } from './iam-strings';
 import { cmp, Term, Test } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { globSource } from '../model/glob';
 import { issuerHostPath } from '../model/issuer';
 import { Trust } from '../model/trust';
-import { awsClaimKeys } from './claim-keys';
-import { escapeIamLiteral, iamGlobToString, isIamPolicyCharset } from './iam-strings';
 
 /** The audience AWS's official actions and SDKs request. @internal */
 export const AWS_DEFAULT_AUDIENCE = 'sts.amazonaws.com';
@@ -109,9 +109,9 @@ function keyFor(t: Test, prefix: string, keys: string[], trust: Trust, where: st
       ? `have the agent tag it: withAwsSessionTags("${t.claim}") and \`buildkite-agent oidc request-token --aws-session-tag ${t.claim}\``
       : trust.provider === 'hcp-terraform'
         ? 'AWS sees only sub for HCP Terraform: leave out workspaceId/organizationId and accept Widening.NAME_ONLY_IDENTITY (the subject pins organization, project, workspace and run phase)'
-      : trust.provider === 'gitlab-ci'
-        ? `include it in the project's sub claim components (subjectComponents), or on gitlab.com use a claim AWS exposes (${awsClaimKeys('https://gitlab.com').join(', ')})`
-        : 'put it in the subject, or drop this pin';
+        : trust.provider === 'gitlab-ci'
+          ? `include it in the project's sub claim components (subjectComponents), or on gitlab.com use a claim AWS exposes (${awsClaimKeys('https://gitlab.com').join(', ')})`
+          : 'put it in the subject, or drop this pin';
   throw new TrustConfigError(where, `AWS cannot check claim ${t.claim} (${shown}): for issuer ${trust.issuer} STS exposes only ${keys.map((k) => `${prefix}:${k}`).join(', ')}`, fix);
 }
 

@@ -1,11 +1,11 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { AwsStatementJson, compileAwsTrust, DEFAULT_TRUST_POLICY_QUOTA } from './compile';
+import { CiOidcProvider, ICiOidcProvider } from './provider';
 import { cmp } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { Trust } from '../model/trust';
-import { AwsStatementJson, compileAwsTrust, DEFAULT_TRUST_POLICY_QUOTA } from './compile';
-import { CiOidcProvider, ICiOidcProvider } from './provider';
 
 /** Options for compiling trusts into a principal. */
 export interface CiOidcPrincipalOptions {

@@ -1,9 +1,9 @@
 import { Arn, Aws, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { AWS_DEFAULT_AUDIENCE } from './compile';
 import { TrustConfigError } from '../model/errors';
 import { issuerHostPath, validateIssuer } from '../model/issuer';
-import { AWS_DEFAULT_AUDIENCE } from './compile';
 
 /** An IAM OIDC provider for one CI issuer, created here or imported. */
 export interface ICiOidcProvider extends IConstruct {
@@ -98,7 +98,8 @@ export class CiOidcProvider extends Construct implements ICiOidcProvider {
         for (const c of ids) if (c.length > 255) errors.push(`CiOidcProvider ${this.node.path}: client id ${JSON.stringify(c)} is ${c.length} characters, over the IAM limit of 255.`);
         const account = Stack.of(this).account;
         for (const other of this.node.root.node.findAll()) {
-          if (other !== this && other instanceof CiOidcProvider && other.issuer === this.issuer && Stack.of(other).account === account && other.node.path < this.node.path) {
+          const sameAccount = other instanceof CiOidcProvider && Stack.of(other).account === account;
+          if (other !== this && sameAccount && (other as CiOidcProvider).issuer === this.issuer && other.node.path < this.node.path) {
             errors.push(`CiOidcProvider ${this.node.path}: ${other.node.path} already creates the IAM OIDC provider for ${this.issuer} in account ${Token.isUnresolved(account) ? '(the same environment)' : account}; AWS allows one provider per issuer per account (EntityAlreadyExists at deploy). Fix: create it once and use CiOidcProvider.fromIssuer() in the other stacks.`);
           }
         }

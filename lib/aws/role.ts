@@ -1,14 +1,14 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { sessionDenyStatement } from './compile';
+import { CiOidcPrincipal } from './principal';
+import { ICiOidcProvider } from './provider';
 import { TrustConfigError } from '../model/errors';
 import { NetworkRestriction } from '../model/network';
 import { Trust } from '../model/trust';
 import { reviewMetadata, trustEntry } from '../review/metadata';
 import { ciSnippet } from '../review/snippets';
-import { sessionDenyStatement } from './compile';
-import { CiOidcPrincipal } from './principal';
-import { ICiOidcProvider } from './provider';
 
 /** Props of {@link CiOidcRole}: the trusts, and the usual role props. */
 export interface CiOidcRoleProps {
@@ -54,6 +54,13 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
  * It is an ordinary `iam.Role`: grant to it as usual (`bucket.grantRead(role)`).
  */
 export class CiOidcRole extends iam.Role {
+  private static unionNetworkTrust(first: Trust, networks: NetworkRestriction[]): Trust {
+    return first.withNetwork(NetworkRestriction.of({
+      sourceIpCidrs: networks.flatMap((n) => n.sourceIpCidrs),
+      awsVpcIds: networks.flatMap((n) => n.awsVpcIds),
+      awsVpcEndpointIds: networks.flatMap((n) => n.awsVpcEndpointIds),
+    }));
+  }
   /** The trusts, bound to the audiences they were compiled with. */
   public readonly trusts: Trust[];
   /** The compiled principal. */
@@ -68,7 +75,10 @@ export class CiOidcRole extends iam.Role {
     if (max && !max.isUnresolved() && (max.toSeconds() < 3600 || max.toSeconds() > 43200)) {
       throw new TrustConfigError(`${where}.maxSessionDuration`, `${max.toSeconds()} s is outside IAM's range of 3,600-43,200 s (1-12 hours)`, 'choose between 1 and 12 hours');
     }
-    const principal = CiOidcPrincipal.fromTrusts(scope, props.trusts ?? [], { providers: props.providers, trustPolicySizeQuota: props.trustPolicySizeQuota });
+    const principal = CiOidcPrincipal.fromTrusts(scope, props.trusts ?? [], {
+      providers: props.providers,
+      trustPolicySizeQuota: props.trustPolicySizeQuota,
+    });
     super(scope, id, {
       assumedBy: principal,
       roleName: props.roleName,
@@ -108,13 +118,7 @@ export class CiOidcRole extends iam.Role {
     });
   }
 
-  private static unionNetworkTrust(first: Trust, networks: NetworkRestriction[]): Trust {
-    return first.withNetwork(NetworkRestriction.of({
-      sourceIpCidrs: networks.flatMap((n) => n.sourceIpCidrs),
-      awsVpcIds: networks.flatMap((n) => n.awsVpcIds),
-      awsVpcEndpointIds: networks.flatMap((n) => n.awsVpcEndpointIds),
-    }));
-  }
+
 }
 
 function truncate(s: string, n: number): string {

@@ -209,15 +209,15 @@ export abstract class FederatedIdentityBase extends Construct {
     return resource;
   }
 
-  /** Resources that describe every trust of the identity (the identity itself, role assignments). */
-  protected identityLevelResources(): { addOverride(path: string, value: any): void }[] {
+  /** Resources that describe every trust of the identity (the identity itself, role assignments). @internal */
+  protected _identityLevelResources(): { addOverride(path: string, value: any): void }[] {
     return this.grants.map((g) => g.resource);
   }
 
   private refreshMetadata(): void {
     // The bound trusts (with the audience they were compiled for), as on each credential.
     const meta = reviewMetadata([...new Map(this.held.map((h) => [h.trust.fingerprint, h.trust])).values()]);
-    for (const r of this.identityLevelResources()) r.addOverride('//', { 'ci-oidc-trust': meta });
+    for (const r of this._identityLevelResources()) r.addOverride('//', { 'ci-oidc-trust': meta });
   }
 }
 
@@ -285,8 +285,9 @@ export class FederatedManagedIdentity extends FederatedIdentityBase {
     if (!(props.trusts ?? []).length) this.identity.addOverride('//', { 'ci-oidc-trust': reviewMetadata([]) });
   }
 
-  protected identityLevelResources(): { addOverride(path: string, value: any): void }[] {
-    return [this.identity, ...super.identityLevelResources()];
+  /** @internal */
+  protected _identityLevelResources(): { addOverride(path: string, value: any): void }[] {
+    return [this.identity, ...super._identityLevelResources()];
   }
 }
 

@@ -20,7 +20,7 @@ export function requireText(where: string, value: unknown, what: string): string
     throw new TrustConfigError(where, `${what} ${JSON.stringify(value)} contains a control, invisible or bidirectional character`, `type the ${what} as plain text`, 'CIT-M004');
   }
   if (!/^[\x20-\x7e]*$/.test(value)) {
-    throw new TrustConfigError(where, `${what} ${JSON.stringify(value)} has characters outside printable ASCII (look-alike letters such as Cyrillic "р" pass review but match nothing)`, `use the ASCII name exactly as the CI provider shows it`, 'CIT-M004');
+    throw new TrustConfigError(where, `${what} ${JSON.stringify(value)} has characters outside printable ASCII (look-alike letters such as Cyrillic "р" pass review but match nothing)`, 'use the ASCII name exactly as the CI provider shows it', 'CIT-M004');
   }
   if (value !== value.trim()) {
     throw new TrustConfigError(where, `${what} ${JSON.stringify(value)} has leading or trailing spaces`, 'remove them', 'CIT-M003');

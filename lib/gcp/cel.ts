@@ -11,8 +11,16 @@ const IDENT = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 const RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
 
 const NAMED_ESCAPES: Record<string, string> = {
-  '\\': '\\\\', '\'': '\\\'', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t',
-  '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\v': '\\v',
+  '\\': '\\\\',
+  '\'': '\\\'',
+  '"': '\\"',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\x07': '\\a',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\v': '\\v',
 };
 
 function hex(n: number, width: number): string {
@@ -32,13 +40,9 @@ export function celString(value: string, where = 'GCP attribute_condition'): str
   for (const ch of value) {
     const cp = ch.codePointAt(0)!;
     const named = NAMED_ESCAPES[ch];
-    if (named) out += named;
-    else if (cp >= 0xd800 && cp <= 0xdfff) {
+    if (named) {out += named;} else if (cp >= 0xd800 && cp <= 0xdfff) {
       throw new TrustConfigError(where, `the value ${JSON.stringify(value)} contains a lone UTF-16 surrogate (U+${hex(cp, 4).toUpperCase()}), which a CEL string cannot hold`, 'use the value exactly as the CI provider emits it (valid Unicode)');
-    } else if (cp < 0x20 || cp === 0x7f) out += `\\x${hex(cp, 2)}`;
-    else if (cp < 0x7f) out += ch;
-    else if (cp <= 0xffff) out += `\\u${hex(cp, 4)}`;
-    else out += `\\U${hex(cp, 8)}`;
+    } else if (cp < 0x20 || cp === 0x7f) {out += `\\x${hex(cp, 2)}`;} else if (cp < 0x7f) {out += ch;} else if (cp <= 0xffff) {out += `\\u${hex(cp, 4)}`;} else {out += `\\U${hex(cp, 8)}`;}
   }
   return out + '\'';
 }

@@ -1,6 +1,6 @@
+import { compileTermsTotal } from './cel';
 import { TrustConfigError } from '../model/errors';
 import { Trust } from '../model/trust';
-import { compileTermsTotal } from './cel';
 
 /** GCP limits on attribute mappings (clouds.md §2.1, §2.2). @internal */
 export const MAX_CUSTOM_ATTRIBUTES = 50;

@@ -2,10 +2,10 @@ import { createHash } from 'crypto';
 import type { AccessContextManagerAccessLevel } from '@cdktf/provider-google/lib/access-context-manager-access-level';
 import type { AccessContextManagerServicePerimeterIngressPolicy } from '@cdktf/provider-google/lib/access-context-manager-service-perimeter-ingress-policy';
 import { Construct } from 'constructs';
-import { TrustConfigError } from '../model/errors';
-import { Trust } from '../model/trust';
 import { reviewMetadata } from './metadata';
 import { google } from './providers';
+import { TrustConfigError } from '../model/errors';
+import { Trust } from '../model/trust';
 
 const PERIMETER = /^accessPolicies\/([0-9]{1,20})\/servicePerimeters\/[A-Za-z][A-Za-z0-9_]{0,49}$/;
 const FOREIGN_KINDS = ['awsVpcIds', 'awsVpcEndpointIds', 'azureSubnetIds', 'azurePrivateEndpointIds'];

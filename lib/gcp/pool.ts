@@ -3,14 +3,14 @@ import type { IamWorkloadIdentityPool } from '@cdktf/provider-google/lib/iam-wor
 import type { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
 import type { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Construct } from 'constructs';
-import { TrustConfigError } from '../model/errors';
-import { validateAudiences } from '../model/issuer';
-import { Trust } from '../model/trust';
 import { compileCondition } from './cel';
 import { attributeMapping, trustAttribute } from './mapping';
 import { GCP_METADATA_KEY, metadataOf, reviewMetadata, TrustEntry, trustEntry } from './metadata';
 import { checkNetwork, TrustNetwork } from './network';
 import { google } from './providers';
+import { TrustConfigError } from '../model/errors';
+import { validateAudiences } from '../model/issuer';
+import { Trust } from '../model/trust';
 
 /** GCP limits (clouds.md §2.1, §2.2). */
 const MAX_AUDIENCES = 10;

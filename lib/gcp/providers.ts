@@ -53,7 +53,10 @@ let celCached: CelEngine | undefined;
 export function celEngine(): CelEngine {
   if (celCached) return celCached;
   try {
+    // Optional and not a jsii module (so not a peer dependency): only GcpTrustSimulator needs it.
+    // eslint-disable-next-line import/no-extraneous-dependencies
     const cel = require('@bufbuild/cel');
+    // eslint-disable-next-line import/no-extraneous-dependencies
     const ext = require('@bufbuild/cel/ext');
     celCached = { parse: cel.parse, plan: cel.plan, env: cel.celEnv({ funcs: ext.strings }), isCelError: cel.isCelError };
   } catch (e) {

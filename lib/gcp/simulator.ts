@@ -1,7 +1,7 @@
-import { TrustConfigError } from '../model/errors';
-import { Decision } from '../model/trust';
 import { GCP_METADATA_KEY } from './metadata';
 import { celEngine } from './providers';
+import { TrustConfigError } from '../model/errors';
+import { Decision } from '../model/trust';
 
 /** Options of one simulated token exchange. */
 export interface GcpSimulationOptions {

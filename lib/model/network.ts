@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // CIDR arithmetic is bit arithmetic.
 import { TrustConfigError } from './errors';
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Condition, ConditionTerm, Term, Test } from './condition';
+import { cmp, Condition, ConditionTerm, Term, Test } from './condition';
 import { TrustConfigError } from './errors';
 import { globPrefix, globSource } from './glob';
 import { validateAudiences, validateIssuer } from './issuer';
@@ -183,7 +183,7 @@ export class Trust {
 function dedupeFindings(f: TrustFinding[]): TrustFinding[] {
   const m = new Map<string, TrustFinding>();
   for (const x of f) m.set(`${x.ruleId}\u0000${x.message}`, x);
-  return [...m.values()].sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  return [...m.values()].sort((a, b) => cmp(a.ruleId, b.ruleId) || cmp(a.message, b.message));
 }
 
 /** The model's generic rules over a canonical condition (CIT-M001..M004, M007). */

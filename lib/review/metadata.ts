@@ -1,6 +1,6 @@
+import { ciSnippet, SnippetTarget } from './snippets';
 import { cmp } from '../model/condition';
 import { Trust } from '../model/trust';
-import { ciSnippet, SnippetTarget } from './snippets';
 
 /**
  * The review metadata every construct attaches to the resources it creates (CloudFormation

@@ -14,9 +14,9 @@ import { buildGitHubDeploy } from '../../examples/aws-github-deploy';
 import { buildGitLabProtected } from '../../examples/aws-gitlab-protected';
 import { buildVpcEndpoint } from '../../examples/aws-vpc-endpoint';
 import { awsClaimKeys } from '../../lib/aws/claim-keys';
+import { iamLiteralValue } from '../../lib/aws/iam-strings';
 import { CiOidcRole } from '../../lib/aws/role';
 import { AwsTrustSimulator } from '../../lib/aws/simulator';
-import { iamLiteralValue } from '../../lib/aws/iam-strings';
 import { Buildkite, BuildkiteBuildSource } from '../../lib/ci/buildkite';
 import { renderBuildkiteSubject } from '../../lib/ci/buildkite/subject';
 import { GitHubActions, GitHubIssuer, GitHubSubjectFormat } from '../../lib/ci/github';
@@ -104,7 +104,8 @@ function stressTrusts(): Record<string, () => Trust> {
     'GHEC enterprise issuer (key prefix with a path)': () => GitHubActions.repository({ ...GH, issuer: GitHubIssuer.enterpriseCloud('octocat-inc') })
       .inEnvironment('production', 'staging').toTrust(),
     'gitlab self-managed, project_id subject component': () => GitLabCi.project({
-      ...GL, instanceUrl: 'https://gitlab.example.com',
+      ...GL,
+      instanceUrl: 'https://gitlab.example.com',
       subjectComponents: [GitLabSubjectComponent.PROJECT_ID, GitLabSubjectComponent.REF_TYPE, GitLabSubjectComponent.REF],
     }).onBranch('main').onTag('v1.0.0').toTrust(),
     'gitlab.com branch pattern, pipeline source, any of two audiences': () => GitLabCi.project(GL).onBranchPattern('release/*').withPipelineSource('push', 'web')

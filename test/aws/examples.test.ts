@@ -121,7 +121,9 @@ describe('explicit properties', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [{
-          Effect: 'Deny', Action: '*', Resource: '*',
+          Effect: 'Deny',
+          Action: '*',
+          Resource: '*',
           Condition: { BoolIfExists: { 'aws:ViaAWSService': 'false' }, StringNotEqualsIfExists: { 'aws:SourceVpce': 'vpce-0a1b2c3d4e5f60718' } },
         }],
       },

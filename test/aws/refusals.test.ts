@@ -32,7 +32,8 @@ describe('identity', () => {
       profile: { id: 'github-actions', displayName: 'GitHub Actions', identityClaims: ['repository', 'repository_id'], subjectIdentity: /(^|:)repo:[^:*]+\/[^:*]+:/ },
       issuer: 'https://token.actions.githubusercontent.com',
       condition: Condition.exact('ref', 'refs/heads/main'),
-      description: 'x', where: 'Test',
+      description: 'x',
+      where: 'Test',
     }));
     expect(e.ruleId).toBe('CIT-M001');
     expect(e.message).toMatch(/pins no GitHub Actions identity \(one of repository, repository_id, an identifying sub\)/);
@@ -43,7 +44,8 @@ describe('identity', () => {
       profile: { id: 'github-actions', displayName: 'GitHub Actions', identityClaims: ['repository', 'repository_id'], subjectIdentity: /(^|:)repo:[A-Za-z0-9_-]+\/[A-Za-z0-9._-]+:/ },
       issuer: 'https://token.actions.githubusercontent.com',
       condition: Condition.like('sub', 'repo:acme*'),
-      description: 'x', where: 'Test',
+      description: 'x',
+      where: 'Test',
     }));
     expect(e.ruleId).toBe('CIT-M002');
     expect(e.message).toMatch(/has a wildcard before the GitHub Actions identity is complete/);
@@ -100,7 +102,9 @@ describe('conditions AWS cannot check', () => {
 
   test('GitLab self-managed ref_protected (a gitlab.com-only key)', () => {
     const e = error(() => role([GitLabCi.project({
-      projectPath: 'g/p', projectId: '7', instanceUrl: 'https://gitlab.example.com',
+      projectPath: 'g/p',
+      projectId: '7',
+      instanceUrl: 'https://gitlab.example.com',
       subjectComponents: [GitLabSubjectComponent.PROJECT_ID, GitLabSubjectComponent.REF_TYPE, GitLabSubjectComponent.REF],
     }).onProtectedBranch('main').toTrust()]));
     expect(e.message).toMatch(/AWS cannot check claim ref_protected \(true\): for issuer https:\/\/gitlab\.example\.com STS exposes only gitlab\.example\.com:aud, gitlab\.example\.com:sub\. Fix: include it/);

@@ -268,7 +268,7 @@ describe('bad input: CEL / IAM-variable hazard characters', () => {
     }
   });
 
-  test("branches git allows (quotes, $, {}) are carried byte-exact and match only themselves", () => {
+  test('branches git allows (quotes, $, {}) are carried byte-exact and match only themselves', () => {
     const inj = "main'||true||'x";
     const t = gh().onBranch(inj, 'a"b', '${aws.username}').withAudience('sts.amazonaws.com').toTrust();
     const prefix = `repo:acme@${OWNER_ID}/app@${REPO_ID}:ref:refs/heads/`;

@@ -38,7 +38,7 @@ describe('corpus tokens', () => {
     const apply = HcpTerraform.workspace({ ...TFC, workspaceId: 'ws-mbsd5E3Ktt5Rg2Xm' }).forApply().withAudience('my-example-audience').toTrust();
     expect(apply.evaluate(tok.claims)).toEqual({ allowed: true, reasons: [] });
     expect(apply.evaluate({ ...tok.claims, sub: tok.claims.sub.replace('apply', 'plan'), terraform_run_phase: 'plan' }).reasons)
-      .toEqual([`claim sub: expected "organization:my-org:project:Default Project:workspace:my-workspace:run_phase:apply", got "organization:my-org:project:Default Project:workspace:my-workspace:run_phase:plan"`]);
+      .toEqual(['claim sub: expected "organization:my-org:project:Default Project:workspace:my-workspace:run_phase:apply", got "organization:my-org:project:Default Project:workspace:my-workspace:run_phase:plan"']);
     expect(apply.evaluate({ ...tok.claims, terraform_workspace_id: 'ws-AAAAAAAAAAAAAAAA' }).reasons).toEqual(['claim terraform_workspace_id: expected "ws-mbsd5E3Ktt5Rg2Xm", got "ws-AAAAAAAAAAAAAAAA"']);
   });
 
@@ -126,7 +126,8 @@ let n = 0;
 function aws(trust: Trust) {
   const stack = new Stack(new App(), `S${n++}`);
   const role = new CiOidcRole(stack, 'Role', { trusts: [trust] });
-  const sim = AwsTrustSimulator.fromTemplate(Template.fromStack(stack).toJSON(), stack.getLogicalId(role.node.defaultChild as any), { availableClaimKeys: awsClaimKeys(trust.issuer) });
+  const logicalId = stack.getLogicalId(role.node.defaultChild as any);
+  const sim = AwsTrustSimulator.fromTemplate(Template.fromStack(stack).toJSON(), logicalId, { availableClaimKeys: awsClaimKeys(trust.issuer) });
   return { bound: role.trusts[0], decide: (c: Record<string, unknown>) => sim.assume({ claims: c }).allowed };
 }
 function gcp(trust: Trust) {

@@ -266,11 +266,9 @@ function refEval(t: Tree, claims: Record<string, unknown>): boolean {
 function claimsArb(tree: Tree): fc.Arbitrary<Record<string, unknown>> {
   const used: string[] = [];
   const walk = (t: Tree): void => {
-    if (t.k === 'eq') used.push(t.value);
-    else if (t.k === 'oneOf') used.push(...t.values);
-    else if (t.k === 'like') {
+    if (t.k === 'eq') {used.push(t.value);} else if (t.k === 'oneOf') {used.push(...t.values);} else if (t.k === 'like') {
       used.push(t.parts.join(''), t.parts.join('x:'), t.parts.join('😀*'));
-    } else t.children.forEach(walk);
+    } else {t.children.forEach(walk);}
   };
   walk(tree);
   const value: fc.Arbitrary<unknown> = fc.oneof(

@@ -141,8 +141,16 @@ function baseClaims(trust: Trust): Record<string, unknown> {
   switch (trust.provider) {
     case 'github-actions':
       return {
-        repository: `${d.owner}/${d.repository}`, repository_owner: d.owner, repository_owner_id: d.ownerId ?? '1', repository_id: d.repositoryId ?? '2',
-        ref: 'refs/heads/main', event_name: 'push', runner_environment: 'github-hosted', jti: 'x', iat: 1, exp: 2,
+        repository: `${d.owner}/${d.repository}`,
+        repository_owner: d.owner,
+        repository_owner_id: d.ownerId ?? '1',
+        repository_id: d.repositoryId ?? '2',
+        ref: 'refs/heads/main',
+        event_name: 'push',
+        runner_environment: 'github-hosted',
+        jti: 'x',
+        iat: 1,
+        exp: 2,
         ...(d.environments?.length ? { environment: d.environments[0] } : {}),
       };
     case 'gitlab-ci':
@@ -151,15 +159,20 @@ function baseClaims(trust: Trust): Record<string, unknown> {
       return { organization_slug: d.organization, pipeline_slug: d.pipeline, build_branch: 'main', build_commit: '9f3182061f1e2cca4702c368cbc039b7dc9d4485', step_key: 'deploy', build_number: 7, build_source: 'webhook', runner_environment: 'self-hosted' };
     case 'hcp-terraform':
       return {
-        terraform_organization_name: d.organization, terraform_project_name: d.project, terraform_workspace_name: d.workspace,
-        terraform_run_phase: d.phases?.[0] ?? 'apply', terraform_workspace_id: d.workspaceId ?? 'ws-AAAAAAAAAAAAAAAA', terraform_organization_id: d.organizationId ?? 'org-AAAAAAAAAAAAAAAA',
+        terraform_organization_name: d.organization,
+        terraform_project_name: d.project,
+        terraform_workspace_name: d.workspace,
+        terraform_run_phase: d.phases?.[0] ?? 'apply',
+        terraform_workspace_id: d.workspaceId ?? 'ws-AAAAAAAAAAAAAAAA',
+        terraform_organization_id: d.organizationId ?? 'org-AAAAAAAAAAAAAAAA',
       };
     case 'bitbucket-pipelines':
       return { repositoryUuid: d.repositoryUuid, workspaceUuid: d.workspaceUuid, stepUuid: '{11111111-2222-3333-4444-555555555555}', branchName: d.branches?.[0] ?? 'main', ...(d.environments?.length ? { deploymentEnvironmentUuid: d.environments[0] } : {}) };
     case 'circleci':
       return {
         'oidc.circleci.com/project-id': d.projectId,
-        'oidc.circleci.com/vcs-origin': d.vcsOrigin ?? 'github.com/acme/web', 'oidc.circleci.com/vcs-ref': d.refs?.[0] ?? 'refs/heads/main',
+        'oidc.circleci.com/vcs-origin': d.vcsOrigin ?? 'github.com/acme/web',
+        'oidc.circleci.com/vcs-ref': d.refs?.[0] ?? 'refs/heads/main',
       };
     default:
       return {};

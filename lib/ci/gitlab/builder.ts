@@ -238,7 +238,7 @@ export class GitLabTrustBuilder {
         case GitLabSubjectComponent.REF: return [{ parts: ref!.ref.parts.map((p, i) => (i === 0 ? `ref:${p}` : p)) }];
         default: {
           const v = this.pins.get(c);
-          if (!v) throw new TrustConfigError(w, `the subject components include ${c}, which this trust does not pin`, `pin it (requireProtectedRef(), requireProtectedEnvironment(), withDeploymentTier()), or drop the component`);
+          if (!v) throw new TrustConfigError(w, `the subject components include ${c}, which this trust does not pin`, 'pin it (requireProtectedRef(), requireProtectedEnvironment(), withDeploymentTier()), or drop the component');
           return uniqSorted(v).map((x) => lit(`${c}:${x}`));
         }
       }
