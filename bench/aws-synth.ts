@@ -43,7 +43,7 @@ function child(kind: string, n: number): void {
   } else {
     for (let i = 0; i < n; i++) {
       new CiOidcRole(stack, `Role${i}`, {
-        trusts: [GitHubActions.repository({ owner: 'acme', repository: `web${i}`, ownerId: '1234567', repositoryId: String(1000 + i) }).onBranch('main').inEnvironment('production').build()],
+        trusts: [GitHubActions.repository({ owner: 'acme', repository: `web${i}`, ownerId: '1234567', repositoryId: String(1000 + i) }).onBranch('main').inEnvironment('production').toTrust()],
       });
     }
   }
@@ -64,7 +64,7 @@ function parent(): void {
     const r: Record<string, { ms: number; rss: number }> = {};
     for (const kind of ['ci', 'plain']) {
       const runs = Array.from({ length: REPEATS }, () => JSON.parse(execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, 'child', kind, String(n)], {
-        encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20, env: { ...process.env, TS_NODE_PROJECT: process.env.TS_NODE_PROJECT ?? 'test/tsconfig.json' },
+        encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20, env: { ...process.env, TS_NODE_PROJECT: process.env.TS_NODE_PROJECT ?? 'test/tsconfig.json', TS_NODE_PREFER_TS_EXTS: 'true' },
       })));
       r[kind] = { ms: median(runs.map((x) => x.ms)), rss: median(runs.map((x) => x.maxRssKb)) / 1024 };
     }

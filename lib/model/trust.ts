@@ -96,8 +96,9 @@ export class Trust {
   public readonly _details: Record<string, unknown>;
   /** @internal */
   private readonly init: TrustInit;
+  private cachedFingerprint?: string;
 
-  private constructor(init: TrustInit) {
+  private constructor(init: TrustInit, conditionChecked = false) {
     this.init = init;
     this._profile = init.profile;
     this._details = init.details ?? {};
@@ -122,13 +123,14 @@ export class Trust {
       findings.push({ ruleId: r.id, level: RuleLevel.WARNING, message: `widened (${r.widening}): ${need.message}` });
     }
     this.widenings = [...used].sort();
-    checkCondition(init.where, init.profile, init.condition);
+    if (!conditionChecked) checkCondition(init.where, init.profile, init.condition);
     this.findings = dedupeFindings(findings);
   }
 
   /** A copy bound to these audiences (compilers bind the cloud's default when none was given). */
   public withAudiences(audiences: string[]): Trust {
-    return new Trust({ ...this.init, audiences });
+    // The condition rules do not depend on audiences and already passed: only the audiences are checked.
+    return new Trust({ ...this.init, audiences }, true);
   }
 
   /** A copy with these network restrictions. */
@@ -171,7 +173,9 @@ export class Trust {
    * condition and network. Equal trusts get equal ids on every machine; used for resource names.
    */
   public get fingerprint(): string {
-    return createHash('sha256').update(JSON.stringify([this.issuer, this.audiences ?? null, this.condition.toString(), this.network ?? null])).digest('hex').slice(0, 8);
+    // Hashing the canonical text is the costliest read of a trust: compute it once.
+    this.cachedFingerprint ??= createHash('sha256').update(JSON.stringify([this.issuer, this.audiences ?? null, this.condition.toString(), this.network ?? null])).digest('hex').slice(0, 8);
+    return this.cachedFingerprint;
   }
 
   /** Reviewer's text: the sentence, then the exact condition. */

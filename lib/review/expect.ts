@@ -2,6 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CiOidcRole } from '../aws/role';
 import { AwsTrustSimulator } from '../aws/simulator';
+import { AzureFederationSimulator } from '../azure/simulator';
+import { GcpTrustSimulator } from '../gcp/simulator';
 import { RequestContext } from '../model/network';
 import { Decision } from '../model/trust';
 
@@ -31,7 +33,31 @@ export class TokenExpectation {
     return new TokenExpectation({
       decide: (claims, request) => {
         const r = sim.assume({ claims, sourceIp: request?.sourceIp, vpcId: request?.awsVpcId, vpcEndpointId: request?.awsVpcEndpointId });
-        return { allowed: r.allowed, reasons: r.allowed ? [] : r.reasons };
+        // The simulator traces every test; a denial's reasons are the tests that failed.
+        const failed = r.reasons.filter((x) => !/-> true$|principal matches|is covered by|^Token: /.test(x));
+        return { allowed: r.allowed, reasons: r.allowed ? [] : failed };
+      },
+    });
+  }
+
+  /**
+   * Expectations against a synthesized GCP workload identity provider (Terraform JSON, e.g.
+   * `JSON.parse(Testing.synth(stack))`); `member` checks a grant too. Needs `@bufbuild/cel`.
+   */
+  public static forGcpProvider(terraformJson: any, providerResourceName?: string, member?: string): TokenExpectation {
+    const sim = GcpTrustSimulator.fromTerraformJson(terraformJson, providerResourceName);
+    return new TokenExpectation({ decide: (claims) => sim.evaluate(claims, member ? { member } : undefined) });
+  }
+
+  /** Expectations against the federated credentials of a synthesized Azure identity (Terraform JSON). */
+  public static forAzureIdentity(terraformJson: any, identityName?: string): TokenExpectation {
+    const sim = AzureFederationSimulator.fromTerraformJson(terraformJson, identityName);
+    return new TokenExpectation({
+      decide: (claims) => {
+        const r = sim.evaluate(claims);
+        // The simulator traces every test; a denial's reasons are the tests that failed.
+        const failed = r.reasons.filter((x) => !/-> true$|principal matches|is covered by|^Token: /.test(x));
+        return { allowed: r.allowed, reasons: r.allowed ? [] : failed };
       },
     });
   }

@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../lib/review/cli';
+import { SCHEMA, validate } from '../support/schema';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
-const SCHEMA = JSON.parse(fs.readFileSync(path.join(__dirname, '../../docs/review-schema.json'), 'utf8'));
 
 async function run(argv: string[], isTTY = false) {
   let stdout = '';
@@ -15,33 +15,6 @@ async function run(argv: string[], isTTY = false) {
     isTTY,
   });
   return { code, stdout, stderr };
-}
-
-/** Validates the subset of JSON Schema 2020-12 that docs/review-schema.json uses. */
-function validate(value: unknown, schema: any, at = '$', root = schema): string[] {
-  if (schema.$ref) return validate(value, root.$defs[schema.$ref.replace('#/$defs/', '')], at, root);
-  if (schema.oneOf) {
-    const ok = schema.oneOf.filter((s: any) => validate(value, s, at, root).length === 0).length;
-    return ok === 1 ? [] : [`${at}: matches ${ok} of oneOf`];
-  }
-  const errs: string[] = [];
-  const types: string[] = schema.type === undefined ? [] : [].concat(schema.type);
-  const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v);
-  if (types.length && !types.some(t => t === typeOf(value) || (t === 'number' && typeof value === 'number'))) return [`${at}: expected ${types.join('|')}, got ${typeOf(value)}`];
-  if (schema.const !== undefined && value !== schema.const) errs.push(`${at}: expected const ${schema.const}`);
-  if (schema.enum && !schema.enum.includes(value)) errs.push(`${at}: ${JSON.stringify(value)} not in enum`);
-  if (schema.pattern && typeof value === 'string' && !new RegExp(schema.pattern).test(value)) errs.push(`${at}: does not match ${schema.pattern}`);
-  if (schema.minimum !== undefined && typeof value === 'number' && value < schema.minimum) errs.push(`${at}: below minimum`);
-  if (Array.isArray(value) && schema.items) value.forEach((v, i) => errs.push(...validate(v, schema.items, `${at}[${i}]`, root)));
-  if (typeOf(value) === 'object') {
-    const obj = value as Record<string, unknown>;
-    for (const r of schema.required ?? []) if (!(r in obj)) errs.push(`${at}: missing ${r}`);
-    for (const [k, v] of Object.entries(obj)) {
-      if (schema.properties?.[k]) errs.push(...validate(v, schema.properties[k], `${at}.${k}`, root));
-      else if (schema.additionalProperties === false) errs.push(`${at}: unexpected property ${k}`);
-    }
-  }
-  return errs;
 }
 
 function tmpdir(): string {
