@@ -12,6 +12,7 @@ import { TrustConfigError } from '../model/errors';
 import { NetworkRestriction } from '../model/network';
 import { Trust } from '../model/trust';
 import { reviewMetadata as shared, trustEntry } from '../review/metadata';
+import { ciSnippet } from '../review/snippets';
 
 /** Options for a role assignment. */
 export interface AzureGrantOptions {
@@ -172,6 +173,22 @@ export abstract class FederatedIdentityBase extends Construct {
       h.resource.dependsOn = prev ? [`${prev.terraformResourceType}.${prev.friendlyUniqueId}`] : undefined;
     });
     this.refreshMetadata();
+  }
+
+  /**
+   * The CI-side job configuration for one of the identity's trusts (workflow with `azure/login`,
+   * GitLab `id_tokens`, …), as shown in the review; put it in a `TerraformOutput` to publish it.
+   * @param trust one of the identity's trusts; optional when it has exactly one
+   * @param tenantId the Entra tenant id to show in the snippet
+   */
+  public ciSnippet(trust?: Trust, tenantId?: string): string {
+    const bound = [...new Map(this.held.map((h) => [h.trust.fingerprint, h.trust])).values()]
+      .filter((t) => !trust || t.fingerprint === trust.withAudiences(t.audiences!).fingerprint);
+    if (bound.length !== 1) {
+      const problem = trust ? 'the trust is not one of this identity\'s trusts' : `the identity has ${bound.length} trusts`;
+      throw new TrustConfigError(`${this.node.path}.ciSnippet`, problem, 'pass one of the trusts given to the identity');
+    }
+    return ciSnippet(bound[0], { cloud: 'azure', principal: this.clientId, extra: tenantId });
   }
 
   /**

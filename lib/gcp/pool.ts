@@ -11,6 +11,7 @@ import { google } from './providers';
 import { TrustConfigError } from '../model/errors';
 import { validateAudiences } from '../model/issuer';
 import { Trust } from '../model/trust';
+import { ciSnippet } from '../review/snippets';
 
 /** GCP limits (clouds.md §2.1, §2.2). */
 const MAX_AUDIENCES = 10;
@@ -301,6 +302,16 @@ export class GcpWorkloadIdentityProvider extends Construct {
   public principalSetMember(trust?: Trust): string {
     const t = this.resolve(trust, 'principalSetMember');
     return `principalSet://iam.googleapis.com/${this.pool.poolName}/attribute.${trustAttribute(t)}/${this.providerId}`;
+  }
+
+  /**
+   * The CI-side job configuration for one trust (workflow, `id_tokens`, agent command…), as shown in
+   * the review; put it in a `TerraformOutput` to publish it with the stack.
+   * @param trust one of the provider's trusts; optional when the provider has exactly one
+   * @param serviceAccountEmail the service account the job impersonates, if any
+   */
+  public ciSnippet(trust?: Trust, serviceAccountEmail?: string): string {
+    return ciSnippet(this.resolve(trust, 'ciSnippet'), { cloud: 'gcp', principal: this.providerName, extra: serviceAccountEmail });
   }
 
   /**

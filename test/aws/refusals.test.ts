@@ -9,6 +9,7 @@ import { GitLabCi, GitLabSubjectComponent } from '../../lib/ci/gitlab';
 import { Condition } from '../../lib/model/condition';
 import { TrustConfigError } from '../../lib/model/errors';
 import { Trust } from '../../lib/model/trust';
+import { thrownConfigError } from '../support/errors';
 
 const GH = { owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '89012345' };
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -16,15 +17,7 @@ const stack = () => new Stack(new App(), 'S', { env: ENV });
 const role = (trusts: Trust[], extra: object = {}) => new CiOidcRole(stack(), 'R', { trusts, ...extra });
 const ghTrust = () => GitHubActions.repository(GH).onBranch('main').toTrust();
 
-function error(f: () => unknown): TrustConfigError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TrustConfigError);
-    return e as TrustConfigError;
-  }
-  throw new Error('expected a TrustConfigError');
-}
+const error = thrownConfigError;
 
 describe('identity', () => {
   test('a trust whose condition pins no identity cannot be created (CIT-M001)', () => {

@@ -7,6 +7,7 @@ import { GitHubActions } from '../../lib/ci/github';
 import { TrustConfigError } from '../../lib/model/errors';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
+import { thrownConfigError } from '../support/errors';
 
 const SUB = '00000000-0000-0000-0000-000000000000';
 const RG_SCOPE = `/subscriptions/${SUB}/resourceGroups/rg`;
@@ -27,15 +28,7 @@ function synth(s: TerraformStack): any {
 function full(s: TerraformStack): any {
   return JSON.parse(JSON.stringify(s.toTerraform()));
 }
-function thrown(f: () => unknown): TrustConfigError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TrustConfigError);
-    return e as TrustConfigError;
-  }
-  throw new Error('expected a TrustConfigError');
-}
+const thrown = thrownConfigError;
 
 describe('FederatedManagedIdentity: synthesized Terraform', () => {
   test('environments and branches: snapshot and explicit assertions', () => {

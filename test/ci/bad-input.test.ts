@@ -11,6 +11,7 @@ import { Condition } from '../../lib/model/condition';
 import { TrustConfigError } from '../../lib/model/errors';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
+import { thrownConfigError } from '../support/errors';
 
 interface Expected {
   /** Exact `where`. */
@@ -24,13 +25,7 @@ interface Expected {
 }
 
 function refused(fn: () => unknown, x: Expected): TrustConfigError {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(TrustConfigError);
+  const err = thrownConfigError(fn);
   const e = err as TrustConfigError;
   expect(e.name).toBe('TrustConfigError');
   expect(e.where).toBe(x.where);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { ClaimOperator, Condition, MAX_TERMS } from '../../lib/model/condition';
 import { TrustConfigError } from '../../lib/model/errors';
+import { thrownConfigError } from '../support/errors';
 
 const eq = Condition.exact;
 const oneOf = Condition.oneOf;
@@ -9,13 +10,7 @@ const all = Condition.allOf;
 const any = Condition.anyOf;
 
 function expectConfigError(fn: () => unknown, ...parts: (string | RegExp)[]): TrustConfigError {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(TrustConfigError);
+  const err = thrownConfigError(fn);
   const msg = (err as Error).message;
   expect(msg).toContain('Fix:');
   for (const p of parts) {

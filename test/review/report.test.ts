@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { TerraformStack, Testing } from 'cdktf';
 import { CiOidcRole } from '../../lib/aws/role';
 import { FederatedManagedIdentity } from '../../lib/azure';
@@ -78,4 +79,34 @@ test('TokenExpectation against GCP and Azure artifacts', () => {
   const azure = TokenExpectation.forAzureIdentity(JSON.parse(Testing.synth(azStack)));
   azure.allows({ ...GH, aud: 'api://AzureADTokenExchange' });
   azure.denies({ ...GH, aud: 'api://AzureADTokenExchange', sub: 'repo:acme@1/web@2:environment:staging' }, 'environment:staging');
+});
+
+test('CI snippets: the CDKTF constructs give the job configuration for each trust', () => {
+  const gcpStack = new TerraformStack(Testing.app(), 'g2');
+  const provider = new GcpWorkloadIdentityPool(gcpStack, 'Pool', { projectId: 'my-project', projectNumber: '123456789', poolId: 'ci-pool' }).addProvider('P', { providerId: 'github', trusts: [trust()] });
+  const gcp = provider.ciSnippet(undefined, 'deploy@my-project.iam.gserviceaccount.com');
+  expect(gcp).toContain('id-token: write');
+  expect(gcp).toContain(`workload_identity_provider: ${provider.providerName}`);
+  expect(gcp).toContain('service_account: deploy@my-project.iam.gserviceaccount.com');
+  expect(gcp).toContain('environment: production');
+
+  const azStack = new TerraformStack(Testing.app(), 'a2');
+  const envOnly = GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2' }).inEnvironment('production').toTrust();
+  const id = new FederatedManagedIdentity(azStack, 'Id', { name: 'deploy', resourceGroupName: 'rg', location: 'westeurope', trusts: [envOnly] });
+  const azure = id.ciSnippet(envOnly, '00000000-0000-4000-8000-000000000000');
+  expect(azure).toContain('uses: azure/login@v2');
+  expect(azure).toContain('audience: api://AzureADTokenExchange');
+  expect(azure).toContain('tenant-id: 00000000-0000-4000-8000-000000000000');
+  expect(() => id.ciSnippet(trust())).toThrow(/not one of this identity's trusts/);
+});
+
+test('CI snippet as a CDK stack output', () => {
+  const stack = new Stack(new App(), 'S');
+  new CiOidcRole(stack, 'Deploy', { trusts: [trust()], ciSnippetOutput: true });
+  const outputs = Object.values(Template.fromStack(stack).toJSON().Outputs ?? {}) as any[];
+  expect(outputs).toHaveLength(1);
+  const text = JSON.stringify(outputs[0].Value);
+  expect(text).toContain('aws-actions/configure-aws-credentials');
+  expect(text).toContain('Fn::GetAtt'); // the role ARN, resolved at deploy
+  expect(text).toContain('audience: sts.amazonaws.com');
 });
