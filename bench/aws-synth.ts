@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 const SIZES = [1, 10, 100, 1000];
-const REPEATS = 3;
+const REPEATS = 5;
 
 function child(kind: string, n: number): void {
   /* eslint-disable @typescript-eslint/no-require-imports */
