@@ -113,10 +113,11 @@ describe('conditions AWS cannot check', () => {
     expect(() => role([b().withAwsSessionTags('pipeline_id', 'build_source').toTrust()])).not.toThrow();
   });
 
-  test('design limit: GitHub BOTH/NAME formats with ids pin repository_owner_id, which AWS cannot see', () => {
-    // Reported to the lead: the migration format is unusable on AWS with the default template.
-    const e = error(() => role([GitHubActions.repository({ ...GH, subjectFormat: GitHubSubjectFormat.BOTH }).onBranch('main').toTrust()]));
-    expect(e.message).toMatch(/AWS cannot check claim repository_owner_id \(1234567\)/);
+  test('GitHub BOTH/NAME formats with ids pin repository_id (which AWS sees) next to the name-form subject', () => {
+    const r = role([GitHubActions.repository({ ...GH, subjectFormat: GitHubSubjectFormat.BOTH }).onBranch('main').toTrust()]);
+    const text = JSON.stringify(Template.fromStack(Stack.of(r)).toJSON());
+    expect(text).toContain('token.actions.githubusercontent.com:repository_id');
+    expect(text).not.toContain('repository_owner_id');
   });
 });
 

@@ -40,7 +40,7 @@ const INEXPRESSIBLE: [string, () => Trust, RegExp][] = [
   ['GitHub ref pattern', () => gh().onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust(), /enumerate the branches/],
   ['GitHub any ref', () => gh().onAnyRef().accept(Widening.ANY_REF).toTrust(), /enumerate the branches/],
   ['GitHub environment + branch pin', () => gh().inEnvironment('prod').onBranch('main').toTrust(), /pins ref.*withSubjectTemplate/],
-  ['GitHub name form with ids', () => gh({ subjectFormat: GitHubSubjectFormat.NAME }).inEnvironment('prod').toTrust(), /repository_id, repository_owner_id.*immutable subject format/],
+  ['GitHub name form with ids', () => gh({ subjectFormat: GitHubSubjectFormat.NAME }).inEnvironment('prod').toTrust(), /pins repository_id.*immutable subject format/],
   ['GitHub both forms', () => gh({ subjectFormat: GitHubSubjectFormat.BOTH }).onBranch('main').toTrust(), /immutable subject format/],
   ['GitHub reusable workflow pin', () => gh().onBranch('main').fromReusableWorkflow('octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main').toTrust(), /job_workflow_ref.*withSubjectTemplate/],
   ['GitHub hosted runners pin', () => gh().onBranch('main').onGitHubHostedRunners().toTrust(), /runner_environment/],

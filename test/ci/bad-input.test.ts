@@ -177,7 +177,7 @@ describe('bad input: immutable ids', () => {
   test('immutable format without ids is refused; ids with the name form are still pinned as claims; "@" never "-"', () => {
     refused(() => gh({ ownerId: undefined, repositoryId: undefined, subjectFormat: GitHubSubjectFormat.IMMUTABLE }), { where: `${GH_REPO}(subjectFormat)`, problem: 'the IMMUTABLE subject format needs ownerId and repositoryId', fix: 'give both ids' });
     const named = gh({ subjectFormat: GitHubSubjectFormat.NAME }).onBranch('dev').toTrust();
-    expect(named.condition.toString()).toBe(`repository_id == "${REPO_ID}" && repository_owner_id == "${OWNER_ID}" && sub == "repo:acme/app:ref:refs/heads/dev"`);
+    expect(named.condition.toString()).toBe(`repository_id == "${REPO_ID}" && sub == "repo:acme/app:ref:refs/heads/dev"`);
     const imm = gh().onBranch('dev').toTrust();
     expect(imm.condition.toString()).toContain(`repo:acme@${OWNER_ID}/app@${REPO_ID}:`);
     expect(imm.condition.toString()).not.toContain(`acme-${OWNER_ID}`);

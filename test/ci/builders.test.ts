@@ -112,9 +112,9 @@ describe('GitHub subject formats and issuers', () => {
   test('IMMUTABLE (default with ids), NAME (ids as claims), BOTH (migration)', () => {
     expect(gh().onBranch('dev').toTrust().condition.toString()).toBe(`sub == "${IMM}:ref:refs/heads/dev"`);
     expect(gh({ subjectFormat: GitHubSubjectFormat.NAME }).onBranch('dev').toTrust().condition.toString())
-      .toBe('repository_id == "200" && repository_owner_id == "100" && sub == "repo:acme/app:ref:refs/heads/dev"');
+      .toBe('repository_id == "200" && sub == "repo:acme/app:ref:refs/heads/dev"');
     const both = gh({ subjectFormat: GitHubSubjectFormat.BOTH }).onBranch('dev').withAudience('sts.amazonaws.com').toTrust();
-    expect(both.condition.toString()).toBe(`repository_id == "200" && repository_owner_id == "100" && sub == "repo:acme/app:ref:refs/heads/dev" || sub == "${IMM}:ref:refs/heads/dev"`);
+    expect(both.condition.toString()).toBe(`repository_id == "200" && sub == "repo:acme/app:ref:refs/heads/dev" || sub == "${IMM}:ref:refs/heads/dev"`);
     const claims = { iss: 'https://token.actions.githubusercontent.com', aud: 'sts.amazonaws.com', repository: 'acme/app', repository_owner_id: '100', repository_id: '200', ref: 'refs/heads/dev' };
     expect(both.evaluate({ ...claims, sub: renderSubject(claims, true) }).allowed).toBe(true);
     expect(both.evaluate({ ...claims, sub: renderSubject(claims, false) }).allowed).toBe(true);
@@ -132,7 +132,7 @@ describe('GitHub subject formats and issuers', () => {
     const ghes = gh({ issuer: GitHubIssuer.enterpriseServer('github.example.com') }).onBranch('dev').toTrust();
     expect(ghes.issuer).toBe('https://github.example.com/_services/token');
     // GHES has no immutable subject: the default becomes NAME with the ids as claims
-    expect(ghes.condition.toString()).toBe('repository_id == "200" && repository_owner_id == "100" && sub == "repo:acme/app:ref:refs/heads/dev"');
+    expect(ghes.condition.toString()).toBe('repository_id == "200" && sub == "repo:acme/app:ref:refs/heads/dev"');
     expect(ghes.description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200) on github.example.com on branch dev');
     expect(GitHubIssuer.enterpriseServer('github.example.com').supportsImmutableSubject).toBe(false);
   });

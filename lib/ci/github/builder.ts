@@ -14,9 +14,9 @@ import { DEFAULT_TEMPLATE, encodeSubjectValue } from './subject';
 export enum GitHubSubjectFormat {
   /** `repo:OWNER@OWNER_ID/REPO@REPO_ID:…`: repos created, renamed or transferred after 2026-07-15, or opted in. */
   IMMUTABLE = 'IMMUTABLE',
-  /** `repo:OWNER/REPO:…`, with the owner and repository ids pinned as separate claims where ids are given. */
+  /** `repo:OWNER/REPO:…`, with the repository id pinned as the `repository_id` claim where ids are given. */
   NAME = 'NAME',
-  /** Migration: accept both forms (the name form still pins the ids as claims). */
+  /** Migration: accept both forms (the name form still pins `repository_id` as a claim). */
   BOTH = 'BOTH',
 }
 
@@ -312,9 +312,9 @@ export class GitHubTrustBuilder {
       // claims, or the builder would silently drop onBranch()/onTag()/inEnvironment().
       if ((envs.length || !template.includes('context')) && !consumed.has('ref') && refValues.length) tests.push(globsCondition('ref', refValues));
       if (envs.length && !template.includes('context') && !consumed.has('environment')) tests.push(Condition.oneOf('environment', envs));
-      if (!immutable && this.repoId) {
-        for (const k of ['repository_owner_id', 'repository_id']) if (!consumed.has(k)) tests.push(Condition.exact(k, derived.get(k)![0]));
-      }
+      // The name-form subject pins owner and repository names; the repository id (unique, never
+      // reused) makes a recycled name useless. The owner id would add nothing, and AWS cannot see it.
+      if (!immutable && this.repoId && !consumed.has('repository_id')) tests.push(Condition.exact('repository_id', this.repoId));
       for (const [k, v] of this.pins) if (!consumed.has(k)) tests.push(Condition.oneOf(k, uniqSorted(v)));
       alternatives.push(Condition.allOf(...tests));
     }
