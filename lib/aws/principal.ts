@@ -64,6 +64,7 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
       statements.push(...compiled.statements);
       bound.push(compiled.trust);
     }
+    refuseCaseTwins(scope, statements);
     // Deterministic order, identical statements once.
     const byText = new Map<string, AwsStatementJson>();
     for (const s of statements) byText.set(JSON.stringify(s), s);
@@ -118,4 +119,29 @@ function worstCaseArn(s: AwsStatementJson, _stack: Stack): string {
   // The condition keys start with the issuer host/path; the ARN ends with it.
   const key = Object.keys(Object.values(s.Condition)[0] ?? {}).find((k) => k.endsWith(':aud')) ?? '';
   return `arn:aws-iso-b:iam::123456789012:oidc-provider/${key.slice(0, -':aud'.length)}`;
+}
+
+/**
+ * Subjects that differ only in letter case (`repo:Acme/App…` and `repo:acme/app…`) on one role: IAM
+ * compares case-sensitively and the CI provider emits one canonical spelling, so one of them is dead
+ * and usually hides a typo in the other (security.md F11).
+ */
+function refuseCaseTwins(scope: IConstruct, statements: AwsStatementJson[]): void {
+  const seen = new Map<string, string>();
+  for (const s of statements) {
+    for (const [op, keys] of Object.entries(s.Condition)) {
+      if (!op.startsWith('String')) continue;
+      for (const [key, v] of Object.entries(keys)) {
+        if (!key.endsWith(':sub')) continue;
+        for (const value of Array.isArray(v) ? v : [v]) {
+          const folded = `${key}\u0000${value.toLowerCase()}`;
+          const prior = seen.get(folded);
+          if (prior !== undefined && prior !== value) {
+            throw new TrustConfigError(`CiOidcPrincipal(${scope.node.path})`, `the subjects ${JSON.stringify(prior)} and ${JSON.stringify(value)} differ only in letter case; IAM compares case-sensitively and the token carries one spelling`, 'keep the spelling the CI provider shows (the owner and repository exactly as in their URL)');
+          }
+          seen.set(folded, value);
+        }
+      }
+    }
+  }
 }

@@ -161,3 +161,18 @@ describe('networks and role limits', () => {
     expect(() => app.synth()).not.toThrow();
   });
 });
+
+describe('letter case (security.md F11)', () => {
+  test('two trusts whose subjects differ only in case are refused on one role', () => {
+    const lower = GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2' }).onBranch('main').toTrust();
+    const upper = GitHubActions.repository({ owner: 'Acme', repository: 'Web', ownerId: '1', repositoryId: '2' }).onBranch('main').toTrust();
+    const e = error(() => role([lower, upper]));
+    expect(e.message).toMatch(/"repo:Acme@1\/Web@2:ref:refs\/heads\/main" and "repo:acme@1\/web@2:ref:refs\/heads\/main" differ only in letter case|"repo:acme@1\/web@2:ref:refs\/heads\/main" and "repo:Acme@1\/Web@2:ref:refs\/heads\/main" differ only in letter case/);
+    expect(e.fix).toMatch(/spelling the CI provider shows/);
+  });
+
+  test('GitHub environment names that differ only in case are refused', () => {
+    const e = error(() => GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2' }).inEnvironment('Production', 'production'));
+    expect(e.message).toMatch(/"Production" and "production" differ only in letter case/);
+  });
+});

@@ -147,6 +147,10 @@ export class GitHubTrustBuilder {
       if (/%3A/i.test(v)) {
         throw new TrustConfigError('GitHubTrustBuilder.inEnvironment', `environment ${JSON.stringify(v)} is already %3A-encoded, which is ambiguous`, 'give the plain name with ":"; the subject encoding is applied for you');
       }
+      const twin = this.envs.find((x) => x !== v && x.toLowerCase() === v.toLowerCase());
+      if (twin) {
+        throw new TrustConfigError('GitHubTrustBuilder.inEnvironment', `environments ${JSON.stringify(twin)} and ${JSON.stringify(v)} differ only in letter case; GitHub environment names are case-insensitive and the token carries one spelling`, 'give the name once, spelled as GitHub shows it');
+      }
       this.envs.push(v);
     }
     return this;
