@@ -164,3 +164,66 @@ describe.each(CASES)('%s', (_name, make, expressible) => {
     });
   }
 });
+
+/**
+ * The bad-input classes of security.md §4 applied to every string field of the new providers:
+ * each is refused with a TrustConfigError naming the field and saying how to fix it.
+ */
+describe('bad-input matrix on every field of the new providers', () => {
+  const CLASSES: [string, string][] = [
+    ['empty', ''],
+    ['blank', ' \t'],
+    ['wildcard-only', '*'],
+    ['wildcard inside', 'app*'],
+    ['single-character wildcard', 'a?p'],
+    ['Cyrillic look-alike', 'prоd'],
+    ['right-to-left override', 'prod\u202e'],
+    ['zero-width joiner', 'pr\u200dod'],
+    ['control character', 'pr\nod'],
+    ['overlong', 'a'.repeat(10_000)],
+    ['delimiter injection', 'x:ref:refs/heads/main'],
+    ['IAM variable', '${aws:username}'],
+  ];
+  const FIELDS: [string, (v: string) => unknown][] = [
+    ['HCP organization', (v) => HcpTerraform.workspace({ ...TFC, organization: v })],
+    ['HCP project', (v) => HcpTerraform.workspace({ ...TFC, project: v })],
+    ['HCP workspace', (v) => HcpTerraform.workspace({ ...TFC, workspace: v })],
+    ['Bitbucket workspace', (v) => BitbucketPipelines.repository({ ...BB, workspace: v })],
+    ['Bitbucket repository UUID', (v) => BitbucketPipelines.repository({ ...BB, repositoryUuid: v })],
+    ['Bitbucket environment UUID', (v) => BitbucketPipelines.repository(BB).inDeploymentEnvironment(v)],
+    ['Bitbucket branch', (v) => BitbucketPipelines.repository(BB).onBranch(v)],
+    ['CircleCI organization id', (v) => CircleCi.project({ organizationId: v, projectId: PROJECT })],
+    ['CircleCI project id', (v) => CircleCi.project({ organizationId: ORG, projectId: v })],
+    ['CircleCI vcs origin', (v) => CircleCi.project({ organizationId: ORG, projectId: PROJECT, vcsOrigin: v })],
+    ['CircleCI branch', (v) => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).onBranch(v)],
+    ['Azure DevOps organization', (v) => AzureDevOps.pipeline({ ...ADO, organization: v }, 'p')],
+    ['Azure DevOps project', (v) => AzureDevOps.pipeline({ ...ADO, project: v }, 'p')],
+    ['Azure DevOps pipeline', (v) => AzureDevOps.pipeline(ADO, v)],
+    ['Azure DevOps Entra subject', (v) => AzureDevOps.entraServiceConnection({ tenantId: ADO.organizationId, subject: v })],
+    ['generic claim value', (v) => GenericOidc.issuer({ name: 'J', issuer: 'https://j.acme.com/oidc', identityClaims: ['sub'] }).withClaim('sub', v)],
+  ];
+  // A generic issuer's values may be URLs (':'), and '$' is escaped by every compiler: both are carried
+  // exactly (checked below) instead of refused.
+  const carried = new Set(['delimiter injection', 'IAM variable']);
+  const cases = FIELDS.flatMap(([field, make]) => CLASSES.filter(([cls]) => !(field.startsWith('generic') && carried.has(cls))).map(([cls, value]) => [field, cls, make, value] as const));
+  test('generic values with ":" and "${" are carried exactly to AWS', () => {
+    const t = GenericOidc.issuer({ name: 'J', issuer: 'https://j.acme.com/oidc', identityClaims: ['sub'] }).withClaim('sub', 'https://j.acme.com/job/${x}:y/').withAudience('sts.amazonaws.com').toTrust();
+    const { bound, decide } = aws(t);
+    const claims = { iss: t.issuer, aud: 'sts.amazonaws.com', sub: 'https://j.acme.com/job/${x}:y/' };
+    expect(bound.evaluate(claims).allowed).toBe(true);
+    expect(decide(claims)).toBe(true);
+    expect(decide({ ...claims, sub: 'https://j.acme.com/job/anything:y/' })).toBe(false);
+  });
+  test.each(cases)('%s: %s is refused', (_field, _cls, make, value) => {
+    const e = (() => {
+      try {
+        make(value);
+      } catch (err) {
+        return err as Error;
+      }
+      return undefined;
+    })();
+    expect(e?.name).toBe('TrustConfigError');
+    expect(e!.message).toMatch(/Fix: ./);
+  });
+});

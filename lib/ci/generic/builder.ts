@@ -19,6 +19,9 @@ export interface GenericOidcProps {
   readonly identityClaims: string[];
 }
 
+/** Longest exact value accepted (Azure allows 600 per subject; IAM policies 2,048 in all). */
+const MAX_VALUE = 600;
+
 /** Trusts for any OIDC issuer, with the same validation and defaults as the built-in providers. */
 export class GenericOidc {
   /** The CI profile id in trusts and reviews. */
@@ -53,7 +56,15 @@ export class GenericOidcTrustBuilder {
   /** Pin a claim to one of these exact values. */
   public withClaim(claim: string, ...values: string[]): GenericOidcTrustBuilder {
     if (values.length === 0) throw new TrustConfigError(`GenericOidcTrustBuilder.withClaim(${claim})`, 'no value given', 'give at least one exact value');
-    this.exact.set(claim, [...(this.exact.get(claim) ?? []), ...values.map((v) => requireText(`GenericOidcTrustBuilder.withClaim(${claim})`, v, claim))]);
+    const w = `GenericOidcTrustBuilder.withClaim(${claim})`;
+    for (const v of values) {
+      requireText(w, v, claim);
+      // Exact values: a literal * or ? would read as a wildcard to a reviewer (IAM escapes it, but
+      // nobody should have to know that); ':' and '$' are fine (URLs, and compilers escape '$').
+      if (/[*?]/.test(v)) throw new TrustConfigError(w, `value ${JSON.stringify(v)} contains * or ?`, 'give the exact value, or use withClaimPattern() with Widening.REF_PATTERN for a non-identity claim', 'CIT-M002');
+      if (v.length > MAX_VALUE) throw new TrustConfigError(w, `value is ${v.length} characters, over the limit of ${MAX_VALUE}`, 'pin a shorter, stable claim');
+    }
+    this.exact.set(claim, [...(this.exact.get(claim) ?? []), ...values]);
     return this;
   }
 
