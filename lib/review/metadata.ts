@@ -1,4 +1,4 @@
-import { ciSnippet, SnippetTarget } from './snippets';
+import { SnippetTarget } from './snippets';
 import { cmp } from '../model/condition';
 import { Trust } from '../model/trust';
 
@@ -21,7 +21,9 @@ export function trustEntry(t: Trust, target?: SnippetTarget): TrustEntry {
     description: t.description,
     warnings: t.findings.map((f) => ({ id: f.ruleId, message: f.message })),
     widenings: t.widenings,
-    ...(target ? { ciSnippet: ciSnippet(t, target) } : {}),
+    // The snippet's inputs, not its text, as one JSON string: the review renders it
+    // (lib/review/snippets.ts); one short string per role keeps synth fast.
+    ...(target ? { ciSnippetSource: JSON.stringify({ target, issuer: t.issuer, audiences: t.audiences, sessionTags: t.sessionTags, details: t._details }) } : {}),
   };
 }
 

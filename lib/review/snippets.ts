@@ -1,4 +1,3 @@
-import { Trust } from '../model/trust';
 
 /**
  * The CI-side configuration a trust needs, per provider and cloud: what the job must request
@@ -14,8 +13,22 @@ export interface SnippetTarget {
   readonly extra?: string;
 }
 
+/**
+ * What a snippet is made from: a Trust, or the compact copy of it that constructs keep in their
+ * review metadata (a few hundred bytes instead of the rendered text, which templates would carry for
+ * every role).
+ * @internal
+ */
+export interface SnippetSource {
+  readonly provider: string;
+  readonly issuer: string;
+  readonly audiences?: readonly string[];
+  readonly sessionTags: readonly string[];
+  readonly _details: Record<string, unknown>;
+}
+
 /** @internal */
-export function ciSnippet(trust: Trust, target: SnippetTarget): string {
+export function ciSnippet(trust: SnippetSource, target: SnippetTarget): string {
   const d = trust._details as Record<string, any>;
   const aud = trust.audiences?.[0] ?? '';
   switch (trust.provider) {
@@ -30,7 +43,7 @@ export function ciSnippet(trust: Trust, target: SnippetTarget): string {
   }
 }
 
-function github(_trust: Trust, d: Record<string, any>, aud: string, t: SnippetTarget): string {
+function github(_trust: SnippetSource, d: Record<string, any>, aud: string, t: SnippetTarget): string {
   const env = d.environments?.length ? `    environment: ${d.environments[0]}\n` : '';
   const branch = (d.refs as string[] | undefined)?.find((r) => r.startsWith('refs/heads/'));
   const on = branch ? `on:\n  push:\n    branches: [${branch.slice('refs/heads/'.length)}]\n` : 'on: workflow_dispatch\n';
@@ -57,7 +70,7 @@ function gitlab(d: Record<string, any>, aud: string, t: SnippetTarget): string {
   return `${components}# .gitlab-ci.yml\ndeploy:\n${env}${rules}  id_tokens:\n    CI_OIDC_TOKEN:\n      aud: ${aud}\n  script:\n${script}`;
 }
 
-function buildkite(trust: Trust, d: Record<string, any>, aud: string, t: SnippetTarget): string {
+function buildkite(trust: SnippetSource, d: Record<string, any>, aud: string, t: SnippetTarget): string {
   const claims: string[] = d.claims ?? [];
   const flags = [
     `--audience ${aud}`,

@@ -110,7 +110,7 @@ describe('FederatedManagedIdentity: synthesized Terraform', () => {
         description: t.description,
         warnings: t.findings.map((x) => ({ id: x.ruleId, message: x.message })),
         widenings: t.widenings,
-        ciSnippet: expect.stringContaining('azure/login@v2'),
+        ciSnippetSource: expect.stringMatching(/"cloud":"azure".*"audiences":\["api:\/\/AzureADTokenExchange"\]/),
       });
       expect(f['//'].metadata).toBeDefined(); // cdktf's own metadata is kept
     }

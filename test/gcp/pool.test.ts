@@ -61,7 +61,7 @@ describe('one GitHub trust, one grant', () => {
     const f = full(stack).resource;
     const meta = only(f.google_iam_workload_identity_pool_provider)['//']['ci-oidc-trust'];
     const bound = provider.trusts[0];
-    expect(meta).toEqual({ version: 1, trusts: [{ id: bound.fingerprint, provider: 'github-actions', description: bound.description, warnings: bound.findings.map((x) => ({ id: x.ruleId, message: x.message })), widenings: [], ciSnippet: expect.stringContaining(`workload_identity_provider: ${PROVIDER_NAME}`) }] });
+    expect(meta).toEqual({ version: 1, trusts: [{ id: bound.fingerprint, provider: 'github-actions', description: bound.description, warnings: bound.findings.map((x) => ({ id: x.ruleId, message: x.message })), widenings: [], ciSnippetSource: expect.stringContaining(`"target":{"cloud":"gcp","principal":"${PROVIDER_NAME}"}`) }] });
     expect(only(f.google_iam_workload_identity_pool_provider)['//']['ci-oidc-trust-gcp']).toEqual({ projectNumber: '123456789', poolId: 'ci-pool', providerId: 'github' });
     expect(only(f.google_iam_workload_identity_pool)['//']['ci-oidc-trust'].trusts.map((t: any) => t.id)).toEqual([bound.fingerprint]);
     expect(only(f.google_service_account_iam_member)['//']['ci-oidc-trust'].trusts[0].id).toBe(bound.fingerprint);

@@ -110,3 +110,18 @@ test('CI snippet as a CDK stack output', () => {
   expect(text).toContain('Fn::GetAtt'); // the role ARN, resolved at deploy
   expect(text).toContain('audience: sts.amazonaws.com');
 });
+
+test('the CI snippet is rendered from the compact source in the metadata; a malformed source shows none', () => {
+  const stack = new Stack(new App(), 'S');
+  new CiOidcRole(stack, 'Deploy', { trusts: [trust()] });
+  const template = Template.fromStack(stack).toJSON();
+  const role = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::IAM::Role');
+  const source = role.Metadata['ci-oidc-trust'].trusts[0].ciSnippetSource;
+  expect(typeof source).toBe('string');
+  expect(source.length).toBeLessThan(600); // a few hundred bytes per role, not the rendered text
+  expect(TrustReport.fromTemplate(template).toMarkdown()).toContain('aws-actions/configure-aws-credentials@v4');
+  role.Metadata['ci-oidc-trust'].trusts[0].ciSnippetSource = '{not json';
+  const broken = TrustReport.fromTemplate(template);
+  expect(broken.summary.trusts).toBe(1);
+  expect(broken.toMarkdown()).not.toContain('CI snippet');
+});

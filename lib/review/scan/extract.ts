@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { ciSnippet, SnippetTarget } from '../snippets';
 
 export type Cloud = 'aws' | 'gcp' | 'azure';
 export type InputFormat = 'cloudformation' | 'terraform-json';
@@ -241,8 +242,32 @@ function readMetadata(raw: unknown): TrustMetadata[] {
     description: String(t.description ?? ''),
     warnings: asArray(t.warnings).filter(isObj).map(w => ({ id: String(w.id ?? ''), message: String(w.message ?? '') })),
     widenings: asArray(t.widenings).map(String),
-    ...(typeof t.ciSnippet === 'string' ? { ciSnippet: t.ciSnippet } : {}),
+    ...snippetOf(t),
   }));
+}
+
+/** The CI snippet: given as text, or rendered from the compact source our constructs record. */
+function snippetOf(t: Record<string, unknown>): { ciSnippet?: string } {
+  if (typeof t.ciSnippet === 'string') return { ciSnippet: t.ciSnippet };
+  let src: unknown;
+  try {
+    src = typeof t.ciSnippetSource === 'string' ? JSON.parse(t.ciSnippetSource) : undefined;
+  } catch {
+    return {};
+  }
+  if (!isObj(src) || !isObj(src.target) || !isObj(src.details)) return {};
+  try {
+    const text = ciSnippet({
+      provider: String(t.provider ?? ''),
+      issuer: String(src.issuer ?? ''),
+      audiences: asArray(src.audiences).map(String),
+      sessionTags: asArray(src.sessionTags).map(String),
+      _details: src.details,
+    }, src.target as unknown as SnippetTarget);
+    return { ciSnippet: text };
+  } catch {
+    return {}; // a malformed source shows no snippet rather than failing the review
+  }
 }
 
 /** Matches metadata entries to the relationships of one resource: by Sid/id, by position, or the only entry. */
