@@ -23,11 +23,15 @@ export function trustEntry(t: Trust, target?: SnippetTarget): TrustEntry {
     widenings: t.widenings,
     // The snippet's inputs, not its text, as one JSON string: the review renders it
     // (lib/review/snippets.ts); one short string per role keeps synth fast.
-    ...(target ? { ciSnippetSource: JSON.stringify({ target, issuer: t.issuer, audiences: t.audiences, sessionTags: t.sessionTags, details: t._details }) } : {}),
+    ...(target ? { ciSnippetSource: snippetSource(t, target) } : {}),
   };
 }
 
 /** The metadata value (under REVIEW_METADATA_KEY), entries sorted by id. @internal */
 export function reviewMetadata(entries: TrustEntry[]): Record<string, unknown> {
   return { version: 1, trusts: [...entries].sort((a, b) => cmp(a.id, b.id)) };
+}
+
+function snippetSource(t: Trust, target: SnippetTarget): string {
+  return JSON.stringify({ target, issuer: t.issuer, audiences: t.audiences, sessionTags: t.sessionTags, details: t._details });
 }
