@@ -1,6 +1,7 @@
 /**
  * More CI providers on GCP, where the attribute condition can check every claim: CircleCI on one
- * branch, Bitbucket Pipelines on one branch, and HCP Terraform apply runs pinned by workspace id.
+ * branch in one context (a list claim), Bitbucket Pipelines on one branch, and HCP Terraform apply
+ * runs pinned by workspace id.
  * Offline synth: `main('cdktf.out')`.
  */
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
@@ -19,7 +20,7 @@ export function main(outdir = 'cdktf.out'): void {
   const pool = new GcpWorkloadIdentityPool(stack, 'Ci', { projectId: 'acme-prod', projectNumber: '123456789012', poolId: 'ci-more' });
   pool.addProvider('CircleCi', {
     providerId: 'circleci',
-    trusts: [CircleCi.project({ organizationId: '0191f956-042f-7ec4-aa62-8e5eeae396d0', projectId: '0184990a-477b-4fa8-9968-496074483cee', vcsOrigin: 'github.com/acme/web' }).onBranch('main').toTrust()],
+    trusts: [CircleCi.project({ organizationId: '0191f956-042f-7ec4-aa62-8e5eeae396d0', projectId: '0184990a-477b-4fa8-9968-496074483cee', vcsOrigin: 'github.com/acme/web' }).onBranch('main').inContext('5d8c1e2a-3b4c-4d5e-8f60-718293a4b5c6').toTrust()],
   }).grantServiceAccountImpersonation(DEPLOY_SA);
   pool.addProvider('Bitbucket', {
     providerId: 'bitbucket',

@@ -87,6 +87,10 @@ function termConditions(term: Term, prefix: string, keys: string[], trust: Trust
   const out: Record<string, Record<string, string | string[]>> = {};
   const seen = new Set<string>();
   for (const t of term.tests) {
+    if (t.kind === 'has') {
+      // No documented STS key exposes a list claim (CircleCI context-ids): refuse rather than drop.
+      throw new TrustConfigError(where, `AWS cannot check the list claim ${t.claim} (contains ${t.values.join(', ')}): STS exposes no condition key for it`, 'drop this pin for AWS (pin the project and branch instead), or use GCP, whose condition can check it');
+    }
     const key = keyFor(t, prefix, keys, trust, where);
     if (seen.has(key)) {
       throw new TrustConfigError(where, `claim ${t.claim} is tested twice with different patterns in one alternative; IAM cannot AND two StringLike tests on one key`, 'use one pattern per claim');
@@ -99,7 +103,7 @@ function termConditions(term: Term, prefix: string, keys: string[], trust: Trust
   return out;
 }
 
-function keyFor(t: Test, prefix: string, keys: string[], trust: Trust, where: string): string {
+function keyFor(t: Exclude<Test, { kind: 'has' }>, prefix: string, keys: string[], trust: Trust, where: string): string {
   if (keys.includes(t.claim)) return `${prefix}:${t.claim}`;
   if (trust.sessionTags.includes(t.claim)) return `aws:RequestTag/${t.claim}`;
   const shown = t.kind === 'in' ? t.values.join(', ') : t.patterns.map(globSource).join(', ');

@@ -122,6 +122,9 @@ function expressibleSubjects(trust: Trust, term: Term, where: string): readonly 
         `Azure federated credentials match the subject exactly, without wildcards, but the condition ${condition} has the subject pattern ${JSON.stringify(renderPatterns(t))}`,
         'enumerate the branches, tags or environments instead of a pattern (one credential per subject, at most 20 per identity); Flexible FICs are preview and app-registration-only');
     }
+    if (t.kind === 'has') {
+      throw new TrustConfigError(where, `Azure federated credentials match the subject as one string, but the condition ${condition} tests sub as a list`, 'pin the subject to exact values');
+    }
   }
   if (others.length > 0) {
     const claims = [...new Set(others.map((t) => t.claim))].sort(cmp);

@@ -91,6 +91,13 @@ export function compileTest(t: Test): string {
   // The model compares a JSON number or boolean by its text (as IAM does, lib/model/condition.ts
   // claimText); string() does the same in CEL, and errors (so denies) on lists, maps and null.
   // `sub` is always a string (GCP maps it to google.subject), so it is read as is.
+  if (t.kind === 'has') {
+    // List membership: `'v' in assertion.list`; on a missing claim or a non-list it errors (denies),
+    // as the model denies.
+    for (const v of t.values) refuseReplacementChar(t.claim, v);
+    const alts = t.values.map((v) => `${celString(v)} in ${claimRef(t.claim)}`);
+    return alts.length === 1 ? alts[0] : `(${alts.join(' || ')})`;
+  }
   const ref = t.claim === 'sub' ? claimRef(t.claim) : `string(${claimRef(t.claim)})`;
   if (t.kind === 'in') {
     for (const v of t.values) refuseReplacementChar(t.claim, v);
@@ -142,7 +149,9 @@ export function compileTerms(terms: readonly Term[]): string {
 export function compileTermsTotal(terms: readonly Term[]): string {
   const texts = terms.map((term) => {
     const claims = [...new Set(term.tests.map((t) => t.claim))];
-    const guards = claims.map((c) => `${claimPresent(c)} && type(${claimRef(c)}) ${c === 'sub' ? '== string' : 'in [string, bool, int, uint, double]'}`);
+    const isList = (c: string) => term.tests.some((t) => t.claim === c && t.kind === 'has');
+    const typeTest = (c: string) => (isList(c) ? '== list' : c === 'sub' ? '== string' : 'in [string, bool, int, uint, double]');
+    const guards = claims.map((c) => `${claimPresent(c)} && type(${claimRef(c)}) ${typeTest(c)}`);
     const parts = [...guards, ...term.tests.map(compileTest)];
     return terms.length > 1 ? `(${parts.join(' && ')})` : parts.join(' && ');
   });
@@ -167,7 +176,7 @@ export function checkPinsIdentity(trust: Trust, terms: readonly Term[], where: s
     if (term.tests.length === 0) fail(`alternative ${i + 1} is empty (always true)`);
     const pinned = term.tests.some((t) => {
       if (t.kind === 'in' && t.values.length > 0 && profile.identityClaims.includes(t.claim)) return true;
-      if (t.claim === 'sub' && profile.subjectIdentity) {
+      if (t.claim === 'sub' && profile.subjectIdentity && t.kind !== 'has') {
         // An exact value ends the subject, so it closes its last field as ':' would (as in the model).
         const heads = t.kind === 'in' ? t.values.map((v) => `${v}:`) : t.patterns.map((g) => compilePattern('x', g).head);
         return heads.length > 0 && heads.every((h) => h !== '' && profile.subjectIdentity!.test(h));

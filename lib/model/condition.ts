@@ -7,6 +7,8 @@ export enum ClaimOperator {
   EQUALS = 'EQUALS',
   /** The claim is a string matching one of the anchored glob patterns (`*` wildcard only). */
   LIKE = 'LIKE',
+  /** The claim is a list of strings containing at least one of the values (e.g. CircleCI context ids). */
+  CONTAINS = 'CONTAINS',
 }
 
 /** One test of a canonical term: `claim` compared with `values` by `operator`; the values are ORed. */
@@ -37,8 +39,10 @@ export interface ConditionResult {
 export interface InTest { readonly kind: 'in'; readonly claim: string; readonly values: readonly string[] }
 /** @internal */
 export interface LikeTest { readonly kind: 'like'; readonly claim: string; readonly patterns: readonly Glob[] }
+/** A list claim containing one of the values. @internal */
+export interface HasTest { readonly kind: 'has'; readonly claim: string; readonly values: readonly string[] }
 /** @internal */
-export type Test = InTest | LikeTest;
+export type Test = InTest | LikeTest | HasTest;
 /** A canonical conjunction. @internal */
 export interface Term { readonly tests: readonly Test[] }
 
@@ -55,9 +59,9 @@ export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 function testKey(t: Test): string {
-  return t.kind === 'in'
-    ? `${t.claim}\u0000in\u0000${JSON.stringify(t.values)}`
-    : `${t.claim}\u0000like\u0000${JSON.stringify(t.patterns.map(globSource))}`;
+  return t.kind === 'like'
+    ? `${t.claim}\u0000like\u0000${JSON.stringify(t.patterns.map(globSource))}`
+    : `${t.claim}\u0000${t.kind}\u0000${JSON.stringify(t.values)}`;
 }
 function sortTests(tests: Test[]): Test[] {
   return tests.sort((a, b) => cmp(a.claim, b.claim) || cmp(a.kind, b.kind) || cmp(testKey(a), testKey(b)));
@@ -81,7 +85,16 @@ function conjoin(a: Term, b: Term): Term | undefined {
   for (const [claim, tests] of byClaim) {
     const ins = tests.filter((t): t is InTest => t.kind === 'in');
     const likes = tests.filter((t): t is LikeTest => t.kind === 'like');
-    if (ins.length > 0) {
+    const has = tests.filter((t): t is HasTest => t.kind === 'has');
+    if (has.length > 0) {
+      // A list claim is never a string: list membership and string tests on one claim contradict.
+      if (ins.length + likes.length > 0) return undefined;
+      const seen = new Set<string>();
+      for (const h of has) {
+        if (!seen.has(testKey(h))) out.push(h);
+        seen.add(testKey(h));
+      }
+    } else if (ins.length > 0) {
       let values = [...ins[0].values];
       for (const t of ins.slice(1)) values = values.filter((v) => t.values.includes(v));
       for (const l of likes) values = values.filter((v) => likeMatches(l.patterns, v));
@@ -108,6 +121,7 @@ function conjoin(a: Term, b: Term): Term | undefined {
 /** Does test `a` imply test `b` (same claim)? Conservative: false when unsure. */
 function testImplies(a: Test, b: Test): boolean {
   if (a.claim !== b.claim) return false;
+  if (a.kind === 'has' || b.kind === 'has') return a.kind === 'has' && b.kind === 'has' && a.values.every((v) => b.values.includes(v));
   if (b.kind === 'in') return a.kind === 'in' && a.values.every((v) => b.values.includes(v));
   if (a.kind === 'in') return a.values.every((v) => likeMatches(b.patterns, v));
   const bs = new Set(b.patterns.map(globSource));
@@ -132,11 +146,11 @@ function tryMerge(a: Term, b: Term): Term | undefined {
   const ta = a.tests[diff];
   const tb = b.tests[diff];
   if (ta.claim !== tb.claim || ta.kind !== tb.kind) return undefined;
-  // Two 'like' tests on one claim in a term are ANDed; merging them would turn AND into OR.
+  // Two 'like' (or 'has') tests on one claim in a term are ANDed; merging them would turn AND into OR.
   if (a.tests.filter((t) => t.claim === ta.claim).length > 1) return undefined;
-  const merged: Test = ta.kind === 'in'
-    ? { kind: 'in', claim: ta.claim, values: uniqSorted([...ta.values, ...(tb as InTest).values]) }
-    : { kind: 'like', claim: ta.claim, patterns: uniqGlobs([...ta.patterns, ...(tb as LikeTest).patterns]) };
+  const merged: Test = ta.kind === 'like'
+    ? { kind: 'like', claim: ta.claim, patterns: uniqGlobs([...ta.patterns, ...(tb as LikeTest).patterns]) }
+    : { kind: ta.kind, claim: ta.claim, values: uniqSorted([...ta.values, ...(tb as InTest | HasTest).values]) };
   const tests = [...a.tests];
   tests[diff] = merged;
   return { tests: sortTests(tests) };
@@ -196,6 +210,12 @@ export function claimText(v: unknown): string | undefined {
 /** Explain why one test fails for the claims, or undefined when it passes. @internal */
 export function testFailure(t: Test, claims: Record<string, unknown>): string | undefined {
   const v = Object.prototype.hasOwnProperty.call(claims, t.claim) ? claims[t.claim] : undefined;
+  if (t.kind === 'has') {
+    // Lists hold strings (CircleCI context ids); elements are compared exactly.
+    const ok = Array.isArray(v) && v.some((x) => typeof x === 'string' && t.values.includes(x));
+    const want = t.values.length === 1 ? JSON.stringify(t.values[0]) : `one of ${JSON.stringify(t.values)}`;
+    return ok ? undefined : `claim ${t.claim}: expected a list containing ${want}, got ${describeValue(v)}`;
+  }
   const expected = t.kind === 'in'
     ? (t.values.length === 1 ? JSON.stringify(t.values[0]) : `one of ${JSON.stringify(t.values)}`)
     : `a match for ${t.patterns.length === 1 ? JSON.stringify(globSource(t.patterns[0])) : `one of ${JSON.stringify(t.patterns.map(globSource))}`}`;
@@ -248,6 +268,16 @@ export class Condition {
     return new Condition([{ tests: [{ kind: 'like', claim, patterns: [g] }] }]);
   }
 
+  /** `claim` is a list of strings containing at least one of `values` (e.g. CircleCI context ids). */
+  public static containsAny(claim: string, values: string[]): Condition {
+    checkClaimName(claim);
+    if (values.length === 0) {
+      throw new TrustConfigError(`Condition.containsAny(${claim})`, 'the list of values is empty, so nothing could match', 'give at least one value');
+    }
+    for (const v of values) checkValueType(claim, v);
+    return new Condition([{ tests: [{ kind: 'has', claim, values: uniqSorted(values) }] }]);
+  }
+
   /** All of the conditions hold. `allOf()` with no argument always holds. */
   public static allOf(...conditions: Condition[]): Condition {
     let acc: Term[] = [{ tests: [] }];
@@ -286,9 +316,9 @@ export class Condition {
   /** The canonical OR-of-ANDs form. */
   public get terms(): ConditionTerm[] {
     return this.dnf.map((t) => ({
-      tests: t.tests.map((x) => x.kind === 'in'
-        ? { claim: x.claim, operator: ClaimOperator.EQUALS, values: [...x.values] }
-        : { claim: x.claim, operator: ClaimOperator.LIKE, values: x.patterns.map(globSource) }),
+      tests: t.tests.map((x) => x.kind === 'like'
+        ? { claim: x.claim, operator: ClaimOperator.LIKE, values: x.patterns.map(globSource) }
+        : { claim: x.claim, operator: x.kind === 'in' ? ClaimOperator.EQUALS : ClaimOperator.CONTAINS, values: [...x.values] }),
     }));
   }
 
@@ -323,6 +353,9 @@ export class Condition {
 }
 
 function renderTest(t: Test): string {
+  if (t.kind === 'has') {
+    return t.values.length === 1 ? `${t.claim} contains ${JSON.stringify(t.values[0])}` : `${t.claim} contains any of ${JSON.stringify(t.values)}`;
+  }
   if (t.kind === 'in') {
     return t.values.length === 1 ? `${t.claim} == ${JSON.stringify(t.values[0])}` : `${t.claim} in ${JSON.stringify(t.values)}`;
   }

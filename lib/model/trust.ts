@@ -206,11 +206,11 @@ function checkCondition(where: string, profile: CiProfile, condition: Condition)
 }
 
 function checkValues(t: Test, fail: (id: string, p: string) => never): void {
-  const values = t.kind === 'in' ? t.values : t.patterns.flatMap((p) => p.parts);
+  const values = t.kind === 'like' ? t.patterns.flatMap((p) => p.parts) : t.values;
   for (const v of values) {
     if (UNSAFE_CHARS.test(v)) fail('CIT-M004', `claim ${t.claim}: value ${JSON.stringify(v)} contains a control, invisible or bidirectional character`);
   }
-  if (t.kind === 'in') {
+  if (t.kind !== 'like') {
     for (const v of t.values) {
       if (v.trim() === '' || /^[*?]+$/.test(v.trim())) fail('CIT-M003', `claim ${t.claim}: value ${JSON.stringify(v)} is empty or wildcard-only`);
     }
@@ -224,11 +224,12 @@ function checkValues(t: Test, fail: (id: string, p: string) => never): void {
 function pinsIdentity(term: Term, profile: CiProfile, fail: (id: string, p: string) => never): boolean {
   let pinned = false;
   for (const t of term.tests) {
-    if (profile.identityClaims.includes(t.claim)) {
+    // A list membership never identifies a tenant (it is not a single value of theirs).
+    if (profile.identityClaims.includes(t.claim) && t.kind !== 'has') {
       if (t.kind === 'like') fail('CIT-M002', `claim ${t.claim} identifies the tenant and must be exact, got pattern ${JSON.stringify(t.patterns.map(globSource))}`);
       pinned = true;
     }
-    if (t.claim === 'sub' && profile.subjectIdentity) {
+    if (t.claim === 'sub' && profile.subjectIdentity && t.kind !== 'has') {
       // An exact value ends the subject, so it closes its last field as ':' would.
       const heads = t.kind === 'in' ? t.values.map((v) => `${v}:`) : t.patterns.map(globPrefix);
       const ok = heads.every((h) => profile.subjectIdentity!.test(h));

@@ -26,6 +26,8 @@ import { corpusTokens, tokenFor } from '../support/tokens';
 const ORG = '0191f956-042f-7ec4-aa62-8e5eeae396d0';
 const PROJECT = '0184990a-477b-4fa8-9968-496074483cee';
 const USER = '0184990a-4782-42b5-afc1-16715b10b8ff';
+const CONTEXT = '5d8c1e2a-3b4c-4d5e-8f60-718293a4b5c6';
+const CONTEXT2 = '6e9d2f3b-4c5d-4e6f-9071-8293a4b5c6d7';
 const BB = { workspace: 'cyclenerd', workspaceUuid: '{7baee083-4f25-4a97-8a9a-0fde1b623b45}', repositoryUuid: '{2e9e429c-7b8b-404f-8648-8c40c27c9ebd}' };
 const ENV = '{3f2a8a4e-1111-4222-8333-944455556666}';
 const ADO = { organizationId: '5c7a3e55-0a4f-4a7e-9a45-54c1b6b2d4a1', organization: 'example', project: 'test-oidc' };
@@ -86,6 +88,18 @@ describe('builders', () => {
     expect(() => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).toTrust()).toThrow(/CIT-M011/);
   });
 
+  test('CircleCI contexts are a list claim: the token must list one of them', () => {
+    const t = CircleCi.project({ organizationId: ORG, projectId: PROJECT }).onBranch('main').inContext(CONTEXT).toTrust();
+    expect(t.condition.toString()).toContain(`oidc.circleci.com/context-ids contains "${CONTEXT}"`);
+    const claims = { 'iss': t.issuer, 'aud': ORG, 'sub': `org/${ORG}/project/${PROJECT}/user/${USER}`, 'oidc.circleci.com/vcs-ref': 'refs/heads/main' };
+    expect(t.evaluate({ ...claims, 'oidc.circleci.com/context-ids': ['x', CONTEXT] }).allowed).toBe(true);
+    expect(t.evaluate({ ...claims, 'oidc.circleci.com/context-ids': ['x'] }).reasons).toEqual([`claim oidc.circleci.com/context-ids: expected a list containing "${CONTEXT}", got ["x"]`]);
+    expect(t.evaluate({ ...claims, 'oidc.circleci.com/context-ids': CONTEXT }).allowed).toBe(false); // a string is not a list
+    expect(t.evaluate(claims).allowed).toBe(false);
+    expect(() => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).inContext('prod')).toThrow(/not a lower-case UUID/);
+    expect(() => aws(t)).toThrow(/AWS cannot check the list claim oidc.circleci.com\/context-ids/);
+  });
+
   test('generic issuers need an identity pin and an audience', () => {
     const props = { name: 'Jenkins', issuer: 'https://jenkins.acme.com/oidc', identityClaims: ['sub'] };
     expect(() => GenericOidc.issuer(props).withClaim('build_number', '7').withAudience('sts.amazonaws.com').toTrust()).toThrow(/CIT-M001/);
@@ -118,6 +132,7 @@ const CASES: [string, () => Trust, { aws: boolean; gcp: boolean; azure: boolean 
   ['Bitbucket branch', () => BitbucketPipelines.repository(BB).onBranch('main').toTrust(), { aws: false, gcp: true, azure: false }],
   ['CircleCI any ref', () => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).onAnyRef().accept(Widening.ANY_REF).toTrust(), { aws: true, gcp: true, azure: false }],
   ['CircleCI branch', () => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).onBranch('main').byUser(USER).toTrust(), { aws: false, gcp: true, azure: false }],
+  ['CircleCI branch and contexts', () => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).onBranch('main').inContext(CONTEXT, CONTEXT2).toTrust(), { aws: false, gcp: true, azure: false }],
   ['Azure DevOps service connection', () => AzureDevOps.serviceConnection(ADO, 'prod-deploy').toTrust(), { aws: true, gcp: true, azure: true }],
   ['generic Jenkins job', () => GenericOidc.issuer({ name: 'Jenkins', issuer: 'https://jenkins.acme.com/oidc', identityClaims: ['sub'] }).withClaim('sub', 'https://jenkins.acme.com/job/deploy/').withAudience('sts.amazonaws.com').toTrust(), { aws: true, gcp: true, azure: true }],
 ];

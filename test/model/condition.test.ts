@@ -357,3 +357,26 @@ describe('Condition properties', () => {
   // in the reverse; both mean the same. A unique form needs prime-implicant style minimisation.
   test.todo('allOf(...) prints the same canonical text for every argument order');
 });
+
+describe('list claims (containsAny)', () => {
+  const ctx = 'oidc.circleci.com/context-ids';
+  test('evaluates membership in a list of strings only', () => {
+    const c = Condition.containsAny(ctx, ['b', 'a']);
+    expect(c.toString()).toBe(`${ctx} contains any of ["a","b"]`);
+    expect(c.terms).toEqual([{ tests: [{ claim: ctx, operator: ClaimOperator.CONTAINS, values: ['a', 'b'] }] }]);
+    expect(c.evaluate({ [ctx]: ['x', 'a'] }).matched).toBe(true);
+    expect(c.evaluate({ [ctx]: ['x'] }).matched).toBe(false);
+    expect(c.evaluate({ [ctx]: 'a' }).matched).toBe(false);
+    expect(c.evaluate({ [ctx]: [1, true] }).matched).toBe(false);
+    expect(c.evaluate({}).reasons).toEqual([`claim ${ctx}: expected a list containing one of ["a","b"], got absent`]);
+  });
+
+  test('canonical form: alternatives merge, a list test and a string test on one claim contradict', () => {
+    expect(any(Condition.containsAny(ctx, ['a']), Condition.containsAny(ctx, ['b'])).toString()).toBe(`${ctx} contains any of ["a","b"]`);
+    expect(all(Condition.containsAny(ctx, ['a']), eq(ctx, 'a')).toString()).toBe('false');
+    expect(all(Condition.containsAny(ctx, ['a']), Condition.containsAny(ctx, ['b'])).toString()).toBe(`${ctx} contains "a" && ${ctx} contains "b"`);
+    // contains a implies contains any of [a, b]: the weaker alternative absorbs the stronger one
+    expect(any(Condition.containsAny(ctx, ['a']), Condition.containsAny(ctx, ['a', 'b'])).toString()).toBe(`${ctx} contains any of ["a","b"]`);
+    expectConfigError(() => Condition.containsAny(ctx, []), 'empty');
+  });
+});

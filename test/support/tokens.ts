@@ -74,6 +74,7 @@ function expectedValues(trust: Trust): Map<string, fc.Arbitrary<string>[]> {
   const m = new Map<string, fc.Arbitrary<string>[]>();
   for (const term of trust.condition._terms()) {
     for (const t of term.tests) {
+      if (t.kind === 'has') continue; // list claims: see listValues()
       const list = m.get(t.claim) ?? [];
       if (t.kind === 'in') list.push(...t.values.map((v) => fc.constant(v)));
       else list.push(...t.patterns.map(instantiate));
@@ -81,6 +82,22 @@ function expectedValues(trust: Trust): Map<string, fc.Arbitrary<string>[]> {
     }
   }
   return m;
+}
+
+/** List claims (e.g. CircleCI context ids): lists with and without an expected element, or not a list. */
+function listValues(trust: Trust): Record<string, fc.Arbitrary<unknown>> {
+  const out: Record<string, fc.Arbitrary<unknown>> = {};
+  for (const term of trust.condition._terms()) {
+    for (const t of term.tests) {
+      if (t.kind !== 'has') continue;
+      const element = fc.oneof(fc.constantFrom(...t.values), adversarialString, fc.constantFrom(...t.values).chain(mutate));
+      out[t.claim] = fc.oneof(
+        { weight: 6, arbitrary: fc.array(element, { maxLength: 4 }) },
+        { weight: 1, arbitrary: fc.constantFrom(undefined, t.values[0], null, 7) },
+      );
+    }
+  }
+  return out;
 }
 
 /** A value for a claim: mostly an expected one, often a near miss, sometimes absent or not a string. */
@@ -105,6 +122,7 @@ export function tokenFor(trust: Trust): fc.Arbitrary<Record<string, unknown>> {
   const base = baseClaims(trust);
   const claimArbs: Record<string, fc.Arbitrary<unknown>> = {};
   for (const c of claimNames) claimArbs[c] = claimValue(expected.get(c)!);
+  Object.assign(claimArbs, listValues(trust));
   const subs = expected.get('sub') ?? [fc.constant('')];
   const aud = trust.audiences?.[0] ?? 'sts.amazonaws.com';
   return fc.record({

@@ -41,6 +41,7 @@ export class CircleCiTrustBuilder {
   private readonly props: CircleCiProjectProps;
   private readonly users: string[] = [];
   private readonly refs: string[] = [];
+  private readonly contexts: string[] = [];
   private anyRef = false;
   private auds?: string[];
   private net?: NetworkRestriction;
@@ -70,6 +71,19 @@ export class CircleCiTrustBuilder {
   /** Jobs on these branches (claim `oidc.circleci.com/vcs-ref`). */
   public onBranch(...branches: string[]): CircleCiTrustBuilder {
     for (const b of branches) this.refs.push(`refs/heads/${requireRefName('CircleCiTrustBuilder.onBranch', b, 'branch')}`);
+    return this;
+  }
+
+  /**
+   * Only jobs that use one of these contexts (UUIDs; claim `oidc.circleci.com/context-ids`, a list).
+   * Contexts hold the secrets of an environment, and their security groups restrict who can run
+   * them. Only GCP can check a list claim; AWS and Azure refuse the trust.
+   */
+  public inContext(...contextIds: string[]): CircleCiTrustBuilder {
+    for (const c of contextIds) {
+      if (!UUID.test(String(c))) throw new TrustConfigError('CircleCiTrustBuilder.inContext', `${JSON.stringify(c)} is not a lower-case UUID`, 'copy the context id from Organization settings > Contexts');
+      this.contexts.push(c);
+    }
     return this;
   }
 
@@ -113,6 +127,8 @@ export class CircleCiTrustBuilder {
     const tests = [globsCondition('sub', subjects)];
     if (p.vcsOrigin) tests.push(Condition.exact('oidc.circleci.com/vcs-origin', p.vcsOrigin));
     if (refs.length) tests.push(Condition.oneOf('oidc.circleci.com/vcs-ref', refs));
+    const contexts = uniqSorted(this.contexts);
+    if (contexts.length) tests.push(Condition.containsAny('oidc.circleci.com/context-ids', contexts));
     return Trust._create({
       profile: { id: CircleCi.PROVIDER_ID, displayName: 'CircleCI', identityClaims: ['oidc.circleci.com/project-id'], subjectIdentity: /^org\/[0-9a-f-]{36}\/project\/[0-9a-f-]{36}\/user\// },
       where: w,
@@ -120,10 +136,10 @@ export class CircleCiTrustBuilder {
       audiences: this.auds ?? [p.organizationId],
       condition: Condition.allOf(...tests),
       network: this.net,
-      description: `CircleCI jobs of project ${p.projectId}${p.vcsOrigin ? ` (${p.vcsOrigin})` : ''}${refs.length ? ` on ${refs.map((r) => r.replace('refs/heads/', 'branch ')).join(' or ')}` : ' on any ref'}${users.length ? `, started by ${users.join(' or ')}` : ''}`,
+      description: `CircleCI jobs of project ${p.projectId}${p.vcsOrigin ? ` (${p.vcsOrigin})` : ''}${refs.length ? ` on ${refs.map((r) => r.replace('refs/heads/', 'branch ')).join(' or ')}` : ' on any ref'}${users.length ? `, started by ${users.join(' or ')}` : ''}${contexts.length ? `, in context ${contexts.join(' or ')}` : ''}`,
       needs,
       accepted: this.accepted,
-      details: { ...p, refs, users },
+      details: { ...p, refs, users, contexts },
     });
   }
 }
