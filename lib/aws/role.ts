@@ -61,6 +61,7 @@ export class CiOidcRole extends iam.Role {
       awsVpcEndpointIds: networks.flatMap((n) => n.awsVpcEndpointIds),
     }));
   }
+
   /** The trusts, bound to the audiences they were compiled with. */
   public readonly trusts: Trust[];
   /** The compiled principal. */
@@ -117,10 +118,9 @@ export class CiOidcRole extends iam.Role {
       },
     });
   }
-
-
 }
 
+/** IAM role descriptions allow only Latin-1 (no "…"), up to 1,000 characters. */
 function truncate(s: string, n: number): string {
-  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
+  return s.length <= n ? s : `${s.slice(0, n - 3)}...`;
 }
