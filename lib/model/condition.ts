@@ -243,12 +243,7 @@ export class Condition {
 
   /** `claim` equals one of `values`. */
   public static oneOf(claim: string, values: string[]): Condition {
-    checkClaimName(claim);
-    if (values.length === 0) {
-      throw new TrustConfigError(`Condition.oneOf(${claim})`, 'the list of values is empty, so nothing could match', 'give at least one value');
-    }
-    for (const v of values) checkValueType(claim, v);
-    return new Condition([{ tests: [{ kind: 'in', claim, values: uniqSorted(values) }] }]);
+    return new Condition([{ tests: [{ kind: 'in', claim, values: checkValues('oneOf', claim, values) }] }]);
   }
 
   /**
@@ -270,12 +265,7 @@ export class Condition {
 
   /** `claim` is a list of strings containing at least one of `values` (e.g. CircleCI context ids). */
   public static containsAny(claim: string, values: string[]): Condition {
-    checkClaimName(claim);
-    if (values.length === 0) {
-      throw new TrustConfigError(`Condition.containsAny(${claim})`, 'the list of values is empty, so nothing could match', 'give at least one value');
-    }
-    for (const v of values) checkValueType(claim, v);
-    return new Condition([{ tests: [{ kind: 'has', claim, values: uniqSorted(values) }] }]);
+    return new Condition([{ tests: [{ kind: 'has', claim, values: checkValues('containsAny', claim, values) }] }]);
   }
 
   /** All of the conditions hold. `allOf()` with no argument always holds. */
@@ -371,6 +361,16 @@ function checkClaimName(claim: string): void {
   if (typeof claim !== 'string' || !CLAIM_NAME.test(claim)) {
     throw new TrustConfigError('Condition', `claim name ${JSON.stringify(claim)} is not 1-256 printable ASCII characters without spaces`, 'use the claim name exactly as the token carries it, for example "repository_id"');
   }
+}
+
+/** Validated, sorted, deduplicated values of a value test. */
+function checkValues(factory: string, claim: string, values: string[]): string[] {
+  checkClaimName(claim);
+  if (values.length === 0) {
+    throw new TrustConfigError(`Condition.${factory}(${claim})`, 'the list of values is empty, so nothing could match', 'give at least one value');
+  }
+  for (const v of values) checkValueType(claim, v);
+  return uniqSorted(values);
 }
 
 function checkValueType(claim: string, v: unknown): void {
