@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { cmp, Term, Test } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { UNSAFE_CHARS } from '../model/rules';
-import { Trust } from '../model/trust';
+import { testPinsIdentity, Trust } from '../model/trust';
 
 /*
  * Azure federated identity credentials (FICs) match `iss`, `sub` and one audience exactly and
@@ -181,9 +181,8 @@ function checkSubject(trust: Trust, where: string, subject: string): void {
     throw new TrustConfigError(where, `the subject ${JSON.stringify(subject)} contains a control, invisible or bidirectional character`, 'use the plain subject', 'CIT-M004');
   }
   const profile = trust._profile;
-  const identified = // Like the model (lib/model/trust.ts): an exact subject closes its last field as ':' would.
-  profile.subjectIdentity ? profile.subjectIdentity.test(`${subject}:`) : profile.identityClaims.includes('sub');
-  if (!identified) {
+  // The model's own rule (lib/model/trust.ts), applied to each compiled subject.
+  if (!testPinsIdentity({ kind: 'in', claim: 'sub', values: [subject] }, profile)) {
     throw new TrustConfigError(where, `the subject ${JSON.stringify(subject)} carries no ${profile.displayName} identity (repository, project or pipeline), so any tenant of the shared issuer could present it`, 'pin the repository, project or pipeline in the subject', 'CIT-M001');
   }
 }

@@ -1,7 +1,7 @@
 import { Term, Test } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { Glob } from '../model/glob';
-import { Trust } from '../model/trust';
+import { testPinsIdentity, Trust } from '../model/trust';
 
 /** GCP limit on `attribute_condition` (clouds.md §2.1). @internal */
 export const MAX_CONDITION_CHARS = 4096;
@@ -74,16 +74,13 @@ export function claimPresent(claim: string): string {
   return IDENT.test(claim) && !RESERVED.has(claim) ? `has(assertion.${claim})` : `${celString(claim)} in assertion`;
 }
 
-/** How one glob compiles; `head` is the literal text a match must start with (identity re-check). @internal */
-export interface CompiledPattern { readonly text: string; readonly head: string }
-
-/** @internal */
-export function compilePattern(ref: string, g: Glob): CompiledPattern {
+/** CEL for one glob on `ref`: equality, a prefix or suffix test, or an anchored regex. @internal */
+export function compilePattern(ref: string, g: Glob): string {
   const p = g.parts;
-  if (p.length === 1) return { text: `${ref} == ${celString(p[0])}`, head: p[0] };
-  if (p.length === 2 && p[1] === '' && p[0] !== '') return { text: `${ref}.startsWith(${celString(p[0])})`, head: p[0] };
-  if (p.length === 2 && p[0] === '' && p[1] !== '') return { text: `${ref}.endsWith(${celString(p[1])})`, head: '' };
-  return { text: `${ref}.matches(${celString(globRegex(g))})`, head: p[0] };
+  if (p.length === 1) return `${ref} == ${celString(p[0])}`;
+  if (p.length === 2 && p[1] === '' && p[0] !== '') return `${ref}.startsWith(${celString(p[0])})`;
+  if (p.length === 2 && p[0] === '' && p[1] !== '') return `${ref}.endsWith(${celString(p[1])})`;
+  return `${ref}.matches(${celString(globRegex(g))})`;
 }
 
 /** @internal */
@@ -104,7 +101,7 @@ export function compileTest(t: Test): string {
     return t.values.length === 1 ? `${ref} == ${celString(t.values[0])}` : `${ref} in [${t.values.map((v) => celString(v)).join(', ')}]`;
   }
   for (const g of t.patterns) for (const part of g.parts) refuseReplacementChar(t.claim, part);
-  const alts = t.patterns.map((g) => compilePattern(ref, g).text);
+  const alts = t.patterns.map((g) => compilePattern(ref, g));
   return alts.length === 1 ? alts[0] : `(${alts.join(' || ')})`;
 }
 
@@ -174,15 +171,8 @@ export function checkPinsIdentity(trust: Trust, terms: readonly Term[], where: s
   if (terms.length === 0) fail('has no alternative');
   terms.forEach((term, i) => {
     if (term.tests.length === 0) fail(`alternative ${i + 1} is empty (always true)`);
-    const pinned = term.tests.some((t) => {
-      if (t.kind === 'in' && t.values.length > 0 && profile.identityClaims.includes(t.claim)) return true;
-      if (t.claim === 'sub' && profile.subjectIdentity && t.kind !== 'has') {
-        // An exact value ends the subject, so it closes its last field as ':' would (as in the model).
-        const heads = t.kind === 'in' ? t.values.map((v) => `${v}:`) : t.patterns.map((g) => compilePattern('x', g).head);
-        return heads.length > 0 && heads.every((h) => h !== '' && profile.subjectIdentity!.test(h));
-      }
-      return false;
-    });
+    // The model's own rule (lib/model/trust.ts), applied to what the compiler emits.
+    const pinned = term.tests.some((t) => testPinsIdentity(t, profile));
     if (!pinned) fail(`alternative ${i + 1} (${compileTerms([term])}) pins no ${profile.displayName} identity`);
   });
 }

@@ -221,21 +221,31 @@ function checkValues(t: Test, fail: (id: string, p: string) => never): void {
   }
 }
 
+/**
+ * Does this test pin the tenant's identity (CIT-M001)? The one home of the rule: the model checks
+ * it here, and the GCP and Azure compilers re-check their output with it. Pinned: an exact test on
+ * an identity claim, or a `sub` test whose every literal head (an exact value, or the text before a
+ * pattern's first wildcard) already holds the complete identity. An exact value ends the subject,
+ * so it closes its last field as ':' would. A list membership never identifies a tenant.
+ * @internal
+ */
+export function testPinsIdentity(t: Test, profile: CiProfile): boolean {
+  if (t.kind === 'has') return false;
+  if (t.kind === 'in' && profile.identityClaims.includes(t.claim)) return true;
+  if (t.claim !== 'sub' || !profile.subjectIdentity) return false;
+  const heads = t.kind === 'in' ? t.values.map((v) => `${v}:`) : t.patterns.map(globPrefix);
+  return heads.length > 0 && heads.every((h) => profile.subjectIdentity!.test(h));
+}
+
 function pinsIdentity(term: Term, profile: CiProfile, fail: (id: string, p: string) => never): boolean {
-  let pinned = false;
   for (const t of term.tests) {
-    // A list membership never identifies a tenant (it is not a single value of theirs).
-    if (profile.identityClaims.includes(t.claim) && t.kind !== 'has') {
-      if (t.kind === 'like') fail('CIT-M002', `claim ${t.claim} identifies the tenant and must be exact, got pattern ${JSON.stringify(t.patterns.map(globSource))}`);
-      pinned = true;
+    if (t.kind !== 'like') continue;
+    if (profile.identityClaims.includes(t.claim)) {
+      fail('CIT-M002', `claim ${t.claim} identifies the tenant and must be exact, got pattern ${JSON.stringify(t.patterns.map(globSource))}`);
     }
-    if (t.claim === 'sub' && profile.subjectIdentity && t.kind !== 'has') {
-      // An exact value ends the subject, so it closes its last field as ':' would.
-      const heads = t.kind === 'in' ? t.values.map((v) => `${v}:`) : t.patterns.map(globPrefix);
-      const ok = heads.every((h) => profile.subjectIdentity!.test(h));
-      if (ok) pinned = true;
-      else if (t.kind === 'like') fail('CIT-M002', `sub pattern ${JSON.stringify(t.patterns.map(globSource))} has a wildcard before the ${profile.displayName} identity is complete`);
+    if (t.claim === 'sub' && profile.subjectIdentity && !testPinsIdentity(t, profile)) {
+      fail('CIT-M002', `sub pattern ${JSON.stringify(t.patterns.map(globSource))} has a wildcard before the ${profile.displayName} identity is complete`);
     }
   }
-  return pinned;
+  return term.tests.some((t) => testPinsIdentity(t, profile));
 }
