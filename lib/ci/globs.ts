@@ -1,4 +1,5 @@
 import { Condition } from '../model/condition';
+import { TrustConfigError } from '../model/errors';
 import { Glob, globSource, isWildcard } from '../model/glob';
 
 /**
@@ -28,7 +29,7 @@ export function joinFields(fields: Glob[][], where: string, limit = 200): Glob[]
   fields.forEach((values, i) => {
     const next: Glob[] = [];
     for (const v of values) for (const s of i === 0 ? [lit('')] : out) next.push(i === 0 ? v : concat(s, lit(':'), v));
-    if (next.length > limit) throw new Error(`${where}: the pins expand to ${next.length} subjects (limit ${limit}); split the trust`);
+    if (next.length > limit) throw new TrustConfigError(where, `the pins expand to ${next.length} subjects, over the limit of ${limit}`, 'split the trust into several trusts');
     out = next;
   });
   return out;

@@ -81,3 +81,16 @@ export function requireRefPattern(where: string, value: unknown, what: string): 
 export function uniqSorted(values: Iterable<string>): string[] {
   return [...new Set(values)].sort();
 }
+
+/** A lower-case UUID (Buildkite, CircleCI and Azure DevOps ids). @internal */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A Bitbucket UUID, which keeps its braces in tokens and subjects. @internal */
+export const BRACED_UUID = new RegExp(`^\\{${UUID.source.slice(1, -1)}\\}$`);
+
+/**
+ * Branch names that usually deploy to production (for the CIT-M014 warning: production without an
+ * environment). One list for every builder.
+ * @internal
+ */
+export const PRODUCTION_REF = /^(main|master|trunk|prod|production|live|release)$|^release\//i;

@@ -293,7 +293,7 @@ describe('bad input: overlong and too many', () => {
     refused(() => gh().inEnvironment('e'.repeat(256)), { where: `${GH}.inEnvironment`, problem: 'or is over 255 characters', fix: 'use the environment name as GitHub shows it' });
     refused(() => gh().onBranch('dev').withAudience('a'.repeat(256)).toTrust(), { where: 'GitHubActions(acme/app).audiences', problem: 'must be 1-255 printable ASCII characters without spaces', fix: 'give the exact audience string', rule: 'CIT-M005' });
     const many = Array.from({ length: 201 }, (_, i) => `b${i}`);
-    refused(() => gh().onBranch(...many).toTrust(), { where: 'GitHubActions(acme/app)', problem: 'the pins expand to 201 subjects (limit 200)', fix: 'split the trust' });
+    refused(() => gh().onBranch(...many).toTrust(), { where: 'GitHubActions(acme/app)', problem: 'the pins expand to 201 subjects, over the limit of 200', fix: 'split the trust into several trusts' });
   });
 });
 

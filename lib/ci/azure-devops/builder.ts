@@ -3,7 +3,7 @@ import { TrustConfigError } from '../../model/errors';
 import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network';
 import { RuleLevel, Widening } from '../../model/rules';
 import { Trust, TrustFinding } from '../../model/trust';
-import { requireName } from '../values';
+import { requireName, UUID } from '../values';
 
 /** An Azure DevOps service connection or pipeline, under the Azure DevOps issuer. */
 export interface AzureDevOpsProps {
@@ -27,7 +27,6 @@ export interface AzureDevOpsEntraProps {
   readonly subject: string;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,63}$/;
 const RETIREMENT = 'the Azure DevOps issuer is retired for eligible (public-cloud, single-tenant) service connections on 2027-07-01; convert the connection to the Entra issuer and use AzureDevOps.entraServiceConnection()';
 
@@ -73,7 +72,7 @@ export class AzureDevOpsTrustBuilder {
     this.kind = kind;
     if (kind === 'entra') {
       const p = props as AzureDevOpsEntraProps;
-      if (!GUID.test(String(p.tenantId))) throw new TrustConfigError(`${w}(tenantId)`, `${JSON.stringify(p.tenantId)} is not a lower-case GUID`, 'copy the tenant id');
+      if (!UUID.test(String(p.tenantId))) throw new TrustConfigError(`${w}(tenantId)`, `${JSON.stringify(p.tenantId)} is not a lower-case GUID`, 'copy the tenant id');
       if (!/^\/eid1\/c\/pub\/t\/[A-Za-z0-9_-]{10,64}\/a\/[A-Za-z0-9_-]{10,64}\/sc\/[0-9a-f-]{36}\/[0-9a-f-]{36}$/.test(String(p.subject))) {
         throw new TrustConfigError(`${w}(subject)`, `${JSON.stringify(p.subject)} is not an Entra service connection subject`, 'copy workloadIdentityFederationSubject from the service connection');
       }
@@ -82,7 +81,7 @@ export class AzureDevOpsTrustBuilder {
       this.label = `Azure DevOps service connection ${p.subject.split('/').pop()} (Entra issuer)`;
     } else {
       const p = props as AzureDevOpsProps;
-      if (!GUID.test(String(p.organizationId))) throw new TrustConfigError(`${w}(organizationId)`, `${JSON.stringify(p.organizationId)} is not a lower-case GUID`, 'copy the organization id');
+      if (!UUID.test(String(p.organizationId))) throw new TrustConfigError(`${w}(organizationId)`, `${JSON.stringify(p.organizationId)} is not a lower-case GUID`, 'copy the organization id');
       requireName(`${w}(organization)`, p.organization, 'organization', /^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/, 'letters, digits and -');
       requireName(`${w}(project)`, p.project, 'project', NAME, 'letters, digits, spaces and . _ ( ) -');
       requireName(`${w}(name)`, name, kind === 'sc' ? 'service connection' : 'pipeline', NAME, 'letters, digits, spaces and . _ ( ) -');

@@ -4,7 +4,8 @@ import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network
 import { Widening } from '../../model/rules';
 import { RequiredWidening, Trust } from '../../model/trust';
 import { globsCondition } from '../globs';
-import { requireName, requireRefName, uniqSorted } from '../values';
+import { bitbucketSubject } from './subject';
+import { BRACED_UUID, requireName, requireRefName, uniqSorted } from '../values';
 
 /** The repository whose pipeline steps are trusted. */
 export interface BitbucketRepositoryProps {
@@ -16,7 +17,6 @@ export interface BitbucketRepositoryProps {
   readonly repositoryUuid: string;
 }
 
-const BRACED_UUID = /^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/;
 
 /** Bitbucket Pipelines (ci-claims.md §6): per-workspace issuer, `sub` = `{repo}[:{env}]:{step}`. */
 export class BitbucketPipelines {
@@ -102,7 +102,8 @@ export class BitbucketTrustBuilder {
     if (!envs.length && !branches.length && !this.anyStep) throw new TrustConfigError(w, 'no deployment environment or branch is pinned', 'call inDeploymentEnvironment() or onBranch(); or onAnyStep() with Widening.ANY_REF', 'CIT-M011');
     if (this.anyStep && (envs.length || branches.length)) throw new TrustConfigError(w, 'onAnyStep() is combined with specific environments or branches', 'use one or the other');
     if (this.anyStep) needs.push({ ruleId: 'CIT-M011', message: `every step of repository ${p.repositoryUuid} is trusted` });
-    const subjects = envs.length ? envs.map((e) => ({ parts: [`${p.repositoryUuid}:${e}:`, ''] })) : [{ parts: [`${p.repositoryUuid}:`, ''] }];
+    const anyStep = { parts: ['', ''] };
+    const subjects = envs.length ? envs.map((e) => bitbucketSubject(p.repositoryUuid, e, anyStep)) : [bitbucketSubject(p.repositoryUuid, undefined, anyStep)];
     // The subject starts with the repository UUID, so it pins the repository on every cloud.
     const tests = [globsCondition('sub', subjects)];
     if (branches.length) tests.push(Condition.oneOf('branchName', branches));

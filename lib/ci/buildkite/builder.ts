@@ -4,8 +4,9 @@ import { Glob } from '../../model/glob';
 import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network';
 import { RuleLevel, Widening } from '../../model/rules';
 import { CiProfile, RequiredWidening, Trust, TrustFinding } from '../../model/trust';
-import { concat, globsCondition, lit, pat } from '../globs';
-import { requireName, requireRefName, requireRefPattern, requireText, uniqSorted } from '../values';
+import { globsCondition, lit, pat } from '../globs';
+import { buildkiteIdentity, buildkiteSubject } from './subject';
+import { PRODUCTION_REF, requireName, requireRefName, requireRefPattern, requireText, uniqSorted, UUID } from '../values';
 
 /** What Buildkite puts in `sub` (`buildkite-agent oidc request-token --subject-claim`, ci-claims.md §4). */
 export enum BuildkiteSubject {
@@ -42,9 +43,7 @@ export interface BuildkitePipelineProps {
 }
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const BUILDKITE_ISSUER = 'https://agent.buildkite.com';
-const PRODUCTION = /^(main|master|trunk|prod|production|live|release)$|^release\//i;
 
 /** Buildkite: typed trusts for jobs of one pipeline. */
 export class Buildkite {
@@ -184,19 +183,19 @@ export class BuildkiteTrustBuilder {
     if (!hasRef && !this.anyRef) throw new TrustConfigError(w, 'no branch or tag is pinned', 'call onBranch() or onTag(); or onAnyRef() with Widening.ANY_REF', 'CIT-M011');
     if (this.anyRef) needs.push({ ruleId: 'CIT-M011', message: `every branch and tag of ${this.org}/${this.pipe} is trusted` });
     if (patterns.length) needs.push({ ruleId: 'CIT-M012', message: `branch patterns ${patterns.join(', ')} admit every matching branch anyone who can start a build creates` });
-    if ([...branches, ...patterns].some((b) => PRODUCTION.test(b)) || tags.length) {
+    if ([...branches, ...patterns].some((b) => PRODUCTION_REF.test(b)) || tags.length) {
       warnings.push({ ruleId: 'CIT-M014', level: RuleLevel.WARNING, message: 'Buildkite has no deployment environments; gate production with a block step or a separate pipeline' });
     }
 
     const tests: Condition[] = [];
-    const identity = `organization:${this.org}:pipeline:${this.pipe}:`;
+    const identity = buildkiteIdentity(this.org, this.pipe);
     const refGlobs: Glob[] = [...branches.map((b) => lit(`refs/heads/${b}`)), ...tags.map((t) => lit(`refs/tags/${t}`)), ...patterns.map((p) => pat(`refs/heads/${p}`))];
     if (this.subject === BuildkiteSubject.COMPOSITE) {
       const stepGlobs = steps.length ? steps.map(lit) : [{ parts: ['', ''] }];
       const refs = this.anyRef ? [{ parts: ['', ''] }] : refGlobs;
       const subjects = refs.flatMap((r) => stepGlobs.map((s) => (this.anyRef
         ? { parts: [identity + 'ref:', ''] } // everything after the identity is free
-        : concat(lit(`${identity}ref:`), r, lit(':commit:'), { parts: ['', ''] }, lit(':step:'), s))));
+        : buildkiteSubject(this.org, this.pipe, r, { parts: ['', ''] }, s))));
       tests.push(globsCondition('sub', subjects));
       if (this.anyRef && steps.length) tests.push(Condition.oneOf('step_key', steps));
       if (this.pipeId) tests.push(Condition.exact('pipeline_id', this.pipeId));

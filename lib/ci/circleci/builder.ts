@@ -3,8 +3,9 @@ import { TrustConfigError } from '../../model/errors';
 import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network';
 import { Widening } from '../../model/rules';
 import { RequiredWidening, Trust } from '../../model/trust';
-import { globsCondition, lit } from '../globs';
-import { requireRefName, requireText, uniqSorted } from '../values';
+import { concat, globsCondition, lit } from '../globs';
+import { CIRCLECI_V2_TAIL, circleCiSubject } from './subject';
+import { requireRefName, requireText, uniqSorted, UUID } from '../values';
 
 /** The project whose jobs are trusted. */
 export interface CircleCiProjectProps {
@@ -16,7 +17,6 @@ export interface CircleCiProjectProps {
   readonly vcsOrigin?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * CircleCI (ci-claims.md §5): per-organization issuer, `sub` = `org/<org>/project/<proj>/user/<user>`
@@ -121,8 +121,11 @@ export class CircleCiTrustBuilder {
     if (!refs.length && !this.anyRef) throw new TrustConfigError(w, 'no branch is pinned', 'call onBranch(); or onAnyRef() with Widening.ANY_REF', 'CIT-M011');
     if (this.anyRef && refs.length) throw new TrustConfigError(w, 'onAnyRef() is combined with branches', 'use one or the other');
     if (this.anyRef) needs.push({ ruleId: 'CIT-M011', message: `every branch and tag of project ${p.projectId} is trusted` });
-    const head = `org/${p.organizationId}/project/${p.projectId}/user/`;
-    const subjects = users.length ? users.flatMap((u) => [lit(`${head}${u}`), { parts: [`${head}${u}/vcs-origin/`, ''] }]) : [{ parts: [head, ''] }];
+    const any = { parts: ['', ''] };
+    // A pinned user: the v1 subject exactly, or the v2 subject with any VCS origin and ref after it.
+    const subjects = users.length
+      ? users.flatMap((u) => [circleCiSubject(p.organizationId, p.projectId, lit(u)), concat(circleCiSubject(p.organizationId, p.projectId, lit(u)), lit(CIRCLECI_V2_TAIL), any)])
+      : [circleCiSubject(p.organizationId, p.projectId, any)];
     // The subject pins organization and project; claims only for what it does not carry.
     const tests = [globsCondition('sub', subjects)];
     if (p.vcsOrigin) tests.push(Condition.exact('oidc.circleci.com/vcs-origin', p.vcsOrigin));

@@ -4,11 +4,11 @@ import { Glob } from '../../model/glob';
 import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network';
 import { RuleLevel, Widening } from '../../model/rules';
 import { CiProfile, RequiredWidening, Trust, TrustFinding } from '../../model/trust';
-import { concat, globsCondition, lit, pat } from '../globs';
-import { requireId, requireName, requireRefName, requireRefPattern, requireText, uniqSorted } from '../values';
+import { concat, globsCondition, joinFields, lit, pat } from '../globs';
+import { PRODUCTION_REF, requireId, requireName, requireRefName, requireRefPattern, requireText, uniqSorted } from '../values';
 import { GITHUB_VOLATILE, isGitHubClaim } from './claims';
 import { GitHubIssuer } from './issuer';
-import { DEFAULT_TEMPLATE, encodeSubjectValue } from './subject';
+import { claimField, DEFAULT_TEMPLATE, encodeSubjectValue, environmentContext, PULL_REQUEST_CONTEXT, refContext, repoField } from './subject';
 
 /** Which `sub` form the repository's tokens carry (ci-claims.md §2, clouds.md §0). */
 export enum GitHubSubjectFormat {
@@ -56,7 +56,6 @@ const PROFILE: CiProfile = {
   // repository (name or id form) or repository_id field, closed by ':'.
   subjectIdentity: /(^|:)(repo:[A-Za-z0-9_-]+(@[0-9]+)?\/[A-Za-z0-9._-]+(@[0-9]+)?|repository_id:[0-9]+):/,
 };
-const PRODUCTION = /^(main|master|trunk|prod|production|live|release)$|^release\//i;
 
 /** GitHub Actions: typed trusts for workflows of one repository. */
 export class GitHubActions {
@@ -256,16 +255,16 @@ export class GitHubTrustBuilder {
     if (!hasContext && !this.anyRef) throw new TrustConfigError(w, 'no branch, tag, environment or pull request is pinned', 'call onBranch(), onTag(), inEnvironment() or onPullRequest(); or onAnyRef() with Widening.ANY_REF', 'CIT-M011');
     if (this.anyRef) needs.push({ ruleId: 'CIT-M011', message: `every branch, tag, pull request and environment of ${this.owner}/${this.repo} is trusted` });
     if (this.pr) warnings.push({ ruleId: 'CIT-M013', level: RuleLevel.WARNING, message: 'pull-request runs are trusted; they execute code from the pull request' });
-    if (!envs.length && (refs.some((r) => r.startsWith('refs/tags/') || PRODUCTION.test(r.replace(/^refs\/heads\//, ''))) || patterns.length)) {
+    if (!envs.length && (refs.some((r) => r.startsWith('refs/tags/') || PRODUCTION_REF.test(r.replace(/^refs\/heads\//, ''))) || patterns.length)) {
       warnings.push({ ruleId: 'CIT-M014', level: RuleLevel.WARNING, message: `deploys from ${[...refs, ...patterns].join(', ')} without a GitHub environment, so no protection rule or reviewer applies` });
     }
 
     // Values each template key can take, as globs; the pins a key consumes are then not separate tests.
     const contexts: Glob[] = envs.length
-      ? envs.map((e) => lit(`environment:${encodeSubjectValue(e)}`))
+      ? envs.map((e) => lit(environmentContext(e)))
       : this.anyRef
         ? [{ parts: ['', ''] }]
-        : [...refs.map((r) => lit(`ref:${r}`)), ...patterns.map((p) => pat(`ref:${p}`)), ...(this.pr ? [lit('pull_request')] : [])];
+        : [...refs.map((r) => lit(refContext(r))), ...patterns.map((p) => concat(lit(refContext('')), encodeGlob(pat(p)))), ...(this.pr ? [lit(PULL_REQUEST_CONTEXT)] : [])];
     const refValues: Glob[] = [...refs.map(lit), ...patterns.map(pat)];
     const derived = new Map<string, string[]>([
       ['repository', [`${this.owner}/${this.repo}`]],
@@ -286,31 +285,24 @@ export class GitHubTrustBuilder {
     const alternatives: Condition[] = [];
     const formats = this.format === GitHubSubjectFormat.BOTH ? [true, false] : [this.format === GitHubSubjectFormat.IMMUTABLE];
     for (const immutable of formats) {
-      let subjects: Glob[] = [lit('')];
       const consumed = new Set<string>();
-      template.forEach((key, i) => {
-        let values: Glob[];
-        if (key === 'context') {
-          values = contexts;
-        } else if (key === 'repo') {
-          values = [lit(immutable ? `repo:${this.owner}@${this.ownerId}/${this.repo}@${this.repoId}` : `repo:${this.owner}/${this.repo}`)];
+      const subjects = joinFields(template.map((key): Glob[] => {
+        if (key === 'context') return contexts;
+        if (key === 'repo') {
           consumed.add('repository');
           if (immutable) ['repository_owner_id', 'repository_id'].forEach((k) => consumed.add(k));
-        } else if (key === 'ref') {
-          if (!refValues.length) throw new TrustConfigError(w, 'the subject template has "ref" but no branch or tag is pinned', 'pin onBranch()/onTag(), or remove "ref" from the template');
-          values = refValues.map((g) => concat(lit('ref:'), encodeGlob(g)));
-          consumed.add('ref');
-        } else {
-          const v = derived.get(key);
-          if (!v) throw new TrustConfigError(w, `the subject template has "${key}", which this trust does not pin, so the subject could hold any value there`, `pin it with withClaim("${key}", ...), or remove it from the template`);
-          values = v.map((x) => lit(`${key}:${encodeSubjectValue(x)}`));
-          consumed.add(key);
+          return [lit(repoField(this.owner, this.repo, immutable ? { ownerId: this.ownerId, repositoryId: this.repoId } : undefined))];
         }
-        const next: Glob[] = [];
-        for (const s of subjects) for (const v of values) next.push(i === 0 ? v : concat(s, lit(':'), v));
-        if (next.length > 200) throw new TrustConfigError(w, `the pins expand to ${next.length} subjects (limit 200)`, 'split the trust');
-        subjects = next;
-      });
+        if (key === 'ref') {
+          if (!refValues.length) throw new TrustConfigError(w, 'the subject template has "ref" but no branch or tag is pinned', 'pin onBranch()/onTag(), or remove "ref" from the template');
+          consumed.add('ref');
+          return refValues.map((g) => concat(lit(refContext('')), encodeGlob(g)));
+        }
+        const v = derived.get(key);
+        if (!v) throw new TrustConfigError(w, `the subject template has "${key}", which this trust does not pin, so the subject could hold any value there`, `pin it with withClaim("${key}", ...), or remove it from the template`);
+        consumed.add(key);
+        return v.map((x) => lit(claimField(key, x)));
+      }), w);
       const tests: Condition[] = [globsCondition('sub', subjects)];
       // A template without "context" does not carry the branch/tag/environment in `sub`: pin them as
       // claims, or the builder would silently drop onBranch()/onTag()/inEnvironment().

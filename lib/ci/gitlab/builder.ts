@@ -6,7 +6,8 @@ import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network
 import { RuleLevel, Widening } from '../../model/rules';
 import { CiProfile, RequiredWidening, Trust, TrustFinding } from '../../model/trust';
 import { globsCondition, joinFields, lit, pat } from '../globs';
-import { requireId, requireName, requireRefName, requireRefPattern, requireText, uniqSorted } from '../values';
+import { componentField, DEFAULT_SUB_COMPONENTS } from './subject';
+import { PRODUCTION_REF, requireId, requireName, requireRefName, requireRefPattern, requireText, uniqSorted } from '../values';
 
 /** A component of GitLab's `sub` (project setting `ci_id_token_sub_claim_components`, ci-claims.md §3). */
 export enum GitLabSubjectComponent {
@@ -52,14 +53,12 @@ export interface GitLabProjectProps {
 
 const SEG = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}';
 const PATH = new RegExp(`^${SEG}(\\/${SEG}){1,20}$`);
-const DEFAULT_COMPONENTS = [GitLabSubjectComponent.PROJECT_PATH, GitLabSubjectComponent.REF_TYPE, GitLabSubjectComponent.REF];
 const PROFILE: CiProfile = {
   id: 'gitlab-ci',
   displayName: 'GitLab CI/CD',
   identityClaims: ['project_path', 'project_id'],
   subjectIdentity: new RegExp(`(^|:)(project_path:${SEG}(\\/${SEG})+|project_id:[0-9]+):`),
 };
-const PRODUCTION = /^(main|master|trunk|prod|production|live|release)$|^release\//i;
 const PIPELINE_SOURCES = ['api', 'chat', 'external', 'external_pull_request_event', 'merge_request_event', 'ondemand_dast_scan', 'ondemand_dast_validation', 'parent_pipeline', 'pipeline', 'push', 'schedule', 'security_orchestration_policy', 'trigger', 'web', 'webide'];
 
 /** GitLab CI/CD: typed trusts for pipelines of one project (gitlab.com or self-managed). */
@@ -100,7 +99,7 @@ export class GitLabTrustBuilder {
     if (/\.(git|atom)$/.test(this.path)) throw new TrustConfigError(`${w}(projectPath)`, `project path ${JSON.stringify(this.path)} ends with .git or .atom`, 'give the path without the suffix');
     this.projectId = props.projectId === undefined ? undefined : requireId(`${w}(projectId)`, props.projectId, 'project id');
     this.issuer = validateIssuer(props.instanceUrl ?? GitLabCi.GITLAB_COM, `${w}(instanceUrl)`);
-    this.components = props.subjectComponents ? [...props.subjectComponents] : [...DEFAULT_COMPONENTS];
+    this.components = props.subjectComponents ? [...props.subjectComponents] : DEFAULT_SUB_COMPONENTS.map((c) => c as GitLabSubjectComponent);
     if (this.components.length === 0 || new Set(this.components).size !== this.components.length) {
       throw new TrustConfigError(`${w}(subjectComponents)`, 'the components are empty or repeat a component', 'list each component once, e.g. [PROJECT_ID, REF_TYPE, REF]');
     }
@@ -218,7 +217,7 @@ export class GitLabTrustBuilder {
     if (this.anyRef) needs.push({ ruleId: 'CIT-M011', message: `every branch and tag of ${this.path} is trusted` });
     if (this.patterns.length) needs.push({ ruleId: 'CIT-M012', message: `ref patterns ${this.patterns.map((p) => p.pattern).join(', ')} admit every matching ref anyone with push access creates` });
     if (this.pins.get('pipeline_source')?.includes('merge_request_event')) warnings.push({ ruleId: 'CIT-M013', level: RuleLevel.WARNING, message: 'merge-request pipelines are trusted; they run code from the merge request' });
-    if (!this.pins.has('environment') && ([...branches, ...this.patterns.map((p) => p.pattern)].some((b) => PRODUCTION.test(b)) || tags.length)) {
+    if (!this.pins.has('environment') && ([...branches, ...this.patterns.map((p) => p.pattern)].some((b) => PRODUCTION_REF.test(b)) || tags.length)) {
       warnings.push({ ruleId: 'CIT-M014', level: RuleLevel.WARNING, message: `deploys from ${[...branches, ...tags, ...this.patterns.map((p) => p.pattern)].join(', ')} without a GitLab environment, so no protected-environment approval applies` });
     }
 
@@ -232,14 +231,14 @@ export class GitLabTrustBuilder {
     const fieldFor = (c: GitLabSubjectComponent, ref?: { type: string; ref: Glob }): Glob[] => {
       consumed.add(c);
       switch (c) {
-        case GitLabSubjectComponent.PROJECT_PATH: return [lit(`project_path:${this.path}`)];
-        case GitLabSubjectComponent.PROJECT_ID: return [lit(`project_id:${this.projectId}`)];
-        case GitLabSubjectComponent.REF_TYPE: return [lit(`ref_type:${ref!.type}`)];
-        case GitLabSubjectComponent.REF: return [{ parts: ref!.ref.parts.map((p, i) => (i === 0 ? `ref:${p}` : p)) }];
+        case GitLabSubjectComponent.PROJECT_PATH: return [componentField(c, lit(this.path))];
+        case GitLabSubjectComponent.PROJECT_ID: return [componentField(c, lit(this.projectId!))];
+        case GitLabSubjectComponent.REF_TYPE: return [componentField(c, lit(ref!.type))];
+        case GitLabSubjectComponent.REF: return [componentField(c, ref!.ref)];
         default: {
           const v = this.pins.get(c);
           if (!v) throw new TrustConfigError(w, `the subject components include ${c}, which this trust does not pin`, 'pin it (requireProtectedRef(), requireProtectedEnvironment(), withDeploymentTier()), or drop the component');
-          return uniqSorted(v).map((x) => lit(`${c}:${x}`));
+          return uniqSorted(v).map((x) => componentField(c, lit(x)));
         }
       }
     };

@@ -1,8 +1,20 @@
+import { Glob } from '../../model/glob';
+import { concat, lit } from '../globs';
+
 /**
  * GitLab's `sub` grammar (ci-claims.md §3, `lib/gitlab/ci/jwt_v2.rb`): the configured components
- * (default project_path, ref_type, ref), each `name:value`, joined by `:`; no encoding.
+ * (default project_path, ref_type, ref), each `name:value`, joined by `:`; no encoding. The one
+ * home of the grammar: the builder fills components with globs, the renderer with claims.
  * @internal
  */
-export function renderGitLabSubject(claims: Record<string, unknown>, components: readonly string[] = ['project_path', 'ref_type', 'ref']): string {
-  return components.map((c) => `${c}:${claims[c] ?? ''}`).join(':');
+export const DEFAULT_SUB_COMPONENTS: readonly string[] = ['project_path', 'ref_type', 'ref'];
+
+/** One component field, `name:value`. @internal */
+export function componentField(name: string, value: Glob): Glob {
+  return concat(lit(`${name}:`), value);
+}
+
+/** Render `sub` for a token's claims. @internal */
+export function renderGitLabSubject(claims: Record<string, unknown>, components: readonly string[] = DEFAULT_SUB_COMPONENTS): string {
+  return components.map((c) => componentField(c, lit(String(claims[c] ?? ''))).parts[0]).join(':');
 }

@@ -5,6 +5,7 @@ import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network
 import { Widening } from '../../model/rules';
 import { CiProfile, RequiredWidening, Trust } from '../../model/trust';
 import { globsCondition, lit } from '../globs';
+import { hcpTerraformSubject } from './subject';
 import { requireName, requireText, uniqSorted } from '../values';
 
 /** An HCP Terraform run phase (`terraform_run_phase`, the last field of `sub`). */
@@ -115,7 +116,7 @@ export class HcpTerraformTrustBuilder {
     const needs: RequiredWidening[] = [];
     if (phases.length > 1) needs.push({ ruleId: 'CIT-M015', message: 'plan runs get the same credentials as apply runs' });
     if (!p.workspaceId) needs.push({ ruleId: 'CIT-M010', message: `workspace ${p.organization}/${p.workspace} is trusted by name only; deleted names can be re-registered` });
-    const subjects = phases.map((phase) => lit(`organization:${p.organization}:project:${p.project}:workspace:${p.workspace}:run_phase:${phase}`));
+    const subjects = phases.map((phase) => lit(hcpTerraformSubject(p.organization, p.project, p.workspace, phase)));
     const tests = [globsCondition('sub', subjects)];
     if (p.workspaceId) tests.push(Condition.exact('terraform_workspace_id', p.workspaceId));
     if (p.organizationId) tests.push(Condition.exact('terraform_organization_id', p.organizationId));
