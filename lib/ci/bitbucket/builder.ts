@@ -103,7 +103,7 @@ export class BitbucketTrustBuilder {
     if (this.anyStep && (envs.length || branches.length)) throw new TrustConfigError(w, 'onAnyStep() is combined with specific environments or branches', 'use one or the other');
     if (this.anyStep) needs.push({ ruleId: 'CIT-M011', message: `every step of repository ${p.repositoryUuid} is trusted` });
     const anyStep = { parts: ['', ''] };
-    const subjects = envs.length ? envs.map((e) => bitbucketSubject(p.repositoryUuid, e, anyStep)) : [bitbucketSubject(p.repositoryUuid, undefined, anyStep)];
+    const subjects = (envs.length ? envs : [undefined]).map((e) => bitbucketSubject(p.repositoryUuid, e, anyStep));
     // The subject starts with the repository UUID, so it pins the repository on every cloud.
     const tests = [globsCondition('sub', subjects)];
     if (branches.length) tests.push(Condition.oneOf('branchName', branches));
