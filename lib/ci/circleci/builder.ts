@@ -124,7 +124,7 @@ export class CircleCiTrustBuilder {
     const any = { parts: ['', ''] };
     // A pinned user: the v1 subject exactly, or the v2 subject with any VCS origin and ref after it.
     const subjects = users.length
-      ? users.flatMap((u) => [circleCiSubject(p.organizationId, p.projectId, lit(u)), concat(circleCiSubject(p.organizationId, p.projectId, lit(u)), lit(CIRCLECI_V2_TAIL), any)])
+      ? users.map((u) => circleCiSubject(p.organizationId, p.projectId, lit(u))).flatMap((v1) => [v1, concat(v1, lit(CIRCLECI_V2_TAIL), any)])
       : [circleCiSubject(p.organizationId, p.projectId, any)];
     // The subject pins organization and project; claims only for what it does not carry.
     const tests = [globsCondition('sub', subjects)];

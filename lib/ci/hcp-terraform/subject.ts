@@ -10,5 +10,6 @@ export function hcpTerraformSubject(organization: string, project: string, works
 
 /** Render `sub` for a token's claims. @internal */
 export function renderHcpTerraformSubject(claims: Record<string, unknown>): string {
-  return hcpTerraformSubject(String(claims.terraform_organization_name), String(claims.terraform_project_name), String(claims.terraform_workspace_name), String(claims.terraform_run_phase));
+  const c = (k: string) => String(claims[`terraform_${k}`]);
+  return hcpTerraformSubject(c('organization_name'), c('project_name'), c('workspace_name'), c('run_phase'));
 }
