@@ -5,7 +5,6 @@ import { sessionDenyStatement } from './compile';
 import { CiOidcPrincipal } from './principal';
 import { ICiOidcProvider } from './provider';
 import { TrustConfigError } from '../model/errors';
-import { NetworkRestriction } from '../model/network';
 import { Trust } from '../model/trust';
 import { reviewMetadata, trustEntry } from '../review/metadata';
 import { ciSnippet } from '../review/snippets';
@@ -33,9 +32,10 @@ export interface CiOidcRoleProps {
   /** Trust-policy length quota checked at synth. @default 2048 */
   readonly trustPolicySizeQuota?: number;
   /**
-   * Attach the session-time network deny policy when every trust is network-restricted
-   * (deny all actions unless from an allowed source IP, VPC or VPC endpoint, or via an AWS service),
-   * so leaked credentials are useless elsewhere.
+   * Attach the session-time network deny policy for network-restricted trusts (deny all actions
+   * unless from an allowed source IP, VPC or VPC endpoint, or via an AWS service), so leaked
+   * credentials are useless elsewhere. All trusts of the role must then share one restriction.
+   * `false` enforces the networks only when the role is assumed.
    * @default true
    */
   readonly sessionNetworkPolicy?: boolean;
@@ -54,14 +54,6 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
  * It is an ordinary `iam.Role`: grant to it as usual (`bucket.grantRead(role)`).
  */
 export class CiOidcRole extends iam.Role {
-  private static unionNetworkTrust(first: Trust, networks: NetworkRestriction[]): Trust {
-    return first.withNetwork(NetworkRestriction.of({
-      sourceIpCidrs: networks.flatMap((n) => n.sourceIpCidrs),
-      awsVpcIds: networks.flatMap((n) => n.awsVpcIds),
-      awsVpcEndpointIds: networks.flatMap((n) => n.awsVpcEndpointIds),
-    }));
-  }
-
   /** The trusts, bound to the audiences they were compiled with. */
   public readonly trusts: Trust[];
   /** The compiled principal. */
@@ -93,14 +85,20 @@ export class CiOidcRole extends iam.Role {
     this.principal = principal;
     this.trusts = principal.trusts;
 
-    // Session network deny: only when every trust is restricted (else it would lock out the others),
-    // allowing the union of their networks.
-    const denies = this.trusts.map(sessionDenyStatement);
-    if ((props.sessionNetworkPolicy ?? true) && denies.length > 0 && denies.every((d) => d)) {
-      const networks = this.trusts.map((t) => t.network!);
-      const union = CiOidcRole.unionNetworkTrust(this.trusts[0], networks);
+    // The session deny policy applies to every session of the role, whichever trust issued it: it can
+    // only enforce a restriction all trusts share. Anything else would drop the session-time part of
+    // some trust's restriction (or widen it to another trust's networks), so it is refused.
+    const denies = [...new Set(this.trusts.map((t) => JSON.stringify(sessionDenyStatement(t) ?? null)))];
+    if ((props.sessionNetworkPolicy ?? true) && this.trusts.some((t) => t.network)) {
+      if (denies.length > 1) {
+        const restricted = this.trusts.filter((t) => t.network).length;
+        throw new TrustConfigError(where, restricted < this.trusts.length
+          ? `${restricted} of ${this.trusts.length} trusts are network-restricted; the session deny policy covers every session of the role, so it cannot hold for some trusts only, and leaving it out would drop their session-time restriction`
+          : 'the trusts are restricted to different networks; one session deny policy would let each trust\'s credentials be used from the others\' networks',
+        'give each network restriction a role of its own (or the same restriction to every trust), or set sessionNetworkPolicy: false to enforce the networks when the role is assumed only');
+      }
       this.attachInlinePolicy(new iam.Policy(this, 'SessionNetworkPolicy', {
-        document: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: [sessionDenyStatement(union)] }),
+        document: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: [JSON.parse(denies[0])] }),
       }));
     }
 

@@ -176,3 +176,29 @@ describe('letter case (security.md F11)', () => {
     expect(e.message).toMatch(/"Production" and "production" differ only in letter case/);
   });
 });
+
+describe('session network policy (no silent drop)', () => {
+  const open = () => GitHubActions.repository(GH).onBranch('main').toTrust();
+  const vpce = (id: string) => GitHubActions.repository(GH).onBranch('main').restrictNetwork({ awsVpcEndpointIds: [id] }).toTrust();
+
+  test('a role mixing restricted and unrestricted trusts is refused', () => {
+    const e = error(() => role([open(), vpce('vpce-0123456789abcdef0')]));
+    expect(e.where).toBe('CiOidcRole(R)');
+    expect(e.message).toMatch(/1 of 2 trusts are network-restricted; the session deny policy covers every session of the role/);
+    expect(e.fix).toMatch(/give each network restriction a role of its own .* or set sessionNetworkPolicy: false/);
+  });
+
+  test('trusts restricted to different networks are refused', () => {
+    const e = error(() => role([vpce('vpce-0123456789abcdef0'), GitHubActions.repository(GH).onTag('v1').restrictNetwork({ awsVpcEndpointIds: ['vpce-0fedcba9876543210'] }).toTrust()]));
+    expect(e.message).toMatch(/restricted to different networks; one session deny policy would let each trust's credentials be used from the others' networks/);
+  });
+
+  test('one shared restriction gets the deny policy; sessionNetworkPolicy: false keeps only the trust-time conditions', () => {
+    const shared = role([vpce('vpce-0123456789abcdef0'), GitHubActions.repository(GH).onTag('v1').restrictNetwork({ awsVpcEndpointIds: ['vpce-0123456789abcdef0'] }).toTrust()]);
+    Template.fromStack(Stack.of(shared)).resourceCountIs('AWS::IAM::Policy', 1);
+    const trustTimeOnly = role([open(), vpce('vpce-0123456789abcdef0')], { sessionNetworkPolicy: false });
+    const t = Template.fromStack(Stack.of(trustTimeOnly));
+    t.resourceCountIs('AWS::IAM::Policy', 0);
+    expect(JSON.stringify(t.toJSON())).toContain('aws:SourceVpce');
+  });
+});
