@@ -376,3 +376,18 @@ describe('packaging', () => {
     expect(JSON.parse(out)).toEqual([]);
   });
 });
+
+test('a list-membership test on sub is refused, never compiled as exact subjects', () => {
+  const { Condition } = require('../../lib/model/condition'); // eslint-disable-line @typescript-eslint/no-require-imports
+  const trust = Trust._create({
+    profile: { id: 'generic', displayName: 'Generic', identityClaims: ['job'] },
+    where: 'test',
+    issuer: 'https://ci.example.com',
+    audiences: ['api://AzureADTokenExchange'],
+    condition: Condition.allOf(Condition.exact('job', 'deploy'), Condition.containsAny('sub', ['a'])),
+    description: 'jobs named deploy',
+  });
+  const e = thrownConfigError(() => AzureFederation.credentials(trust));
+  expect(e.message).toMatch(/^Azure\(jobs named deploy\): Azure federated credentials match the subject as one string, but the condition .* tests sub as a list/);
+  expect(e.fix).toBe('pin the subject to exact values');
+});

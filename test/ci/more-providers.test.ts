@@ -21,6 +21,7 @@ import { renderHcpTerraformSubject } from '../../lib/ci/hcp-terraform/subject';
 import { GcpTrustSimulator, GcpWorkloadIdentityPool } from '../../lib/gcp';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
+import { thrownConfigError } from '../support/errors';
 import { corpusTokens, tokenFor } from '../support/tokens';
 
 const ORG = '0191f956-042f-7ec4-aa62-8e5eeae396d0';
@@ -199,28 +200,29 @@ describe('bad-input matrix on every field of the new providers', () => {
     ['delimiter injection', 'x:ref:refs/heads/main'],
     ['IAM variable', '${aws:username}'],
   ];
-  const FIELDS: [string, (v: string) => unknown][] = [
-    ['HCP organization', (v) => HcpTerraform.workspace({ ...TFC, organization: v })],
-    ['HCP project', (v) => HcpTerraform.workspace({ ...TFC, project: v })],
-    ['HCP workspace', (v) => HcpTerraform.workspace({ ...TFC, workspace: v })],
-    ['Bitbucket workspace', (v) => BitbucketPipelines.repository({ ...BB, workspace: v })],
-    ['Bitbucket repository UUID', (v) => BitbucketPipelines.repository({ ...BB, repositoryUuid: v })],
-    ['Bitbucket environment UUID', (v) => BitbucketPipelines.repository(BB).inDeploymentEnvironment(v)],
-    ['Bitbucket branch', (v) => BitbucketPipelines.repository(BB).onBranch(v)],
-    ['CircleCI organization id', (v) => CircleCi.project({ organizationId: v, projectId: PROJECT })],
-    ['CircleCI project id', (v) => CircleCi.project({ organizationId: ORG, projectId: v })],
-    ['CircleCI vcs origin', (v) => CircleCi.project({ organizationId: ORG, projectId: PROJECT, vcsOrigin: v })],
-    ['CircleCI branch', (v) => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).onBranch(v)],
-    ['Azure DevOps organization', (v) => AzureDevOps.pipeline({ ...ADO, organization: v }, 'p')],
-    ['Azure DevOps project', (v) => AzureDevOps.pipeline({ ...ADO, project: v }, 'p')],
-    ['Azure DevOps pipeline', (v) => AzureDevOps.pipeline(ADO, v)],
-    ['Azure DevOps Entra subject', (v) => AzureDevOps.entraServiceConnection({ tenantId: ADO.organizationId, subject: v })],
-    ['generic claim value', (v) => GenericOidc.issuer({ name: 'J', issuer: 'https://j.acme.com/oidc', identityClaims: ['sub'] }).withClaim('sub', v)],
+  // [field, where the error must say, builder call]
+  const FIELDS: [string, string, (v: string) => unknown][] = [
+    ['HCP organization', 'HcpTerraform.workspace(organization)', (v) => HcpTerraform.workspace({ ...TFC, organization: v })],
+    ['HCP project', 'HcpTerraform.workspace(project)', (v) => HcpTerraform.workspace({ ...TFC, project: v })],
+    ['HCP workspace', 'HcpTerraform.workspace(workspace)', (v) => HcpTerraform.workspace({ ...TFC, workspace: v })],
+    ['Bitbucket workspace', 'BitbucketPipelines.repository(workspace)', (v) => BitbucketPipelines.repository({ ...BB, workspace: v })],
+    ['Bitbucket repository UUID', 'BitbucketPipelines.repository(repositoryUuid)', (v) => BitbucketPipelines.repository({ ...BB, repositoryUuid: v })],
+    ['Bitbucket environment UUID', 'BitbucketTrustBuilder.inDeploymentEnvironment', (v) => BitbucketPipelines.repository(BB).inDeploymentEnvironment(v)],
+    ['Bitbucket branch', 'BitbucketTrustBuilder.onBranch', (v) => BitbucketPipelines.repository(BB).onBranch(v)],
+    ['CircleCI organization id', 'CircleCi.project(organizationId)', (v) => CircleCi.project({ organizationId: v, projectId: PROJECT })],
+    ['CircleCI project id', 'CircleCi.project(projectId)', (v) => CircleCi.project({ organizationId: ORG, projectId: v })],
+    ['CircleCI vcs origin', 'CircleCi.project(vcsOrigin)', (v) => CircleCi.project({ organizationId: ORG, projectId: PROJECT, vcsOrigin: v })],
+    ['CircleCI branch', 'CircleCiTrustBuilder.onBranch', (v) => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).onBranch(v)],
+    ['Azure DevOps organization', 'AzureDevOps.pipeline(organization)', (v) => AzureDevOps.pipeline({ ...ADO, organization: v }, 'p')],
+    ['Azure DevOps project', 'AzureDevOps.pipeline(project)', (v) => AzureDevOps.pipeline({ ...ADO, project: v }, 'p')],
+    ['Azure DevOps pipeline', 'AzureDevOps.pipeline(name)', (v) => AzureDevOps.pipeline(ADO, v)],
+    ['Azure DevOps Entra subject', 'AzureDevOps.entraServiceConnection(subject)', (v) => AzureDevOps.entraServiceConnection({ tenantId: ADO.organizationId, subject: v })],
+    ['generic claim value', 'GenericOidcTrustBuilder.withClaim(sub)', (v) => GenericOidc.issuer({ name: 'J', issuer: 'https://j.acme.com/oidc', identityClaims: ['sub'] }).withClaim('sub', v)],
   ];
   // A generic issuer's values may be URLs (':'), and '$' is escaped by every compiler: both are carried
   // exactly (checked below) instead of refused.
   const carried = new Set(['delimiter injection', 'IAM variable']);
-  const cases = FIELDS.flatMap(([field, make]) => CLASSES.filter(([cls]) => !(field.startsWith('generic') && carried.has(cls))).map(([cls, value]) => [field, cls, make, value] as const));
+  const cases = FIELDS.flatMap(([field, where, make]) => CLASSES.filter(([cls]) => !(field.startsWith('generic') && carried.has(cls))).map(([cls, value]) => [field, cls, where, make, value] as const));
   test('generic values with ":" and "${" are carried exactly to AWS', () => {
     const t = GenericOidc.issuer({ name: 'J', issuer: 'https://j.acme.com/oidc', identityClaims: ['sub'] }).withClaim('sub', 'https://j.acme.com/job/${x}:y/').withAudience('sts.amazonaws.com').toTrust();
     const { bound, decide } = aws(t);
@@ -229,16 +231,13 @@ describe('bad-input matrix on every field of the new providers', () => {
     expect(decide(claims)).toBe(true);
     expect(decide({ ...claims, sub: 'https://j.acme.com/job/anything:y/' })).toBe(false);
   });
-  test.each(cases)('%s: %s is refused', (_field, _cls, make, value) => {
-    const e = (() => {
-      try {
-        make(value);
-      } catch (err) {
-        return err as Error;
-      }
-      return undefined;
-    })();
-    expect(e?.name).toBe('TrustConfigError');
-    expect(e!.message).toMatch(/Fix: ./);
+  test.each(cases)('%s: %s is refused', (_field, _cls, where, make, value) => {
+    const e = thrownConfigError(() => make(value));
+    // What (the value or its problem), where (the field) and how to fix it.
+    expect(e.where).toBe(where);
+    expect(e.message.startsWith(`${where}: `)).toBe(true);
+    expect(e.message).toMatch(/ is | has | contains /);
+    expect(e.fix.length).toBeGreaterThan(5);
+    expect(e.message).toContain(`Fix: ${e.fix}`);
   });
 });

@@ -125,3 +125,70 @@ test('the CI snippet is rendered from the compact source in the metadata; a malf
   expect(broken.summary.trusts).toBe(1);
   expect(broken.toMarkdown()).not.toContain('CI snippet');
 });
+
+test('TrustReport.fromCdktfApp synthesizes the app and reviews its stacks', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cit-cdktf-'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { App: TfApp } = require('cdktf');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { GoogleProvider } = require('@cdktf/provider-google/lib/provider');
+  const app = new TfApp({ outdir: dir });
+  const stack = new TerraformStack(app, 'ci');
+  new GoogleProvider(stack, 'google', { project: 'my-project' });
+  new GcpWorkloadIdentityPool(stack, 'Pool', { projectId: 'my-project', projectNumber: '123456789', poolId: 'ci-pool' }).addProvider('P', { providerId: 'github', trusts: [trust()] });
+  const report = TrustReport.fromCdktfApp(app);
+  expect(report.summary).toEqual({ trusts: 1, errors: 0, warnings: 0 });
+  expect(report.toMarkdown()).toContain('GitHub Actions jobs of acme/web');
+  expect(() => TrustReport.fromCdktfApp({})).toThrow(/expected a cdktf App/);
+});
+
+describe('CI snippets of the other providers say what the job must request', () => {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { CircleCi } = require('../../lib/ci/circleci');
+  const { BitbucketPipelines } = require('../../lib/ci/bitbucket');
+  const { AzureDevOps } = require('../../lib/ci/azure-devops');
+  const { HcpTerraform } = require('../../lib/ci/hcp-terraform');
+  const { Widening } = require('../../lib/model/rules');
+  const { ciSnippet } = require('../../lib/review/snippets');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const aws = { cloud: 'aws', principal: 'arn:aws:iam::123456789012:role/deploy' };
+  const bound = (t: any) => t.withAudiences(t.audiences ?? ['sts.amazonaws.com']);
+
+  test('CircleCI: the v2 token for its organization audience, a custom audience through `circleci run oidc get`', () => {
+    const t = CircleCi.project({ organizationId: '0191f956-042f-7ec4-aa62-8e5eeae396d0', projectId: '0184990a-477b-4fa8-9968-496074483cee' }).onBranch('main').toTrust();
+    expect(ciSnippet(t, aws)).toContain('--web-identity-token "$CIRCLE_OIDC_TOKEN_V2"');
+    expect(ciSnippet(t, aws)).toContain('filters: { branches: { only: main } }');
+    expect(ciSnippet(t.withAudiences(['sts.amazonaws.com']), aws)).toContain('circleci run oidc get --claims \'{"aud":"sts.amazonaws.com"}\'');
+  });
+
+  test('Bitbucket: oidc on the step, custom audiences listed', () => {
+    const t = BitbucketPipelines.repository({ workspace: 'acme', workspaceUuid: '{7baee083-4f25-4a97-8a9a-0fde1b623b45}', repositoryUuid: '{2e9e429c-7b8b-404f-8648-8c40c27c9ebd}' }).inDeploymentEnvironment('{3f2a8a4e-1111-4222-8333-944455556666}').toTrust();
+    expect(ciSnippet(t, aws)).toContain('      oidc: true\n');
+    expect(ciSnippet(t, aws)).toContain('deployment: production');
+    expect(ciSnippet(t.withAudiences(['sts.amazonaws.com']), aws)).toContain('audiences: [sts.amazonaws.com]');
+  });
+
+  test('Azure DevOps: the service connection by name, or the pipeline token request', () => {
+    const ado = { organizationId: '5c7a3e55-0a4f-4a7e-9a45-54c1b6b2d4a1', organization: 'acme', project: 'platform' };
+    expect(ciSnippet(AzureDevOps.serviceConnection(ado, 'aws-prod').toTrust(), aws)).toContain('azureSubscription: aws-prod');
+    expect(ciSnippet(AzureDevOps.pipeline(ado, 'deploy').toTrust(), aws)).toContain('$(System.OidcRequestUri)?api-version=7.1');
+  });
+
+  test('HCP Terraform: the workspace variables for the run phase', () => {
+    const apply = bound(HcpTerraform.workspace({ organization: 'acme', project: 'Platform', workspace: 'net' }).forApply().accept(Widening.NAME_ONLY_IDENTITY).toTrust());
+    expect(ciSnippet(apply, aws)).toBe('# HCP Terraform workspace acme/net: environment variables\nTFC_AWS_PROVIDER_AUTH=true\nTFC_AWS_APPLY_ROLE_ARN=arn:aws:iam::123456789012:role/deploy\nTFC_AWS_WORKLOAD_IDENTITY_AUDIENCE=sts.amazonaws.com\n');
+    const plan = HcpTerraform.workspace({ organization: 'acme', project: 'Platform', workspace: 'net' }).forPlan().accept(Widening.NAME_ONLY_IDENTITY).toTrust().withAudiences(['aws.workload.identity']);
+    expect(ciSnippet(plan, aws)).toBe('# HCP Terraform workspace acme/net: environment variables\nTFC_AWS_PROVIDER_AUTH=true\nTFC_AWS_PLAN_ROLE_ARN=arn:aws:iam::123456789012:role/deploy\n');
+  });
+});
+
+test('role descriptions longer than 1,000 characters are cut with ASCII dots (IAM allows Latin-1 only)', () => {
+  const stack = new Stack(new App(), 'S');
+  const trusts = Array.from({ length: 12 }, (_, i) => GitHubActions.repository({ owner: 'acme', repository: `web-service-with-a-long-name-${i}`, ownerId: '1', repositoryId: String(10 + i) }).inEnvironment('production').toTrust());
+  new CiOidcRole(stack, 'Deploy', { trusts, trustPolicySizeQuota: 8192 });
+  const role = Object.values<any>(Template.fromStack(stack).toJSON().Resources).find((r) => r.Type === 'AWS::IAM::Role');
+  const description: string = role.Properties.Description;
+  expect(description.length).toBe(1000);
+  expect(description.endsWith('...')).toBe(true);
+  expect(/^[\t\n\r\u0020-\u007e\u00a1-\u00ff]*$/.test(description)).toBe(true);
+});
