@@ -5,6 +5,7 @@ import { sessionDenyStatement } from './compile';
 import { CiOidcPrincipal } from './principal';
 import { ICiOidcProvider } from './provider';
 import { TrustConfigError } from '../model/errors';
+import { truncate } from '../model/text';
 import { Trust } from '../model/trust';
 import { reviewMetadata, trustEntry } from '../review/metadata';
 import { ciSnippet } from '../review/snippets';
@@ -75,7 +76,7 @@ export class CiOidcRole extends iam.Role {
     super(scope, id, {
       assumedBy: principal,
       roleName: props.roleName,
-      description: props.description ?? truncate(principal.trusts.map((t) => t.description).join('; '), 1000),
+      description: props.description ?? truncate(principal.trusts.map((t) => t.description).join('; '), 1000, '...'), // IAM: Latin-1 only
       managedPolicies: props.managedPolicies,
       inlinePolicies: props.inlinePolicies,
       maxSessionDuration: props.maxSessionDuration,
@@ -118,7 +119,3 @@ export class CiOidcRole extends iam.Role {
   }
 }
 
-/** IAM role descriptions allow only Latin-1 (no "…"), up to 1,000 characters. */
-function truncate(s: string, n: number): string {
-  return s.length <= n ? s : `${s.slice(0, n - 3)}...`;
-}

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { reviewMetadata } from './metadata';
 import { google } from './providers';
 import { TrustConfigError } from '../model/errors';
+import { truncate } from '../model/text';
 import { Trust } from '../model/trust';
 
 const PERIMETER = /^accessPolicies\/([0-9]{1,20})\/servicePerimeters\/[A-Za-z][A-Za-z0-9_]{0,49}$/;
@@ -102,6 +103,3 @@ export class TrustNetwork extends Construct {
   }
 }
 
-function truncate(s: string, n: number): string {
-  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
-}

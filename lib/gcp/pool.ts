@@ -10,6 +10,7 @@ import { checkNetwork, TrustNetwork } from './network';
 import { google } from './providers';
 import { TrustConfigError } from '../model/errors';
 import { validateAudiences } from '../model/issuer';
+import { truncate } from '../model/text';
 import { Trust } from '../model/trust';
 import { ciSnippet } from '../review/snippets';
 
@@ -105,9 +106,6 @@ function short(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 8);
 }
 
-function truncate(s: string, n: number): string {
-  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
-}
 
 /**
  * A GCP workload identity pool (CDKTF). Add one provider per CI issuer with `addProvider`, then

@@ -1,5 +1,6 @@
 import { TrustConfigError } from './errors';
 import { Glob, globSource, isWildcard, matchGlob, parseGlob } from './glob';
+import { cmp } from './text';
 
 /** How a claim test compares. */
 export enum ClaimOperator {
@@ -54,10 +55,8 @@ const CLAIM_NAME = /^[\x21-\x7e]{1,256}$/;
 function uniqSorted(values: Iterable<string>): string[] {
   return [...new Set(values)].sort(cmp);
 }
-/** Code-unit order: locale-independent, so output is byte-identical everywhere. @internal */
-export function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+// Re-exported for the compilers that sort canonical output.
+export { cmp };
 function testKey(t: Test): string {
   return t.kind === 'like'
     ? `${t.claim}\u0000like\u0000${JSON.stringify(t.patterns.map(globSource))}`

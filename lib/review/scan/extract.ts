@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { cmp, truncate } from '../../model/text';
 import { ciSnippet, SnippetTarget } from '../snippets';
 
 export type Cloud = 'aws' | 'gcp' | 'azure';
@@ -186,9 +187,7 @@ export function sortTrusts(ts: TrustRelationship[]): TrustRelationship[] {
   return [...ts].sort((a, b) => cmp(a.file, b.file) || cmp(a.resource, b.resource) || (a.statement ?? -1) - (b.statement ?? -1) || cmp(a.id, b.id));
 }
 
-export function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { cmp };
 
 // ---------------------------------------------------------------- shared helpers
 
@@ -795,9 +794,6 @@ function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
   return out;
 }
 
-function truncate(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
-}
 
 /** Parses a `principalSet://`/`principal://` member into pool reference + selector. */
 export function parseWifMember(member: string): { pool: string; selector: GcpGrant['selector'] } | undefined {
