@@ -62,6 +62,7 @@ export const RULES: Record<string, RuleDefinition> = Object.fromEntries(([
   { id: 'CIT-M016', level: RuleLevel.ERROR, title: 'A custom subject keeps the repository identity', rationale: 'A subject template without `repo` (or the owner/repository ids) is matched by any workflow in any organization that emits the same claims (F7).', fix: 'include "repo" (or repository_owner_id and repository_id) in the subject template' },
   { id: 'CIT-M017', level: RuleLevel.WARNING, title: 'Self-hosted runners can carry state between jobs', rationale: 'Persistent self-hosted runners keep credentials and network reach between jobs (F13).', fix: 'pin runner_environment to the provider-hosted value where the cloud can check it' },
   { id: 'CIT-M018', level: RuleLevel.WARNING, title: 'Issuer scheduled for retirement', rationale: 'Microsoft retires the Azure DevOps issuer for eligible service connections on 2027-07-01 (ci-claims.md §8).', fix: 'convert the service connection to the Entra issuer' },
+  { id: 'CIT-M019', level: RuleLevel.ERROR, title: 'Issuer and audience are not claim tests', rationale: 'Each cloud checks `iss` and `aud` through the trust\'s issuer and audiences (AWS keys the audience itself); a claim test on them would be overwritten or checked twice, so a cloud could accept what the model denies.', fix: 'set the issuer with the builder and the audience with withAudience()' },
 ] as RuleDefinition[]).map((r) => [r.id, r]));
 
 /** Look up a rule. @internal */

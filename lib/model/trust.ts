@@ -98,17 +98,24 @@ export class Trust {
   private readonly init: TrustInit;
   private cachedFingerprint?: string;
 
-  private constructor(init: TrustInit, conditionChecked = false) {
+  /** `checked`: a trust built from the same init, so everything but the audiences already passed. */
+  private constructor(init: TrustInit, checked?: Trust) {
     this.init = init;
     this._profile = init.profile;
     this._details = init.details ?? {};
     this.provider = init.profile.id;
     this.providerName = init.profile.displayName;
-    this.issuer = validateIssuer(init.issuer, `${init.where}.issuer`);
+    this.issuer = checked ? checked.issuer : validateIssuer(init.issuer, `${init.where}.issuer`);
     this.audiences = init.audiences === undefined ? undefined : validateAudiences(init.audiences, `${init.where}.audiences`);
     this.condition = init.condition;
     this.network = init.network;
     this.description = init.description;
+    if (checked) {
+      this.sessionTags = checked.sessionTags;
+      this.widenings = checked.widenings;
+      this.findings = checked.findings;
+      return;
+    }
     this.sessionTags = [...new Set(init.sessionTags ?? [])].sort();
 
     const findings: TrustFinding[] = [...(init.warnings ?? [])];
@@ -123,14 +130,14 @@ export class Trust {
       findings.push({ ruleId: r.id, level: RuleLevel.WARNING, message: `widened (${r.widening}): ${need.message}` });
     }
     this.widenings = [...used].sort();
-    if (!conditionChecked) checkCondition(init.where, init.profile, init.condition);
+    checkCondition(init.where, init.profile, init.condition);
     this.findings = dedupeFindings(findings);
   }
 
   /** A copy bound to these audiences (compilers bind the cloud's default when none was given). */
   public withAudiences(audiences: string[]): Trust {
-    // The condition rules do not depend on audiences and already passed: only the audiences are checked.
-    return new Trust({ ...this.init, audiences }, true);
+    // The rules do not depend on audiences and already passed: only the audiences are checked.
+    return new Trust({ ...this.init, audiences }, this);
   }
 
   /** A copy with these network restrictions. */
@@ -198,7 +205,10 @@ function checkCondition(where: string, profile: CiProfile, condition: Condition)
   };
   if (terms.length === 0) fail('CIT-M007', 'the condition can never match');
   for (const term of terms) {
-    for (const t of term.tests) checkValues(t, fail);
+    for (const t of term.tests) {
+      if (t.claim === 'iss' || t.claim === 'aud') fail('CIT-M019', `claim ${t.claim} is tested in the condition`);
+      checkValues(t, fail);
+    }
     if (!pinsIdentity(term, profile, fail)) {
       fail('CIT-M001', `the alternative \`${Condition._fromTerms([term]).toString()}\` pins no ${profile.displayName} identity (one of ${[...profile.identityClaims, ...(profile.subjectIdentity ? ['an identifying sub'] : [])].join(', ')})`);
     }

@@ -109,6 +109,17 @@ describe('builders', () => {
     expect(() => GenericOidc.issuer({ ...props, identityClaims: [] })).toThrow(/CIT-M001/);
   });
 
+  test('iss and aud are set by the builder, never tested as claims (CIT-M019)', () => {
+    // AWS keys the audience itself: an `aud` test would have been overwritten there (wider than the model).
+    const props = { name: 'Jenkins', issuer: 'https://jenkins.acme.com/oidc', identityClaims: ['sub'] };
+    const pinned = () => GenericOidc.issuer(props).withClaim('sub', 'https://jenkins.acme.com/job/deploy/').withAudience('sts.amazonaws.com');
+    for (const claim of ['aud', 'iss']) {
+      const e = thrownConfigError(() => pinned().withClaim(claim, 'x').toTrust());
+      expect(e.message).toBe(`GenericOidc(Jenkins): claim ${claim} is tested in the condition [CIT-M019]. Fix: set the issuer with the builder and the audience with withAudience()`);
+    }
+    expect(() => pinned().withClaim('audience', 'x').toTrust()).not.toThrow();
+  });
+
   test.each([
     ['Bitbucket repository UUID without braces', () => BitbucketPipelines.repository({ ...BB, repositoryUuid: '2e9e429c-7b8b-404f-8648-8c40c27c9ebd' }), /repositoryUuid.*not a lower-case UUID in braces/],
     ['Bitbucket wildcard workspace', () => BitbucketPipelines.repository({ ...BB, workspace: 'cycle*' }), /CIT-M002/],
