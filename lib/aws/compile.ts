@@ -59,25 +59,23 @@ export function compileAwsTrust(trust: Trust, federated: string): CompiledAwsTru
     ]
     : [{}];
 
+  // Claim names, network ids and escapes are ASCII by construction: only the values can fall outside.
+  const values = [...bound.audiences!, ...bound.condition._terms().flatMap((t) => t.tests.flatMap((x) => (x.kind === 'like' ? x.patterns.flatMap((p) => p.parts) : x.values)))];
+  const bad = values.find((v) => !isIamPolicyCharset(v));
+  if (bad !== undefined) {
+    throw new TrustConfigError(where, `the value ${JSON.stringify(bad)} has characters IAM policies cannot hold (only tab, LF, CR and U+0020-U+00FF are allowed)`, 'use ASCII values; IAM cannot match other characters exactly');
+  }
+  const aud = one(bound.audiences!.map((a) => escapeIamLiteral(a, 'StringEquals')));
   const statements: AwsStatementJson[] = [];
   for (const term of bound.condition._terms()) {
     const base = termConditions(term, prefix, keys, bound, where);
-    base.StringEquals = { ...(base.StringEquals ?? {}), [`${prefix}:aud`]: one(bound.audiences!.map((a) => escapeIamLiteral(a, 'StringEquals'))) };
+    add(base, 'StringEquals', `${prefix}:aud`, aud);
     for (const variant of networkVariants) {
       const condition: Record<string, Record<string, string | string[]>> = {};
-      for (const [op, m] of [...Object.entries(base), ...Object.entries(variant)]) {
-        for (const [k, v] of Object.entries(m)) {
-          if (condition[op]?.[k] !== undefined) throw new Error(`internal: ${op} ${k} would be overwritten`);
-          condition[op] = { ...(condition[op] ?? {}), [k]: v };
-        }
+      for (const part of [base, variant]) {
+        for (const op of Object.keys(part)) for (const k of Object.keys(part[op])) add(condition, op, k, part[op][k]);
       }
       statements.push({ Effect: 'Allow', Principal: { Federated: federated }, Action: actions, Condition: sortDeep(condition) });
-    }
-  }
-  for (const s of statements) {
-    const text = JSON.stringify(s.Condition);
-    if (!isIamPolicyCharset(text.replace(/\\u[0-9a-f]{4}/gi, (m) => String.fromCharCode(parseInt(m.slice(2), 16))))) {
-      throw new TrustConfigError(where, 'a condition value has characters IAM policies cannot hold (only tab, LF, CR and U+0020-U+00FF are allowed)', 'use ASCII values; IAM cannot match other characters exactly');
     }
   }
   return { trust: bound, statements };
@@ -96,11 +94,17 @@ function termConditions(term: Term, prefix: string, keys: string[], trust: Trust
       throw new TrustConfigError(where, `claim ${t.claim} is tested twice with different patterns in one alternative; IAM cannot AND two StringLike tests on one key`, 'use one pattern per claim');
     }
     seen.add(key);
-    const op = t.kind === 'in' ? 'StringEquals' : 'StringLike';
     const values = t.kind === 'in' ? t.values.map((v) => escapeIamLiteral(v, 'StringEquals')) : t.patterns.map(iamGlobToString);
-    out[op] = { ...(out[op] ?? {}), [key]: one([...values].sort(cmp)) };
+    add(out, t.kind === 'in' ? 'StringEquals' : 'StringLike', key, one(values.sort(cmp)));
   }
   return out;
+}
+
+/** Set `condition[op][key]`; keys AND in IAM, so one is never overwritten. */
+function add(condition: Record<string, Record<string, string | string[]>>, op: string, key: string, value: string | string[]): void {
+  const m = (condition[op] ??= {});
+  if (m[key] !== undefined) throw new Error(`internal: ${op} ${key} would be overwritten`);
+  m[key] = value;
 }
 
 function keyFor(t: Exclude<Test, { kind: 'has' }>, prefix: string, keys: string[], trust: Trust, where: string): string {

@@ -38,6 +38,7 @@ export interface IamMatchOptions {
  * @internal
  */
 export function escapeIamLiteral(value: string, operator: 'StringEquals' | 'StringLike'): string {
+  if (!(operator === 'StringLike' ? /[$*?]/ : /\$/).test(value)) return value; // the common case, no copy
   let out = '';
   for (const ch of value) {
     if (ch === '$') out += '${$}';

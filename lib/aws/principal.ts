@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { AwsStatementJson, compileAwsTrust, DEFAULT_TRUST_POLICY_QUOTA } from './compile';
@@ -31,7 +31,12 @@ export interface CiOidcPrincipalOptions {
 export class CiOidcPrincipal extends iam.PrincipalBase {
   /** Compile `trusts` for use in `scope`'s stack. */
   public static fromTrusts(scope: IConstruct, trusts: Trust[], options?: CiOidcPrincipalOptions): CiOidcPrincipal {
-    return new CiOidcPrincipal(scope, trusts, options ?? {});
+    return new CiOidcPrincipal(scope, trusts, options ?? {}, `CiOidcPrincipal(${scope.node.path})`);
+  }
+
+  /** For CiOidcRole: errors name the role. @internal */
+  public static _forRole(scope: IConstruct, where: string, trusts: Trust[], options: CiOidcPrincipalOptions): CiOidcPrincipal {
+    return new CiOidcPrincipal(scope, trusts, options, where);
   }
 
   /** The trusts bound to the audiences they were compiled with. */
@@ -39,18 +44,16 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
   public readonly assumeRoleAction = 'sts:AssumeRoleWithWebIdentity';
   /** @internal */
   public readonly _statements: AwsStatementJson[];
-  /** @internal */
-  public readonly _quota: number;
   private readonly providerArns: string[];
   private readonly scope: IConstruct;
 
-  private constructor(scope: IConstruct, trusts: Trust[], options: CiOidcPrincipalOptions) {
+  private constructor(scope: IConstruct, trusts: Trust[], options: CiOidcPrincipalOptions, where: string) {
     super();
     this.scope = scope;
-    if (trusts.length === 0) throw new TrustConfigError(`CiOidcPrincipal(${scope.node.path})`, 'no trust given', 'pass at least one trust built with GitHubActions, GitLabCi or Buildkite');
-    this._quota = options.trustPolicySizeQuota ?? DEFAULT_TRUST_POLICY_QUOTA;
-    if (!Number.isInteger(this._quota) || this._quota < 2048 || this._quota > 8192) {
-      throw new TrustConfigError(`CiOidcPrincipal(${scope.node.path}).trustPolicySizeQuota`, `${this._quota} is not a trust-policy quota IAM offers (2,048 by default, raised in steps up to 4,096; 8,192 reported since 2026)`, 'use 2048 unless your account quota was raised');
+    if (trusts.length === 0) throw new TrustConfigError(where, 'no trust given', 'pass at least one trust built with GitHubActions, GitLabCi or Buildkite');
+    const quota = options.trustPolicySizeQuota ?? DEFAULT_TRUST_POLICY_QUOTA;
+    if (!Number.isInteger(quota) || quota < 2048 || quota > 8192) {
+      throw new TrustConfigError(`${where}.trustPolicySizeQuota`, `${quota} is not a trust-policy quota IAM offers (2,048 by default, raised in steps up to 4,096; 8,192 reported since 2026)`, 'use 2048 unless your account quota was raised');
     }
     const statements: AwsStatementJson[] = [];
     const bound: Trust[] = [];
@@ -71,6 +74,12 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
     this._statements = [...byText.keys()].sort(cmp).map((k) => byText.get(k)!);
     this.trusts = bound;
     this.providerArns = [...arns];
+    // The statements are final here, so the quota is checked now (statements users add to their own
+    // role's policy are theirs to size).
+    const length = this._policyLength();
+    if (length > quota) {
+      throw new TrustConfigError(where, `the trust policy is ${length} characters, over the IAM quota of ${quota} (ACLSizePerRole)`, `split the trusts across several roles (${this._statements.length} statements now)${quota < 4096 ? ', pin fewer branches per role, or raise the quota to 4,096 and set trustPolicySizeQuota' : ' or pin fewer branches per role'}`);
+    }
   }
 
   public get policyFragment(): iam.PrincipalPolicyFragment {
@@ -106,16 +115,15 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
    * @internal
    */
   public _policyLength(): number {
-    const stack = Stack.of(this.scope);
     const statements = this._statements.map((s) => ({
       ...s,
-      Principal: { Federated: Token.isUnresolved(s.Principal.Federated) ? worstCaseArn(s, stack) : s.Principal.Federated },
+      Principal: { Federated: Token.isUnresolved(s.Principal.Federated) ? worstCaseArn(s) : s.Principal.Federated },
     }));
     return JSON.stringify({ Version: '2012-10-17', Statement: statements }).length;
   }
 }
 
-function worstCaseArn(s: AwsStatementJson, _stack: Stack): string {
+function worstCaseArn(s: AwsStatementJson): string {
   // The condition keys start with the issuer host/path; the ARN ends with it.
   const key = Object.keys(Object.values(s.Condition)[0] ?? {}).find((k) => k.endsWith(':aud')) ?? '';
   return `arn:aws-iso-b:iam::123456789012:oidc-provider/${key.slice(0, -':aud'.length)}`;

@@ -69,7 +69,7 @@ export class CiOidcRole extends iam.Role {
     if (max && !max.isUnresolved() && (max.toSeconds() < 3600 || max.toSeconds() > 43200)) {
       throw new TrustConfigError(`${where}.maxSessionDuration`, `${max.toSeconds()} s is outside IAM's range of 3,600-43,200 s (1-12 hours)`, 'choose between 1 and 12 hours');
     }
-    const principal = CiOidcPrincipal.fromTrusts(scope, props.trusts ?? [], {
+    const principal = CiOidcPrincipal._forRole(scope, where, props.trusts ?? [], {
       providers: props.providers,
       trustPolicySizeQuota: props.trustPolicySizeQuota,
     });
@@ -89,8 +89,8 @@ export class CiOidcRole extends iam.Role {
     // The session deny policy applies to every session of the role, whichever trust issued it: it can
     // only enforce a restriction all trusts share. Anything else would drop the session-time part of
     // some trust's restriction (or widen it to another trust's networks), so it is refused.
-    const denies = [...new Set(this.trusts.map((t) => JSON.stringify(sessionDenyStatement(t) ?? null)))];
     if ((props.sessionNetworkPolicy ?? true) && this.trusts.some((t) => t.network)) {
+      const denies = [...new Set(this.trusts.map((t) => JSON.stringify(sessionDenyStatement(t) ?? null)))];
       if (denies.length > 1) {
         const restricted = this.trusts.filter((t) => t.network).length;
         throw new TrustConfigError(where, restricted < this.trusts.length
@@ -108,14 +108,6 @@ export class CiOidcRole extends iam.Role {
     if (props.ciSnippetOutput) {
       new CfnOutput(this, 'CiSnippet', { description: 'CI job configuration for this role (ci-oidc-trust)', value: ciSnippet(this.trusts[0], { cloud: 'aws', principal: this.roleArn }) });
     }
-    this.node.addValidation({
-      validate: () => {
-        const length = principal._policyLength();
-        return length > principal._quota
-          ? [`${where}: the trust policy is ${length} characters, over the IAM quota of ${principal._quota} (ACLSizePerRole). Fix: split the trusts across several roles (${principal._statements.length} statements now), pin fewer branches per role, or raise the quota to 4,096 and set trustPolicySizeQuota.`]
-          : [];
-      },
-    });
   }
 }
 

@@ -1,13 +1,13 @@
 /** What the AWS side refuses, and the exact message text (what, where, fix). */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { CiOidcPrincipal } from '../../lib/aws/principal';
 import { CiOidcProvider } from '../../lib/aws/provider';
 import { CiOidcRole } from '../../lib/aws/role';
 import { Buildkite, BuildkiteBuildSource } from '../../lib/ci/buildkite';
 import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
 import { GitLabCi, GitLabSubjectComponent } from '../../lib/ci/gitlab';
 import { Condition } from '../../lib/model/condition';
-import { TrustConfigError } from '../../lib/model/errors';
 import { Trust } from '../../lib/model/trust';
 import { thrownConfigError } from '../support/errors';
 
@@ -59,23 +59,22 @@ describe('identity', () => {
 });
 
 describe('policy size', () => {
-  test('60 branches on one role: synth error naming the quota, the actual length and how to split', () => {
+  test('60 branches on one role: error naming the role, the quota, the actual length and how to split', () => {
     const branches = Array.from({ length: 60 }, (_, i) => `feature/branch-number-${i}`);
-    const s = stack();
-    const r = new CiOidcRole(s, 'Big', { trusts: [GitHubActions.repository(GH).onBranch(...branches).toTrust()] });
-    let message = '';
-    try {
-      Template.fromStack(s);
-    } catch (e) {
-      message = (e as Error).message;
-    }
-    const m = /the trust policy is (\d+) characters, over the IAM quota of 2048 \(ACLSizePerRole\)/.exec(message);
+    const trust = GitHubActions.repository(GH).onBranch(...branches).toTrust();
+    const e = error(() => new CiOidcRole(stack(), 'Big', { trusts: [trust] }));
+    expect(e.where).toBe('CiOidcRole(Big)');
+    const m = /^CiOidcRole\(Big\): the trust policy is (\d+) characters, over the IAM quota of 2048 \(ACLSizePerRole\)\. Fix: /.exec(e.message);
     expect(m).not.toBeNull();
     // The reported length is the minified policy with a (worst-case) resolved provider ARN.
+    const r = new CiOidcRole(stack(), 'Raised', { trusts: [trust], trustPolicySizeQuota: 8192 });
     const actual = JSON.stringify({ Version: '2012-10-17', Statement: r.principal._statements.map((x) => ({ ...x, Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' } })) }).length;
     expect(Number(m![1])).toBeGreaterThanOrEqual(actual);
     expect(Number(m![1])).toBeLessThan(actual + 20);
-    expect(message).toMatch(/split the trusts across several roles \(1 statements now\), pin fewer branches per role, or raise the quota to 4,096 and set trustPolicySizeQuota/);
+    expect(e.fix).toBe('split the trusts across several roles (1 statements now), pin fewer branches per role, or raise the quota to 4,096 and set trustPolicySizeQuota');
+    // The principal alone (for your own iam.Role) is checked the same way; at 4,096 the fix stops offering a raise.
+    expect(error(() => CiOidcPrincipal.fromTrusts(stack(), [trust])).where).toBe('CiOidcPrincipal(S)');
+    expect(error(() => CiOidcPrincipal.fromTrusts(stack(), [trust], { trustPolicySizeQuota: 4096 })).fix).toBe('split the trusts across several roles (1 statements now) or pin fewer branches per role');
   });
 
   test('split as the message says (3 roles of 20 branches), it synthesizes', () => {
@@ -91,6 +90,21 @@ describe('conditions AWS cannot check', () => {
     const e = error(() => role([GitHubActions.repository(GH).onBranch('main').withClaim('event_name', 'push').toTrust()]));
     expect(e.message).toMatch(/AWS cannot check claim event_name \(push\): for issuer https:\/\/token\.actions\.githubusercontent\.com STS exposes only token\.actions\.githubusercontent\.com:aud, token\.actions\.githubusercontent\.com:sub, /);
     expect(e.fix).toBe('put it in the subject: configure the repository\'s subject template to include "event_name" and call withSubjectTemplate(…, "event_name"); or drop this pin');
+  });
+
+  test('a value outside IAM\'s character set (Cyrillic о) names the value', () => {
+    // The builders refuse non-ASCII names first (CIT-M004); a hand-built trust reaches the compiler.
+    const trust = (sub: string) => Trust._create({
+      profile: { id: 'github-actions', displayName: 'GitHub Actions', identityClaims: ['repository', 'repository_id'], subjectIdentity: /(^|:)repo:[^:*]+\/[^:*]+:/ },
+      issuer: 'https://token.actions.githubusercontent.com',
+      condition: Condition.exact('sub', sub),
+      description: 'x',
+      where: 'Test',
+    });
+    const e = error(() => role([trust('repo:acme/web:environment:prоd')]));
+    expect(e.message).toBe('AWS role trust for "x": the value "repo:acme/web:environment:prоd" has characters IAM policies cannot hold (only tab, LF, CR and U+0020-U+00FF are allowed). Fix: use ASCII values; IAM cannot match other characters exactly');
+    expect(e.fix).toBe('use ASCII values; IAM cannot match other characters exactly');
+    expect(() => role([trust('repo:acme/web:environment:prød')])).not.toThrow(); // Latin-1 is fine
   });
 
   test('GitLab self-managed ref_protected (a gitlab.com-only key)', () => {
