@@ -38,5 +38,6 @@ export function joinFields(fields: Glob[][], where: string, limit = 200): Glob[]
 export function globsCondition(claim: string, globs: Glob[]): Condition {
   const exact = globs.filter((g) => !isWildcard(g)).map((g) => g.parts[0]);
   const likes = globs.filter(isWildcard).map((g) => Condition.like(claim, globSource(g)));
+  if (likes.length === 0 && exact.length > 0) return Condition.oneOf(claim, exact);
   return Condition.anyOf(...(exact.length ? [Condition.oneOf(claim, exact)] : []), ...likes);
 }

@@ -281,11 +281,12 @@ export class Condition {
       }
       acc = canonicalize(next);
     }
-    return new Condition(acc);
+    return new Condition(acc, true);
   }
 
   /** At least one of the conditions holds. `anyOf()` with no argument never holds. */
   public static anyOf(...conditions: Condition[]): Condition {
+    if (conditions.length === 1) return conditions[0]; // already canonical (and immutable)
     return new Condition(conditions.flatMap((c) => [...c.dnf]));
   }
 
@@ -296,8 +297,8 @@ export class Condition {
 
   private readonly dnf: readonly Term[];
 
-  private constructor(terms: Term[]) {
-    const canon = canonicalize(terms);
+  private constructor(terms: Term[], canonical = false) {
+    const canon = canonical ? terms : canonicalize(terms);
     if (canon.length > MAX_TERMS) tooLarge(canon.length);
     this.dnf = canon;
   }

@@ -10,6 +10,7 @@ const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z
  * @internal
  */
 export function validateIssuer(issuer: string, where = 'issuer'): string {
+  if (VALID_ISSUERS.has(issuer)) return issuer; // every trust re-checks its issuer: validate each URL once
   const bad = (problem: string, fix = 'give the exact `iss` value the CI provider puts in its tokens, e.g. https://token.actions.githubusercontent.com') => {
     throw new TrustConfigError(where, `${JSON.stringify(issuer)} ${problem}`, fix, 'CIT-M006');
   };
@@ -31,8 +32,10 @@ export function validateIssuer(issuer: string, where = 'issuer'): string {
     if (segs.some((s) => s === '' || s === '.' || s === '..')) bad('has an empty, "." or ".." path segment');
     if (segs.some((s) => !/^[A-Za-z0-9._~!$&'()*+,;=:@%-]+$/.test(s))) bad('has characters that are not allowed in a URL path');
   }
+  if (VALID_ISSUERS.size < 1000) VALID_ISSUERS.add(issuer);
   return issuer;
 }
+const VALID_ISSUERS = new Set<string>();
 
 /** Issuer without the scheme: the prefix of AWS condition keys (`host/path`). @internal */
 export function issuerHostPath(issuer: string): string {
