@@ -247,7 +247,7 @@ function terraformLiteral(v: string): string {
 }
 
 /** The review metadata the template scanner reads (`"//": {"ci-oidc-trust": …}`). */
-function reviewMetadata(trusts: Trust[]): object {
+function reviewMetadata(trusts: Trust[]): string {
   return shared(trusts.map((t) => trustEntry(t)));
 }
 

@@ -21,17 +21,29 @@ export function trustEntry(t: Trust, target?: SnippetTarget): TrustEntry {
     description: t.description,
     warnings: t.findings.map((f) => ({ id: f.ruleId, message: f.message })),
     widenings: t.widenings,
-    // The snippet's inputs, not its text, as one JSON string: the review renders it
-    // (lib/review/snippets.ts); one short string per role keeps synth fast.
-    ...(target ? { ciSnippetSource: snippetSource(t, target) } : {}),
+    // The snippet's inputs, not its text: the review renders it (lib/review/snippets.ts).
+    ...(target ? { ciSnippetSource: { target, issuer: t.issuer, audiences: t.audiences, sessionTags: t.sessionTags, details: t._details } } : {}),
   };
 }
 
-/** The metadata value (under REVIEW_METADATA_KEY), entries sorted by id. @internal */
-export function reviewMetadata(entries: TrustEntry[]): Record<string, unknown> {
-  return { version: 1, trusts: [...entries].sort((a, b) => cmp(a.id, b.id)) };
+/**
+ * The metadata value (under REVIEW_METADATA_KEY): the compact JSON text of
+ * `{version: 1, trusts: [entries sorted by id]}`. Text rather than a nested object because a
+ * template carries it for every role and CDK resolves every node of a nested value at synth (twice);
+ * one string is one node, which keeps CiOidcRole's synth close to a plain role's (docs/benchmarks.md).
+ * The review parses it (`parseReviewMetadata`).
+ * @internal
+ */
+export function reviewMetadata(entries: TrustEntry[]): string {
+  return JSON.stringify({ version: 1, trusts: [...entries].sort((a, b) => cmp(a.id, b.id)) });
 }
 
-function snippetSource(t: Trust, target: SnippetTarget): string {
-  return JSON.stringify({ target, issuer: t.issuer, audiences: t.audiences, sessionTags: t.sessionTags, details: t._details });
+/** The metadata object from its text (or an object, as earlier builds wrote it); undefined when unreadable. @internal */
+export function parseReviewMetadata(raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
 }

@@ -60,7 +60,9 @@ describe.each(EXAMPLES)('%s', (name, build, main) => {
 
   test('review metadata on the role', () => {
     const { json, roleId } = synth(build);
-    const md = json.Resources[roleId].Metadata['ci-oidc-trust'];
+    const text = json.Resources[roleId].Metadata['ci-oidc-trust'];
+    expect(typeof text).toBe('string'); // compact JSON text (lib/review/metadata.ts)
+    const md = JSON.parse(text);
     expect(md.version).toBe(1);
     expect(md.trusts[0].id).toMatch(/^[0-9a-f]{8}$/);
   });

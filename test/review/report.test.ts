@@ -116,14 +116,20 @@ test('the CI snippet is rendered from the compact source in the metadata; a malf
   new CiOidcRole(stack, 'Deploy', { trusts: [trust()] });
   const template = Template.fromStack(stack).toJSON();
   const role = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::IAM::Role');
-  const source = role.Metadata['ci-oidc-trust'].trusts[0].ciSnippetSource;
-  expect(typeof source).toBe('string');
-  expect(source.length).toBeLessThan(600); // a few hundred bytes per role, not the rendered text
+  const meta = JSON.parse(role.Metadata['ci-oidc-trust']);
+  expect(JSON.stringify(meta.trusts[0].ciSnippetSource).length).toBeLessThan(600); // a few hundred bytes per role, not the rendered text
+  expect(TrustReport.fromTemplate(template).toMarkdown()).toContain('aws-actions/configure-aws-credentials@v4');
+  // Earlier builds wrote the metadata as an object and the snippet source as a JSON string: still read.
+  role.Metadata['ci-oidc-trust'] = { ...meta, trusts: [{ ...meta.trusts[0], ciSnippetSource: JSON.stringify(meta.trusts[0].ciSnippetSource) }] };
   expect(TrustReport.fromTemplate(template).toMarkdown()).toContain('aws-actions/configure-aws-credentials@v4');
   role.Metadata['ci-oidc-trust'].trusts[0].ciSnippetSource = '{not json';
   const broken = TrustReport.fromTemplate(template);
   expect(broken.summary.trusts).toBe(1);
   expect(broken.toMarkdown()).not.toContain('CI snippet');
+  role.Metadata['ci-oidc-trust'] = '{not json'; // unreadable metadata text: the statement is still reviewed
+  const unreadable = TrustReport.fromTemplate(template);
+  expect(unreadable.summary.trusts).toBe(1);
+  expect(unreadable.toMarkdown()).not.toContain('Declared by ci-oidc-trust');
 });
 
 test('TrustReport.fromCdktfApp synthesizes the app and reviews its stacks', () => {

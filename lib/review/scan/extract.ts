@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { cmp, truncate } from '../../model/text';
+import { parseReviewMetadata } from '../metadata';
 import { ciSnippet, SnippetTarget } from '../snippets';
 
 export type Cloud = 'aws' | 'gcp' | 'azure';
@@ -233,7 +234,8 @@ export function providerForSubject(sub: string): CiProvider {
   return 'unknown';
 }
 
-function readMetadata(raw: unknown): TrustMetadata[] {
+function readMetadata(text: unknown): TrustMetadata[] {
+  const raw = parseReviewMetadata(text);
   if (!isObj(raw) || !Array.isArray(raw.trusts)) return [];
   return raw.trusts.filter(isObj).map(t => ({
     id: String(t.id ?? ''),
@@ -248,12 +250,8 @@ function readMetadata(raw: unknown): TrustMetadata[] {
 /** The CI snippet: given as text, or rendered from the compact source our constructs record. */
 function snippetOf(t: Record<string, unknown>): { ciSnippet?: string } {
   if (typeof t.ciSnippet === 'string') return { ciSnippet: t.ciSnippet };
-  let src: unknown;
-  try {
-    src = typeof t.ciSnippetSource === 'string' ? JSON.parse(t.ciSnippetSource) : undefined;
-  } catch {
-    return {};
-  }
+  // An object inside the metadata text; a JSON string of its own in earlier builds.
+  const src = parseReviewMetadata(t.ciSnippetSource);
   if (!isObj(src) || !isObj(src.target) || !isObj(src.details)) return {};
   try {
     const text = ciSnippet({
