@@ -74,6 +74,8 @@ function likeMatches(patterns: readonly Glob[], value: string): boolean {
 
 /** AND of two terms; undefined when unsatisfiable. */
 function conjoin(a: Term, b: Term): Term | undefined {
+  // Tests on different claims never interact: the common case (sub AND ref AND …) needs no merging.
+  if (!a.tests.some((x) => b.tests.some((y) => y.claim === x.claim))) return { tests: sortTests([...a.tests, ...b.tests]) };
   const byClaim = new Map<string, Test[]>();
   for (const t of [...a.tests, ...b.tests]) {
     const list = byClaim.get(t.claim) ?? [];
@@ -164,6 +166,7 @@ function uniqGlobs(globs: readonly Glob[]): Glob[] {
 /** Canonical form: satisfiable, deduplicated, merged, subsumption-free, sorted terms. @internal */
 export function canonicalize(terms: Term[]): Term[] {
   let cur: Term[] = terms.map((t) => ({ tests: sortTests([...t.tests]) }));
+  if (cur.length <= 1) return cur; // nothing to drop or merge
   for (let changed = true; changed;) {
     changed = false;
     // Drop terms implied by another (redundant disjuncts); keep the first of equal ones.
@@ -296,6 +299,7 @@ export class Condition {
   }
 
   private readonly dnf: readonly Term[];
+  private text?: string;
 
   private constructor(terms: Term[], canonical = false) {
     const canon = canonical ? terms : canonicalize(terms);
@@ -337,8 +341,9 @@ export class Condition {
 
   /** Canonical text, for example `sub == "repo:a/b:ref:refs/heads/main" && ref in ["x", "y"]`. */
   public toString(): string {
-    if (this.dnf.length === 0) return 'false';
-    return this.dnf.map((t) => (t.tests.length === 0 ? 'true' : t.tests.map(renderTest).join(' && '))).join(' || ');
+    // Immutable, and hashed into every fingerprint of the trusts sharing it: render once.
+    this.text ??= this.dnf.length === 0 ? 'false' : this.dnf.map((t) => (t.tests.length === 0 ? 'true' : t.tests.map(renderTest).join(' && '))).join(' || ');
+    return this.text;
   }
 }
 
