@@ -60,8 +60,10 @@ export function compileAwsTrust(trust: Trust, federated: string): CompiledAwsTru
     : [{}];
 
   // Claim names, network ids and escapes are ASCII by construction: only the values can fall outside.
-  const values = [...bound.audiences!, ...bound.condition._terms().flatMap((t) => t.tests.flatMap((x) => (x.kind === 'like' ? x.patterns.flatMap((p) => p.parts) : x.values)))];
-  const bad = values.find((v) => !isIamPolicyCharset(v));
+  let bad = bound.audiences!.find((v) => !isIamPolicyCharset(v));
+  for (const term of bound.condition._terms()) {
+    for (const x of term.tests) bad ??= (x.kind === 'like' ? x.patterns.flatMap((p) => p.parts) : x.values).find((v) => !isIamPolicyCharset(v));
+  }
   if (bad !== undefined) {
     throw new TrustConfigError(where, `the value ${JSON.stringify(bad)} has characters IAM policies cannot hold (only tab, LF, CR and U+0020-U+00FF are allowed)`, 'use ASCII values; IAM cannot match other characters exactly');
   }
@@ -75,7 +77,7 @@ export function compileAwsTrust(trust: Trust, federated: string): CompiledAwsTru
       for (const part of [base, variant]) {
         for (const op of Object.keys(part)) for (const k of Object.keys(part[op])) add(condition, op, k, part[op][k]);
       }
-      statements.push({ Effect: 'Allow', Principal: { Federated: federated }, Action: actions, Condition: sortDeep(condition) });
+      statements.push({ Effect: 'Allow', Principal: { Federated: federated }, Action: actions, Condition: sortCondition(condition) });
     }
   }
   return { trust: bound, statements };
@@ -127,9 +129,14 @@ function one(values: string[]): string | string[] {
   return values.length === 1 ? values[0] : values;
 }
 
-function sortDeep<T>(o: T): T {
-  if (Array.isArray(o) || o === null || typeof o !== 'object') return o;
-  return Object.fromEntries(Object.keys(o as object).sort(cmp).map((k) => [k, sortDeep((o as any)[k])])) as T;
+/** Operators and keys in a stable order (values are sorted where they are made). */
+function sortCondition(c: Record<string, Record<string, string | string[]>>): Record<string, Record<string, string | string[]>> {
+  const out: Record<string, Record<string, string | string[]>> = {};
+  for (const op of Object.keys(c).sort(cmp)) {
+    out[op] = {};
+    for (const k of Object.keys(c[op]).sort(cmp)) out[op][k] = c[op][k];
+  }
+  return out;
 }
 
 /** The data-perimeter deny for the session: deny unless from an allowed network or via an AWS service. @internal */
@@ -142,5 +149,5 @@ export function sessionDenyStatement(trust: Trust): Record<string, unknown> | un
   if (n.awsVpcIds.length) notEq['aws:SourceVpc'] = one(n.awsVpcIds);
   if (n.awsVpcEndpointIds.length) notEq['aws:SourceVpce'] = one(n.awsVpcEndpointIds);
   if (Object.keys(notEq).length) condition.StringNotEqualsIfExists = notEq;
-  return { Effect: 'Deny', Action: '*', Resource: '*', Condition: sortDeep(condition) };
+  return { Effect: 'Deny', Action: '*', Resource: '*', Condition: sortCondition(condition) };
 }
