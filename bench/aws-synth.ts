@@ -1,8 +1,9 @@
 /**
  * Synth time and peak memory of N roles built with CiOidcRole vs the same roles written with plain
  * iam.Role + iam.WebIdentityPrincipal (same conditions, one OidcProviderNative).
- * Each measurement runs in a fresh child process (median of 3); time = build constructs + app.synth()
- * (imports excluded), memory = the child's peak RSS (process.resourceUsage().maxRSS).
+ * Each measurement runs in a fresh child process; the two variants alternate run by run, so drift of a
+ * shared machine hits both alike; medians of REPEATS. Time = build constructs + app.synth() (imports
+ * excluded), memory = the child's peak RSS (process.resourceUsage().maxRSS).
  *
  *   TS_NODE_PROJECT=test/tsconfig.json npx ts-node --transpile-only bench/aws-synth.ts
  */
@@ -12,7 +13,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 const SIZES = [1, 10, 100, 1000];
-const REPEATS = 5;
+const REPEATS = 9;
 
 function child(kind: string, n: number): void {
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -61,13 +62,15 @@ function median(xs: number[]): number {
 function parent(): void {
   const rows: string[] = ['| roles | CiOidcRole ms | plain CDK ms | time ratio | CiOidcRole peak RSS MB | plain peak RSS MB | RSS ratio |', '|---:|---:|---:|---:|---:|---:|---:|'];
   for (const n of SIZES) {
-    const r: Record<string, { ms: number; rss: number }> = {};
-    for (const kind of ['ci', 'plain']) {
-      const runs = Array.from({ length: REPEATS }, () => JSON.parse(execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, 'child', kind, String(n)], {
-        encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20, env: { ...process.env, TS_NODE_PROJECT: process.env.TS_NODE_PROJECT ?? 'test/tsconfig.json', TS_NODE_PREFER_TS_EXTS: 'true' },
-      })));
-      r[kind] = { ms: median(runs.map((x) => x.ms)), rss: median(runs.map((x) => x.maxRssKb)) / 1024 };
+    const runs: Record<string, { ms: number; maxRssKb: number }[]> = { ci: [], plain: [] };
+    for (let i = 0; i < REPEATS; i++) {
+      for (const kind of i % 2 ? ['plain', 'ci'] : ['ci', 'plain']) {
+        runs[kind].push(JSON.parse(execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, 'child', kind, String(n)], {
+          encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20, env: { ...process.env, TS_NODE_PROJECT: process.env.TS_NODE_PROJECT ?? 'test/tsconfig.json', TS_NODE_PREFER_TS_EXTS: 'true' },
+        })));
+      }
     }
+    const r = Object.fromEntries(Object.entries(runs).map(([k, xs]) => [k, { ms: median(xs.map((x) => x.ms)), rss: median(xs.map((x) => x.maxRssKb)) / 1024 }]));
     rows.push(`| ${n} | ${r.ci.ms.toFixed(0)} | ${r.plain.ms.toFixed(0)} | ${(r.ci.ms / r.plain.ms).toFixed(2)}× | ${r.ci.rss.toFixed(0)} | ${r.plain.rss.toFixed(0)} | ${(r.ci.rss / r.plain.rss).toFixed(2)}× |`);
   }
   // eslint-disable-next-line no-console
