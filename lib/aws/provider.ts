@@ -32,6 +32,7 @@ export interface CiOidcProviderProps {
 }
 
 const CLIENT_ID_LIMIT = 100;
+const PROVIDERS = new WeakMap<IConstruct, CiOidcProvider[]>();
 
 /**
  * The native `AWS::IAM::OIDCProvider` for a CI issuer. AWS allows one provider per issuer URL per
@@ -91,15 +92,19 @@ export class CiOidcProvider extends Construct implements ICiOidcProvider {
       thumbprints: props.thumbprints,
     });
     this.oidcProviderArn = this.resource.oidcProviderArn;
+    // Every provider of the app, for the one-per-issuer-per-account check (no walk of the whole tree).
+    const all = PROVIDERS.get(this.node.root);
+    if (all) all.push(this);
+    else PROVIDERS.set(this.node.root, [this]);
     this.node.addValidation({
       validate: () => {
         const errors: string[] = [];
         if (ids.size > CLIENT_ID_LIMIT) errors.push(`CiOidcProvider ${this.node.path}: ${ids.size} client ids, over the IAM limit of ${CLIENT_ID_LIMIT}. Fix: use fewer audiences.`);
         for (const c of ids) if (c.length > 255) errors.push(`CiOidcProvider ${this.node.path}: client id ${JSON.stringify(c)} is ${c.length} characters, over the IAM limit of 255.`);
         const account = Stack.of(this).account;
-        for (const other of this.node.root.node.findAll()) {
-          const sameAccount = other instanceof CiOidcProvider && Stack.of(other).account === account;
-          if (other !== this && sameAccount && (other as CiOidcProvider).issuer === this.issuer && other.node.path < this.node.path) {
+        for (const other of PROVIDERS.get(this.node.root) ?? []) {
+          const sameAccount = Stack.of(other).account === account;
+          if (other !== this && sameAccount && other.issuer === this.issuer && other.node.path < this.node.path) {
             errors.push(`CiOidcProvider ${this.node.path}: ${other.node.path} already creates the IAM OIDC provider for ${this.issuer} in account ${Token.isUnresolved(account) ? '(the same environment)' : account}; AWS allows one provider per issuer per account (EntityAlreadyExists at deploy). Fix: create it once and use CiOidcProvider.fromIssuer() in the other stacks.`);
           }
         }
