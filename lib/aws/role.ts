@@ -104,7 +104,8 @@ export class CiOidcRole extends iam.Role {
     }
 
     const cfn = this.node.defaultChild as iam.CfnRole;
-    cfn.addMetadata('ci-oidc-trust', reviewMetadata(this.trusts.map((t) => trustEntry(t, { cloud: 'aws', principal: `<ARN of role ${this.node.path}>` }))));
+    const description = props.description ?? (this.trusts.length === 1 ? this.trusts[0].description : undefined);
+    cfn.addMetadata('ci-oidc-trust', reviewMetadata(this.trusts.map((t) => trustEntry(t, { cloud: 'aws', principal: `<ARN of role ${this.node.path}>` }, description))));
     if (props.ciSnippetOutput) {
       new CfnOutput(this, 'CiSnippet', { description: 'CI job configuration for this role (ci-oidc-trust)', value: ciSnippet(this.trusts[0], { cloud: 'aws', principal: this.roleArn }) });
     }

@@ -13,16 +13,20 @@ export const REVIEW_METADATA_KEY = 'ci-oidc-trust';
 /** One trust's entry (the fingerprint hashes the condition: compute once, reuse). @internal */
 export interface TrustEntry { readonly id: string; readonly [key: string]: unknown }
 
-/** @internal */
-export function trustEntry(t: Trust, target?: SnippetTarget): TrustEntry {
+/**
+ * Empty lists are left out, and so is the description when the resource's own description (an IAM
+ * role's `Description`) already is the sentence: every role carries its entry, so it stays small.
+ * @internal
+ */
+export function trustEntry(t: Trust, target?: SnippetTarget, resourceDescription?: string): TrustEntry {
   return {
     id: t.fingerprint,
     provider: t.provider,
-    description: t.description,
-    warnings: t.findings.map((f) => ({ id: f.ruleId, message: f.message })),
-    widenings: t.widenings,
+    ...(t.description === resourceDescription ? {} : { description: t.description }),
+    ...(t.findings.length ? { warnings: t.findings.map((f) => ({ id: f.ruleId, message: f.message })) } : {}),
+    ...(t.widenings.length ? { widenings: t.widenings } : {}),
     // The snippet's inputs, not its text: the review renders it (lib/review/snippets.ts).
-    ...(target ? { ciSnippetSource: { target, issuer: t.issuer, audiences: t.audiences, sessionTags: t.sessionTags, details: t._details } } : {}),
+    ...(target ? { ciSnippetSource: { target, issuer: t.issuer, audiences: t.audiences, ...(t.sessionTags.length ? { sessionTags: t.sessionTags } : {}), details: t._details } } : {}),
   };
 }
 

@@ -111,6 +111,21 @@ test('CI snippet as a CDK stack output', () => {
   expect(text).toContain('audience: sts.amazonaws.com');
 });
 
+test('the metadata repeats the sentence only when the role description differs from it', () => {
+  const stack = new Stack(new App(), 'S');
+  const t = trust();
+  new CiOidcRole(stack, 'Default', { trusts: [t] });
+  new CiOidcRole(stack, 'Custom', { trusts: [t], description: 'Deploys the web app' });
+  const template = Template.fromStack(stack).toJSON();
+  const roles = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::IAM::Role');
+  const entry = (d: string) => JSON.parse(roles.find((r) => r.Properties.Description === d).Metadata['ci-oidc-trust']).trusts[0];
+  expect(entry(t.description).description).toBeUndefined(); // the role's Description is the sentence
+  expect(entry('Deploys the web app').description).toBe(t.description);
+  // Either way the review names who is trusted.
+  const identities = JSON.parse(TrustReport.fromTemplate(template).toJson()).trusts.map((x: any) => x.identity);
+  expect(identities).toEqual([t.description, t.description]);
+});
+
 test('the CI snippet is rendered from the compact source in the metadata; a malformed source shows none', () => {
   const stack = new Stack(new App(), 'S');
   new CiOidcRole(stack, 'Deploy', { trusts: [trust()] });

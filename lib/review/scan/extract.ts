@@ -234,13 +234,14 @@ export function providerForSubject(sub: string): CiProvider {
   return 'unknown';
 }
 
-function readMetadata(text: unknown): TrustMetadata[] {
+/** `resourceDescription`: an entry without a description has the resource's (an IAM role's `Description`). */
+function readMetadata(text: unknown, resourceDescription?: unknown): TrustMetadata[] {
   const raw = parseReviewMetadata(text);
   if (!isObj(raw) || !Array.isArray(raw.trusts)) return [];
   return raw.trusts.filter(isObj).map(t => ({
     id: String(t.id ?? ''),
     provider: String(t.provider ?? ''),
-    description: String(t.description ?? ''),
+    description: String(t.description ?? (typeof resourceDescription === 'string' ? resourceDescription : '')),
     warnings: asArray(t.warnings).filter(isObj).map(w => ({ id: String(w.id ?? ''), message: String(w.message ?? '') })),
     widenings: asArray(t.widenings).map(String),
     ...snippetOf(t),
@@ -571,7 +572,7 @@ export function extractCloudFormation(file: string, tpl: Obj): TrustRelationship
       resourceType: 'AWS::IAM::Role',
       principal,
       network,
-      metadata: readMetadata(isObj(r.Metadata) ? r.Metadata['ci-oidc-trust'] : undefined),
+      metadata: readMetadata(isObj(r.Metadata) ? r.Metadata['ci-oidc-trust'] : undefined, isObj(r.Properties) ? r.Properties.Description : undefined),
       resolveFederated: resolve,
       resolveValue: resolve,
       resolveConditionBlock: v => resolveCfnCondition(v, resources, resolve),
