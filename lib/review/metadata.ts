@@ -26,7 +26,7 @@ export function trustEntry(t: Trust, target?: SnippetTarget, resourceDescription
     ...(t.findings.length ? { warnings: t.findings.map((f) => ({ id: f.ruleId, message: f.message })) } : {}),
     ...(t.widenings.length ? { widenings: t.widenings } : {}),
     // The snippet's inputs, not its text: the review renders it (lib/review/snippets.ts).
-    ...(target ? { ciSnippetSource: { target, issuer: t.issuer, audiences: t.audiences, ...(t.sessionTags.length ? { sessionTags: t.sessionTags } : {}), details: t._details } } : {}),
+    ...(target ? { ciSnippetSource: snippetSource(t, target) } : {}),
   };
 }
 
@@ -50,4 +50,8 @@ export function parseReviewMetadata(raw: unknown): unknown {
   } catch {
     return undefined;
   }
+}
+
+function snippetSource(t: Trust, target: SnippetTarget): Record<string, unknown> {
+  return { target, issuer: t.issuer, audiences: t.audiences, ...(t.sessionTags.length ? { sessionTags: t.sessionTags } : {}), details: t._details };
 }
