@@ -10,6 +10,8 @@ import { Trust } from '../model/trust';
 export const AWS_DEFAULT_AUDIENCE = 'sts.amazonaws.com';
 /** Role trust policy length quota (IAM quotas: 2,048 by default, adjustable to 4,096). @internal */
 export const DEFAULT_TRUST_POLICY_QUOTA = 2048;
+/** What the quota can be raised to through Service Quotas. @internal */
+export const RAISED_TRUST_POLICY_QUOTA = 4096;
 
 /** One compiled IAM statement (JSON), with the Federated principal ARN left to the caller. @internal */
 export interface AwsStatementJson {

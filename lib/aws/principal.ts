@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { AwsStatementJson, compileAwsTrust, DEFAULT_TRUST_POLICY_QUOTA } from './compile';
+import { AwsStatementJson, compileAwsTrust, DEFAULT_TRUST_POLICY_QUOTA, RAISED_TRUST_POLICY_QUOTA } from './compile';
 import { CiOidcProvider, ICiOidcProvider } from './provider';
 import { cmp } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
@@ -52,7 +52,7 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
     this.scope = scope;
     if (trusts.length === 0) throw new TrustConfigError(where, 'no trust given', 'pass at least one trust built with GitHubActions, GitLabCi or Buildkite');
     const quota = options.trustPolicySizeQuota ?? DEFAULT_TRUST_POLICY_QUOTA;
-    if (!Number.isInteger(quota) || quota < 2048 || quota > 8192) {
+    if (!Number.isInteger(quota) || quota < DEFAULT_TRUST_POLICY_QUOTA || quota > 8192) {
       throw new TrustConfigError(`${where}.trustPolicySizeQuota`, `${quota} is not a trust-policy quota IAM offers (2,048 by default, raised in steps up to 4,096; 8,192 reported since 2026)`, 'use 2048 unless your account quota was raised');
     }
     const statements: AwsStatementJson[] = [];
@@ -78,7 +78,7 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
     // role's policy are theirs to size).
     const length = this._policyLength();
     if (length > quota) {
-      throw new TrustConfigError(where, `the trust policy is ${length} characters, over the IAM quota of ${quota} (ACLSizePerRole)`, `split the trusts across several roles (${this._statements.length} statements now)${quota < 4096 ? ', pin fewer branches per role, or raise the quota to 4,096 and set trustPolicySizeQuota' : ' or pin fewer branches per role'}`);
+      throw new TrustConfigError(where, `the trust policy is ${length} characters, over the IAM quota of ${quota} (ACLSizePerRole)`, `split the trusts across several roles (${this._statements.length} statements now)${quota < RAISED_TRUST_POLICY_QUOTA ? ', pin fewer branches per role, or raise the quota to 4,096 and set trustPolicySizeQuota' : ' or pin fewer branches per role'}`);
     }
   }
 

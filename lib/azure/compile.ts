@@ -1,7 +1,7 @@
-import { createHash } from 'crypto';
 import { cmp, Term, Test } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { UNSAFE_CHARS } from '../model/rules';
+import { shortHash } from '../model/text';
 import { testPinsIdentity, Trust } from '../model/trust';
 
 /*
@@ -164,8 +164,8 @@ function otherClaimFix(provider: string, claims: string[]): string {
 }
 
 function checkField(where: string, field: string, value: string): string {
-  if (value.length > 600) {
-    throw new TrustConfigError(where, `the ${field} is ${value.length} characters long; Azure allows at most 600`, `shorten the ${field}`);
+  if (value.length > AzureLimits.MAX_FIELD_LENGTH) {
+    throw new TrustConfigError(where, `the ${field} is ${value.length} characters long; Azure allows at most ${AzureLimits.MAX_FIELD_LENGTH}`, `shorten the ${field}`);
   }
   return value;
 }
@@ -194,9 +194,9 @@ function checkSubject(trust: Trust, where: string, subject: string): void {
  * @internal
  */
 export function credentialName(issuer: string, subject: string): string {
-  const hash = createHash('sha256').update(`${issuer}\u0000${subject}`).digest('hex').slice(0, 12);
+  const hash = shortHash(`${issuer}\u0000${subject}`, 12);
   const slug = subject.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').replace(/-+$/, '');
-  const room = 120 - hash.length - 1;
+  const room = AzureLimits.MAX_NAME_LENGTH - hash.length - 1;
   const head = slug.slice(0, room).replace(/-+$/, '');
   return head ? `${head}-${hash}` : `fic-${hash}`;
 }

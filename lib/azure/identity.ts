@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import type { DataAzurermUserAssignedIdentity } from '@cdktf/provider-azurerm/lib/data-azurerm-user-assigned-identity';
 import type { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
@@ -10,6 +9,7 @@ import { loadAzurerm } from './providers';
 import { cmp } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { NetworkRestriction } from '../model/network';
+import { shortHash } from '../model/text';
 import { Trust } from '../model/trust';
 import { reviewMetadata as shared, trustEntry } from '../review/metadata';
 import { ciSnippet } from '../review/snippets';
@@ -212,7 +212,7 @@ export abstract class FederatedIdentityBase extends Construct {
     }
     this.networkFixed = true;
     const { RoleAssignment } = loadAzurerm();
-    const id = `Grant-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+    const id = `Grant-${shortHash(key, 12)}`;
     const resource = new RoleAssignment(this, id, {
       scope,
       principalId: this.principalId,

@@ -1,11 +1,10 @@
-import { createHash } from 'crypto';
 import type { AccessContextManagerAccessLevel } from '@cdktf/provider-google/lib/access-context-manager-access-level';
 import type { AccessContextManagerServicePerimeterIngressPolicy } from '@cdktf/provider-google/lib/access-context-manager-service-perimeter-ingress-policy';
 import { Construct } from 'constructs';
 import { reviewMetadata } from './metadata';
 import { google } from './providers';
 import { TrustConfigError } from '../model/errors';
-import { truncate } from '../model/text';
+import { shortHash, truncate } from '../model/text';
 import { Trust } from '../model/trust';
 
 const PERIMETER = /^accessPolicies\/([0-9]{1,20})\/servicePerimeters\/[A-Za-z][A-Za-z0-9_]{0,49}$/;
@@ -38,9 +37,6 @@ export interface NetworkResources {
   readonly ingressPolicies: AccessContextManagerServicePerimeterIngressPolicy[];
 }
 
-function short(s: string): string {
-  return createHash('sha256').update(s).digest('hex').slice(0, 8);
-}
 
 /**
  * One access level per trust (conditions ORed: `ip_subnetworks` and `vpc_network_sources` cannot
@@ -72,12 +68,12 @@ export class TrustNetwork extends Construct {
     if (n.sourceIpCidrs.length) conditions.push({ ipSubnetworks: [...n.sourceIpCidrs] });
     if (n.gcpVpcNetworks.length) conditions.push({ vpcNetworkSources: n.gcpVpcNetworks.map((network) => ({ vpcSubnetwork: { network } })) });
     // Access level names: letters, digits, '_', at most 50 characters, unique in the policy.
-    const levelName = `cit_${trust.fingerprint}_${short(scopeKey)}`;
+    const levelName = `cit_${trust.fingerprint}_${shortHash(scopeKey)}`;
     const G = google();
     this.accessLevel = new G.AccessContextManagerAccessLevel(this, 'AccessLevel', {
       parent: `accessPolicies/${policy}`,
       name: `accessPolicies/${policy}/accessLevels/${levelName}`,
-      title: `ci-oidc-trust ${trust.fingerprint} ${short(scopeKey)}`,
+      title: `ci-oidc-trust ${trust.fingerprint} ${shortHash(scopeKey)}`,
       description: truncate(`Networks allowed for: ${trust.description}`, 256),
       basic: { combiningFunction: 'OR', conditions },
     });
@@ -89,9 +85,9 @@ export class TrustNetwork extends Construct {
     const existing = this.policies.get(identity);
     if (existing) return existing;
     const G = google();
-    const p = new G.AccessContextManagerServicePerimeterIngressPolicy(this, `Ingress-${short(identity)}`, {
+    const p = new G.AccessContextManagerServicePerimeterIngressPolicy(this, `Ingress-${shortHash(identity)}`, {
       perimeter: this.perimeterName,
-      title: `ci-oidc-trust ${this.trust.fingerprint} ${short(identity)}`,
+      title: `ci-oidc-trust ${this.trust.fingerprint} ${shortHash(identity)}`,
       ingressFrom: { identities: [identity], sources: [{ accessLevel: this.accessLevel.name }] },
       ingressTo: { resources: ['*'], operations: this.services.map((serviceName) => ({ serviceName })) },
       // Ingress policy updates are not atomic (delete, then create): create the new one first.

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import type { IamWorkloadIdentityPool } from '@cdktf/provider-google/lib/iam-workload-identity-pool';
 import type { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
 import type { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
@@ -10,7 +9,7 @@ import { checkNetwork, TrustNetwork } from './network';
 import { google } from './providers';
 import { TrustConfigError } from '../model/errors';
 import { validateAudiences } from '../model/issuer';
-import { truncate } from '../model/text';
+import { shortHash, truncate } from '../model/text';
 import { Trust } from '../model/trust';
 import { ciSnippet } from '../review/snippets';
 
@@ -100,10 +99,6 @@ function checkLength(what: string, value: string | undefined, max: number, where
   if (value !== undefined && value.length > max) {
     throw new TrustConfigError(where, `GCP ${what} is ${value.length} characters, over GCP's limit of ${max}`, `shorten the ${what}`);
   }
-}
-
-function short(s: string): string {
-  return createHash('sha256').update(s).digest('hex').slice(0, 8);
 }
 
 
@@ -326,7 +321,7 @@ export class GcpWorkloadIdentityProvider extends Construct {
     const existing = this.grants.get(key);
     if (existing) return existing;
     const G = google();
-    const grant = new G.ServiceAccountIamMember(this, `Impersonate-${t.fingerprint}-${short(sa.id)}`, {
+    const grant = new G.ServiceAccountIamMember(this, `Impersonate-${t.fingerprint}-${shortHash(sa.id)}`, {
       serviceAccountId: sa.id,
       role: 'roles/iam.workloadIdentityUser',
       member: this.principalSetMember(t),

@@ -1,10 +1,10 @@
-import { createHash } from 'crypto';
 import { cmp, Condition, ConditionTerm, Term, Test } from './condition';
 import { TrustConfigError } from './errors';
 import { globPrefix, globSource } from './glob';
 import { validateAudiences, validateIssuer } from './issuer';
 import { NetworkRestriction, RequestContext } from './network';
 import { rule, RuleLevel, UNSAFE_CHARS, Widening } from './rules';
+import { shortHash } from './text';
 
 /** A warning (or accepted widening) carried by a trust into every review of it. */
 export interface TrustFinding {
@@ -181,7 +181,7 @@ export class Trust {
    */
   public get fingerprint(): string {
     // Hashing the canonical text is the costliest read of a trust: compute it once.
-    this.cachedFingerprint ??= createHash('sha256').update(JSON.stringify([this.issuer, this.audiences ?? null, this.condition.toString(), this.network ?? null])).digest('hex').slice(0, 8);
+    this.cachedFingerprint ??= shortHash(JSON.stringify([this.issuer, this.audiences ?? null, this.condition.toString(), this.network ?? null]));
     return this.cachedFingerprint;
   }
 
