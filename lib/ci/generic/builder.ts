@@ -1,10 +1,10 @@
 import { Condition } from '../../model/condition';
 import { TrustConfigError } from '../../model/errors';
+import { parseGlob } from '../../model/glob';
 import { validateIssuer } from '../../model/issuer';
 import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network';
 import { Widening } from '../../model/rules';
 import { RequiredWidening, Trust } from '../../model/trust';
-import { parseGlob } from '../../model/glob';
 import { SharedIssuer, sharedIssuer } from '../shared-issuers';
 import { requireText, uniqSorted } from '../values';
 
@@ -112,7 +112,11 @@ export class GenericOidcTrustBuilder {
     const shared = sharedIssuer(p.issuer);
     if (shared) needs.push(...this.sharedIssuerNeeds(w, shared));
     return Trust._create({
-      profile: { id: GenericOidc.PROVIDER_ID, displayName: p.name, identityClaims: shared ? uniqSorted([...p.identityClaims, ...shared.immutableClaims, ...shared.nameClaims]) : p.identityClaims },
+      profile: {
+        id: GenericOidc.PROVIDER_ID,
+        displayName: p.name,
+        identityClaims: shared ? uniqSorted([...p.identityClaims, ...shared.immutableClaims, ...shared.nameClaims]) : p.identityClaims,
+      },
       where: w,
       issuer: p.issuer,
       audiences: this.auds,
