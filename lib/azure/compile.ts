@@ -1,9 +1,9 @@
+import { AZURE_LIMITS } from './limits';
 import { cmp, Term, Test } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { UNSAFE_CHARS } from '../model/rules';
 import { shortHash } from '../model/text';
 import { testPinsIdentity, Trust } from '../model/trust';
-import { AZURE_LIMITS } from './limits';
 
 /*
  * Azure federated identity credentials (FICs) match `iss`, `sub` and one audience exactly and

@@ -1,8 +1,8 @@
+import { GCP_LIMITS } from './limits';
 import { Term, Test } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { Glob } from '../model/glob';
 import { testPinsIdentity, Trust } from '../model/trust';
-import { GCP_LIMITS } from './limits';
 
 /** GCP limit on `attribute_condition` (docs/limits.md#gcp). @internal */
 export const MAX_CONDITION_CHARS = GCP_LIMITS.attributeCondition.value;

@@ -73,7 +73,8 @@ export type RuleId = (typeof DEFINITIONS)[number]['id'];
 export const RULE_IDS: readonly RuleId[] = DEFINITIONS.map((r) => r.id);
 
 /** The model rules, by id. @internal */
-export const RULES: Readonly<Record<RuleId, RuleDefinition>> = Object.fromEntries(DEFINITIONS.map((r) => [r.id, r])) as Record<RuleId, RuleDefinition>;
+export const RULES: Readonly<Record<RuleId, RuleDefinition>> =
+  Object.fromEntries(DEFINITIONS.map((r) => [r.id, r])) as Record<RuleId, RuleDefinition>;
 
 /** Look up a rule. @internal */
 export function rule(id: RuleId): RuleDefinition {
