@@ -21,8 +21,8 @@ import { renderHcpTerraformSubject } from '../../lib/ci/hcp-terraform/subject';
 import { GcpTrustSimulator, GcpWorkloadIdentityPool } from '../../lib/gcp';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
-import { thrownConfigError } from '../support/errors';
 import { corpusTokens } from '../support/corpus';
+import { thrownConfigError } from '../support/errors';
 import { tokenFor } from '../support/tokens';
 
 const ORG = '0191f956-042f-7ec4-aa62-8e5eeae396d0';
