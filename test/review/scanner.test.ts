@@ -6,9 +6,9 @@ import { renderCatalogueTable } from '../../lib/review/render';
 import { extractAll, extractCloudFormation, extractTerraform, loadFiles, TrustRelationship } from '../../lib/review/scan/extract';
 import { FINDINGS, SUBJECT_ISSUE_IDS } from '../../lib/review/scan/findings';
 import { analyseSubject, describeIdentity, encodePattern, parseCel, scan } from '../../lib/review/scan/scanner';
+import { corpusTokens } from '../support/corpus';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
-const CORPUS = '/work/shared/corpus/tokens.json';
 
 /** Exact finding-id set per insecure fixture: one fixture per rule / research case. */
 const EXPECTED: Record<string, string[]> = {
@@ -207,7 +207,7 @@ describe('subject parsing', () => {
   });
 
   test('real subjects from the token corpus parse as pinned identities', () => {
-    const corpus = JSON.parse(fs.readFileSync(CORPUS, 'utf8')) as { provider: string; claims: Record<string, unknown> }[];
+    const corpus = corpusTokens();
     const map: Record<string, Parameters<typeof analyseSubject>[0]> = {
       'github-actions': 'github-actions',
       'gitlab-ci': 'gitlab-ci',
@@ -284,7 +284,7 @@ describe('CEL', () => {
   test('pass-through verdicts agree with evaluation: foreign tokens get in exactly when flagged', () => {
     // A token from another organization (octo-org, from the corpus) must be refused by every
     // condition the scanner accepts, and is admitted by the ones it calls pass-through.
-    const corpus = JSON.parse(fs.readFileSync(CORPUS, 'utf8')) as { claims: Record<string, unknown> }[];
+    const corpus = corpusTokens();
     const foreign = corpus[0].claims;
     for (const { file, t, cond } of gcpConditions()) {
       const out = celRun(cond, { assertion: foreign as any });
