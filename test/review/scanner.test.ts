@@ -4,7 +4,7 @@ import { isCelError, parse as celParse, run as celRun } from '@bufbuild/cel';
 import * as fc from 'fast-check';
 import { renderCatalogueTable } from '../../lib/review/render';
 import { extractAll, extractCloudFormation, extractTerraform, loadFiles, TrustRelationship } from '../../lib/review/scan/extract';
-import { FINDINGS, SUBJECT_ISSUE_IDS } from '../../lib/review/scan/findings';
+import { FINDING_IDS, FINDINGS, SUBJECT_ISSUE_IDS } from '../../lib/review/scan/findings';
 import { analyseSubject, describeIdentity, encodePattern, parseCel, scan } from '../../lib/review/scan/scanner';
 import { corpusTokens } from '../support/corpus';
 
@@ -141,6 +141,25 @@ describe('catalogue', () => {
     for (const m of Object.values(SUBJECT_ISSUE_IDS)) {
       for (const [cloud, id] of Object.entries(m)) expect(FINDINGS.find(f => f.id === id)?.cloud).toBe(cloud);
     }
+  });
+
+  test('every source names a repository doc anchor or a public URL, never a file outside the repository', () => {
+    for (const f of FINDINGS) {
+      for (const ref of f.source.split('; ')) {
+        expect({ id: f.id, ref, ok: /^docs\/[a-z-]+\.md#[a-z0-9-]+$/.test(ref) || /\shttps:\/\/\S+$/.test(ref) }).toEqual({ id: f.id, ref, ok: true });
+      }
+      expect(`${f.rationale} ${f.fix} ${f.source}`).not.toMatch(/(^|[^/])(security|ci-claims|clouds)\.md|§/);
+    }
+  });
+
+  test('failure modes cite docs/security.md#f1…#f16 only', () => {
+    const anchors = FINDINGS.flatMap(f => [...f.source.matchAll(/docs\/security\.md#f(\d+)/g)].map(m => Number(m[1])));
+    expect(anchors.length).toBeGreaterThan(30);
+    for (const n of anchors) expect(n >= 1 && n <= 16).toBe(true);
+  });
+
+  test('the catalogue lists every typed id once, in FINDING_IDS order', () => {
+    expect(FINDINGS.map(f => f.id)).toEqual([...FINDING_IDS]);
   });
 
   test('docs/review.md carries the generated catalogue table', () => {
