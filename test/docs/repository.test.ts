@@ -79,7 +79,8 @@ test('no file cites the reference notes that are not in the repository', () => {
 test('every docs/<file>.md#anchor cited anywhere exists', () => {
   const broken: string[] = [];
   for (const f of ALL) {
-    for (const m of read(f).matchAll(/(docs\/(?:adr\/)?[\w.-]+\.md)((?:#[\w-]+(?:,\s*)?)+)/g)) {
+    // An anchor completed in code (`#f${n}`) is checked where it is built (test/review/scanner.test.ts).
+    for (const m of read(f).matchAll(/(docs\/(?:adr\/)?[\w.-]+\.md)((?:#[\w-]+(?:,\s*)?)+)(?!\$\{)/g)) {
       if (!fs.existsSync(path.join(ROOT, m[1]))) {
         broken.push(`${f}: ${m[1]} does not exist`);
         continue;
