@@ -136,7 +136,9 @@ export class GenericOidcTrustBuilder {
  * pin the platform's repository/project/pipeline identity, by immutable id, or by name behind
  * Widening.NAME_ONLY_IDENTITY, exactly as the typed builder requires.
  */
-function sharedIssuerNeeds(w: string, issuer: string, shared: SharedIssuer, exact: Map<string, string[]>, patterns: Map<string, string>): RequiredWidening[] {
+function sharedIssuerNeeds(
+  w: string, issuer: string, shared: SharedIssuer, exact: Map<string, string[]>, patterns: Map<string, string>,
+): RequiredWidening[] {
   const sub = exact.get('sub');
   const subPattern = patterns.get('sub');
   // An exact value ends the subject, which closes its last field as ':' would (as the model's rule).
