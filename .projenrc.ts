@@ -29,7 +29,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   srcdir: 'lib',
   libdir: 'lib',
 
-  // cdktf is optional: a CDK-only user never installs it (test/packaging.test.ts proves it).
+  // cdktf is optional: a CDK-only user never installs it, and aws-cdk-lib is optional too (below): a
+  // CDKTF-only user never installs it (test/packaging.test.ts proves both).
   // @bufbuild/cel (GcpTrustSimulator only) is not a jsii module, so it cannot be a peer: the
   // simulator loads it lazily and says to install it.
   peerDeps: ['cdktf@^0.21.0', '@cdktf/provider-google@^16.12.1', '@cdktf/provider-azurerm@^14.23.1'],
@@ -66,6 +67,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/bench/', '/docs/', '/.ci/', '/cdk.out/', '/cdktf.out/', '/.scratch/', '/scripts/', '/.pacmak/');
 project.npmignore?.include('/lib/**/*.d.ts', '/docs/review-schema.json');
 project.package.addField('peerDependenciesMeta', {
+  'aws-cdk-lib': { optional: true },
   'cdktf': { optional: true },
   '@cdktf/provider-google': { optional: true },
   '@cdktf/provider-azurerm': { optional: true },
@@ -122,5 +124,7 @@ for (const step of testSteps) {
   else if (step.execArgs) test.execArgs(step.execArgs, { receiveArgs: step.receiveArgs });
 }
 project.postCompileTask.exec('node scripts/check-api-md.js');
+// The root loads the AWS side (and jsii submodules) on first use: CDKTF-only users need no aws-cdk-lib.
+project.postCompileTask.exec('node scripts/lazy-index.js');
 
 project.synth();
