@@ -83,6 +83,11 @@ project.eslint?.addRules({
   }],
 });
 
+// jsii's language-compatibility warnings (a member named like its type becomes `_Type` in C#, ...)
+// fail the build. reserved-word stays silenced as projen sets it: it flags any word reserved in any
+// language (`operator`), which the generators already escape.
+project.compileTask.reset('jsii --silence-warnings=reserved-word --fail-on-warnings');
+
 const silence = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
 for (const t of ['compile', 'package:js', 'docgen']) project.tasks.tryFind(t)?.env('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
