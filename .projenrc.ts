@@ -54,13 +54,19 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       // projen already adds 'default' (one PASS line per suite); ours adds the line CI reads.
       reporters: [new javascript.JestReporter('<rootDir>/test/support/summary-reporter.js')],
+      // Examples import the package by its name, as users do; in tests that is the TypeScript source.
+      moduleNameMapper: { '^ci-oidc-trust$': '<rootDir>/lib/index.ts' },
       testTimeout: 120000,
       // The differential and property tests are the measure; coverage tables drown the summary.
       collectCoverage: false,
     },
   },
-  tsconfigDev: { include: ['examples/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'] },
-  gitignore: ['/cdk.out/', '/cdktf.out/', '/.bench/', '/.pacmak/', '/examples/**/*.js', '/examples/**/*.d.ts'],
+  tsconfigDev: {
+    include: ['examples/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],
+    // Relative to test/ (no baseUrl). At run time: jest's moduleNameMapper above, examples/register.js.
+    compilerOptions: { paths: { 'ci-oidc-trust': ['../lib/index.ts'] } },
+  },
+  gitignore: ['/cdk.out/', '/cdktf.out/', '/.bench/', '/.pacmak/', '/examples/**/*.js', '!/examples/register.js', '/examples/**/*.d.ts'],
 });
 
 // Fix 2 for srcdir=lib: ship .js/.d.ts only (consumers' tsc would prefer .ts over .d.ts).
@@ -95,8 +101,9 @@ for (const t of ['compile', 'package:js', 'docgen']) project.tasks.tryFind(t)?.e
 project.addTask('examples', {
   description: 'Synthesize every example (cdk.out/, cdktf.out/) and print the trust review',
   env: { ...silence, TS_NODE_PROJECT: 'test/tsconfig.json' },
-  // --prefer-ts-exts: run the sources even when compiled lib/*.js sit next to them.
-  exec: 'ts-node --prefer-ts-exts --transpile-only examples/run-all.ts',
+  // --prefer-ts-exts: run the sources even when compiled lib/*.js sit next to them; register.js
+  // resolves the package's own name to them.
+  exec: 'ts-node --prefer-ts-exts --transpile-only -r ./examples/register.js examples/run-all.ts',
 });
 project.addTask('bench', {
   description: 'Synth benchmarks (results in docs/benchmarks.md)',
