@@ -156,6 +156,7 @@ const PEERS = `
         const azure = new TerraformStack(Testing.app(), 'azure');
         new lib.FederatedManagedIdentity(azure, 'Deployer', { name: 'id-web-deployer', resourceGroupName: 'rg-ci', location: 'westeurope', trusts: [trust] });
         const azureJson = JSON.parse(Testing.synth(azure));
+        require('fs').writeFileSync('azure.tf.json', JSON.stringify(azureJson));
 
         const reviews = [gcpJson, azureJson].map((t) => lib.TrustReport.fromTemplate(t).summary);
         let aws;
@@ -187,6 +188,10 @@ const PEERS = `
         expect.objectContaining({ trusts: credentials.length, errors: 0 }),
       ]);
       expect(out.aws).toMatch(/^ci-oidc-trust: install aws-cdk-lib to use CiOidcRole \(npm install aws-cdk-lib@\^2\.\d+\.\d+ constructs\)/);
+
+      // The review CLI as installed (bin link), on what was synthesized.
+      const review = JSON.parse(run(path.join(dir, 'node_modules', '.bin', 'ci-oidc-trust'), ['review', 'azure.tf.json', '--format', 'json'], dir));
+      expect(review.summary).toEqual(expect.objectContaining({ trusts: credentials.length, errors: 0 }));
     });
   });
 });
