@@ -93,6 +93,9 @@ project.eslint?.addRules({
 // fail the build. reserved-word stays silenced as projen sets it: it flags any word reserved in any
 // language (`operator`), which the generators already escape.
 project.compileTask.reset('jsii --silence-warnings=reserved-word --fail-on-warnings');
+// Part of compile, so every compiled root is lazy: it loads the AWS side (and jsii submodules) on
+// first use, and CDKTF-only users need no aws-cdk-lib.
+project.compileTask.exec('node scripts/lazy-index.js');
 
 const silence = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
 for (const t of ['compile', 'package:js', 'docgen']) project.tasks.tryFind(t)?.env('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
@@ -136,7 +139,5 @@ for (const step of testSteps) {
   else if (step.execArgs) test.execArgs(step.execArgs, { receiveArgs: step.receiveArgs });
 }
 project.postCompileTask.exec('node scripts/check-api-md.js');
-// The root loads the AWS side (and jsii submodules) on first use: CDKTF-only users need no aws-cdk-lib.
-project.postCompileTask.exec('node scripts/lazy-index.js');
 
 project.synth();

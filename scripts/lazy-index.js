@@ -1,5 +1,5 @@
-// Post-compile, after jsii: the package root must load no aws-cdk-lib (an optional peer, which
-// CDKTF-only users do not install) and no cdktf. tsc compiles every re-export of a barrel
+// Run by the compile task, after jsii: the package root must load no aws-cdk-lib (an optional
+// peer, which CDKTF-only users do not install) and no cdktf. tsc compiles every re-export of a barrel
 // (lib/**/index.js) into an eager require; this turns the re-exports of the modules that need
 // aws-cdk-lib at load into getters that require the module on first use, as aws-cdk-lib does for
 // its own submodules. Export names are read from the compiled modules here, at build time. Only the
