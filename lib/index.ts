@@ -1,5 +1,7 @@
 // Public surface. The package root loads no cdktf code: the GCP and Azure constructs load their
 // provider submodules lazily, when a construct is created (test/packaging.test.ts proves it).
+// The test kit (simulators, TokenExpectation) is only the `testing` submodule (`testing.X`);
+// nothing else in the root refers to it (test/testing/root-load.test.ts).
 export * from './model';
 export * from './ci/github';
 export * from './ci/gitlab';
@@ -13,3 +15,4 @@ export * from './aws';
 export * from './gcp';
 export * from './azure';
 export * from './review';
+export * as testing from './testing';
