@@ -2,4 +2,3 @@
 // so importing this module loads no cdktf code.
 export { AzureCloud, AzureCredentialSpec, AzureCompileOptions, AzureLimits, AzureFederation } from './compile';
 export { AzureGrantOptions, FederatedManagedIdentityProps, ExistingManagedIdentityProps, FederatedIdentityBase, FederatedManagedIdentity } from './identity';
-export { AzureSimulationResult, SimulatedCredential, AzureFederationSimulator } from './simulator';

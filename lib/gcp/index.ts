@@ -2,4 +2,3 @@
 // classes are required lazily (./providers.ts) and only `import type` is used for their types.
 export { GcpCel } from './cel';
 export { GcpWorkloadIdentityPool, GcpWorkloadIdentityPoolProps, GcpWorkloadIdentityProvider, GcpWorkloadIdentityProviderOptions } from './pool';
-export { GcpTrustSimulator, GcpSimulationOptions, GcpTrustSimulatorOptions } from './simulator';

@@ -38,30 +38,3 @@ export function google(): GoogleClasses {
   }
   return cached!;
 }
-
-/** The CEL engine the simulator uses (optional peer dependency). @internal */
-export interface CelEngine {
-  readonly parse: (expr: string) => any;
-  readonly plan: (env: any, parsed: any) => (ctx: any) => any;
-  readonly env: any;
-  readonly isCelError: (v: unknown) => boolean;
-}
-
-let celCached: CelEngine | undefined;
-
-/** Load `@bufbuild/cel` on first use (only GcpTrustSimulator needs it). @internal */
-export function celEngine(): CelEngine {
-  if (celCached) return celCached;
-  try {
-    // Optional and not a jsii module (so not a peer dependency): only GcpTrustSimulator needs it.
-    // eslint-disable-next-line import/no-extraneous-dependencies
-    const cel = require('@bufbuild/cel');
-    // eslint-disable-next-line import/no-extraneous-dependencies
-    const ext = require('@bufbuild/cel/ext');
-    celCached = { parse: cel.parse, plan: cel.plan, env: cel.celEnv({ funcs: ext.strings }), isCelError: cel.isCelError };
-  } catch (e) {
-    throw new Error(`ci-oidc-trust: install @bufbuild/cel to use GcpTrustSimulator (npm install @bufbuild/cel@^0.6.1). Cause: ${(e as Error).message}`);
-  }
-  return celCached!;
-}
-

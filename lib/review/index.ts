@@ -1,2 +1,1 @@
 export { TrustReport, TrustReportSummary } from './report';
-export { TokenExpectation } from './expect';

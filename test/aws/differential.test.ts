@@ -14,9 +14,7 @@ import { buildGitHubDeploy } from '../../examples/aws-github-deploy';
 import { buildGitLabProtected } from '../../examples/aws-gitlab-protected';
 import { buildVpcEndpoint } from '../../examples/aws-vpc-endpoint';
 import { awsClaimKeys } from '../../lib/aws/claim-keys';
-import { iamLiteralValue } from '../../lib/aws/iam-strings';
 import { CiOidcRole } from '../../lib/aws/role';
-import { AwsTrustSimulator } from '../../lib/aws/simulator';
 import { Buildkite, BuildkiteBuildSource } from '../../lib/ci/buildkite';
 import { renderBuildkiteSubject } from '../../lib/ci/buildkite/subject';
 import { GitHubActions, GitHubIssuer, GitHubSubjectFormat } from '../../lib/ci/github';
@@ -26,6 +24,8 @@ import { renderGitLabSubject } from '../../lib/ci/gitlab/subject';
 import { RequestContext } from '../../lib/model/network';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
+import { AwsTrustSimulator } from '../../lib/testing';
+import { iamLiteralValue } from '../../lib/testing/aws/private/iam-strings';
 import { corpusTokens } from '../support/corpus';
 import { adversarialString, mutate, requestFor, tokenFor } from '../support/tokens';
 
@@ -55,12 +55,7 @@ class Subject {
     return this.role.trusts.some((t) => t.evaluate(claims, request).allowed);
   }
   public aws(claims: Record<string, unknown>, request?: RequestContext) {
-    return this.sim(claims.iss).assume({
-      claims,
-      sourceIp: request?.sourceIp,
-      vpcId: request?.awsVpcId,
-      vpcEndpointId: request?.awsVpcEndpointId,
-    });
+    return this.sim(claims.iss).evaluate({ ...request, claims });
   }
   /** Throws with both explanations when model and simulator disagree. */
   public check(claims: Record<string, unknown>, request?: RequestContext): boolean {
@@ -68,7 +63,7 @@ class Subject {
     const a = this.aws(claims, request);
     if (m !== a.allowed) {
       const why = this.role.trusts.map((t) => t.evaluate(claims, request).reasons.join('; ')).join(' | ');
-      throw new Error(`disagreement: model ${m}, AWS ${a.allowed}\nclaims ${JSON.stringify(claims)}\nrequest ${JSON.stringify(request)}\nmodel: ${why}\nAWS: ${a.reasons.join('\n')}`);
+      throw new Error(`disagreement: model ${m}, AWS ${a.allowed}\nclaims ${JSON.stringify(claims)}\nrequest ${JSON.stringify(request)}\nmodel: ${why}\nAWS: ${a.trace.join('\n')}`);
     }
     return m;
   }

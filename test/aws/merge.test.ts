@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { AwsStatementJson } from '../../lib/aws/compile';
 import { mergeStatements } from '../../lib/aws/merge';
 import { CiOidcRole } from '../../lib/aws/role';
-import { AwsTrustSimulator } from '../../lib/aws/simulator';
+import { AwsTrustSimulator } from '../../lib/testing';
 import { GitHubActions } from '../../lib/ci/github';
 import { Widening } from '../../lib/model/rules';
 
@@ -53,7 +53,7 @@ test('merged policies allow exactly the tokens the statements allowed (simulator
     const before = simOf(statements);
     const after = simOf(merged);
     for (const claims of tokens) {
-      expect(after.assume({ claims }).allowed).toBe(before.assume({ claims }).allowed);
+      expect(after.evaluate({ claims }).allowed).toBe(before.evaluate({ claims }).allowed);
     }
   }), { numRuns: 2000, seed: 20261201 });
   expect(merges).toBeGreaterThan(500); // the generator exercises merging, not only the identity

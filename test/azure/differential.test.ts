@@ -1,18 +1,19 @@
 /**
  * Differential tests: for every trust Azure can express, the model (`trust.evaluate`) and Entra's
- * exact matching against the *synthesized* credentials (AzureFederationSimulator) agree on every
+ * exact matching against the *synthesized* credentials (AzureTrustSimulator) agree on every
  * corpus token and on generated tokens (test/support/tokens.ts: realistic, near misses, adversarial
  * values, case variants); every trust Azure cannot express fails synth.
  */
 import { TerraformStack, Testing } from 'cdktf';
 import fc from 'fast-check';
-import { AzureCloud, AzureFederation, AzureFederationSimulator, FederatedManagedIdentity } from '../../lib/azure';
+import { AzureCloud, AzureFederation, FederatedManagedIdentity } from '../../lib/azure';
 import { Buildkite, BuildkiteSubject } from '../../lib/ci/buildkite';
 import { GitHubActions, GitHubIssuer, GitHubSubjectFormat } from '../../lib/ci/github';
 import { GitLabCi, GitLabSubjectComponent } from '../../lib/ci/gitlab';
 import { TrustConfigError } from '../../lib/model/errors';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
+import { AzureTrustSimulator } from '../../lib/testing';
 import { corpusTokens } from '../support/corpus';
 import { HAZARDS, tokenFor } from '../support/tokens';
 
@@ -62,15 +63,15 @@ function buildOrSkip(make: () => Trust): Trust | undefined {
 }
 
 let counter = 0;
-function synthSimulator(trust: Trust, cloud?: AzureCloud): AzureFederationSimulator {
+function synthSimulator(trust: Trust, cloud?: AzureCloud): AzureTrustSimulator {
   const stack = new TerraformStack(Testing.app(), `s${counter++}`);
   new FederatedManagedIdentity(stack, 'Id', { name: 'ci-deploy', resourceGroupName: 'rg', location: 'westeurope', trusts: [trust], cloud });
-  return AzureFederationSimulator.fromTerraformJson(Testing.synth(stack));
+  return AzureTrustSimulator.fromTerraformJson(Testing.synth(stack));
 }
 
-function expectAgreement(bound: Trust, sim: AzureFederationSimulator, claims: Record<string, unknown>): boolean {
+function expectAgreement(bound: Trust, sim: AzureTrustSimulator, claims: Record<string, unknown>): boolean {
   const model = bound.evaluate(claims);
-  const azure = sim.evaluate(claims);
+  const azure = sim.evaluate({ claims });
   if (model.allowed !== azure.allowed) {
     throw new Error(`disagreement on ${JSON.stringify(claims)}: model ${JSON.stringify(model)}, azure ${JSON.stringify(azure)}`);
   }
@@ -104,7 +105,7 @@ describe('Azure differential: model vs synthesized credentials', () => {
       let allowed = 0;
       fc.assert(fc.property(tokenFor(bound), (claims) => {
         try { expectAgreement(bound, sim, claims); } catch (e) { disagreements++; throw e; }
-        if (sim.evaluate(claims).allowed) allowed++;
+        if (sim.evaluate({ claims }).allowed) allowed++;
       }), { numRuns: 1500 });
       // The generator must exercise both verdicts, or agreement proves nothing.
       expect(allowed).toBeGreaterThan(50);
@@ -129,7 +130,7 @@ describe('Azure differential: model vs synthesized credentials', () => {
     for (const a of [aud, 'api://AzureADTokenExchange', 'api://AzureADTokenExchangeUSGov', 'api://AzureADTokenExchangeChina', [aud, 'x'], []]) {
       const claims = { iss: trust.issuer, sub, aud: a };
       expectAgreement(bound, sim, claims);
-      expect(sim.evaluate(claims).allowed).toBe(a === aud || (Array.isArray(a) && a.includes(aud)));
+      expect(sim.evaluate({ claims }).allowed).toBe(a === aud || (Array.isArray(a) && a.includes(aud)));
     }
   });
 

@@ -1,11 +1,12 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { TerraformStack, Testing } from 'cdktf';
-import { AzureCloud, AzureFederation, AzureFederationSimulator, FederatedManagedIdentity } from '../../lib/azure';
+import { AzureCloud, AzureFederation, FederatedManagedIdentity } from '../../lib/azure';
 import { credentialName } from '../../lib/azure/compile';
 import { GitHubActions } from '../../lib/ci/github';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
+import { AzureTrustSimulator } from '../../lib/testing';
 import { thrownConfigError } from '../support/errors';
 
 const SUB = '00000000-0000-0000-0000-000000000000';
@@ -169,8 +170,8 @@ describe('FederatedManagedIdentity: synthesized Terraform', () => {
     expect(fic.resource_group_name).toBe('rg-shared');
     expect(Object.values<any>(tf.data.azurerm_user_assigned_identity)).toEqual([{ name: 'shared-ci', resource_group_name: 'rg-shared' }]);
     expect(tf.resource.azurerm_user_assigned_identity).toBeUndefined();
-    const sim = AzureFederationSimulator.fromTerraformJson(tf, idv);
-    expect(sim.evaluate({ iss: 'https://token.actions.githubusercontent.com', sub: 'repo:acme@1001/web@2002:environment:prod', aud: 'api://AzureADTokenExchange' }).allowed).toBe(true);
+    const sim = AzureTrustSimulator.fromTerraformJson(tf, idv);
+    expect(sim.evaluate({ claims: { iss: 'https://token.actions.githubusercontent.com', sub: 'repo:acme@1001/web@2002:environment:prod', aud: 'api://AzureADTokenExchange' } }).allowed).toBe(true);
   });
 
   test('a literal ${ or %{ in a subject is escaped for Terraform ($${, %%{) and read back literally', () => {
@@ -182,11 +183,11 @@ describe('FederatedManagedIdentity: synthesized Terraform', () => {
       'repo:acme@1001/web@2002:ref:refs/heads/%%{if}',
       'repo:acme@1001/web@2002:ref:refs/heads/a$$${b}',
     ]);
-    const sim = AzureFederationSimulator.fromTerraformJson(tf);
+    const sim = AzureTrustSimulator.fromTerraformJson(tf);
     const tok = (ref: string) => ({ iss: 'https://token.actions.githubusercontent.com', aud: 'api://AzureADTokenExchange', sub: `repo:acme@1001/web@2002:ref:refs/heads/${ref}` });
-    expect(sim.evaluate(tok('${jndi}')).allowed).toBe(true);
-    expect(sim.evaluate(tok('a$${b}')).allowed).toBe(true);
-    expect(sim.evaluate(tok('$${jndi}')).allowed).toBe(false);
+    expect(sim.evaluate({ claims: tok('${jndi}') }).allowed).toBe(true);
+    expect(sim.evaluate({ claims: tok('a$${b}') }).allowed).toBe(true);
+    expect(sim.evaluate({ claims: tok('$${jndi}') }).allowed).toBe(false);
   });
 
   test('existing identity with a principal id reads nothing', () => {
@@ -320,25 +321,25 @@ describe('FederatedManagedIdentity: network restrictions', () => {
   });
 });
 
-describe('AzureFederationSimulator', () => {
+describe('AzureTrustSimulator', () => {
   const s = stack();
   identity(s, [gh().inEnvironment('prod').toTrust()]);
   const json = Testing.synth(s);
-  const sim = AzureFederationSimulator.fromTerraformJson(json, Object.keys(JSON.parse(json).resource.azurerm_user_assigned_identity)[0]);
+  const sim = AzureTrustSimulator.fromTerraformJson(json, 'deploy-web');
   const ok = { iss: 'https://token.actions.githubusercontent.com', sub: 'repo:acme@1001/web@2002:environment:prod', aud: 'api://AzureADTokenExchange' };
 
   test('exact match, aud as string or array', () => {
-    expect(sim.evaluate(ok)).toEqual({ allowed: true, reasons: [], matchedCredential: sim.credentials[0].name });
-    expect(sim.evaluate({ ...ok, aud: ['https://github.com/acme', 'api://AzureADTokenExchange'] }).allowed).toBe(true);
+    expect(sim.evaluate({ claims: ok })).toMatchObject({ allowed: true, reasons: [], failures: [], matched: [sim.credentials[0].name] });
+    expect(sim.evaluate({ claims: { ...ok, aud: ['https://github.com/acme', 'api://AzureADTokenExchange'] } }).allowed).toBe(true);
   });
 
   test('case, issuer, audience and wildcard near misses are denied with reasons', () => {
-    expect(sim.evaluate({ ...ok, sub: ok.sub.replace('acme', 'Acme') }).reasons[0]).toMatch(/AADSTS7002138/);
-    expect(sim.evaluate({ ...ok, iss: ok.iss + '/' }).reasons[0]).toMatch(/^[^:]+: iss/);
-    expect(sim.evaluate({ ...ok, aud: 'api://azureadtokenexchange' }).allowed).toBe(false);
-    expect(sim.evaluate({ ...ok, aud: [] }).allowed).toBe(false);
-    expect(sim.evaluate({ ...ok, sub: 'repo:acme@1001/web@2002:environment:*' }).allowed).toBe(false);
-    expect(sim.evaluate({ ...ok, sub: undefined }).reasons[0]).toMatch(/sub absent/);
+    expect(sim.evaluate({ claims: { ...ok, sub: ok.sub.replace('acme', 'Acme') } }).reasons[0]).toMatch(/AADSTS7002138/);
+    expect(sim.evaluate({ claims: { ...ok, iss: ok.iss + '/' } }).reasons[0]).toMatch(/^[^:]+: iss/);
+    expect(sim.evaluate({ claims: { ...ok, aud: 'api://azureadtokenexchange' } }).allowed).toBe(false);
+    expect(sim.evaluate({ claims: { ...ok, aud: [] } }).allowed).toBe(false);
+    expect(sim.evaluate({ claims: { ...ok, sub: 'repo:acme@1001/web@2002:environment:*' } }).allowed).toBe(false);
+    expect(sim.evaluate({ claims: { ...ok, sub: undefined } }).reasons[0]).toMatch(/sub absent/);
   });
 
   test('refuses configurations Azure refuses', () => {
@@ -347,7 +348,7 @@ describe('AzureFederationSimulator', () => {
     const bad = (patch: Record<string, unknown>) => {
       const j = JSON.parse(json);
       Object.assign(j.resource.azurerm_federated_identity_credential[key], patch);
-      return () => AzureFederationSimulator.fromTerraformJson(j);
+      return () => AzureTrustSimulator.fromTerraformJson(j);
     };
     expect(bad({ audience: ['a', 'b'] })).toThrow(/exactly one audience/);
     expect(bad({ subject: 'x'.repeat(601) })).toThrow(/over 600/);
@@ -357,8 +358,8 @@ describe('AzureFederationSimulator', () => {
     const many = JSON.parse(json);
     for (let i = 0; i < 21; i++) many.resource.azurerm_federated_identity_credential[`c${i}`] = { ...base.resource.azurerm_federated_identity_credential[key], name: `cred${i}`, subject: `s${i}` };
     delete many.resource.azurerm_federated_identity_credential[key];
-    expect(() => AzureFederationSimulator.fromTerraformJson(many)).toThrow(/Azure allows 20/);
-    expect(() => AzureFederationSimulator.fromTerraformJson(json, 'nope')).toThrow(/no credentials refer/);
+    expect(() => AzureTrustSimulator.fromTerraformJson(many)).toThrow(/Azure allows 20/);
+    expect(() => AzureTrustSimulator.fromTerraformJson(json, 'nope')).toThrow(/no credentials refer/);
   });
 });
 

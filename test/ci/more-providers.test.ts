@@ -9,8 +9,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import fc from 'fast-check';
 import { awsClaimKeys } from '../../lib/aws/claim-keys';
 import { CiOidcRole } from '../../lib/aws/role';
-import { AwsTrustSimulator } from '../../lib/aws/simulator';
-import { AzureFederationSimulator, FederatedManagedIdentity } from '../../lib/azure';
+import { FederatedManagedIdentity } from '../../lib/azure';
 import { AzureDevOps } from '../../lib/ci/azure-devops';
 import { BitbucketPipelines } from '../../lib/ci/bitbucket';
 import { renderBitbucketSubject } from '../../lib/ci/bitbucket/subject';
@@ -18,10 +17,11 @@ import { CircleCi } from '../../lib/ci/circleci';
 import { GenericOidc } from '../../lib/ci/generic';
 import { HcpTerraform } from '../../lib/ci/hcp-terraform';
 import { renderHcpTerraformSubject } from '../../lib/ci/hcp-terraform/subject';
-import { GcpTrustSimulator, GcpWorkloadIdentityPool } from '../../lib/gcp';
+import { GcpWorkloadIdentityPool } from '../../lib/gcp';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
 import { corpusTokens } from '../support/corpus';
+import { AwsTrustSimulator, AzureTrustSimulator, GcpTrustSimulator } from '../../lib/testing';
 import { thrownConfigError } from '../support/errors';
 import { tokenFor } from '../support/tokens';
 
@@ -156,19 +156,19 @@ function aws(trust: Trust) {
   const role = new CiOidcRole(stack, 'Role', { trusts: [trust] });
   const logicalId = stack.getLogicalId(role.node.defaultChild as any);
   const sim = AwsTrustSimulator.fromTemplate(Template.fromStack(stack).toJSON(), logicalId, { availableClaimKeys: awsClaimKeys(trust.issuer) });
-  return { bound: role.trusts[0], decide: (c: Record<string, unknown>) => sim.assume({ claims: c }).allowed };
+  return { bound: role.trusts[0], decide: (c: Record<string, unknown>) => sim.evaluate({ claims: c }).allowed };
 }
 function gcp(trust: Trust) {
   const stack = new TerraformStack(Testing.app(), `g${n++}`);
   const provider = new GcpWorkloadIdentityPool(stack, 'Pool', { projectId: 'my-project', projectNumber: '123456789', poolId: 'ci-pool' }).addProvider('P', { providerId: 'ci-provider', trusts: [trust] });
   const sim = GcpTrustSimulator.fromTerraformJson(Testing.synth(stack), undefined, { projectNumber: '123456789' });
-  return { bound: provider.trusts[0], decide: (c: Record<string, unknown>) => sim.evaluate(c).allowed };
+  return { bound: provider.trusts[0], decide: (c: Record<string, unknown>) => sim.evaluate({ claims: c }).allowed };
 }
 function azure(trust: Trust) {
   const stack = new TerraformStack(Testing.app(), `a${n++}`);
   const id = new FederatedManagedIdentity(stack, 'Id', { name: 'deploy', resourceGroupName: 'rg', location: 'westeurope', trusts: [trust] });
-  const sim = AzureFederationSimulator.fromTerraformJson(Testing.synth(stack));
-  return { bound: id.trusts[0], decide: (c: Record<string, unknown>) => sim.evaluate(c).allowed };
+  const sim = AzureTrustSimulator.fromTerraformJson(Testing.synth(stack));
+  return { bound: id.trusts[0], decide: (c: Record<string, unknown>) => sim.evaluate({ claims: c }).allowed };
 }
 const CLOUDS = { aws, gcp, azure };
 

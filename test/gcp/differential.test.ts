@@ -11,9 +11,10 @@ import fc from 'fast-check';
 import { Buildkite, BuildkiteSubject } from '../../lib/ci/buildkite';
 import { GitHubActions, GitHubIssuer, GitHubSubjectFormat } from '../../lib/ci/github';
 import { GitLabCi, GitLabSubjectComponent } from '../../lib/ci/gitlab';
-import { GcpTrustSimulator, GcpWorkloadIdentityPool, GcpWorkloadIdentityProvider } from '../../lib/gcp';
+import { GcpWorkloadIdentityPool, GcpWorkloadIdentityProvider } from '../../lib/gcp';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
+import { GcpTrustSimulator } from '../../lib/testing';
 import { corpusTokens } from '../support/corpus';
 import { tokenFor } from '../support/tokens';
 
@@ -67,10 +68,10 @@ const stats = { tokens: 0, allowed: 0, disagreements: 0, mappingFailures: 0 };
 function agree(bound: Trust, sim: GcpTrustSimulator, raw: Record<string, unknown>, member?: string): void {
   const claims = withRunIds(raw);
   const model = bound.evaluate(claims);
-  const gcp = sim.evaluate(claims, member ? { member } : undefined);
+  const gcp = sim.evaluate({ claims, gcpMember: member });
   stats.tokens++;
   if (model.allowed) stats.allowed++;
-  const mappingFailed = gcp.reasons.some((r) => r.startsWith('attribute_mapping') || r.startsWith('google.subject'));
+  const mappingFailed = gcp.failures.some((f) => f.check.startsWith('attribute_mapping ') || f.check === 'google.subject');
   if (mappingFailed) stats.mappingFailures++;
   if (gcp.allowed && !model.allowed) stats.disagreements++;
   if (!mappingFailed && gcp.allowed !== model.allowed) stats.disagreements++;
@@ -139,7 +140,7 @@ describe('GCP grants on a provider with several trusts', () => {
     fc.assert(fc.property(fc.oneof(tokenFor(bound), ...others.map((o) => tokenFor(o))), (raw) => {
       const claims = withRunIds(raw);
       const own = bound.evaluate(claims).allowed;
-      const gcp = sim.evaluate(claims, { member });
+      const gcp = sim.evaluate({ claims, gcpMember: member });
       expect(gcp.allowed).toBe(own);
       if (!own && others.some((o) => o.evaluate(claims).allowed)) crossAdmitted++;
     }), { numRuns: 400, seed: 99 });
@@ -149,8 +150,8 @@ describe('GCP grants on a provider with several trusts', () => {
 
   test('the whole-pool member would be wider (why grants never use it)', () => {
     const claims = withRunIds({ iss: 'https://token.actions.githubusercontent.com', aud: provider.audience, sub: 'repo:octo-org@65/octo-repo@74:ref:refs/heads/feature' });
-    expect(sim.evaluate(claims, { member: 'principalSet://iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/ci-pool/*' }).allowed).toBe(true);
-    expect(sim.evaluate(claims, { member: provider.principalSetMember(trusts[1]) }).allowed).toBe(false);
-    expect(sim.evaluate(claims, { member: provider.principalSetMember(trusts[3]) }).allowed).toBe(true);
+    expect(sim.evaluate({ claims, gcpMember: 'principalSet://iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/ci-pool/*' }).allowed).toBe(true);
+    expect(sim.evaluate({ claims, gcpMember: provider.principalSetMember(trusts[1]) }).allowed).toBe(false);
+    expect(sim.evaluate({ claims, gcpMember: provider.principalSetMember(trusts[3]) }).allowed).toBe(true);
   });
 });

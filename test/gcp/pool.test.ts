@@ -9,9 +9,10 @@ import { TerraformStack, Testing } from 'cdktf';
 import { Buildkite } from '../../lib/ci/buildkite';
 import { GitHubActions } from '../../lib/ci/github';
 import { GitLabCi } from '../../lib/ci/gitlab';
-import { GcpTrustSimulator, GcpWorkloadIdentityPool, GcpWorkloadIdentityPoolProps } from '../../lib/gcp';
+import { GcpWorkloadIdentityPool, GcpWorkloadIdentityPoolProps } from '../../lib/gcp';
 import { TrustConfigError } from '../../lib/model/errors';
 import { Widening } from '../../lib/model/rules';
+import { GcpTrustSimulator } from '../../lib/testing';
 
 const gh = () => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo', ownerId: '65', repositoryId: '74' });
 const POOL: GcpWorkloadIdentityPoolProps = { projectId: 'my-project', projectNumber: '123456789', poolId: 'ci-pool' };
@@ -72,10 +73,10 @@ describe('one GitHub trust, one grant', () => {
   test('the simulator reads the synthesized provider', () => {
     const sim = GcpTrustSimulator.fromTerraformJson(Testing.synth(stack));
     const claims = { iss: 'https://token.actions.githubusercontent.com', aud: `https://iam.googleapis.com/${PROVIDER_NAME}`, sub: 'repo:octo-org@65/octo-repo@74:environment:prod' };
-    expect(sim.evaluate(claims, { member: provider.principalSetMember() })).toEqual({ allowed: true, reasons: [] });
-    expect(sim.evaluate({ ...claims, aud: 'https://github.com/octo-org' }).reasons).toEqual([expect.stringMatching(/^audience: expected one of/)]);
-    expect(sim.evaluate({ ...claims, sub: 'repo:octo-org@65/octo-repo@74:environment:dev' }).reasons).toEqual(['attribute_condition: false']);
-    expect(sim.evaluate({ ...claims, iss: 'https://evil.example' }).allowed).toBe(false);
+    expect(sim.evaluate({ claims, gcpMember: provider.principalSetMember() })).toMatchObject({ allowed: true, reasons: [], failures: [] });
+    expect(sim.evaluate({ claims: { ...claims, aud: 'https://github.com/octo-org' } }).reasons).toEqual([expect.stringMatching(/^audience: expected one of/)]);
+    expect(sim.evaluate({ claims: { ...claims, sub: 'repo:octo-org@65/octo-repo@74:environment:dev' } }).reasons).toEqual(['attribute_condition: false']);
+    expect(sim.evaluate({ claims: { ...claims, iss: 'https://evil.example' } }).allowed).toBe(false);
   });
 
   test('deterministic output', () => {
@@ -108,20 +109,20 @@ describe('GitHub, GitLab and Buildkite in one pool', () => {
 
   test('GitLab issuer URI ends with a slash; explicit audiences are allowed_audiences', () => {
     expect(byId('gitlab').oidc).toEqual({ issuer_uri: 'https://gitlab.com/', allowed_audiences: ['https://gitlab.com'] });
-    const sim = GcpTrustSimulator.fromTerraformJson(Testing.synth(stack), Object.keys(providers).find((k) => providers[k] === byId('gitlab')));
+    const sim = GcpTrustSimulator.fromTerraformJson(Testing.synth(stack), 'gitlab');
     const claims = { iss: 'https://gitlab.com', aud: 'https://gitlab.com', project_id: '42', project_path: 'my-group/my-project', ref: 'main', ref_type: 'branch', ref_protected: 'true', sub: 'project_path:my-group/my-project:ref_type:branch:ref:main', job_id: '1' };
-    expect(l.trusts[0].evaluate(claims).allowed).toBe(sim.evaluate(claims).allowed);
+    expect(l.trusts[0].evaluate(claims).allowed).toBe(sim.evaluate({ claims }).allowed);
   });
 
   test('Buildkite: a composite sub can exceed 127 bytes, so google.subject falls back to the job id', () => {
     const expr = byId('buildkite').attribute_mapping['google.subject'];
     expect(expr).toBe("size(bytes(assertion.sub)) <= 127 ? assertion.sub : 'buildkite-job:' + assertion.job_id");
-    const sim = GcpTrustSimulator.fromTerraformJson(Testing.synth(stack), Object.keys(providers).find((k) => providers[k] === byId('buildkite')));
+    const sim = GcpTrustSimulator.fromProvider(b);
     const step = 'a-very-long-step-key-'.repeat(3);
     const claims = { iss: 'https://agent.buildkite.com', aud: 'https://buildkite.com/acme-inc', organization_slug: 'acme-inc', pipeline_slug: 'deploy', pipeline_id: '0191f956-042f-7ec4-aa62-8e5eeae396d0', build_branch: 'main', job_id: '0191f956-aaaa-7ec4-aa62-8e5eeae396d0', sub: `organization:acme-inc:pipeline:deploy:ref:refs/heads/main:commit:${'9'.repeat(40)}:step:${step}` };
     expect(Buffer.byteLength(claims.sub)).toBeGreaterThan(127);
     expect(sim.mappedAttributes(claims)['google.subject']).toBe('buildkite-job:0191f956-aaaa-7ec4-aa62-8e5eeae396d0');
-    expect(sim.evaluate(claims, { member: b.principalSetMember() })).toEqual({ allowed: b.trusts[0].evaluate(claims).allowed, reasons: [] });
+    expect(sim.evaluate({ claims, gcpMember: b.principalSetMember() })).toMatchObject({ allowed: b.trusts[0].evaluate(claims).allowed, reasons: [] });
   });
 
   test('GitHub provider with two trusts: one attribute per trust, total expressions', () => {

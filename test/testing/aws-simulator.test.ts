@@ -3,16 +3,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import fc from 'fast-check';
-import {
-  escapeIamLiteral,
-  iamGlobToString,
-  iamLiteralValue,
-  isIamPolicyCharset,
-  likePattern,
-  matchIamString,
-  unresolvedPolicyVariables,
-} from '../../lib/aws/iam-strings';
-import { AwsAssumeRequest, AwsSimulation, AwsTrustSimulator } from '../../lib/aws/simulator';
+// The compiler's writing side and the simulator's own reading side: the round trips below check one against the other.
+import { escapeIamLiteral, iamGlobToString, isIamPolicyCharset as compilerCharset, likePattern } from '../../lib/aws/iam-strings';
+import { AwsTrustSimulator, SimulationRequest, SimulationResult } from '../../lib/testing';
+import { iamLiteralValue, isIamPolicyCharset, matchIamString, unresolvedPolicyVariables } from '../../lib/testing/aws/private/iam-strings';
 import { corpusTokens } from '../support/corpus';
 
 // Decoded CI token payloads as published (test/corpus/README.md).
@@ -44,16 +38,17 @@ function ghTrust(condition?: any, action: any = 'sts:AssumeRoleWithWebIdentity')
   };
 }
 
-function assume(policy: any, request: Partial<AwsAssumeRequest> = {}): AwsSimulation {
-  return AwsTrustSimulator.fromPolicyDocument(policy).assume({ claims: ghClaims(), ...request });
+function assume(policy: any, request: Partial<SimulationRequest> = {}): SimulationResult {
+  return AwsTrustSimulator.fromPolicyDocument(policy).evaluate({ claims: ghClaims(), ...request });
 }
 
-function has(sim: AwsSimulation, fragment: string): boolean {
-  return sim.reasons.some((r) => r.includes(fragment));
+/** Some line of the trace (every check made) contains the fragment. */
+function has(sim: SimulationResult, fragment: string): boolean {
+  return sim.trace.some((r) => r.includes(fragment));
 }
 
 // ---------------------------------------------------------------------------------------------
-describe('iam-strings', () => {
+describe('iam-strings (compiler escapes, simulator reading)', () => {
   test('escapeIamLiteral writes $ always, and * ? only for StringLike', () => {
     expect(escapeIamLiteral('a$b*c?d', 'StringEquals')).toBe('a${$}b*c?d');
     expect(escapeIamLiteral('a$b*c?d', 'StringLike')).toBe('a${$}b${*}c${?}d');
@@ -109,19 +104,19 @@ describe('iam-strings', () => {
     expect(matchIamString('StringEqualsIgnoreCase', 'a*', 'AB')).toBe(false); // no wildcards
   });
 
-  test('isIamPolicyCharset: tab, LF, CR and U+0020-U+00FF only', () => {
-    expect(isIamPolicyCharset('repo:acme/api\t\r\nÿ')).toBe(true);
-    expect(isIamPolicyCharset('prоd')).toBe(false); // Cyrillic о
-    expect(isIamPolicyCharset('\u0000')).toBe(false);
-    expect(isIamPolicyCharset('😀')).toBe(false);
-    expect(isIamPolicyCharset('Ā')).toBe(false);
+  test.each([['compiler', compilerCharset], ['simulator', isIamPolicyCharset]] as const)('isIamPolicyCharset (%s): tab, LF, CR and U+0020-U+00FF only', (_side, charset) => {
+    expect(charset('repo:acme/api\t\r\nÿ')).toBe(true);
+    expect(charset('prоd')).toBe(false); // Cyrillic о
+    expect(charset('\u0000')).toBe(false);
+    expect(charset('😀')).toBe(false);
+    expect(charset('Ā')).toBe(false);
   });
 });
 
 // ---------------------------------------------------------------------------------------------
 describe('condition operators (hand-written policies)', () => {
   const K = (claim: string) => `${GH}:${claim}`;
-  const cases: Array<[string, any, boolean, Partial<AwsAssumeRequest>?]> = [
+  const cases: Array<[string, any, boolean, Partial<SimulationRequest>?]> = [
     ['StringEquals match', { StringEquals: { [K('sub')]: 'repo:acme/api:ref:refs/heads/main' } }, true],
     ['StringEquals case-sensitive', { StringEquals: { [K('sub')]: 'repo:Acme/api:ref:refs/heads/main' } }, false],
     ['StringEquals * is literal', { StringEquals: { [K('sub')]: 'repo:acme/*' } }, false],
@@ -172,7 +167,7 @@ describe('condition operators (hand-written policies)', () => {
   test.each(cases.map(([n, c, e, r]) => [n, c, e, r ?? {}] as const))('%s', (_name, condition, expected, request) => {
     const sim = assume(ghTrust(condition), request);
     expect(sim.allowed).toBe(expected);
-    expect(sim.matchedStatements).toEqual(expected ? [0] : []);
+    expect(sim.matched).toEqual(expected ? ['Statement[0] (Allow)'] : []);
   });
 
   test('reasons name the statement, operator, key, expected values and actual value or absent', () => {
@@ -180,16 +175,16 @@ describe('condition operators (hand-written policies)', () => {
       ghTrust({ 'StringEquals': { [K('sub')]: 'repo:evil/x', [K('environment')]: 'prod' }, 'ForAllValues:StringLike': { [K('workflow')]: 'ci*' } }),
     );
     expect(sim.allowed).toBe(false);
-    expect(sim.reasons).toContain(
+    expect(sim.trace).toContain(
       `Statement[0] (Allow): StringEquals "${GH}:sub": expected one of ["repo:evil/x"], actual "repo:acme/api:ref:refs/heads/main" -> false`,
     );
-    expect(sim.reasons).toContain(
+    expect(sim.trace).toContain(
       `Statement[0] (Allow): StringEquals "${GH}:environment": expected one of ["prod"], actual absent (the token has no such claim) -> false (a positive operator is false when the key is absent)`,
     );
-    expect(sim.reasons).toContain(
+    expect(sim.trace).toContain(
       `Statement[0] (Allow): ForAllValues:StringLike "${GH}:workflow": expected one of ["ci*"], actual absent (the token has no such claim) -> true (ForAllValues is true when the key is absent)`,
     );
-    expect(sim.reasons[sim.reasons.length - 1]).toBe('DENIED: no Allow statement applies to sts:AssumeRoleWithWebIdentity');
+    expect(sim.trace[sim.trace.length - 1]).toBe('DENIED: no Allow statement applies to sts:AssumeRoleWithWebIdentity');
   });
 
   test('IpAddress / NotIpAddress with IPv4 and IPv6 CIDRs', () => {
@@ -277,11 +272,11 @@ describe('statements, principals and actions', () => {
     };
     const main = assume(policy);
     expect(main.allowed).toBe(true);
-    expect(main.matchedStatements).toEqual([0]);
+    expect(main.matched).toEqual(['Statement[0] (Allow, Sid "Main")']);
     const tag = assume(policy, { claims: ghClaims({ sub: 'repo:acme/api:ref:refs/tags/v1.2' }) });
     expect(tag.allowed).toBe(true);
-    expect(tag.matchedStatements).toEqual([1]);
-    expect(tag.reasons).toContain('sts:AssumeRoleWithWebIdentity allowed by Statement[1] (Allow, Sid "Release")');
+    expect(tag.matched).toEqual(['Statement[1] (Allow, Sid "Release")']);
+    expect(tag.trace).toContain('sts:AssumeRoleWithWebIdentity allowed by Statement[1] (Allow, Sid "Release")');
     expect(assume(policy, { claims: ghClaims({ sub: 'repo:acme/api:pull_request' }) }).allowed).toBe(false);
   });
 
@@ -296,8 +291,8 @@ describe('statements, principals and actions', () => {
     expect(assume(policy).allowed).toBe(true);
     const pr = assume(policy, { claims: ghClaims({ sub: 'repo:acme/api:pull_request' }) });
     expect(pr.allowed).toBe(false);
-    expect(pr.matchedStatements).toEqual([0, 1]);
-    expect(pr.reasons).toContain(
+    expect(pr.matched).toEqual(['Statement[0] (Allow)', 'Statement[1] (Deny, Sid "NoPRs")']);
+    expect(pr.trace).toContain(
       'DENIED: explicit Deny of sts:AssumeRoleWithWebIdentity by Statement[1] (Deny, Sid "NoPRs") (an explicit Deny overrides any Allow)',
     );
   });
@@ -320,7 +315,7 @@ describe('statements, principals and actions', () => {
     const foreign = ghTrust();
     foreign.Statement[0].Principal.Federated = `arn:aws:iam::999999999999:oidc-provider/${GH}`;
     expect(assume(foreign).allowed).toBe(false);
-    expect(AwsTrustSimulator.fromPolicyDocument(foreign, { accountId: '999999999999' }).assume({ claims: ghClaims() }).allowed).toBe(true);
+    expect(AwsTrustSimulator.fromPolicyDocument(foreign, { accountId: '999999999999' }).evaluate({ claims: ghClaims() }).allowed).toBe(true);
     // Array of providers.
     const both = ghTrust();
     both.Statement[0].Principal.Federated = [BK_ARN, GH_ARN];
@@ -333,13 +328,13 @@ describe('statements, principals and actions', () => {
 
   test('the token iss and the provider ARN must agree', () => {
     const policy = ghTrust();
-    const wrong = assume(policy, { providerArn: BK_ARN });
+    const wrong = assume(policy, { awsProviderArn: BK_ARN });
     expect(wrong.allowed).toBe(false);
-    expect(wrong.reasons).toContain(`DENIED: token iss "https://${GH}" does not match the provider URL "https://${BK}" of ${BK_ARN}`);
-    expect(assume(policy, { providerArn: GH_ARN }).allowed).toBe(true);
+    expect(wrong.trace).toContain(`DENIED: token iss "https://${GH}" does not match the provider URL "https://${BK}" of ${BK_ARN}`);
+    expect(assume(policy, { awsProviderArn: GH_ARN }).allowed).toBe(true);
     const noIss = assume(policy, { claims: { ...ghClaims(), iss: undefined } });
     expect(noIss.allowed).toBe(false);
-    expect(noIss.reasons).toContain('DENIED: token has no string "iss" claim: STS cannot find an OIDC provider for it');
+    expect(noIss.trace).toContain('DENIED: token has no string "iss" claim: STS cannot find an OIDC provider for it');
     expect(assume(policy, { claims: ghClaims({ iss: `http://${GH}` }) }).allowed).toBe(false);
   });
 
@@ -366,12 +361,12 @@ describe('session tags (sts:TagSession)', () => {
   const bk = (statements: any[]) => ({ Version: '2012-10-17', Statement: statements });
   const allow = (action: any, condition?: any) => ({ Effect: 'Allow', Principal: { Federated: BK_ARN }, Action: action, ...(condition ? { Condition: condition } : {}) });
   const orgCond = { StringEquals: { 'aws:RequestTag/organization_slug': 'acme-inc' } };
-  const run = (policy: any, claims = tagged) => AwsTrustSimulator.fromPolicyDocument(policy).assume({ claims });
+  const run = (policy: any, claims = tagged) => AwsTrustSimulator.fromPolicyDocument(policy).evaluate({ claims });
 
   test('a tagged token needs sts:TagSession too', () => {
     const sim = run(bk([allow('sts:AssumeRoleWithWebIdentity', orgCond)]));
     expect(sim.allowed).toBe(false);
-    expect(sim.reasons).toContain(
+    expect(sim.trace).toContain(
       'DENIED: no Allow statement applies to sts:TagSession (the token carries session tags, so AssumeRoleWithWebIdentity fails without it)',
     );
     expect(run(bk([allow(['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'], orgCond)])).allowed).toBe(true);
@@ -383,7 +378,7 @@ describe('session tags (sts:TagSession)', () => {
     expect(run(bk([allow('sts:AssumeRoleWithWebIdentity', orgCond), allow('sts:TagSession', orgCond)])).allowed).toBe(true);
     const failing = run(bk([allow('sts:AssumeRoleWithWebIdentity', orgCond), allow('sts:TagSession', { StringEquals: { 'aws:RequestTag/organization_slug': 'other' } })]));
     expect(failing.allowed).toBe(false);
-    expect(failing.matchedStatements).toEqual([0]);
+    expect(failing.matched).toEqual(['Statement[0] (Allow)']);
     const denied = run(bk([allow(['sts:AssumeRoleWithWebIdentity', 'sts:TagSession']), { Effect: 'Deny', Principal: '*', Action: 'sts:TagSession' }]));
     expect(denied.allowed).toBe(false);
     expect(has(denied, 'DENIED: explicit Deny of sts:TagSession')).toBe(true);
@@ -417,7 +412,7 @@ describe('network keys: public STS endpoint vs STS VPC endpoint (docs/security.m
     const policy = ghTrust({ IpAddress: { 'aws:SourceIp': ['198.51.100.0/24', '2001:db8::/32'] } });
     expect(assume(policy, { sourceIp: '198.51.100.5' }).allowed).toBe(true);
     expect(assume(policy, { sourceIp: '2001:db8:1::5' }).allowed).toBe(true);
-    const viaVpce = assume(policy, { sourceIp: '198.51.100.5', vpcEndpointId: 'vpce-0abc', vpcId: 'vpc-1' });
+    const viaVpce = assume(policy, { sourceIp: '198.51.100.5', awsVpcEndpointId: 'vpce-0abc', awsVpcId: 'vpc-1' });
     expect(viaVpce.allowed).toBe(false);
     expect(has(viaVpce, 'actual absent (call via a VPC endpoint: aws:SourceIp exists only on the public endpoint')).toBe(true);
     expect(has(assume(policy), 'actual absent (request gave no sourceIp)')).toBe(true);
@@ -425,14 +420,14 @@ describe('network keys: public STS endpoint vs STS VPC endpoint (docs/security.m
 
   test('aws:SourceVpce / aws:SourceVpc / aws:VpcSourceIp exist only via a VPC endpoint', () => {
     const vpce = ghTrust({ StringEquals: { 'aws:SourceVpce': 'vpce-0abc' } });
-    expect(assume(vpce, { vpcEndpointId: 'vpce-0abc' }).allowed).toBe(true);
-    const pub = assume(vpce, { vpcId: 'vpc-1', sourceIp: '198.51.100.5' });
+    expect(assume(vpce, { awsVpcEndpointId: 'vpce-0abc' }).allowed).toBe(true);
+    const pub = assume(vpce, { awsVpcId: 'vpc-1', sourceIp: '198.51.100.5' });
     expect(pub.allowed).toBe(false);
     expect(has(pub, 'actual absent (public endpoint: VPC keys exist only via a VPC endpoint')).toBe(true);
     const vpc = ghTrust({ StringEquals: { 'aws:SourceVpc': 'vpc-1' }, IpAddress: { 'aws:VpcSourceIp': '10.0.0.0/16' } });
-    expect(assume(vpc, { vpcEndpointId: 'vpce-0abc', vpcId: 'vpc-1', sourceIp: '10.0.3.4' }).allowed).toBe(true);
-    expect(assume(vpc, { vpcEndpointId: 'vpce-0abc', sourceIp: '10.0.3.4' }).allowed).toBe(false); // vpcId not given
-    expect(assume(vpc, { vpcId: 'vpc-1', sourceIp: '10.0.3.4' }).allowed).toBe(false);
+    expect(assume(vpc, { awsVpcEndpointId: 'vpce-0abc', awsVpcId: 'vpc-1', sourceIp: '10.0.3.4' }).allowed).toBe(true);
+    expect(assume(vpc, { awsVpcEndpointId: 'vpce-0abc', sourceIp: '10.0.3.4' }).allowed).toBe(false); // vpcId not given
+    expect(assume(vpc, { awsVpcId: 'vpc-1', sourceIp: '10.0.3.4' }).allowed).toBe(false);
   });
 
   test('AWS principal keys are absent in AssumeRoleWithWebIdentity', () => {
@@ -449,7 +444,7 @@ describe('array aud (Bitbucket token with a custom audience)', () => {
   const arn = `arn:aws:iam::123456789012:oidc-provider/${url}`;
   const policy = (condition: any) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: arn }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: condition }] });
   const run = (condition: any, clientIds?: string[]) =>
-    AwsTrustSimulator.fromPolicyDocument(policy(condition), { providerClientIds: clientIds }).assume({ claims: token });
+    AwsTrustSimulator.fromPolicyDocument(policy(condition), { providerClientIds: clientIds }).evaluate({ claims: token });
 
   test('StringEquals on :aud passes if any element matches (documented choice)', () => {
     expect(run({ StringEquals: { [`${url}:aud`]: 'https://gw.example.com' } }).allowed).toBe(true);
@@ -464,7 +459,7 @@ describe('array aud (Bitbucket token with a custom audience)', () => {
     expect(run(cond, ['https://gw.example.com']).allowed).toBe(true);
     const bad = run(cond, ['sts.amazonaws.com']);
     expect(bad.allowed).toBe(false);
-    expect(bad.reasons).toContain(
+    expect(bad.trace).toContain(
       'DENIED: token aud ["ari:cloud:bitbucket::workspace/WORKSPACE","https://gw.example.com"] is not in the provider\'s ClientIdList ["sts.amazonaws.com"] (STS: Incorrect token audience)',
     );
   });
@@ -496,21 +491,21 @@ describe('fromTemplate', () => {
 
   test('GHEC enterprise issuer: Ref to an OIDCProvider whose Url has a path; keys carry the path', () => {
     const sim = AwsTrustSimulator.fromTemplate(ghecTemplate(`${ENT}:sub`));
-    const ok = sim.assume({ claims: { ...enterpriseToken, aud: 'sts.amazonaws.com' } });
+    const ok = sim.evaluate({ claims: { ...enterpriseToken, aud: 'sts.amazonaws.com' } });
     expect(ok.allowed).toBe(true);
-    expect(ok.reasons[0]).toBe(`Token: iss "https://${ENT}" -> provider arn:aws:iam::123456789012:oidc-provider/${ENT}; condition keys "${ENT}:<claim>"`);
+    expect(ok.trace[0]).toBe(`Token: iss "https://${ENT}" -> provider arn:aws:iam::123456789012:oidc-provider/${ENT}; condition keys "${ENT}:<claim>"`);
     // The document's own audience is not in the ClientIdList.
-    const rawAud = sim.assume({ claims: enterpriseToken });
+    const rawAud = sim.evaluate({ claims: enterpriseToken });
     expect(rawAud.allowed).toBe(false);
     expect(has(rawAud, 'Incorrect token audience')).toBe(true);
     // A token from the shared issuer does not match the enterprise provider.
-    const shared = sim.assume({ claims: { ...enterpriseToken, aud: 'sts.amazonaws.com', iss: `https://${GH}` } });
+    const shared = sim.evaluate({ claims: { ...enterpriseToken, aud: 'sts.amazonaws.com', iss: `https://${GH}` } });
     expect(shared.allowed).toBe(false);
     expect(has(shared, `does not name the token's provider ${GH_ARN}`)).toBe(true);
   });
 
   test('GHEC: a key without the enterprise path is absent', () => {
-    const sim = AwsTrustSimulator.fromTemplate(ghecTemplate(`${GH}:sub`)).assume({ claims: { ...enterpriseToken, aud: 'sts.amazonaws.com' } });
+    const sim = AwsTrustSimulator.fromTemplate(ghecTemplate(`${GH}:sub`)).evaluate({ claims: { ...enterpriseToken, aud: 'sts.amazonaws.com' } });
     expect(sim.allowed).toBe(false);
     expect(has(sim, `StringEquals "${GH}:sub": expected one of ["repo:octocat-inc/private-server:ref:refs/heads/main"], actual absent (condition key of another provider/issuer than the token's)`)).toBe(true);
   });
@@ -549,22 +544,22 @@ describe('fromTemplate', () => {
     expect(() => AwsTrustSimulator.fromTemplate(template)).toThrow(/found 2/);
     const sim = AwsTrustSimulator.fromTemplate(template, roleId);
     const prod = CORPUS[0].claims;
-    expect(sim.assume({ claims: { ...prod, aud: 'sts.amazonaws.com' } }).allowed).toBe(true);
-    expect(sim.assume({ claims: prod }).allowed).toBe(false);
+    expect(sim.evaluate({ claims: { ...prod, aud: 'sts.amazonaws.com' } }).allowed).toBe(true);
+    expect(sim.evaluate({ claims: prod }).allowed).toBe(false);
 
     expect(sim.evaluateSessionCall({ sourceIp: '203.0.113.9' }).allowed).toBe(true);
     const outside = sim.evaluateSessionCall({ sourceIp: '198.51.100.1', action: 'ec2:RunInstances' });
     expect(outside.allowed).toBe(false);
-    expect(outside.matchedStatements).toEqual([0]);
+    expect(outside.matched).toEqual([expect.stringMatching(/^Deploy\w+ \(AWS::IAM::Policy\) Statement\[0\] \(Deny\)$/)]);
     expect(has(outside, 'NotIpAddress "aws:SourceIp": expected none of ["203.0.113.0/24"], actual "198.51.100.1" -> true')).toBe(true);
     expect(sim.evaluateSessionCall({ sourceIp: '198.51.100.1', viaAwsService: true }).allowed).toBe(true);
     // Via a VPC endpoint aws:SourceIp is absent, so NotIpAddress is true: the plain form denies.
-    expect(sim.evaluateSessionCall({ vpcEndpointId: 'vpce-1', vpcId: 'vpc-1', sourceIp: '10.0.0.1' }).allowed).toBe(false);
+    expect(sim.evaluateSessionCall({ awsVpcEndpointId: 'vpce-1', awsVpcId: 'vpc-1', sourceIp: '10.0.0.1' }).allowed).toBe(false);
 
     const glSim = AwsTrustSimulator.fromTemplate(template, stack.getLogicalId(stack.node.findChild('GitlabRole').node.defaultChild as iam.CfnRole));
     const glToken = CORPUS.find((t) => t.provider === 'gitlab-ci' && t.claims.aud === 'https://gitlab.example.com')!.claims;
-    expect(glSim.assume({ claims: glToken }).allowed).toBe(true); // no conditions at all: any GitLab project on that issuer
-    expect(glSim.evaluateSessionCall({}).reasons).toEqual(['ALLOWED: no Deny statement in the role\'s inline policies']);
+    expect(glSim.evaluate({ claims: glToken }).allowed).toBe(true); // no conditions at all: any GitLab project on that issuer
+    expect(glSim.evaluateSessionCall({}).trace).toEqual(['ALLOWED: no Deny statement in the role\'s inline policies']);
   });
 
   test('session deny: data-perimeter IfExists form in role Policies and an AWS::IAM::Policy', () => {
@@ -596,15 +591,15 @@ describe('fromTemplate', () => {
     const sim = AwsTrustSimulator.fromTemplate(t);
     expect(sim.evaluateSessionCall({ sourceIp: '203.0.113.4' }).allowed).toBe(true);
     expect(sim.evaluateSessionCall({ sourceIp: '2001:db8:ffff::1' }).allowed).toBe(true);
-    expect(sim.evaluateSessionCall({ vpcEndpointId: 'vpce-1', vpcId: 'vpc-1' }).allowed).toBe(true);
-    const wrongVpc = sim.evaluateSessionCall({ vpcEndpointId: 'vpce-1', vpcId: 'vpc-2' });
+    expect(sim.evaluateSessionCall({ awsVpcEndpointId: 'vpce-1', awsVpcId: 'vpc-1' }).allowed).toBe(true);
+    const wrongVpc = sim.evaluateSessionCall({ awsVpcEndpointId: 'vpce-1', awsVpcId: 'vpc-2' });
     expect(wrongVpc.allowed).toBe(false);
-    expect(wrongVpc.reasons).toContain('DENIED: explicit Deny of s3:GetObject by DeployRole.Policies["Perimeter"] Statement[0] (Deny)');
+    expect(wrongVpc.trace).toContain('DENIED: explicit Deny of s3:GetObject by DeployRole.Policies["Perimeter"] Statement[0] (Deny)');
     expect(sim.evaluateSessionCall({ sourceIp: '198.51.100.1' }).allowed).toBe(false);
     expect(sim.evaluateSessionCall({ sourceIp: '198.51.100.1', viaAwsService: true }).allowed).toBe(true);
     const del = sim.evaluateSessionCall({ sourceIp: '203.0.113.4', action: 'S3:DeleteObject' });
     expect(del.allowed).toBe(false);
-    expect(del.matchedStatements).toEqual([1]);
+    expect(del.matched).toEqual(['S3Deny (AWS::IAM::Policy) Statement[0] (Deny)']);
     expect(has(del, 'Resource ["arn:aws:s3:::prod/*"] not evaluated')).toBe(true);
   });
 });
@@ -650,7 +645,7 @@ describe('less common shapes', () => {
       },
     };
     const sim = AwsTrustSimulator.fromTemplate(t);
-    expect(sim.assume({ claims: ghClaims() }).allowed).toBe(true);
+    expect(sim.evaluate({ claims: ghClaims() }).allowed).toBe(true);
     expect(sim.evaluateSessionCall({ action: 's3:GetObject' }).allowed).toBe(true);
     expect(sim.evaluateSessionCall({ action: 'ec2:RunInstances' }).allowed).toBe(false);
     expect(sim.evaluateSessionCall({ action: 'kms:Decrypt' }).allowed).toBe(true); // key absent
@@ -668,8 +663,8 @@ describe('less common shapes', () => {
       },
     };
     const sim = AwsTrustSimulator.fromTemplate(t);
-    expect(sim.assume({ claims: ghClaims() }).allowed).toBe(true);
-    expect(sim.assume({ claims: ghClaims({ aud: 'other' }) }).allowed).toBe(false);
+    expect(sim.evaluate({ claims: ghClaims() }).allowed).toBe(true);
+    expect(sim.evaluate({ claims: ghClaims({ aud: 'other' }) }).allowed).toBe(false);
     t.Resources.Role.Properties.AssumeRolePolicyDocument.Statement[0].Condition = { StringEquals: { [sub]: { 'Fn::ImportValue': 'x' } } };
     expect(() => AwsTrustSimulator.fromTemplate(t)).toThrow(/cannot resolve Fn::ImportValue/);
   });
@@ -694,7 +689,7 @@ describe('less common shapes', () => {
     const both = ghTrust(undefined, ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession']);
     expect(has(assume(both, { claims: ghClaims({ 'https://aws.amazon.com/tags': 'x' }) }), 'is not an object')).toBe(true);
     expect(has(assume(both, { claims: ghClaims({ 'https://aws.amazon.com/tags': { principal_tags: [] } }) }), 'principal_tags is not an object')).toBe(true);
-    expect(has(assume(both, { providerArn: 'arn:aws:iam::123456789012:saml-provider/x' }), 'is not an IAM OIDC provider ARN')).toBe(true);
+    expect(has(assume(both, { awsProviderArn: 'arn:aws:iam::123456789012:saml-provider/x' }), 'is not an IAM OIDC provider ARN')).toBe(true);
   });
 });
 
@@ -721,40 +716,40 @@ describe('corpus tokens against a realistic GitHub trust policy', () => {
   const isProdOcto = (c: any) => c.iss === `https://${GH}` && c.sub === 'repo:octo-org/octo-repo:environment:prod' && c.repository_id === '74';
 
   test.each(CORPUS.map((t, i) => [i, t.provider, t] as const))('token %i (%s) with the sts.amazonaws.com audience', (_i, _p, t) => {
-    const r = sim.assume({ claims: { ...t.claims, aud: 'sts.amazonaws.com' } });
+    const r = sim.evaluate({ claims: { ...t.claims, aud: 'sts.amazonaws.com' } });
     expect(r.allowed).toBe(isProdOcto(t.claims));
-    expect(r.reasons.length).toBeGreaterThan(0);
+    expect(r.trace.length).toBeGreaterThan(0);
   });
 
   test('exactly the three github.com octo-org/octo-repo prod tokens are admitted', () => {
-    const admitted = CORPUS.map((t, i) => (sim.assume({ claims: { ...t.claims, aud: 'sts.amazonaws.com' } }).allowed ? i : -1)).filter((i) => i >= 0);
+    const admitted = CORPUS.map((t, i) => (sim.evaluate({ claims: { ...t.claims, aud: 'sts.amazonaws.com' } }).allowed ? i : -1)).filter((i) => i >= 0);
     expect(admitted).toHaveLength(3);
     expect(admitted.every((i) => CORPUS[i].provider === 'github-actions')).toBe(true);
   });
 
   test('the documents\' own audiences are rejected, with the actual value in the reason', () => {
-    for (const t of CORPUS) expect(sim.assume({ claims: t.claims }).allowed).toBe(false);
-    const r = sim.assume({ claims: CORPUS[0].claims });
-    expect(r.reasons).toContain(
+    for (const t of CORPUS) expect(sim.evaluate({ claims: t.claims }).allowed).toBe(false);
+    const r = sim.evaluate({ claims: CORPUS[0].claims });
+    expect(r.trace).toContain(
       `Statement[0] (Allow, Sid "GithubDeployProd"): StringEquals "${GH}:aud": expected one of ["sts.amazonaws.com"], actual "https://github.com/octo-org" -> false`,
     );
   });
 
   test('GHES and issuer-less tokens fail on the provider', () => {
     const ghes = CORPUS.find((t) => (t.claims.iss as string | undefined)?.includes('HOSTNAME'))!;
-    expect(has(sim.assume({ claims: { ...ghes.claims, aud: 'sts.amazonaws.com' } }), 'does not name the token\'s provider arn:aws:iam::123456789012:oidc-provider/HOSTNAME/_services/token')).toBe(true);
+    expect(has(sim.evaluate({ claims: { ...ghes.claims, aud: 'sts.amazonaws.com' } }), 'does not name the token\'s provider arn:aws:iam::123456789012:oidc-provider/HOSTNAME/_services/token')).toBe(true);
     const noIss = CORPUS.find((t) => t.claims.iss === undefined)!;
-    expect(has(sim.assume({ claims: noIss.claims }), 'token has no string "iss" claim')).toBe(true);
+    expect(has(sim.evaluate({ claims: noIss.claims }), 'token has no string "iss" claim')).toBe(true);
   });
 
   test('availableClaimKeys: keys AWS does not expose are absent', () => {
     const limited = AwsTrustSimulator.fromPolicyDocument(policy, { availableClaimKeys: ['sub', 'aud', 'amr'] });
-    const r = limited.assume({ claims: { ...CORPUS[0].claims, aud: 'sts.amazonaws.com' } });
+    const r = limited.evaluate({ claims: { ...CORPUS[0].claims, aud: 'sts.amazonaws.com' } });
     expect(r.allowed).toBe(false);
     expect(has(r, `"${GH}:repository_owner_id": expected one of ["65"], actual absent (claim not in availableClaimKeys: AWS does not expose it)`)).toBe(true);
     // And the F9 hazard (docs/security.md#f9) with it: ForAllValues on an unexposed key passes.
     const hazard = AwsTrustSimulator.fromPolicyDocument(ghTrust({ 'ForAllValues:StringEquals': { [`${GH}:repository_owner_id`]: '65' } }), { availableClaimKeys: ['sub', 'aud'] });
-    expect(hazard.assume({ claims: { ...CORPUS[0].claims, repository_owner_id: '66' } }).allowed).toBe(true);
+    expect(hazard.evaluate({ claims: { ...CORPUS[0].claims, repository_owner_id: '66' } }).allowed).toBe(true);
   });
 });
 
@@ -827,7 +822,7 @@ describe('properties (fast-check)', () => {
     const latin1Parts = partsAndSubject.filter(({ parts }) => parts.every(isIamPolicyCharset));
     fc.assert(
       fc.property(latin1Parts, ({ parts, s }) => {
-        const r = AwsTrustSimulator.fromPolicyDocument(ghTrust({ StringLike: { [`${GH}:sub`]: likePattern(parts) } })).assume({ claims: ghClaims({ sub: s }) });
+        const r = AwsTrustSimulator.fromPolicyDocument(ghTrust({ StringLike: { [`${GH}:sub`]: likePattern(parts) } })).evaluate({ claims: ghClaims({ sub: s }) });
         expect(r.allowed).toBe(refLike(parts, s));
       }),
       { numRuns: 300 },
