@@ -4,6 +4,7 @@ import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network
 import { Widening } from '../../model/rules';
 import { RequiredWidening, Trust } from '../../model/trust';
 import { globsCondition } from '../globs';
+import { BITBUCKET_SPEC, BitbucketDetails } from './spec';
 import { bitbucketSubject } from './subject';
 import { BRACED_UUID, requireName, requireRefName, uniqSorted } from '../values';
 
@@ -21,7 +22,7 @@ export interface BitbucketRepositoryProps {
 /** Bitbucket Pipelines (ci-claims.md §6): per-workspace issuer, `sub` = `{repo}[:{env}]:{step}`. */
 export class BitbucketPipelines {
   /** The CI profile id in trusts and reviews. */
-  public static readonly PROVIDER_ID = 'bitbucket-pipelines';
+  public static readonly PROVIDER_ID = BITBUCKET_SPEC.id;
 
   /** Start a trust for steps of one repository. */
   public static repository(props: BitbucketRepositoryProps): BitbucketTrustBuilder {
@@ -108,7 +109,7 @@ export class BitbucketTrustBuilder {
     const tests = [globsCondition('sub', subjects)];
     if (branches.length) tests.push(Condition.oneOf('branchName', branches));
     return Trust._create({
-      profile: { id: BitbucketPipelines.PROVIDER_ID, displayName: 'Bitbucket Pipelines', identityClaims: ['repositoryUuid'], subjectIdentity: /^\{[0-9a-f-]{36}\}:/ },
+      profile: BITBUCKET_SPEC.profile,
       where: w,
       issuer: `https://api.bitbucket.org/2.0/workspaces/${p.workspace}/pipelines-config/identity/oidc`,
       audiences: this.auds ?? [`ari:cloud:bitbucket::workspace/${p.workspaceUuid.slice(1, -1)}`],
@@ -117,7 +118,13 @@ export class BitbucketTrustBuilder {
       description: `Bitbucket Pipelines steps of repository ${p.repositoryUuid} in workspace ${p.workspace}${envs.length ? ` in deployment environment ${envs.join(' or ')}` : ''}${branches.length ? ` on branch ${branches.join(' or ')}` : ''}${this.anyStep ? ' (any step)' : ''}`,
       needs,
       accepted: this.accepted,
-      details: { ...p, environments: envs, branches },
+      details: {
+        workspace: p.workspace,
+        workspaceUuid: p.workspaceUuid,
+        repositoryUuid: p.repositoryUuid,
+        environments: envs,
+        branches,
+      } satisfies BitbucketDetails,
     });
   }
 }

@@ -4,6 +4,7 @@ import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network
 import { Widening } from '../../model/rules';
 import { RequiredWidening, Trust } from '../../model/trust';
 import { concat, globsCondition, lit } from '../globs';
+import { CIRCLECI_SPEC, CircleCiDetails } from './spec';
 import { CIRCLECI_V2_TAIL, circleCiSubject } from './subject';
 import { requireRefName, requireText, uniqSorted, UUID } from '../values';
 
@@ -24,7 +25,7 @@ export interface CircleCiProjectProps {
  */
 export class CircleCi {
   /** The CI profile id in trusts and reviews. */
-  public static readonly PROVIDER_ID = 'circleci';
+  public static readonly PROVIDER_ID = CIRCLECI_SPEC.id;
 
   /** Start a trust for jobs of one project. */
   public static project(props: CircleCiProjectProps): CircleCiTrustBuilder {
@@ -133,7 +134,7 @@ export class CircleCiTrustBuilder {
     const contexts = uniqSorted(this.contexts);
     if (contexts.length) tests.push(Condition.containsAny('oidc.circleci.com/context-ids', contexts));
     return Trust._create({
-      profile: { id: CircleCi.PROVIDER_ID, displayName: 'CircleCI', identityClaims: ['oidc.circleci.com/project-id'], subjectIdentity: /^org\/[0-9a-f-]{36}\/project\/[0-9a-f-]{36}\/user\// },
+      profile: CIRCLECI_SPEC.profile,
       where: w,
       issuer: `https://oidc.circleci.com/org/${p.organizationId}`,
       audiences: this.auds ?? [p.organizationId],
@@ -142,7 +143,7 @@ export class CircleCiTrustBuilder {
       description: `CircleCI jobs of project ${p.projectId}${p.vcsOrigin ? ` (${p.vcsOrigin})` : ''}${refs.length ? ` on ${refs.map((r) => r.replace('refs/heads/', 'branch ')).join(' or ')}` : ' on any ref'}${users.length ? `, started by ${users.join(' or ')}` : ''}${contexts.length ? `, in context ${contexts.join(' or ')}` : ''}`,
       needs,
       accepted: this.accepted,
-      details: { ...p, refs, users, contexts },
+      details: { organizationId: p.organizationId, projectId: p.projectId, vcsOrigin: p.vcsOrigin, refs, users, contexts } satisfies CircleCiDetails,
     });
   }
 }
