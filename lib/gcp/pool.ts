@@ -7,6 +7,7 @@ import { attributeMapping, trustAttribute } from './mapping';
 import { GCP_METADATA_KEY, metadataOf, reviewMetadata, TrustEntry, trustEntry } from './metadata';
 import { checkNetwork, TrustNetwork } from './network';
 import { google } from './providers';
+import { providerSpec } from '../ci/registry';
 import { TrustConfigError } from '../model/errors';
 import { validateAudiences } from '../model/issuer';
 import { shortHash, truncate } from '../model/text';
@@ -253,9 +254,8 @@ export class GcpWorkloadIdentityProvider extends Construct {
     this.audience = isDefault ? defaultAud : audiences[0];
 
     const issuer = issuers[0];
-    // GitLab's GCP guide: the issuer URI "must end in a trailing slash" (clouds.md §2.3); the `iss`
-    // claim itself has none, and GCP matches it against the URI without the slash.
-    this.issuerUri = isGitLab(boundList[0].provider) ? `${issuer}/` : issuer;
+    // The provider's rule (GitLab's GCP guide wants a trailing slash the `iss` claim does not have).
+    this.issuerUri = providerSpec(boundList[0].provider).gcp.issuerUri(issuer);
 
     for (const t of boundList) checkNetwork(t, options.perimeterName, where);
     this.attributeCondition = compileCondition(boundList, where);
@@ -351,10 +351,6 @@ export class GcpWorkloadIdentityProvider extends Construct {
     }
     return b;
   }
-}
-
-function isGitLab(provider: string): boolean {
-  return provider === 'gitlab-ci' || provider === 'gitlab';
 }
 
 function normalizeServiceAccount(value: string, where: string): { id: string; email?: string } {
