@@ -50,6 +50,8 @@ export class AzureLimits {
   public static readonly MAX_FIELD_LENGTH = 600;
   /** Credential names: 3 to 120 characters. */
   public static readonly MAX_NAME_LENGTH = 120;
+
+  private constructor() {}
 }
 
 /** Compiles trusts to the exact federated identity credentials Azure can hold. */
@@ -75,6 +77,8 @@ export class AzureFederation {
   public static credentials(trust: Trust, options?: AzureCompileOptions): AzureCredentialSpec[] {
     return compileTrust(trust, options?.cloud ?? AzureCloud.PUBLIC).credentials;
   }
+
+  private constructor() {}
 }
 
 /** @internal */

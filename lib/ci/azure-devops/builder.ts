@@ -68,6 +68,8 @@ export class AzureDevOps {
   public static entraServiceConnection(props: AzureDevOpsEntraProps): AzureDevOpsTrustBuilder {
     return AzureDevOpsTrustBuilder._entra(props);
   }
+
+  private constructor() {}
 }
 
 /** Builds an Azure DevOps trust: the subject is exact. Get one from the AzureDevOps factory methods. */

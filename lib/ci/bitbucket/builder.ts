@@ -26,8 +26,10 @@ export class BitbucketPipelines {
 
   /** Start a trust for steps of one repository. */
   public static repository(props: BitbucketRepositoryProps): BitbucketTrustBuilder {
-    return new BitbucketTrustBuilder(props);
+    return BitbucketTrustBuilder._create(props);
   }
+
+  private constructor() {}
 }
 
 /**
@@ -36,6 +38,11 @@ export class BitbucketPipelines {
  * claim (`branchName`) that only GCP can check.
  */
 export class BitbucketTrustBuilder {
+  /** @internal */
+  public static _create(props: BitbucketRepositoryProps): BitbucketTrustBuilder {
+    return new BitbucketTrustBuilder(props);
+  }
+
   private readonly props: BitbucketRepositoryProps;
   private readonly envs: string[] = [];
   private readonly branches: string[] = [];
@@ -44,8 +51,8 @@ export class BitbucketTrustBuilder {
   private net?: NetworkRestriction;
   private readonly accepted: Widening[] = [];
 
-  /** Use BitbucketPipelines.repository(). */
-  public constructor(props: BitbucketRepositoryProps) {
+  /** Validates the props: builders come from BitbucketPipelines.repository() only. */
+  private constructor(props: BitbucketRepositoryProps) {
     const w = 'BitbucketPipelines.repository';
     requireName(`${w}(workspace)`, props.workspace, 'workspace', /^[a-z0-9][a-z0-9_-]{0,61}$/, 'lower-case letters, digits, _ and -');
     for (const [k, v] of [['workspaceUuid', props.workspaceUuid], ['repositoryUuid', props.repositoryUuid]] as const) {

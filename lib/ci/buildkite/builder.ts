@@ -54,12 +54,19 @@ export class Buildkite {
 
   /** Start a trust for jobs of one pipeline. */
   public static pipeline(props: BuildkitePipelineProps): BuildkiteTrustBuilder {
-    return new BuildkiteTrustBuilder(props);
+    return BuildkiteTrustBuilder._create(props);
   }
+
+  private constructor() {}
 }
 
 /** Builds a Buildkite trust. */
 export class BuildkiteTrustBuilder {
+  /** @internal */
+  public static _create(props: BuildkitePipelineProps): BuildkiteTrustBuilder {
+    return new BuildkiteTrustBuilder(props);
+  }
+
   private readonly org: string;
   private readonly pipe: string;
   private readonly orgId?: string;
@@ -76,8 +83,8 @@ export class BuildkiteTrustBuilder {
   private net?: NetworkRestriction;
   private readonly accepted: Widening[] = [];
 
-  /** Use Buildkite.pipeline(). */
-  public constructor(props: BuildkitePipelineProps) {
+  /** Validates the props: builders come from Buildkite.pipeline() only. */
+  private constructor(props: BuildkitePipelineProps) {
     const w = 'Buildkite.pipeline';
     this.org = requireName(`${w}(organization)`, props.organization, 'organization slug', SLUG, 'lower-case letters, digits and inner hyphens');
     this.pipe = requireName(`${w}(pipeline)`, props.pipeline, 'pipeline slug', SLUG, 'lower-case letters, digits and inner hyphens');

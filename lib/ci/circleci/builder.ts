@@ -29,8 +29,10 @@ export class CircleCi {
 
   /** Start a trust for jobs of one project. */
   public static project(props: CircleCiProjectProps): CircleCiTrustBuilder {
-    return new CircleCiTrustBuilder(props);
+    return CircleCiTrustBuilder._create(props);
   }
+
+  private constructor() {}
 }
 
 /**
@@ -39,6 +41,11 @@ export class CircleCi {
  * in the middle of `sub`: a branch name may contain `/vcs-ref/refs/heads/main`.
  */
 export class CircleCiTrustBuilder {
+  /** @internal */
+  public static _create(props: CircleCiProjectProps): CircleCiTrustBuilder {
+    return new CircleCiTrustBuilder(props);
+  }
+
   private readonly props: CircleCiProjectProps;
   private readonly users: string[] = [];
   private readonly refs: string[] = [];
@@ -48,8 +55,8 @@ export class CircleCiTrustBuilder {
   private net?: NetworkRestriction;
   private readonly accepted: Widening[] = [];
 
-  /** Use CircleCi.project(). */
-  public constructor(props: CircleCiProjectProps) {
+  /** Validates the props: builders come from CircleCi.project() only. */
+  private constructor(props: CircleCiProjectProps) {
     const w = 'CircleCi.project';
     for (const [k, v] of [['organizationId', props.organizationId], ['projectId', props.projectId]] as const) {
       if (!UUID.test(String(v))) throw new TrustConfigError(`${w}(${k})`, `${JSON.stringify(v)} is not a lower-case UUID`, 'copy it from Organization/Project settings');

@@ -57,8 +57,10 @@ export class GitHubActions {
 
   /** Start a trust for workflows of one repository. */
   public static repository(props: GitHubRepositoryProps): GitHubTrustBuilder {
-    return new GitHubTrustBuilder(props);
+    return GitHubTrustBuilder._create(props);
   }
+
+  private constructor() {}
 }
 
 /**
@@ -67,6 +69,11 @@ export class GitHubActions {
  * pins on the `ref` claim (the subject carries the environment, not the ref).
  */
 export class GitHubTrustBuilder {
+  /** @internal */
+  public static _create(props: GitHubRepositoryProps): GitHubTrustBuilder {
+    return new GitHubTrustBuilder(props);
+  }
+
   private readonly owner: string;
   private readonly repo: string;
   private readonly ownerId?: string;
@@ -84,8 +91,8 @@ export class GitHubTrustBuilder {
   private net?: NetworkRestriction;
   private readonly accepted: Widening[] = [];
 
-  /** Use GitHubActions.repository(). */
-  public constructor(props: GitHubRepositoryProps) {
+  /** Validates the props: builders come from GitHubActions.repository() only. */
+  private constructor(props: GitHubRepositoryProps) {
     const w = 'GitHubActions.repository';
     this.owner = requireName(`${w}(owner)`, props.owner, 'owner', OWNER, 'up to 39 letters, digits and single inner hyphens');
     this.repo = requireName(`${w}(repository)`, props.repository, 'repository name', REPO, 'up to 100 of A-Z a-z 0-9 . _ -, without the owner, "/" or a ".git" suffix');

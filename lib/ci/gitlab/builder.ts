@@ -64,8 +64,10 @@ export class GitLabCi {
 
   /** Start a trust for pipelines of one project. */
   public static project(props: GitLabProjectProps): GitLabTrustBuilder {
-    return new GitLabTrustBuilder(props);
+    return GitLabTrustBuilder._create(props);
   }
+
+  private constructor() {}
 }
 
 /**
@@ -73,6 +75,11 @@ export class GitLabCi {
  * `ref_protected`. Environment, tier and pipeline source are extra pins.
  */
 export class GitLabTrustBuilder {
+  /** @internal */
+  public static _create(props: GitLabProjectProps): GitLabTrustBuilder {
+    return new GitLabTrustBuilder(props);
+  }
+
   private readonly path: string;
   private readonly projectId?: string;
   private readonly issuer: string;
@@ -86,8 +93,8 @@ export class GitLabTrustBuilder {
   private net?: NetworkRestriction;
   private readonly accepted: Widening[] = [];
 
-  /** Use GitLabCi.project(). */
-  public constructor(props: GitLabProjectProps) {
+  /** Validates the props: builders come from GitLabCi.project() only. */
+  private constructor(props: GitLabProjectProps) {
     const w = 'GitLabCi.project';
     this.path = requireName(`${w}(projectPath)`, props.projectPath, 'project path', PATH, 'group/project (subgroups allowed), segments of A-Z a-z 0-9 _ . - not starting with . or -');
     if (/\.(git|atom)$/.test(this.path)) throw new TrustConfigError(`${w}(projectPath)`, `project path ${JSON.stringify(this.path)} ends with .git or .atom`, 'give the path without the suffix');

@@ -49,12 +49,19 @@ export class HcpTerraform {
 
   /** Start a trust for runs of one workspace. */
   public static workspace(props: HcpTerraformWorkspaceProps): HcpTerraformTrustBuilder {
-    return new HcpTerraformTrustBuilder(props);
+    return HcpTerraformTrustBuilder._create(props);
   }
+
+  private constructor() {}
 }
 
 /** Builds an HCP Terraform trust. Pick the run phases; plan and apply together need a widening. */
 export class HcpTerraformTrustBuilder {
+  /** @internal */
+  public static _create(props: HcpTerraformWorkspaceProps): HcpTerraformTrustBuilder {
+    return new HcpTerraformTrustBuilder(props);
+  }
+
   private readonly props: HcpTerraformWorkspaceProps;
   private readonly issuer: string;
   private readonly phases: HcpTerraformRunPhase[] = [];
@@ -62,8 +69,8 @@ export class HcpTerraformTrustBuilder {
   private net?: NetworkRestriction;
   private readonly accepted: Widening[] = [];
 
-  /** Use HcpTerraform.workspace(). */
-  public constructor(props: HcpTerraformWorkspaceProps) {
+  /** Validates the props: builders come from HcpTerraform.workspace() only. */
+  private constructor(props: HcpTerraformWorkspaceProps) {
     const w = 'HcpTerraform.workspace';
     requireName(`${w}(organization)`, props.organization, 'organization', NAME, 'letters, digits, _ and -');
     requireName(`${w}(workspace)`, props.workspace, 'workspace', NAME, 'letters, digits, _ and -');
