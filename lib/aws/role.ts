@@ -4,10 +4,10 @@ import { Construct } from 'constructs';
 import { sessionDenyStatement } from './compile';
 import { CiOidcPrincipal } from './principal';
 import { ICiOidcProvider } from './provider';
+import { REVIEW_METADATA_KEY, reviewMetadata, trustEntry } from '../emit/metadata';
 import { TrustConfigError } from '../model/errors';
 import { truncate } from '../model/text';
 import { Trust } from '../model/trust';
-import { reviewMetadata, trustEntry } from '../review/metadata';
 import { ciSnippet } from '../review/snippets';
 
 /** Props of {@link CiOidcRole}: the trusts, and the usual role props. */
@@ -105,7 +105,7 @@ export class CiOidcRole extends iam.Role {
 
     const cfn = this.node.defaultChild as iam.CfnRole;
     const description = props.description ?? (this.trusts.length === 1 ? this.trusts[0].description : undefined);
-    cfn.addMetadata('ci-oidc-trust', reviewMetadata(this.trusts.map((t) => trustEntry(t, { cloud: 'aws', principal: `<ARN of role ${this.node.path}>` }, description))));
+    cfn.addMetadata(REVIEW_METADATA_KEY, reviewMetadata(this.trusts.map((t) => trustEntry(t, { cloud: 'aws', principal: `<ARN of role ${this.node.path}>` }, description))));
     if (props.ciSnippetOutput) {
       new CfnOutput(this, 'CiSnippet', { description: 'CI job configuration for this role (ci-oidc-trust)', value: ciSnippet(this.trusts[0], { cloud: 'aws', principal: this.roleArn }) });
     }

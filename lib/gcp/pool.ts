@@ -4,10 +4,11 @@ import type { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service
 import { Construct } from 'constructs';
 import { compileCondition } from './cel';
 import { attributeMapping, trustAttribute } from './mapping';
-import { GCP_METADATA_KEY, metadataOf, reviewMetadata, TrustEntry, trustEntry } from './metadata';
+import { GCP_METADATA_KEY } from './metadata';
 import { checkNetwork, TrustNetwork } from './network';
 import { google } from './providers';
 import { providerSpec } from '../ci/registry';
+import { terraformComment, TrustEntry, trustEntry } from '../emit/metadata';
 import { TrustConfigError } from '../model/errors';
 import { validateAudiences } from '../model/issuer';
 import { shortHash, truncate } from '../model/text';
@@ -142,7 +143,7 @@ export class GcpWorkloadIdentityPool extends Construct {
       displayName: props.displayName ?? this.poolId,
       description: props.description ?? 'CI/CD OIDC federation managed by ci-oidc-trust',
     });
-    this.resource.addOverride('//', reviewMetadata([]));
+    this.resource.addOverride('//', terraformComment([]));
   }
 
   /** Add an OIDC provider for trusts of one issuer. */
@@ -159,7 +160,7 @@ export class GcpWorkloadIdentityPool extends Construct {
     this.providers.push(p);
     // Entries are computed once per provider (fingerprints hash the condition); recomputing them on
     // every addProvider was quadratic in the number of trusts (bench/gcp-synth.ts).
-    this.resource.addOverride('//', metadataOf(this.providers.flatMap((x) => x._entries)));
+    this.resource.addOverride('//', terraformComment(this.providers.flatMap((x) => x._entries)));
   }
 }
 
@@ -273,7 +274,7 @@ export class GcpWorkloadIdentityProvider extends Construct {
       oidc: { issuerUri: this.issuerUri, ...(isDefault ? {} : { allowedAudiences: [...audiences] }) },
     });
     this._entries = boundList.map((t) => trustEntry(t, { cloud: 'gcp', principal: this.providerName }));
-    this.resource.addOverride('//', metadataOf(this._entries, {
+    this.resource.addOverride('//', terraformComment(this._entries, {
       [GCP_METADATA_KEY]: { projectNumber: pool.projectNumber, poolId: pool.poolId, providerId: this.providerId },
     }));
 
@@ -326,7 +327,7 @@ export class GcpWorkloadIdentityProvider extends Construct {
       role: 'roles/iam.workloadIdentityUser',
       member: this.principalSetMember(t),
     });
-    grant.addOverride('//', reviewMetadata([t]));
+    grant.addOverride('//', terraformComment([trustEntry(t)]));
     this.grants.set(key, grant);
     const net = this.networks.get(t.fingerprint);
     if (net) {
