@@ -86,11 +86,12 @@ project.addTask('examples', {
   exec: 'ts-node --prefer-ts-exts --transpile-only examples/run-all.ts',
 });
 project.addTask('bench', {
-  description: 'Synth benchmarks (results in docs/benchmarks.md)',
+  description: 'Synth and policy-size benchmarks (results in docs/benchmarks.md)',
   env: { TS_NODE_PROJECT: 'test/tsconfig.json' },
   steps: [
     { exec: 'ts-node --prefer-ts-exts --transpile-only bench/aws-synth.ts' },
     { exec: 'ts-node --prefer-ts-exts --transpile-only bench/gcp-synth.ts' },
+    { exec: 'ts-node --prefer-ts-exts --transpile-only bench/policy-size.ts' },
   ],
 });
 

@@ -2,8 +2,8 @@ import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { AwsStatementJson, compileAwsTrust, DEFAULT_TRUST_POLICY_QUOTA, RAISED_TRUST_POLICY_QUOTA } from './compile';
+import { mergeStatements } from './merge';
 import { CiOidcProvider, ICiOidcProvider } from './provider';
-import { cmp } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { Trust } from '../model/trust';
 
@@ -68,10 +68,8 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
       bound.push(compiled.trust);
     }
     refuseCaseTwins(scope, statements);
-    // Deterministic order, identical statements once.
-    const byText = new Map<string, AwsStatementJson>();
-    for (const s of statements) byText.set(JSON.stringify(s), s);
-    this._statements = [...byText.keys()].sort(cmp).map((k) => byText.get(k)!);
+    // Deterministic order; statements that differ in one key's values share one statement.
+    this._statements = mergeStatements(statements);
     this.trusts = bound;
     this.providerArns = [...arns];
     // The statements are final here, so the quota is checked now (statements users add to their own

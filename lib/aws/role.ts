@@ -1,4 +1,4 @@
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { sessionDenyStatement } from './compile';
@@ -105,9 +105,13 @@ export class CiOidcRole extends iam.Role {
 
     const cfn = this.node.defaultChild as iam.CfnRole;
     const description = props.description ?? (this.trusts.length === 1 ? this.trusts[0].description : undefined);
-    cfn.addMetadata(REVIEW_METADATA_KEY, reviewMetadata(this.trusts.map((t) => trustEntry(t, { cloud: 'aws', principal: `<ARN of role ${this.node.path}>` }, description))));
+    // The metadata is JSON text: a token in it would not resolve, so an unresolved region is left out
+    // (the snippet then names it as a placeholder); the stack output resolves it at deploy.
+    const region = Stack.of(this).region;
+    const known = Token.isUnresolved(region) ? {} : { region };
+    cfn.addMetadata(REVIEW_METADATA_KEY, reviewMetadata(this.trusts.map((t) => trustEntry(t, { cloud: 'aws', principal: `<ARN of role ${this.node.path}>`, ...known }, description))));
     if (props.ciSnippetOutput) {
-      new CfnOutput(this, 'CiSnippet', { description: 'CI job configuration for this role (ci-oidc-trust)', value: ciSnippet(this.trusts[0], { cloud: 'aws', principal: this.roleArn }) });
+      new CfnOutput(this, 'CiSnippet', { description: 'CI job configuration for this role (ci-oidc-trust)', value: ciSnippet(this.trusts[0], { cloud: 'aws', principal: this.roleArn, region }) });
     }
   }
 }

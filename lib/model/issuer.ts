@@ -59,5 +59,33 @@ export function validateAudiences(audiences: string[], where = 'audiences'): str
       throw new TrustConfigError(where, `audience ${JSON.stringify(a)} must be 1-255 printable ASCII characters without spaces`, 'give the exact audience string', 'CIT-M005');
     }
   }
+  for (const a of audiences) {
+    const near = KNOWN_AUDIENCES.find((k) => k !== a && editDistance(k.toLowerCase(), a.toLowerCase()) <= 2);
+    if (near !== undefined) {
+      throw new TrustConfigError(where, `audience ${JSON.stringify(a)} is a near miss of ${JSON.stringify(near)}, the audience CI jobs request by default; no token would carry it`, `use ${JSON.stringify(near)}`, 'CIT-M020');
+    }
+  }
   return [...new Set(audiences)].sort();
+}
+
+/**
+ * Audiences the clouds' own tools request (AWS's actions and SDKs, HCP Terraform for AWS, Entra ID
+ * in its three clouds). One within two edits of these is a typo that would only show as a denied
+ * job in CI, so it is refused at synth.
+ */
+const KNOWN_AUDIENCES = ['sts.amazonaws.com', 'sts.amazonaws.com.cn', 'aws.workload.identity', 'api://AzureADTokenExchange', 'api://AzureADTokenExchangeUSGov', 'api://AzureADTokenExchangeChina'];
+
+/** Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps). */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3; // only "within two" matters here
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }

@@ -63,6 +63,7 @@ export const RULES: Record<string, RuleDefinition> = Object.fromEntries(([
   { id: 'CIT-M017', level: RuleLevel.WARNING, title: 'Self-hosted runners can carry state between jobs', rationale: 'Persistent self-hosted runners keep credentials and network reach between jobs (F13).', fix: 'pin runner_environment to the provider-hosted value where the cloud can check it' },
   { id: 'CIT-M018', level: RuleLevel.WARNING, title: 'Issuer scheduled for retirement', rationale: 'Microsoft retires the Azure DevOps issuer for eligible service connections on 2027-07-01 (ci-claims.md §8).', fix: 'convert the service connection to the Entra issuer' },
   { id: 'CIT-M019', level: RuleLevel.ERROR, title: 'Issuer and audience are not claim tests', rationale: 'Each cloud checks `iss` and `aud` through the trust\'s issuer and audiences (AWS keys the audience itself); a claim test on them would be overwritten or checked twice, so a cloud could accept what the model denies.', fix: 'set the issuer with the builder and the audience with withAudience()' },
+  { id: 'CIT-M020', level: RuleLevel.ERROR, title: 'No near miss of a known audience', rationale: 'An audience one or two characters off the one the cloud\'s tools request (`sts.amazonaw.com`) synthesizes, deploys, and then denies every job; nothing shows the typo before the first run.', fix: 'use the exact default audience, or an audience the job requests explicitly' },
 ] as RuleDefinition[]).map((r) => [r.id, r]));
 
 /** Look up a rule. @internal */

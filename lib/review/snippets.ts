@@ -11,6 +11,20 @@ export interface SnippetTarget {
   readonly principal: string;
   /** GCP service account email (impersonation), Azure tenant id. */
   readonly extra?: string;
+  /** AWS region of the role's stack (a CDK token when unresolved). */
+  readonly region?: string;
+}
+
+/** What an AWS snippet says for the region when the stack's region is not known at synth. */
+const UNKNOWN_REGION = '<region of the role\'s stack>';
+
+/**
+ * The environment an AWS SDK or CLI needs to assume the role itself from a token file (the SDKs'
+ * standard web-identity provider): nothing prints the credentials, and every later command of the
+ * job gets them. Never `aws sts assume-role-with-web-identity` in a job: it prints the secret key.
+ */
+function awsWebIdentityEnv(t: SnippetTarget, tokenFile: string): Array<[string, string]> {
+  return [['AWS_ROLE_ARN', t.principal], ['AWS_WEB_IDENTITY_TOKEN_FILE', tokenFile], ['AWS_REGION', t.region ?? UNKNOWN_REGION]];
 }
 
 /**
@@ -48,7 +62,7 @@ function github(_trust: SnippetSource, d: Record<string, any>, aud: string, t: S
   const branch = (d.refs as string[] | undefined)?.find((r) => r.startsWith('refs/heads/'));
   const on = branch ? `on:\n  push:\n    branches: [${branch.slice('refs/heads/'.length)}]\n` : 'on: workflow_dispatch\n';
   const step = t.cloud === 'aws'
-    ? `      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n          role-to-assume: ${t.principal}\n          aws-region: us-east-1\n          audience: ${aud}\n`
+    ? `      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n          role-to-assume: ${t.principal}\n          aws-region: ${t.region ?? UNKNOWN_REGION}\n          audience: ${aud}\n`
     : t.cloud === 'gcp'
       ? `      - uses: google-github-actions/auth@v2\n        with:\n          workload_identity_provider: ${t.principal}\n${t.extra ? `          service_account: ${t.extra}\n` : ''}${aud && !aud.startsWith('//') && !aud.startsWith('https://iam.googleapis.com') ? `          audience: ${aud}\n` : ''}`
       : `      - uses: azure/login@v2\n        with:\n          client-id: ${t.principal}\n          tenant-id: ${t.extra ?? '<tenant id>'}\n          allow-no-subscriptions: true\n          audience: ${aud}\n`;
@@ -60,14 +74,16 @@ function github(_trust: SnippetSource, d: Record<string, any>, aud: string, t: S
 function gitlab(d: Record<string, any>, aud: string, t: SnippetTarget): string {
   const env = d.environments?.length ? `  environment: ${d.environments[0]}\n` : '';
   const rules = d.branches?.length ? `  rules:\n    - if: $CI_COMMIT_BRANCH == "${d.branches[0]}"\n` : '';
+  const variables = t.cloud === 'aws'
+    ? `  variables:\n${awsWebIdentityEnv(t, '$CI_PROJECT_DIR/.aws-web-identity-token').map(([k, v]) => `    ${k}: "${v}"\n`).join('')}` : '';
   const script = t.cloud === 'aws'
-    ? '    - >\n      aws sts assume-role-with-web-identity --role-arn "' + t.principal + '"\n      --role-session-name "gitlab-$CI_JOB_ID" --web-identity-token "$CI_OIDC_TOKEN"\n'
+    ? '    - printf \'%s\' "$CI_OIDC_TOKEN" > "$AWS_WEB_IDENTITY_TOKEN_FILE"\n    - aws sts get-caller-identity  # the CLI and SDKs assume the role from the token file\n'
     : t.cloud === 'gcp'
       ? `    - echo "$CI_OIDC_TOKEN" > token.jwt\n    - gcloud iam workload-identity-pools create-cred-config ${t.principal} --credential-source-file=token.jwt --output-file=creds.json${t.extra ? ` --service-account=${t.extra}` : ''}\n`
       : `    - az login --federated-token "$CI_OIDC_TOKEN" --service-principal -u ${t.principal} -t ${t.extra ?? '<tenant id>'}\n`;
   const components = d.subjectComponents && JSON.stringify(d.subjectComponents) !== JSON.stringify(['project_path', 'ref_type', 'ref'])
     ? `# Project setting ci_id_token_sub_claim_components must be ${JSON.stringify(d.subjectComponents)} (PUT /projects/:id).\n` : '';
-  return `${components}# .gitlab-ci.yml\ndeploy:\n${env}${rules}  id_tokens:\n    CI_OIDC_TOKEN:\n      aud: ${aud}\n  script:\n${script}`;
+  return `${components}# .gitlab-ci.yml\ndeploy:\n${env}${rules}  id_tokens:\n    CI_OIDC_TOKEN:\n      aud: ${aud}\n${variables}  script:\n${script}`;
 }
 
 function buildkite(trust: SnippetSource, d: Record<string, any>, aud: string, t: SnippetTarget): string {
@@ -79,7 +95,7 @@ function buildkite(trust: SnippetSource, d: Record<string, any>, aud: string, t:
     ...(d.subject === 'PIPELINE_ID' ? ['--subject-claim pipeline_id'] : []),
   ].join(' ');
   const use = t.cloud === 'aws'
-    ? `      export AWS_ROLE_ARN="${t.principal}" AWS_WEB_IDENTITY_TOKEN_FILE=$$PWD/token.jwt`
+    ? `      export AWS_ROLE_ARN="${t.principal}" AWS_WEB_IDENTITY_TOKEN_FILE=$$PWD/token.jwt AWS_REGION="${t.region ?? UNKNOWN_REGION}"`
     : t.cloud === 'gcp'
       ? `      gcloud iam workload-identity-pools create-cred-config ${t.principal} --credential-source-file=token.jwt --output-file=creds.json`
       : `      az login --federated-token "$$(cat token.jwt)" --service-principal -u ${t.principal} -t ${t.extra ?? '<tenant id>'}`;
@@ -88,14 +104,17 @@ function buildkite(trust: SnippetSource, d: Record<string, any>, aud: string, t:
 
 function circleci(d: Record<string, any>, aud: string, t: SnippetTarget): string {
   // Branch pins read oidc.circleci.com/vcs-ref, which every token carries; custom audiences need `circleci run oidc get`.
-  const token = aud === d.organizationId ? '$CIRCLE_OIDC_TOKEN_V2' : `$(circleci run oidc get --claims '{"aud":"${aud}"}')`;
+  const token = aud === d.organizationId ? '"$CIRCLE_OIDC_TOKEN_V2"' : `"$(circleci run oidc get --claims '{"aud":"${aud}"}')"`;
+  const environment = t.cloud === 'aws'
+    ? `    environment:\n${awsWebIdentityEnv(t, '/tmp/aws-web-identity-token').map(([k, v]) => `      ${k}: "${v}"\n`).join('')}` : '';
   const use = t.cloud === 'aws'
-    ? `aws sts assume-role-with-web-identity --role-arn "${t.principal}" --role-session-name "circleci-$CIRCLE_BUILD_NUM" --web-identity-token "${token}"`
+    ? [`printf '%s' ${token} > "$AWS_WEB_IDENTITY_TOKEN_FILE"`, 'aws sts get-caller-identity  # the CLI and SDKs assume the role from the token file']
     : t.cloud === 'gcp'
-      ? `echo "${token}" > token.jwt && gcloud iam workload-identity-pools create-cred-config ${t.principal} --credential-source-file=token.jwt --output-file=creds.json${t.extra ? ` --service-account=${t.extra}` : ''}`
-      : `az login --federated-token "${token}" --service-principal -u ${t.principal} -t ${t.extra ?? '<tenant id>'}`;
+      ? [`echo ${token} > token.jwt && gcloud iam workload-identity-pools create-cred-config ${t.principal} --credential-source-file=token.jwt --output-file=creds.json${t.extra ? ` --service-account=${t.extra}` : ''}`]
+      : [`az login --federated-token ${token} --service-principal -u ${t.principal} -t ${t.extra ?? '<tenant id>'}`];
   const branch = (d.refs as string[] | undefined)?.[0]?.replace('refs/heads/', '');
-  return `# .circleci/config.yml\njobs:\n  deploy:\n    docker: [{ image: cimg/base:current }]\n    steps:\n      - run: ${use}\nworkflows:\n  deploy:\n    jobs:\n      - deploy${branch ? `:\n          filters: { branches: { only: ${branch} } }` : ''}\n`;
+  const image = t.cloud === 'aws' ? 'cimg/aws:2024.03' : 'cimg/base:current';
+  return `# .circleci/config.yml\njobs:\n  deploy:\n    docker: [{ image: ${image} }]\n${environment}    steps:\n${use.map((u) => `      - run: ${u}\n`).join('')}workflows:\n  deploy:\n    jobs:\n      - deploy${branch ? `:\n          filters: { branches: { only: ${branch} } }` : ''}\n`;
 }
 
 function bitbucket(d: Record<string, any>, aud: string, t: SnippetTarget): string {
@@ -103,7 +122,7 @@ function bitbucket(d: Record<string, any>, aud: string, t: SnippetTarget): strin
   const oidc = aud === defaultAud ? '      oidc: true\n' : `      oidc:\n        audiences: [${aud}]\n`;
   const env = d.environments?.length ? '      deployment: production  # the environment whose UUID the trust pins\n' : '';
   const use = t.cloud === 'aws'
-    ? `        - export AWS_ROLE_ARN="${t.principal}" AWS_WEB_IDENTITY_TOKEN_FILE=$(pwd)/token.jwt\n        - echo $BITBUCKET_STEP_OIDC_TOKEN > token.jwt`
+    ? `        - export AWS_ROLE_ARN="${t.principal}" AWS_WEB_IDENTITY_TOKEN_FILE=$(pwd)/token.jwt AWS_REGION="${t.region ?? UNKNOWN_REGION}"\n        - echo $BITBUCKET_STEP_OIDC_TOKEN > token.jwt`
     : `        - echo $BITBUCKET_STEP_OIDC_TOKEN > token.jwt  # exchange with ${t.principal}`;
   return `# bitbucket-pipelines.yml\npipelines:\n  branches:\n    ${d.branches?.[0] ?? 'main'}:\n    - step:\n${oidc}${env}      script:\n${use}\n`;
 }

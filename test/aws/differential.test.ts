@@ -201,12 +201,12 @@ describe('several trusts on one role (mixed shapes and providers)', () => {
   const subject = roleOf(mixedTrusts(), 'Mixed');
   const statements: any[] = subject.template.Resources[subject.logicalId].Properties.AssumeRolePolicyDocument.Statement;
 
-  test('one statement per alternative; keys AND, values OR; nothing overwritten', () => {
-    // Every alternative of every trust is a statement (identical ones once).
+  test('at most one statement per alternative; keys AND, values OR; nothing overwritten', () => {
+    // Every alternative of every trust is in a statement; alternatives that differ in one key's
+    // values share one (lib/aws/merge.ts), so there are fewer statements than alternatives here.
     const alternatives = subject.role.trusts.reduce((n, t) => n + t.condition.terms.length, 0);
-    expect(statements.length).toBeLessThanOrEqual(alternatives);
-    expect(statements.length).toBeGreaterThanOrEqual(subject.role.trusts.length);
-    // Every compiled test is present exactly in some statement, under its operator and key.
+    expect(statements.length).toBeLessThan(alternatives);
+    // Every compiled test is present in some statement, under its operator and key, with its values.
     for (const trust of subject.role.trusts) {
       const prefix = trust.issuer.replace('https://', '');
       for (const term of trust.condition.terms) {
@@ -215,7 +215,7 @@ describe('several trusts on one role (mixed shapes and providers)', () => {
           const key = awsClaimKeys(trust.issuer).includes(t.claim) ? `${prefix}:${t.claim}` : `aws:RequestTag/${t.claim}`;
           const v = s.Condition?.[op]?.[key];
           const vs = v === undefined ? [] : Array.isArray(v) ? v : [v];
-          return vs.length === t.values.length && (op === 'StringLike' || vs.every((x: string) => t.values.includes(iamLiteralValue(x, 'StringEquals')!)));
+          return vs.length >= t.values.length && (op === 'StringLike' || t.values.every((x) => vs.map((y: string) => iamLiteralValue(y, 'StringEquals')).includes(x)));
         }) && [s.Condition.StringEquals?.[`${prefix}:aud`]].flat().every((a: string) => trust.audiences!.includes(a)));
         expect(match).toBe(true);
       }

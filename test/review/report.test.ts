@@ -177,7 +177,7 @@ describe('CI snippets of the other providers say what the job must request', () 
 
   test('CircleCI: the v2 token for its organization audience, a custom audience through `circleci run oidc get`', () => {
     const t = CircleCi.project({ organizationId: '0191f956-042f-7ec4-aa62-8e5eeae396d0', projectId: '0184990a-477b-4fa8-9968-496074483cee' }).onBranch('main').toTrust();
-    expect(ciSnippet(t, aws)).toContain('--web-identity-token "$CIRCLE_OIDC_TOKEN_V2"');
+    expect(ciSnippet(t, aws)).toContain('printf \'%s\' "$CIRCLE_OIDC_TOKEN_V2" > "$AWS_WEB_IDENTITY_TOKEN_FILE"');
     expect(ciSnippet(t, aws)).toContain('filters: { branches: { only: main } }');
     expect(ciSnippet(t.withAudiences(['sts.amazonaws.com']), aws)).toContain('circleci run oidc get --claims \'{"aud":"sts.amazonaws.com"}\'');
   });

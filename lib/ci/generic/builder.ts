@@ -1,9 +1,11 @@
 import { Condition } from '../../model/condition';
 import { TrustConfigError } from '../../model/errors';
+import { parseGlob } from '../../model/glob';
 import { validateIssuer } from '../../model/issuer';
 import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network';
 import { Widening } from '../../model/rules';
 import { RequiredWidening, Trust } from '../../model/trust';
+import { SharedIssuer, sharedIssuer } from '../shared-issuers';
 import { requireText, uniqSorted } from '../values';
 
 /** A self-hosted or otherwise unknown OIDC issuer (Jenkins, Forgejo, Kubernetes service accounts, …). */
@@ -107,8 +109,14 @@ export class GenericOidcTrustBuilder {
       ...[...this.patterns.entries()].sort().map(([c, pt]) => Condition.like(c, pt)),
     ];
     const pins = [...this.exact.entries()].sort().map(([c, v]) => `${c} ${uniqSorted(v).join(' or ')}`);
+    const shared = sharedIssuer(p.issuer);
+    if (shared) needs.push(...this.sharedIssuerNeeds(w, shared));
     return Trust._create({
-      profile: { id: GenericOidc.PROVIDER_ID, displayName: p.name, identityClaims: p.identityClaims },
+      profile: {
+        id: GenericOidc.PROVIDER_ID,
+        displayName: p.name,
+        identityClaims: shared ? uniqSorted([...p.identityClaims, ...shared.immutableClaims, ...shared.nameClaims]) : p.identityClaims,
+      },
       where: w,
       issuer: p.issuer,
       audiences: this.auds,
@@ -119,5 +127,29 @@ export class GenericOidcTrustBuilder {
       accepted: this.accepted,
       details: { name: p.name },
     });
+  }
+
+  /**
+   * On an issuer shared by every tenant of a platform, the declared identity claims do not decide:
+   * any tenant chooses its workflow names, environments, branches and owner names. The trust must
+   * pin the platform's repository/project/pipeline identity, by immutable id, or by name behind
+   * Widening.NAME_ONLY_IDENTITY, exactly as the typed builder requires.
+   */
+  private sharedIssuerNeeds(w: string, shared: SharedIssuer): RequiredWidening[] {
+    const sub = this.exact.get('sub');
+    const subPattern = this.patterns.get('sub');
+    // An exact value ends the subject, which closes its last field as ':' would (as the model's rule).
+    const heads = sub ? sub.map((v) => `${v}:`) : subPattern !== undefined ? [parseGlob(subPattern).parts[0]] : [];
+    const immutable = shared.immutableClaims.some((c) => this.exact.has(c))
+      || (heads.length > 0 && shared.immutableSubject !== undefined && heads.every((h) => shared.immutableSubject!.test(h)));
+    const named = shared.nameClaims.some((c) => this.exact.has(c))
+      || (heads.length > 0 && heads.every((h) => shared.nameSubject.test(h) || !!shared.immutableSubject?.test(h)));
+    if (!immutable && !named) {
+      const chosen = [...this.exact.keys(), ...this.patterns.keys()].sort();
+      throw new TrustConfigError(w,
+        `${this.props.issuer} signs tokens for every ${shared.displayName} tenant, and this trust pins no ${shared.unit} (${chosen.length ? `${chosen.join(', ')} can be chosen by any tenant` : 'no claim is pinned'})`,
+        `use ${shared.builder}, or pin ${shared.immutableClaims.join(' or ')} exactly with withClaim()`, 'CIT-M001');
+    }
+    return immutable ? [] : [{ ruleId: 'CIT-M010', message: `the ${shared.displayName} ${shared.unit} is pinned by name only (${[...shared.nameClaims, 'sub'].filter((c) => this.exact.has(c) || (c === 'sub' && subPattern !== undefined)).join(', ')}); a deleted or renamed one can be re-registered by anyone` }];
   }
 }
