@@ -5,10 +5,10 @@ import { sessionDenyStatement } from './compile';
 import { CiOidcPrincipal } from './principal';
 import { ICiOidcProvider } from './provider';
 import { REVIEW_METADATA_KEY, reviewMetadata, trustEntry } from '../emit/metadata';
+import { ciSnippet } from '../emit/snippets';
 import { TrustConfigError } from '../model/errors';
 import { truncate } from '../model/text';
 import { Trust } from '../model/trust';
-import { ciSnippet } from '../review/snippets';
 
 /** Props of {@link CiOidcRole}: the trusts, and the usual role props. */
 export interface CiOidcRoleProps {

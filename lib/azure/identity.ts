@@ -7,12 +7,12 @@ import { AzureCloud, AzureCredentialSpec, AzureLimits, compileTrust, CREDENTIAL_
 import { checkIdentityNetwork, describeNetwork, networkCondition, parseRole, sameNetwork } from './network';
 import { loadAzurerm } from './providers';
 import { REVIEW_METADATA_KEY, reviewMetadata, terraformComment, trustEntry } from '../emit/metadata';
+import { ciSnippet } from '../emit/snippets';
 import { cmp } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { NetworkRestriction } from '../model/network';
 import { shortHash } from '../model/text';
 import { Trust } from '../model/trust';
-import { ciSnippet } from '../review/snippets';
 
 /** Options for a role assignment. */
 export interface AzureGrantOptions {

@@ -1,12 +1,12 @@
-import { AZURE_DEVOPS_SPEC } from './azure-devops/spec';
-import { BITBUCKET_SPEC } from './bitbucket/spec';
-import { BUILDKITE_SPEC } from './buildkite/spec';
-import { CIRCLECI_SPEC } from './circleci/spec';
-import { GENERIC_SPEC } from './generic/spec';
-import { GITHUB_SPEC } from './github/spec';
-import { GITLAB_SPEC } from './gitlab/spec';
-import { HCP_TERRAFORM_SPEC } from './hcp-terraform/spec';
-import { IssuerPattern, ProviderSpec } from './spec';
+import { AZURE_DEVOPS_SPEC } from './azure-devops/provider-spec';
+import { BITBUCKET_SPEC } from './bitbucket/provider-spec';
+import { BUILDKITE_SPEC } from './buildkite/provider-spec';
+import { CIRCLECI_SPEC } from './circleci/provider-spec';
+import { GENERIC_SPEC } from './generic/provider-spec';
+import { GITHUB_SPEC } from './github/provider-spec';
+import { GITLAB_SPEC } from './gitlab/provider-spec';
+import { HCP_TERRAFORM_SPEC } from './hcp-terraform/provider-spec';
+import { IssuerPattern, ProviderSpec, TenantIdentity } from './provider-spec';
 
 /**
  * The one registry of CI providers: one line per provider. The clouds, the emit layer and the review
@@ -60,7 +60,23 @@ export function specForIssuer(issuer: string): IssuerMatch | undefined {
   return undefined;
 }
 
-/** True when the issuer is a registered provider's issuer shared by all its tenants. @internal */
-export function isSharedIssuer(issuer: string): boolean {
-  return specForIssuer(issuer)?.issuer.shared ?? false;
+/** A shared issuer's provider, and what identifies one tenant on it. @internal */
+export interface SharedIssuerMatch {
+  readonly spec: ProviderSpec;
+  readonly tenant: TenantIdentity;
+  /** For messages, e.g. `GitHub Actions (github.com)`. */
+  readonly name: string;
+}
+
+/**
+ * The provider whose tenants all get tokens from this issuer (github.com's Actions issuer, gitlab.com,
+ * Buildkite, HCP Terraform), or undefined for a per-tenant or unknown issuer.
+ * @internal
+ */
+export function sharedIssuer(issuer: string): SharedIssuerMatch | undefined {
+  const m = specForIssuer(issuer);
+  if (!m?.issuer.shared) return undefined;
+  if (!m.spec.tenant) throw new Error(`internal: ${m.spec.id} has a shared issuer but no tenant identity`);
+  const name = m.issuer.label === m.spec.displayName ? m.spec.displayName : `${m.spec.displayName} (${m.issuer.label})`;
+  return { spec: m.spec, tenant: m.spec.tenant, name };
 }

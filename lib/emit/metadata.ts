@@ -1,4 +1,4 @@
-import { SnippetTarget } from '../ci/spec';
+import { SnippetTarget } from '../ci/provider-spec';
 import { cmp } from '../model/condition';
 import { Trust } from '../model/trust';
 

@@ -9,11 +9,11 @@ import { checkNetwork, TrustNetwork } from './network';
 import { google } from './providers';
 import { providerSpec } from '../ci/registry';
 import { terraformComment, TrustEntry, trustEntry } from '../emit/metadata';
+import { ciSnippet } from '../emit/snippets';
 import { TrustConfigError } from '../model/errors';
 import { validateAudiences } from '../model/issuer';
 import { shortHash, truncate } from '../model/text';
 import { Trust } from '../model/trust';
-import { ciSnippet } from '../review/snippets';
 
 /** GCP limits (clouds.md §2.1, §2.2). */
 const MAX_AUDIENCES = 10;

@@ -26,7 +26,7 @@ export interface Decision {
 
 /**
  * What the model needs to know about a CI provider to judge a trust, cloud-neutral. Each
- * provider's spec (lib/ci/<provider>/spec.ts) provides one; the model imports nothing from lib/ci.
+ * provider's spec (lib/ci/<provider>/provider-spec.ts) provides one; the model imports nothing from lib/ci.
  * @internal
  */
 export interface CiProfile {
@@ -57,9 +57,9 @@ export interface TrustInit {
   readonly sessionTags?: string[];
   /**
    * Provider-specific facts for the CI snippet and the review: the provider's typed details
-   * (lib/ci/<provider>/spec.ts). Opaque here and to the compilers, which never read it.
+   * (lib/ci/<provider>/provider-spec.ts). Opaque here and to the compilers, which never read it.
    */
-  readonly details?: Record<string, unknown>;
+  readonly details?: object;
 }
 
 /**
@@ -97,7 +97,7 @@ export class Trust {
   /** @internal */
   public readonly _profile: CiProfile;
   /** @internal */
-  public readonly _details: Record<string, unknown>;
+  public readonly _details: object;
   /** @internal */
   private readonly init: TrustInit;
   private cachedFingerprint?: string;

@@ -1,4 +1,4 @@
-import { AZURE_DEVOPS_SPEC, AzureDevOpsDetails } from './spec';
+import { AZURE_DEVOPS_SPEC, AzureDevOpsDetails } from './provider-spec';
 import { Condition } from '../../model/condition';
 import { TrustConfigError } from '../../model/errors';
 import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network';

@@ -4,7 +4,7 @@ import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network
 import { Widening } from '../../model/rules';
 import { RequiredWidening, Trust } from '../../model/trust';
 import { globsCondition } from '../globs';
-import { BITBUCKET_SPEC, BitbucketDetails } from './spec';
+import { BITBUCKET_SPEC, BitbucketDetails } from './provider-spec';
 import { bitbucketSubject } from './subject';
 import { BRACED_UUID, requireName, requireRefName, uniqSorted } from '../values';
 

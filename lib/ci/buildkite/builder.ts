@@ -5,7 +5,7 @@ import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network
 import { RuleLevel, Widening } from '../../model/rules';
 import { CiProfile, RequiredWidening, Trust, TrustFinding } from '../../model/trust';
 import { globsCondition, lit, pat } from '../globs';
-import { BUILDKITE_ISSUER, BUILDKITE_SPEC, BuildkiteDetails } from './spec';
+import { BUILDKITE_ISSUER, BUILDKITE_SPEC, BuildkiteDetails } from './provider-spec';
 import { buildkiteIdentity, buildkiteSubject } from './subject';
 import { PRODUCTION_REF, requireName, requireRefName, requireRefPattern, requireText, uniqSorted, UUID } from '../values';
 

@@ -4,7 +4,7 @@ import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network
 import { Widening } from '../../model/rules';
 import { RequiredWidening, Trust } from '../../model/trust';
 import { concat, globsCondition, lit } from '../globs';
-import { CIRCLECI_SPEC, CircleCiDetails } from './spec';
+import { CIRCLECI_SPEC, CircleCiDetails } from './provider-spec';
 import { CIRCLECI_V2_TAIL, circleCiSubject } from './subject';
 import { requireRefName, requireText, uniqSorted, UUID } from '../values';
 

@@ -8,7 +8,7 @@ import { concat, globsCondition, joinFields, lit, pat } from '../globs';
 import { PRODUCTION_REF, requireId, requireName, requireRefName, requireRefPattern, requireText, uniqSorted } from '../values';
 import { GITHUB_VOLATILE, isGitHubClaim } from './claims';
 import { GitHubIssuer } from './issuer';
-import { GITHUB_SPEC, GitHubDetails } from './spec';
+import { GITHUB_SPEC, GitHubDetails } from './provider-spec';
 import { claimField, DEFAULT_TEMPLATE, encodeSubjectValue, environmentContext, PULL_REQUEST_CONTEXT, refContext, repoField } from './subject';
 
 /** Which `sub` form the repository's tokens carry (ci-claims.md §2, clouds.md §0). */

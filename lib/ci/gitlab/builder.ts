@@ -6,7 +6,7 @@ import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network
 import { RuleLevel, Widening } from '../../model/rules';
 import { RequiredWidening, Trust, TrustFinding } from '../../model/trust';
 import { globsCondition, joinFields, lit, pat } from '../globs';
-import { GITLAB_COM, GITLAB_SPEC, GitLabDetails } from './spec';
+import { GITLAB_COM, GITLAB_SPEC, GitLabDetails } from './provider-spec';
 import { componentField, DEFAULT_SUB_COMPONENTS, SEG } from './subject';
 import { PRODUCTION_REF, requireId, requireName, requireRefName, requireRefPattern, requireText, uniqSorted } from '../values';
 

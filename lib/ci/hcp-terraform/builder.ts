@@ -5,7 +5,7 @@ import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network
 import { Widening } from '../../model/rules';
 import { RequiredWidening, Trust } from '../../model/trust';
 import { globsCondition, lit } from '../globs';
-import { HCP_TERRAFORM_SPEC, HcpTerraformDetails } from './spec';
+import { HCP_TERRAFORM_SPEC, HcpTerraformDetails } from './provider-spec';
 import { hcpTerraformSubject } from './subject';
 import { requireName, requireText, uniqSorted } from '../values';
 

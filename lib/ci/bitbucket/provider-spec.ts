@@ -1,4 +1,5 @@
-import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../spec';
+import { bitbucketSnippet } from './snippet';
+import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
 
 /** What the Bitbucket builder records for the CI snippet and the review. @internal */
 export interface BitbucketDetails {
@@ -25,8 +26,10 @@ export const BITBUCKET_SPEC: ProviderSpec<BitbucketDetails> = {
     subjectIdentity: /^\{[0-9a-f-]{36}\}:/,
   },
   issuers: [{ pattern: /^api\.bitbucket\.org\/2\.0\/workspaces\/[^/]+\/pipelines-config\/identity\/oidc$/, shared: false, label: 'a Bitbucket workspace' }],
+  tenant: undefined, // every issuer is one workspace's
   aws: { defaultAudience: undefined, fixForUnseenClaim: SUBJECT_ONLY_FIXES.aws },
   azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure },
   // `{repo}[:{env}]:{step}` stays far below 127 bytes.
   gcp: gcpFacts(undefined),
+  snippet: bitbucketSnippet,
 };

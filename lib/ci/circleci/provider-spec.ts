@@ -1,4 +1,5 @@
-import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../spec';
+import { circleciSnippet } from './snippet';
+import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
 
 /** What the CircleCI builder records for the CI snippet and the review. @internal */
 export interface CircleCiDetails {
@@ -24,9 +25,11 @@ export const CIRCLECI_SPEC: ProviderSpec<CircleCiDetails> = {
     subjectIdentity: /^org\/[0-9a-f-]{36}\/project\/[0-9a-f-]{36}\/user\//,
   },
   issuers: [{ pattern: /^oidc\.circleci\.com(\/|$)/, shared: false, label: 'a CircleCI organization' }],
+  tenant: undefined, // every issuer is one organization's
   aws: { defaultAudience: undefined, fixForUnseenClaim: SUBJECT_ONLY_FIXES.aws },
   azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure },
   // The v2 subject appends /vcs-origin/…/vcs-ref/… to the v1 one (org/<uuid>/project/<uuid>/user/<uuid>,
   // exactly 127 bytes): map the v1 part, unique per organization, project and user.
   gcp: gcpFacts('assertion.sub.split(\'/vcs-origin/\')[0]'),
+  snippet: circleciSnippet,
 };

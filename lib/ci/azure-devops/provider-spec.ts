@@ -1,4 +1,5 @@
-import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../spec';
+import { azureDevOpsSnippet } from './snippet';
+import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
 
 /** What the Azure DevOps builder records for the CI snippet and the review. @internal */
 export interface AzureDevOpsDetails {
@@ -25,9 +26,11 @@ export const AZURE_DEVOPS_SPEC: ProviderSpec<AzureDevOpsDetails> = {
     { pattern: /^app\.vstoken\.visualstudio\.com/, shared: false, label: 'an Azure DevOps organization (legacy host)' },
     { pattern: /^login\.microsoftonline\.com\/[^/]+\/v2\.0$/, shared: false, label: 'an Entra tenant (service connections converted to the Entra issuer)' },
   ],
+  tenant: undefined, // every issuer is one organization's or one Entra tenant's
   aws: { defaultAudience: undefined, fixForUnseenClaim: SUBJECT_ONLY_FIXES.aws },
   azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure },
   // Long organization, project and connection names exceed 127 bytes, and no claim is a short
   // unique id: such a token fails the exchange.
   gcp: gcpFacts(undefined),
+  snippet: azureDevOpsSnippet,
 };

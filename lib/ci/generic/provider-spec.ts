@@ -1,4 +1,5 @@
-import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../spec';
+import { genericSnippet } from './snippet';
+import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
 
 /** What the GenericOidc builder records for the CI snippet and the review. @internal */
 export interface GenericOidcDetails {
@@ -19,8 +20,10 @@ export const GENERIC_SPEC: ProviderSpec<GenericOidcDetails> = {
   profile: { id: 'generic', displayName: 'Generic OIDC', identityClaims: [] },
   // Any issuer: the registry recognizes none as generic.
   issuers: [],
+  tenant: undefined, // any issuer
   aws: { defaultAudience: undefined, fixForUnseenClaim: SUBJECT_ONLY_FIXES.aws },
   azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure },
   // Nothing is known about the claims: a sub over 127 bytes fails the exchange.
   gcp: gcpFacts(undefined),
+  snippet: genericSnippet,
 };

@@ -1,5 +1,6 @@
 import type { GitHubSubjectFormat } from './builder';
-import { gcpFacts, ProviderSpec } from '../spec';
+import { githubSnippet } from './snippet';
+import { gcpFacts, ProviderSpec } from '../provider-spec';
 
 /** What the GitHub builder records for the CI snippet and the review. @internal */
 export interface GitHubDetails {
@@ -38,6 +39,15 @@ export const GITHUB_SPEC: ProviderSpec<GitHubDetails> = {
     { pattern: /^token\.actions\.[^/]+\.ghe\.com(\/|$)/, shared: false, label: 'GHE.com (data residency)' },
     { pattern: /\/_services\/token$/, shared: false, label: 'GitHub Enterprise Server' },
   ],
+  tenant: {
+    unit: 'repository',
+    builder: 'GitHubActions.repository()',
+    immutableClaims: ['repository_id'],
+    nameClaims: ['repository'],
+    // Only the first field: a custom template may put a claim the workflow author chooses first.
+    immutableSubject: /^repo:[A-Za-z0-9_-]+@[0-9]+\/[A-Za-z0-9._-]+@[0-9]+:/,
+    nameSubject: /^repo:[A-Za-z0-9_-]+\/[A-Za-z0-9._-]+:/,
+  },
   aws: {
     defaultAudience: undefined,
     fixForUnseenClaim: (claim) => `put it in the subject: configure the repository's subject template to include "${claim}" and call withSubjectTemplate(…, "${claim}"); or drop this pin`,
@@ -55,4 +65,5 @@ export const GITHUB_SPEC: ProviderSpec<GitHubDetails> = {
   // bytes. `jti` is unique per token; `github-jti:` has a '-' before its first ':', which no GitHub
   // subject (`repo:`, or `key:` with [A-Za-z0-9_] keys) has.
   gcp: gcpFacts('\'github-jti:\' + assertion.repository_id + \':\' + assertion.jti'),
+  snippet: githubSnippet,
 };

@@ -1,4 +1,5 @@
-import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../spec';
+import { HCP_TERRAFORM_AWS_AUDIENCE, hcpTerraformSnippet } from './snippet';
+import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
 
 /** What the HCP Terraform builder records for the CI snippet and the review. @internal */
 export interface HcpTerraformDetails {
@@ -11,9 +12,6 @@ export interface HcpTerraformDetails {
   /** Run phases (`plan`, `apply`), sorted. */
   readonly phases: readonly string[];
 }
-
-/** The audience HCP Terraform requests for AWS unless `TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE` says otherwise. @internal */
-export const HCP_TERRAFORM_AWS_AUDIENCE = 'aws.workload.identity';
 
 /** HCP Terraform and Terraform Enterprise. @internal */
 export const HCP_TERRAFORM_SPEC: ProviderSpec<HcpTerraformDetails> = {
@@ -29,6 +27,14 @@ export const HCP_TERRAFORM_SPEC: ProviderSpec<HcpTerraformDetails> = {
   },
   // Terraform Enterprise issuers are the instance's own host: not recognizable by name.
   issuers: [{ pattern: /^app(\.eu)?\.terraform\.io(\/|$)/, shared: true, label: 'HCP Terraform' }],
+  tenant: {
+    unit: 'workspace',
+    builder: 'HcpTerraform.workspace()',
+    immutableClaims: ['terraform_workspace_id'],
+    nameClaims: [],
+    immutableSubject: undefined,
+    nameSubject: /^organization:[A-Za-z0-9_-]+:project:[A-Za-z0-9 _-]+:workspace:[A-Za-z0-9_-]+:/,
+  },
   aws: {
     defaultAudience: HCP_TERRAFORM_AWS_AUDIENCE,
     fixForUnseenClaim: () => 'AWS sees only sub for HCP Terraform: leave out workspaceId/organizationId and accept Widening.NAME_ONLY_IDENTITY (the subject pins organization, project, workspace and run phase)',
@@ -37,4 +43,5 @@ export const HCP_TERRAFORM_SPEC: ProviderSpec<HcpTerraformDetails> = {
   // Long organization, project and workspace names exceed 127 bytes, and no claim is a short
   // unique id of the run: such a token fails the exchange.
   gcp: gcpFacts(undefined),
+  snippet: hcpTerraformSnippet,
 };

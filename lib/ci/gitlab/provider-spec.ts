@@ -1,5 +1,6 @@
+import { gitlabSnippet } from './snippet';
 import { SEG } from './subject';
-import { gcpFacts, ProviderSpec } from '../spec';
+import { gcpFacts, ProviderSpec } from '../provider-spec';
 
 /** What the GitLab builder records for the CI snippet and the review. @internal */
 export interface GitLabDetails {
@@ -32,6 +33,14 @@ export const GITLAB_SPEC: ProviderSpec<GitLabDetails> = {
     // Self-managed instances can live on any host; these are the ones recognizable by name.
     { pattern: /(^|\.)gitlab\.|^gitlab\b/, shared: false, label: 'a self-managed GitLab instance' },
   ],
+  tenant: {
+    unit: 'project',
+    builder: 'GitLabCi.project()',
+    immutableClaims: ['project_id'],
+    nameClaims: ['project_path'],
+    immutableSubject: /^project_id:[0-9]+:/,
+    nameSubject: /^project_path:[A-Za-z0-9_][A-Za-z0-9_.-]*(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)+:/,
+  },
   aws: {
     defaultAudience: undefined,
     fixForUnseenClaim: (_claim, exposedClaims) => `include it in the project's sub claim components (subjectComponents), or on gitlab.com use a claim AWS exposes (${exposedClaims(GITLAB_COM).join(', ')})`,
@@ -47,4 +56,5 @@ export const GITLAB_SPEC: ProviderSpec<GitLabDetails> = {
     // none, and GCP matches it against the URI without the slash.
     issuerUri: (issuer) => `${issuer}/`,
   },
+  snippet: gitlabSnippet,
 };

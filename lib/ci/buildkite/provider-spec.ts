@@ -1,5 +1,6 @@
 import type { BuildkiteSubject } from './builder';
-import { gcpFacts, ProviderSpec } from '../spec';
+import { buildkiteSnippet } from './snippet';
+import { gcpFacts, ProviderSpec } from '../provider-spec';
 
 /** What the Buildkite builder records for the CI snippet and the review. @internal */
 export interface BuildkiteDetails {
@@ -29,6 +30,14 @@ export const BUILDKITE_SPEC: ProviderSpec<BuildkiteDetails> = {
     subjectIdentity: /^organization:[a-z0-9-]+:pipeline:[a-z0-9-]+:/,
   },
   issuers: [{ pattern: /^agent\.buildkite\.com(\/|$)/, shared: true, label: 'Buildkite' }],
+  tenant: {
+    unit: 'pipeline',
+    builder: 'Buildkite.pipeline()',
+    immutableClaims: ['pipeline_id'],
+    nameClaims: [],
+    immutableSubject: undefined,
+    nameSubject: /^organization:[a-z0-9-]+:pipeline:[a-z0-9-]+:/,
+  },
   aws: {
     defaultAudience: undefined,
     fixForUnseenClaim: (claim) => `have the agent tag it: withAwsSessionTags("${claim}") and \`buildkite-agent oidc request-token --aws-session-tag ${claim}\``,
@@ -39,4 +48,5 @@ export const BUILDKITE_SPEC: ProviderSpec<BuildkiteDetails> = {
   // The default sub carries the 40-hex commit SHA. Job ids are unique per job; `buildkite-job:` has
   // a '-' before its first ':', which no Buildkite subject (`organization:`, or a bare id) has.
   gcp: gcpFacts('\'buildkite-job:\' + assertion.job_id'),
+  snippet: buildkiteSnippet,
 };

@@ -2,7 +2,7 @@ import { CiProfile } from '../model/trust';
 
 /*
  * What the rest of the library knows about a CI provider, in one place per provider
- * (lib/ci/<provider>/spec.ts, listed in lib/ci/registry.ts). The clouds, the review and the emit
+ * (lib/ci/<provider>/provider-spec.ts, listed in lib/ci/registry.ts). The clouds, the review and the emit
  * layer ask the spec instead of switching on provider ids, so adding a provider means adding one
  * directory and one registry line. Internal: not part of the jsii API.
  */
@@ -20,6 +20,8 @@ export interface SnippetTarget {
   readonly principal: string;
   /** GCP service account email (impersonation), Azure tenant id. */
   readonly extra?: string;
+  /** AWS region of the role's stack (a CDK token when unresolved). */
+  readonly region?: string;
 }
 
 /**
@@ -53,6 +55,27 @@ export interface IssuerPattern {
   readonly shared: boolean;
   /** What the pattern stands for, for reviewers, e.g. `github.com`. */
   readonly label: string;
+}
+
+/**
+ * How one tenant's workload is named on a provider's shared issuer: what a GenericOidc trust on that
+ * issuer must pin, as the typed builder does (any tenant chooses its own workflow names,
+ * environments, branches and owner names). Sources: docs/security.md#f1, docs/security.md#f6.
+ * @internal
+ */
+export interface TenantIdentity {
+  /** What one tenant's identity is called: repository, project, pipeline, workspace. */
+  readonly unit: string;
+  /** The typed builder that states this provider's identity safely, e.g. `GitHubActions.repository()`. */
+  readonly builder: string;
+  /** Claims whose exact value names one repository/project/pipeline/workspace by immutable id. */
+  readonly immutableClaims: readonly string[];
+  /** Claims whose exact value names one by a name that can be deleted and re-registered. */
+  readonly nameClaims: readonly string[];
+  /** A `sub` value that begins with an immutable identity; undefined when the subject has none. */
+  readonly immutableSubject: RegExp | undefined;
+  /** A `sub` value (or the literal head of a pattern) that begins with a name identity. */
+  readonly nameSubject: RegExp;
 }
 
 /** AWS facts about a provider. @internal */
@@ -105,6 +128,8 @@ export interface ProviderSpec<D extends object = object> {
   readonly profile: CiProfile;
   /** Issuer URLs of this provider (none for GenericOidc: any issuer). */
   readonly issuers: readonly IssuerPattern[];
+  /** What identifies a tenant on this provider's shared issuers; undefined when none is shared. */
+  readonly tenant: TenantIdentity | undefined;
   readonly aws: AwsProviderFacts;
   readonly azure: AzureProviderFacts;
   readonly gcp: GcpProviderFacts;
@@ -113,8 +138,11 @@ export interface ProviderSpec<D extends object = object> {
    * (lib/ci/<provider>/analyser.ts; its shape belongs to the scanner).
    */
   readonly analyser?: unknown;
-  /** The CI-side configuration a trust needs (what the job requests, where it exchanges the token). */
-  snippet?(source: SnippetSource<D>, target: SnippetTarget): string;
+  /**
+   * The CI-side configuration a trust needs, per cloud: what the job must request (audience, claims,
+   * session tags) for the compiled trust to accept its token (lib/ci/<provider>/snippet.ts).
+   */
+  snippet(source: SnippetSource<D>, target: SnippetTarget): string;
 }
 
 /** The fixes for a provider with no better advice: the claim must move into the subject. @internal */
