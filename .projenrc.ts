@@ -1,6 +1,6 @@
 import { awscdk, javascript } from 'projen';
 
-// Versions measured on these machines: ../shared/reference/toolchain.md.
+// Why each version is pinned: docs/architecture.md#toolchain.
 const CDK_FLOOR = '2.200.0'; // first aws-cdk-lib with iam.OidcProviderNative
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'ci-oidc-trust',
@@ -84,6 +84,13 @@ project.addTask('examples', {
   env: { ...silence, TS_NODE_PROJECT: 'test/tsconfig.json' },
   // --prefer-ts-exts: run the sources even when compiled lib/*.js sit next to them.
   exec: 'ts-node --prefer-ts-exts --transpile-only examples/run-all.ts',
+});
+// The README's rule and limit tables and docs/limits.md are generated from lib/*/rules|limits data;
+// test/docs/tables.test.ts fails when they differ.
+project.addTask('docs:tables', {
+  description: 'Regenerate the rule and limit tables in README.md and docs/limits.md from the data',
+  env: { TS_NODE_PROJECT: 'test/tsconfig.json' },
+  exec: 'ts-node --prefer-ts-exts --transpile-only scripts/gen-docs-tables.ts',
 });
 project.addTask('bench', {
   description: 'Synth and policy-size benchmarks (results in docs/benchmarks.md)',

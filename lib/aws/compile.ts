@@ -1,5 +1,6 @@
 import { awsClaimKeys } from './claim-keys';
 import { escapeIamLiteral, iamGlobToString, isIamPolicyCharset } from './iam-strings';
+import { AWS_LIMITS } from './limits';
 import { providerSpec } from '../ci/registry';
 import { cmp, Term, Test } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
@@ -9,10 +10,10 @@ import { Trust } from '../model/trust';
 
 /** The audience AWS's official actions and SDKs request. @internal */
 export const AWS_DEFAULT_AUDIENCE = 'sts.amazonaws.com';
-/** Role trust policy length quota (IAM quotas: 2,048 by default, adjustable to 4,096). @internal */
-export const DEFAULT_TRUST_POLICY_QUOTA = 2048;
+/** Role trust policy length quota, IAM's default (docs/limits.md#aws). @internal */
+export const DEFAULT_TRUST_POLICY_QUOTA = AWS_LIMITS.trustPolicyLength.value;
 /** What the quota can be raised to through Service Quotas. @internal */
-export const RAISED_TRUST_POLICY_QUOTA = 4096;
+export const RAISED_TRUST_POLICY_QUOTA = AWS_LIMITS.trustPolicyLengthRaised.value;
 
 /** One compiled IAM statement (JSON), with the Federated principal ARN left to the caller. @internal */
 export interface AwsStatementJson {

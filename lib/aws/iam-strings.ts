@@ -1,7 +1,7 @@
 /**
  * IAM string semantics shared by the AWS trust-policy compiler and the independent simulator.
  *
- * Sources (see also ../shared/reference/security.md §1.3 "AWS-wide hazards"):
+ * Sources (see also docs/security.md#aws-wide-hazards):
  * - Policy variables: in a `Version: 2012-10-17` policy, `${...}` inside a condition value is
  *   interpolated; the literal characters `*`, `?` and `$` are written `${*}`, `${?}`, `${$}`
  *   (IAM User Guide "Policy variables" / special characters; AWS IoT policy-variables page).
@@ -14,6 +14,7 @@
  * This module is internal (not part of the jsii API): it uses free functions and literal types.
  * @internal
  */
+import { AWS_LIMITS } from './limits';
 
 /** Operators whose value semantics this module implements. Negations are handled by the caller. @internal */
 export type IamStringOperator = 'StringEquals' | 'StringEqualsIgnoreCase' | 'StringLike';
@@ -66,9 +67,11 @@ export function iamGlobToString(glob: { readonly parts: readonly string[] }): st
   return likePattern(glob.parts);
 }
 
-/** True when the text uses only characters IAM accepts in a policy (tab, LF, CR, U+0020-U+00FF). @internal */
+const POLICY_CHARSET = new RegExp(`^[\\t\\n\\r\\u0020-\\u${AWS_LIMITS.policyCharset.value.toString(16).padStart(4, '0')}]*$`);
+
+/** True when the text uses only characters IAM accepts in a policy (tab, LF, CR, U+0020 to the limit). @internal */
 export function isIamPolicyCharset(value: string): boolean {
-  return /^[\t\n\r\u0020-\u00ff]*$/.test(value);
+  return POLICY_CHARSET.test(value);
 }
 
 /** One element of a parsed policy value. */

@@ -2,9 +2,11 @@ import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { AwsStatementJson, compileAwsTrust, DEFAULT_TRUST_POLICY_QUOTA, RAISED_TRUST_POLICY_QUOTA } from './compile';
+import { AWS_LIMITS } from './limits';
 import { mergeStatements } from './merge';
 import { CiOidcProvider, ICiOidcProvider } from './provider';
 import { TrustConfigError } from '../model/errors';
+import { formatNumber } from '../model/limits';
 import { Trust } from '../model/trust';
 
 /** Options for compiling trusts into a principal. */
@@ -52,8 +54,8 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
     this.scope = scope;
     if (trusts.length === 0) throw new TrustConfigError(where, 'no trust given', 'pass at least one trust built with GitHubActions, GitLabCi or Buildkite');
     const quota = options.trustPolicySizeQuota ?? DEFAULT_TRUST_POLICY_QUOTA;
-    if (!Number.isInteger(quota) || quota < DEFAULT_TRUST_POLICY_QUOTA || quota > 8192) {
-      throw new TrustConfigError(`${where}.trustPolicySizeQuota`, `${quota} is not a trust-policy quota IAM offers (2,048 by default, raised in steps up to 4,096; 8,192 reported since 2026)`, 'use 2048 unless your account quota was raised');
+    if (!Number.isInteger(quota) || quota < DEFAULT_TRUST_POLICY_QUOTA || quota > AWS_LIMITS.trustPolicyLengthMax.value) {
+      throw new TrustConfigError(`${where}.trustPolicySizeQuota`, `${quota} is not a trust-policy quota IAM offers (${formatNumber(DEFAULT_TRUST_POLICY_QUOTA)} by default, raised in steps up to ${formatNumber(RAISED_TRUST_POLICY_QUOTA)}; ${formatNumber(AWS_LIMITS.trustPolicyLengthMax.value)} reported since 2026)`, `use ${DEFAULT_TRUST_POLICY_QUOTA} unless your account quota was raised`);
     }
     const statements: AwsStatementJson[] = [];
     const bound: Trust[] = [];
@@ -76,7 +78,7 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
     // role's policy are theirs to size).
     const length = this._policyLength();
     if (length > quota) {
-      throw new TrustConfigError(where, `the trust policy is ${length} characters, over the IAM quota of ${quota} (ACLSizePerRole)`, `split the trusts across several roles (${this._statements.length} statements now)${quota < RAISED_TRUST_POLICY_QUOTA ? ', pin fewer branches per role, or raise the quota to 4,096 and set trustPolicySizeQuota' : ' or pin fewer branches per role'}`);
+      throw new TrustConfigError(where, `the trust policy is ${length} characters, over the IAM quota of ${quota} (ACLSizePerRole)`, `split the trusts across several roles (${this._statements.length} statements now)${quota < RAISED_TRUST_POLICY_QUOTA ? `, pin fewer branches per role, or raise the quota to ${formatNumber(RAISED_TRUST_POLICY_QUOTA)} and set trustPolicySizeQuota` : ' or pin fewer branches per role'}`);
     }
   }
 

@@ -2,6 +2,7 @@ import { Arn, Aws, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { AWS_DEFAULT_AUDIENCE } from './compile';
+import { AWS_LIMITS } from './limits';
 import { TrustConfigError } from '../model/errors';
 import { issuerHostPath, validateIssuer } from '../model/issuer';
 
@@ -31,7 +32,8 @@ export interface CiOidcProviderProps {
   readonly thumbprints?: string[];
 }
 
-const CLIENT_ID_LIMIT = 100;
+const CLIENT_ID_LIMIT = AWS_LIMITS.clientIds.value;
+const CLIENT_ID_LENGTH = AWS_LIMITS.clientIdLength.value;
 const PROVIDERS = new WeakMap<IConstruct, CiOidcProvider[]>();
 
 /**
@@ -100,7 +102,7 @@ export class CiOidcProvider extends Construct implements ICiOidcProvider {
       validate: () => {
         const errors: string[] = [];
         if (ids.size > CLIENT_ID_LIMIT) errors.push(`CiOidcProvider ${this.node.path}: ${ids.size} client ids, over the IAM limit of ${CLIENT_ID_LIMIT}. Fix: use fewer audiences.`);
-        for (const c of ids) if (c.length > 255) errors.push(`CiOidcProvider ${this.node.path}: client id ${JSON.stringify(c)} is ${c.length} characters, over the IAM limit of 255.`);
+        for (const c of ids) if (c.length > CLIENT_ID_LENGTH) errors.push(`CiOidcProvider ${this.node.path}: client id ${JSON.stringify(c)} is ${c.length} characters, over the IAM limit of ${CLIENT_ID_LENGTH}.`);
         const account = Stack.of(this).account;
         for (const other of PROVIDERS.get(this.node.root) ?? []) {
           const sameAccount = Stack.of(other).account === account;

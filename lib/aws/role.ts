@@ -2,11 +2,13 @@ import { CfnOutput, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { sessionDenyStatement } from './compile';
+import { AWS_LIMITS } from './limits';
 import { CiOidcPrincipal } from './principal';
 import { ICiOidcProvider } from './provider';
 import { REVIEW_METADATA_KEY, reviewMetadata, trustEntry } from '../emit/metadata';
 import { ciSnippet } from '../emit/snippets';
 import { TrustConfigError } from '../model/errors';
+import { formatNumber } from '../model/limits';
 import { truncate } from '../model/text';
 import { Trust } from '../model/trust';
 
@@ -48,7 +50,8 @@ export interface CiOidcRoleProps {
   readonly ciSnippetOutput?: boolean;
 }
 
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const { roleName: NAME, maxSessionDuration: SESSION, roleDescription: DESCRIPTION } = AWS_LIMITS;
+const ROLE_NAME = new RegExp(`^[\\w+=,.@-]{${NAME.min},${NAME.value}}$`);
 
 /**
  * An IAM role assumable by CI jobs through OIDC, with its trust compiled from model trusts.
@@ -63,11 +66,12 @@ export class CiOidcRole extends iam.Role {
   public constructor(scope: Construct, id: string, props: CiOidcRoleProps) {
     const where = `CiOidcRole(${id})`;
     if (props.roleName !== undefined && !ROLE_NAME.test(props.roleName)) {
-      throw new TrustConfigError(`${where}.roleName`, `${JSON.stringify(props.roleName)} is not 1-64 characters of letters, digits and + = , . @ _ - (IAM role name limit: 64)`, 'shorten or rename it');
+      throw new TrustConfigError(`${where}.roleName`, `${JSON.stringify(props.roleName)} is not ${NAME.min}-${NAME.value} characters of letters, digits and + = , . @ _ - (IAM role name limit: ${NAME.value})`, 'shorten or rename it');
     }
     const max = props.maxSessionDuration;
-    if (max && !max.isUnresolved() && (max.toSeconds() < 3600 || max.toSeconds() > 43200)) {
-      throw new TrustConfigError(`${where}.maxSessionDuration`, `${max.toSeconds()} s is outside IAM's range of 3,600-43,200 s (1-12 hours)`, 'choose between 1 and 12 hours');
+    if (max && !max.isUnresolved() && (max.toSeconds() < SESSION.min || max.toSeconds() > SESSION.value)) {
+      const [lo, hi] = [SESSION.min / 3600, SESSION.value / 3600];
+      throw new TrustConfigError(`${where}.maxSessionDuration`, `${max.toSeconds()} s is outside IAM's range of ${formatNumber(SESSION.min)}-${formatNumber(SESSION.value)} s (${lo}-${hi} hours)`, `choose between ${lo} and ${hi} hours`);
     }
     const principal = CiOidcPrincipal._forRole(scope, where, props.trusts ?? [], {
       providers: props.providers,
@@ -76,7 +80,7 @@ export class CiOidcRole extends iam.Role {
     super(scope, id, {
       assumedBy: principal,
       roleName: props.roleName,
-      description: props.description ?? truncate(principal.trusts.map((t) => t.description).join('; '), 1000, '...'), // IAM: Latin-1 only
+      description: props.description ?? truncate(principal.trusts.map((t) => t.description).join('; '), DESCRIPTION.value, '...'), // IAM: Latin-1 only
       managedPolicies: props.managedPolicies,
       inlinePolicies: props.inlinePolicies,
       maxSessionDuration: props.maxSessionDuration,

@@ -1,3 +1,4 @@
+import { AZURE_LIMITS } from './limits';
 import { providerSpec } from '../ci/registry';
 import { cmp, Term, Test } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
@@ -42,14 +43,14 @@ export interface AzureCompileOptions {
   readonly cloud?: AzureCloud;
 }
 
-/** Entra's limits on federated identity credentials (clouds.md §3.2). */
+/** Entra's limits on federated identity credentials (docs/limits.md#azure). */
 export class AzureLimits {
   /** Federated identity credentials per user-assigned identity or app registration. */
-  public static readonly MAX_CREDENTIALS_PER_IDENTITY = 20;
-  /** Issuer, subject, audience and description: at most 600 characters each. */
-  public static readonly MAX_FIELD_LENGTH = 600;
-  /** Credential names: 3 to 120 characters. */
-  public static readonly MAX_NAME_LENGTH = 120;
+  public static readonly MAX_CREDENTIALS_PER_IDENTITY: number = AZURE_LIMITS.credentialsPerIdentity.value;
+  /** Longest issuer, subject, audience and description, in characters. */
+  public static readonly MAX_FIELD_LENGTH: number = AZURE_LIMITS.fieldLength.value;
+  /** Longest credential name, in characters. */
+  public static readonly MAX_NAME_LENGTH: number = AZURE_LIMITS.credentialName.value;
 
   private constructor() {}
 }
@@ -125,7 +126,7 @@ function expressibleSubjects(trust: Trust, term: Term, where: string): readonly 
     if (t.kind === 'like') {
       throw new TrustConfigError(where,
         `Azure federated credentials match the subject exactly, without wildcards, but the condition ${condition} has the subject pattern ${JSON.stringify(renderPatterns(t))}`,
-        'enumerate the branches, tags or environments instead of a pattern (one credential per subject, at most 20 per identity); Flexible FICs are preview and app-registration-only');
+        `enumerate the branches, tags or environments instead of a pattern (one credential per subject, at most ${AzureLimits.MAX_CREDENTIALS_PER_IDENTITY} per identity); Flexible FICs are preview and app-registration-only`);
     }
     if (t.kind === 'has') {
       throw new TrustConfigError(where, `Azure federated credentials match the subject as one string, but the condition ${condition} tests sub as a list`, 'pin the subject to exact values');
@@ -188,5 +189,5 @@ export function credentialName(issuer: string, subject: string): string {
   return head ? `${head}-${hash}` : `fic-${hash}`;
 }
 
-/** Credential name rules (3–120 of `[A-Za-z0-9_-]`, alphanumeric first). @internal */
-export const CREDENTIAL_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{2,119}$/;
+/** Credential name rules (`[A-Za-z0-9_-]`, alphanumeric first, docs/limits.md#azure). @internal */
+export const CREDENTIAL_NAME = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{${AZURE_LIMITS.credentialName.min - 1},${AZURE_LIMITS.credentialName.value - 1}}$`);

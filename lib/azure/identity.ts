@@ -4,6 +4,7 @@ import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment
 import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Construct } from 'constructs';
 import { AzureCloud, AzureCredentialSpec, AzureLimits, compileTrust, CREDENTIAL_NAME } from './compile';
+import { AZURE_LIMITS } from './limits';
 import { checkIdentityNetwork, describeNetwork, networkCondition, parseRole, sameNetwork } from './network';
 import { loadAzurerm } from './providers';
 import { REVIEW_METADATA_KEY, reviewMetadata, terraformComment, trustEntry } from '../emit/metadata';
@@ -51,8 +52,9 @@ export interface ExistingManagedIdentityProps {
   readonly cloud?: AzureCloud;
 }
 
-const IDENTITY_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/;
-const IDENTITY_ID = /^\/subscriptions\/([0-9a-fA-F-]{36})\/resourceGroups\/([-\w.()]{1,90})\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/([A-Za-z0-9][A-Za-z0-9_-]{2,127})$/;
+const NAME = `[A-Za-z0-9][A-Za-z0-9_-]{${AZURE_LIMITS.identityName.min - 1},${AZURE_LIMITS.identityName.value - 1}}`;
+const IDENTITY_NAME = new RegExp(`^${NAME}$`);
+const IDENTITY_ID = new RegExp(`^\\/subscriptions\\/([0-9a-fA-F-]{36})\\/resourceGroups\\/([-\\w.()]{1,90})\\/providers\\/Microsoft\\.ManagedIdentity\\/userAssignedIdentities\\/(${NAME})$`);
 
 interface Held {
   readonly spec: AzureCredentialSpec;
@@ -274,7 +276,7 @@ export class FederatedManagedIdentity extends FederatedIdentityBase {
     const where = `FederatedManagedIdentity(${this.node.path})`;
     const literal = (v: unknown) => typeof v === 'string' && !cdktf.Token.isUnresolved(v);
     if (literal(props.name) && !IDENTITY_NAME.test(props.name)) {
-      throw new TrustConfigError(where, `identity name ${JSON.stringify(props.name)} is not 3-128 letters, digits, "-" or "_" starting with a letter or digit`, 'choose a valid name');
+      throw new TrustConfigError(where, `identity name ${JSON.stringify(props.name)} is not ${AZURE_LIMITS.identityName.min}-${AZURE_LIMITS.identityName.value} letters, digits, "-" or "_" starting with a letter or digit`, 'choose a valid name');
     }
     if (typeof props.resourceGroupName !== 'string' || props.resourceGroupName.trim() === '') {
       throw new TrustConfigError(where, 'resourceGroupName is empty', 'give the resource group name');

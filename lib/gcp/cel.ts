@@ -1,10 +1,11 @@
+import { GCP_LIMITS } from './limits';
 import { Term, Test } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { Glob } from '../model/glob';
 import { testPinsIdentity, Trust } from '../model/trust';
 
-/** GCP limit on `attribute_condition` (clouds.md §2.1). @internal */
-export const MAX_CONDITION_CHARS = 4096;
+/** GCP limit on `attribute_condition` (docs/limits.md#gcp). @internal */
+export const MAX_CONDITION_CHARS = GCP_LIMITS.attributeCondition.value;
 
 const IDENT = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 // CEL reserved words cannot follow `.` in a field selection (cel-spec langdef "Syntax").

@@ -1,16 +1,17 @@
 import { compileTermsTotal } from './cel';
+import { GCP_LIMITS } from './limits';
 import { providerSpec } from '../ci/registry';
 import { TrustConfigError } from '../model/errors';
 import { Trust } from '../model/trust';
 
-/** GCP limits on attribute mappings (clouds.md §2.1, §2.2). @internal */
-export const MAX_CUSTOM_ATTRIBUTES = 50;
+/** GCP limits on attribute mappings (docs/limits.md#gcp). @internal */
+export const MAX_CUSTOM_ATTRIBUTES = GCP_LIMITS.customAttributes.value;
 /** @internal */
-export const MAX_ATTRIBUTE_KEY_CHARS = 100;
+export const MAX_ATTRIBUTE_KEY_CHARS = GCP_LIMITS.attributeKeyLength.value;
 /** @internal */
-export const MAX_MAPPING_EXPRESSION_CHARS = 2048;
+export const MAX_MAPPING_EXPRESSION_CHARS = GCP_LIMITS.mappingExpression.value;
 /** @internal */
-export const MAX_SUBJECT_BYTES = 127;
+export const MAX_SUBJECT_BYTES = GCP_LIMITS.subjectBytes.value;
 
 const ATTRIBUTE_KEY = /^[a-z0-9_]+$/;
 

@@ -3,6 +3,7 @@ import type { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib
 import type { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Construct } from 'constructs';
 import { compileCondition } from './cel';
+import { GCP_LIMITS } from './limits';
 import { attributeMapping, trustAttribute } from './mapping';
 import { GCP_METADATA_KEY } from './metadata';
 import { checkNetwork, TrustNetwork } from './network';
@@ -15,11 +16,12 @@ import { validateAudiences } from '../model/issuer';
 import { shortHash, truncate } from '../model/text';
 import { Trust } from '../model/trust';
 
-/** GCP limits (clouds.md §2.1, §2.2). */
-const MAX_AUDIENCES = 10;
-const MAX_AUDIENCE_CHARS = 256;
-const MAX_DISPLAY_NAME = 32;
-const MAX_DESCRIPTION = 256;
+/** GCP limits (docs/limits.md#gcp). */
+const MAX_AUDIENCES = GCP_LIMITS.audiences.value;
+const MAX_AUDIENCE_CHARS = GCP_LIMITS.audienceLength.value;
+const MAX_DISPLAY_NAME = GCP_LIMITS.displayName.value;
+const MAX_DESCRIPTION = GCP_LIMITS.description.value;
+const ID = GCP_LIMITS.id;
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const PROJECT_NUMBER = /^[1-9][0-9]{0,19}$/;
 
@@ -82,9 +84,9 @@ export interface GcpWorkloadIdentityProviderOptions {
 }
 
 function checkId(kind: string, value: string, where: string): string {
-  if (typeof value !== 'string' || value.length < 4 || value.length > 32 || !/^[a-z0-9-]+$/.test(value) || value.startsWith('gcp-')) {
+  if (typeof value !== 'string' || value.length < ID.min || value.length > ID.value || !/^[a-z0-9-]+$/.test(value) || value.startsWith('gcp-')) {
     const len = typeof value === 'string' ? value.length : 0;
-    throw new TrustConfigError(where, `GCP ${kind} id ${JSON.stringify(value)} is ${len} characters; GCP requires 4-32 characters of [a-z0-9-], not starting with "gcp-"`, `choose a ${kind} id such as "ci-deploy"`);
+    throw new TrustConfigError(where, `GCP ${kind} id ${JSON.stringify(value)} is ${len} characters; GCP requires ${ID.min}-${ID.value} characters of [a-z0-9-], not starting with "gcp-"`, `choose a ${kind} id such as "ci-deploy"`);
   }
   return value;
 }

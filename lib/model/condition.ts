@@ -1,5 +1,6 @@
 import { TrustConfigError } from './errors';
 import { Glob, globSource, isWildcard, matchGlob, parseGlob } from './glob';
+import { MODEL_LIMITS } from './limits';
 import { cmp } from './text';
 
 /** How a claim test compares. */
@@ -48,9 +49,10 @@ export type Test = InTest | LikeTest | HasTest;
 export interface Term { readonly tests: readonly Test[] }
 
 /** Upper bound on canonical terms: a condition this large is a mistake, and no cloud could hold it. */
-export const MAX_TERMS = 256;
+export const MAX_TERMS = MODEL_LIMITS.alternatives.value;
 
-const CLAIM_NAME = /^[\x21-\x7e]{1,256}$/;
+const CLAIM = MODEL_LIMITS.claimNameLength;
+const CLAIM_NAME = new RegExp(`^[\\x21-\\x7e]{${CLAIM.min},${CLAIM.value}}$`);
 
 function uniqSorted(values: Iterable<string>): string[] {
   return [...new Set(values)].sort(cmp);
@@ -364,7 +366,7 @@ function tooLarge(n: number): never {
 
 function checkClaimName(claim: string): void {
   if (typeof claim !== 'string' || !CLAIM_NAME.test(claim)) {
-    throw new TrustConfigError('Condition', `claim name ${JSON.stringify(claim)} is not 1-256 printable ASCII characters without spaces`, 'use the claim name exactly as the token carries it, for example "repository_id"');
+    throw new TrustConfigError('Condition', `claim name ${JSON.stringify(claim)} is not ${CLAIM.min}-${CLAIM.value} printable ASCII characters without spaces`, 'use the claim name exactly as the token carries it, for example "repository_id"');
   }
 }
 

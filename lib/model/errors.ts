@@ -1,3 +1,5 @@
+import type { RuleId } from './rules';
+
 /**
  * The error every validation in ci-oidc-trust throws: it says what was wrong, where, and how to fix it.
  *
@@ -9,10 +11,10 @@ export class TrustConfigError extends Error {
   public readonly where: string;
   /** How to fix it. */
   public readonly fix: string;
-  /** The rule or limit id, when the error comes from a named rule (for example `CIT-M001`). */
-  public readonly ruleId?: string;
+  /** The rule id, when the error comes from a named rule (for example `CIT-M001`). */
+  public readonly ruleId?: RuleId;
 
-  public constructor(where: string, problem: string, fix: string, ruleId?: string) {
+  public constructor(where: string, problem: string, fix: string, ruleId?: RuleId) {
     super(`${where}: ${problem}${ruleId ? ` [${ruleId}]` : ''}. Fix: ${fix}`);
     this.name = 'TrustConfigError';
     this.where = where;

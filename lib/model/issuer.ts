@@ -1,4 +1,7 @@
 import { TrustConfigError } from './errors';
+import { MODEL_LIMITS } from './limits';
+
+const AUDIENCE = MODEL_LIMITS.audienceLength;
 
 const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
@@ -43,8 +46,8 @@ export function issuerHostPath(issuer: string): string {
 }
 
 /**
- * Validate audiences: non-empty, no wildcard, printable, at most 255 characters each (the AWS
- * client-id limit, also inside GCP's 256 and Azure's 600).
+ * Validate audiences: non-empty, no wildcard, printable, within the smallest cloud limit (AWS client
+ * ids; docs/limits.md#model).
  * @internal
  */
 export function validateAudiences(audiences: string[], where = 'audiences'): string[] {
@@ -55,8 +58,8 @@ export function validateAudiences(audiences: string[], where = 'audiences'): str
     if (typeof a !== 'string' || a.trim() === '' || /^[*?]+$/.test(a.trim()) || a.includes('*')) {
       throw new TrustConfigError(where, `audience ${JSON.stringify(a)} is empty or a wildcard; the audience is chosen by the workflow, so a wildcard accepts tokens minted for any service`, 'give the exact audience string', 'CIT-M005');
     }
-    if (!/^[\x21-\x7e]+$/.test(a) || a.length > 255) {
-      throw new TrustConfigError(where, `audience ${JSON.stringify(a)} must be 1-255 printable ASCII characters without spaces`, 'give the exact audience string', 'CIT-M005');
+    if (!/^[\x21-\x7e]+$/.test(a) || a.length > AUDIENCE.value) {
+      throw new TrustConfigError(where, `audience ${JSON.stringify(a)} must be ${AUDIENCE.min}-${AUDIENCE.value} printable ASCII characters without spaces`, 'give the exact audience string', 'CIT-M005');
     }
   }
   for (const a of audiences) {

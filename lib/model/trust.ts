@@ -3,7 +3,7 @@ import { TrustConfigError } from './errors';
 import { globPrefix, globSource } from './glob';
 import { validateAudiences, validateIssuer } from './issuer';
 import { NetworkRestriction, RequestContext } from './network';
-import { rule, RuleLevel, UNSAFE_CHARS, Widening } from './rules';
+import { rule, RuleId, RuleLevel, UNSAFE_CHARS, Widening } from './rules';
 import { shortHash } from './text';
 
 /** A warning (or accepted widening) carried by a trust into every review of it. */
@@ -39,7 +39,7 @@ export interface CiProfile {
 }
 
 /** A widening the builder needed, with the reason. @internal */
-export interface RequiredWidening { readonly ruleId: string; readonly message: string }
+export interface RequiredWidening { readonly ruleId: RuleId; readonly message: string }
 
 /** @internal */
 export interface TrustInit {
@@ -128,10 +128,10 @@ export class Trust {
     for (const need of init.needs ?? []) {
       const r = rule(need.ruleId);
       if (!r.widening || !accepted.has(r.widening)) {
-        throw new TrustConfigError(init.where, need.message, r.fix, r.id);
+        throw new TrustConfigError(init.where, need.message, r.fix, need.ruleId);
       }
       used.add(r.widening);
-      findings.push({ ruleId: r.id, level: RuleLevel.WARNING, message: `widened (${r.widening}): ${need.message}` });
+      findings.push({ ruleId: need.ruleId, level: RuleLevel.WARNING, message: `widened (${r.widening}): ${need.message}` });
     }
     this.widenings = [...used].sort();
     checkCondition(init.where, init.profile, init.condition);
@@ -204,7 +204,7 @@ function dedupeFindings(f: TrustFinding[]): TrustFinding[] {
 /** The model's generic rules over a canonical condition (CIT-M001..M004, M007). */
 function checkCondition(where: string, profile: CiProfile, condition: Condition): void {
   const terms = condition._terms();
-  const fail = (id: string, problem: string) => {
+  const fail = (id: RuleId, problem: string) => {
     throw new TrustConfigError(where, problem, rule(id).fix, id);
   };
   if (terms.length === 0) fail('CIT-M007', 'the condition can never match');
@@ -219,7 +219,7 @@ function checkCondition(where: string, profile: CiProfile, condition: Condition)
   }
 }
 
-function checkValues(t: Test, fail: (id: string, p: string) => never): void {
+function checkValues(t: Test, fail: (id: RuleId, p: string) => never): void {
   const values = t.kind === 'like' ? t.patterns.flatMap((p) => p.parts) : t.values;
   for (const v of values) {
     if (UNSAFE_CHARS.test(v)) fail('CIT-M004', `claim ${t.claim}: value ${JSON.stringify(v)} contains a control, invisible or bidirectional character`);
@@ -251,7 +251,7 @@ export function testPinsIdentity(t: Test, profile: CiProfile): boolean {
   return heads.length > 0 && heads.every((h) => profile.subjectIdentity!.test(h));
 }
 
-function pinsIdentity(term: Term, profile: CiProfile, fail: (id: string, p: string) => never): boolean {
+function pinsIdentity(term: Term, profile: CiProfile, fail: (id: RuleId, p: string) => never): boolean {
   for (const t of term.tests) {
     if (t.kind !== 'like') continue;
     if (profile.identityClaims.includes(t.claim)) {

@@ -26,7 +26,8 @@ import { renderGitLabSubject } from '../../lib/ci/gitlab/subject';
 import { RequestContext } from '../../lib/model/network';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
-import { adversarialString, corpusTokens, mutate, requestFor, tokenFor } from '../support/tokens';
+import { corpusTokens } from '../support/corpus';
+import { adversarialString, mutate, requestFor, tokenFor } from '../support/tokens';
 
 const RUNS = 1000;
 const ORG_ID = '0191f956-042f-7ec4-aa62-8e5eeae396d0';

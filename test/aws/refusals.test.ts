@@ -176,7 +176,7 @@ describe('networks and role limits', () => {
   });
 });
 
-describe('letter case (security.md F11)', () => {
+describe('letter case (docs/security.md#f11)', () => {
   test('two trusts whose subjects differ only in case are refused on one role', () => {
     const lower = GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2' }).onBranch('main').toTrust();
     const upper = GitHubActions.repository({ owner: 'Acme', repository: 'Web', ownerId: '1', repositoryId: '2' }).onBranch('main').toTrust();

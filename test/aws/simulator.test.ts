@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,11 +13,10 @@ import {
   unresolvedPolicyVariables,
 } from '../../lib/aws/iam-strings';
 import { AwsAssumeRequest, AwsSimulation, AwsTrustSimulator } from '../../lib/aws/simulator';
+import { corpusTokens } from '../support/corpus';
 
-// Read-only fixtures (never edited): decoded CI token payloads.
-const CORPUS: Array<{ provider: string; description: string; claims: { [k: string]: any } }> = JSON.parse(
-  fs.readFileSync('/work/shared/corpus/tokens.json', 'utf8'),
-);
+// Decoded CI token payloads as published (test/corpus/README.md).
+const CORPUS = corpusTokens();
 
 const GH = 'token.actions.githubusercontent.com';
 const GH_ARN = `arn:aws:iam::123456789012:oidc-provider/${GH}`;
@@ -79,7 +77,7 @@ describe('iam-strings', () => {
     expect(matchIamString('StringLike', 'a?b', 'ab')).toBe(false);
     expect(matchIamString('StringLike', '*', '')).toBe(true);
     expect(matchIamString('StringLike', 'repo:ACME/*', 'repo:acme/api')).toBe(false); // case-sensitive
-    expect(matchIamString('StringLike', 'repo:acme*', 'repo:acme-evil/x')).toBe(true); // the F2 hazard
+    expect(matchIamString('StringLike', 'repo:acme*', 'repo:acme-evil/x')).toBe(true); // the F2 hazard (docs/security.md#f2)
   });
 
   test('StringEquals is exact and case-sensitive; * and ? are literal', () => {
@@ -414,7 +412,7 @@ describe('session tags (sts:TagSession)', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-describe('network keys: public STS endpoint vs STS VPC endpoint (clouds.md §1.5)', () => {
+describe('network keys: public STS endpoint vs STS VPC endpoint (docs/security.md#aws-network-keys)', () => {
   test('aws:SourceIp exists only on the public endpoint', () => {
     const policy = ghTrust({ IpAddress: { 'aws:SourceIp': ['198.51.100.0/24', '2001:db8::/32'] } });
     expect(assume(policy, { sourceIp: '198.51.100.5' }).allowed).toBe(true);
@@ -754,7 +752,7 @@ describe('corpus tokens against a realistic GitHub trust policy', () => {
     const r = limited.assume({ claims: { ...CORPUS[0].claims, aud: 'sts.amazonaws.com' } });
     expect(r.allowed).toBe(false);
     expect(has(r, `"${GH}:repository_owner_id": expected one of ["65"], actual absent (claim not in availableClaimKeys: AWS does not expose it)`)).toBe(true);
-    // And the F9 hazard with it: ForAllValues on an unexposed key passes.
+    // And the F9 hazard (docs/security.md#f9) with it: ForAllValues on an unexposed key passes.
     const hazard = AwsTrustSimulator.fromPolicyDocument(ghTrust({ 'ForAllValues:StringEquals': { [`${GH}:repository_owner_id`]: '65' } }), { availableClaimKeys: ['sub', 'aud'] });
     expect(hazard.assume({ claims: { ...CORPUS[0].claims, repository_owner_id: '66' } }).allowed).toBe(true);
   });

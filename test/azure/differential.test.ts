@@ -13,7 +13,8 @@ import { GitLabCi, GitLabSubjectComponent } from '../../lib/ci/gitlab';
 import { TrustConfigError } from '../../lib/model/errors';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
-import { corpus, HAZARDS, tokenFor } from '../support/tokens';
+import { corpusTokens } from '../support/corpus';
+import { HAZARDS, tokenFor } from '../support/tokens';
 
 const IDS = { ownerId: '65', repositoryId: '74' };
 const gh = (p: Partial<Parameters<typeof GitHubActions.repository>[0]> = {}) => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo', ...IDS, ...p });
@@ -92,7 +93,7 @@ describe('Azure differential: model vs synthesized credentials', () => {
     });
 
     test('agrees on every corpus token, as issued and re-addressed to Azure', () => {
-      for (const t of corpus()) {
+      for (const t of corpusTokens()) {
         for (const claims of [t.claims, { ...t.claims, aud: bound.audiences![0] }, { ...t.claims, aud: [t.claims.aud, bound.audiences![0]] }]) {
           try { expectAgreement(bound, sim, claims); } catch (e) { disagreements++; throw e; }
         }

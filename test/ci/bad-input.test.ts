@@ -1,5 +1,5 @@
 /**
- * The bad-input matrix of security.md §4, one describe per input class, across the three builders.
+ * The bad-input matrix (docs/security.md#bad-input-matrix), one describe per input class, across the three builders.
  * Every refusal must be a TrustConfigError whose message names where (field or builder method), the
  * problem, "Fix:" with the concrete fix, and the rule id where a rule applies.
  */
@@ -202,8 +202,8 @@ describe('bad input: case and duplicates', () => {
 
   test('"Acme/App" and "acme/app" are different exact values (documented behaviour)', () => {
     // Behaviour found: names are compared case-sensitively and kept exactly as given; nothing is
-    // folded or deduplicated case-insensitively (security.md F11 asks for case-insensitive input
-    // dedupe with canonical case; that is not implemented). GitHub tokens carry the canonical case,
+    // folded or deduplicated case-insensitively by a builder (docs/security.md#f11: case twins are
+    // refused where they meet, on one AWS role or Azure identity). GitHub tokens carry the canonical case,
     // so a trust written in the wrong case matches nothing (fails closed); the ids decide identity.
     const upper = GitHubActions.repository({ owner: 'Acme', repository: 'App' }).onBranch('dev').accept(Widening.NAME_ONLY_IDENTITY).withAudience('sts.amazonaws.com').toTrust();
     const lower = GitHubActions.repository({ owner: 'acme', repository: 'app' }).onBranch('dev').accept(Widening.NAME_ONLY_IDENTITY).withAudience('sts.amazonaws.com').toTrust();

@@ -1,9 +1,8 @@
 /**
- * Real token payloads (/work/shared/corpus/tokens.json, read-only): every GitHub, GitLab and
+ * Published token payloads (test/corpus, read through test/support/corpus.ts): every GitHub, GitLab and
  * Buildkite token is read into the typed claim view (the `sub` renderers must reproduce its `sub`),
  * and a realistic trust built with the builder allows it and denies near misses with exact reasons.
  */
-import { readFileSync } from 'fs';
 import { Buildkite, BuildkiteSubject } from '../../lib/ci/buildkite';
 import { renderBuildkiteSubject } from '../../lib/ci/buildkite/subject';
 import { GitHubActions, GitHubIssuer, GitHubSubjectFormat } from '../../lib/ci/github';
@@ -11,13 +10,11 @@ import { renderSubject } from '../../lib/ci/github/subject';
 import { GitLabCi } from '../../lib/ci/gitlab';
 import { renderGitLabSubject } from '../../lib/ci/gitlab/subject';
 import { Widening } from '../../lib/model/rules';
+import { corpusTokens } from '../support/corpus';
 
-interface CorpusToken { provider: string; source: string; description: string; claims: Record<string, any> }
-const CORPUS: CorpusToken[] = JSON.parse(readFileSync('/work/shared/corpus/tokens.json', 'utf8'));
-const of = (provider: string) => CORPUS.filter((t) => t.provider === provider);
-const GH = of('github-actions');
-const GL = of('gitlab-ci');
-const BK = of('buildkite');
+const GH = corpusTokens('github-actions');
+const GL = corpusTokens('gitlab-ci');
+const BK = corpusTokens('buildkite');
 /** A deep copy, so a test can never change the fixture. */
 const copy = (c: Record<string, any>): any => JSON.parse(JSON.stringify(c));
 

@@ -21,8 +21,9 @@ import { renderHcpTerraformSubject } from '../../lib/ci/hcp-terraform/subject';
 import { GcpTrustSimulator, GcpWorkloadIdentityPool } from '../../lib/gcp';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
+import { corpusTokens } from '../support/corpus';
 import { thrownConfigError } from '../support/errors';
-import { corpusTokens, tokenFor } from '../support/tokens';
+import { tokenFor } from '../support/tokens';
 
 const ORG = '0191f956-042f-7ec4-aa62-8e5eeae396d0';
 const PROJECT = '0184990a-477b-4fa8-9968-496074483cee';
@@ -193,7 +194,7 @@ describe.each(CASES)('%s', (_name, make, expressible) => {
 });
 
 /**
- * The bad-input classes of security.md §4 applied to every string field of the new providers:
+ * The bad-input classes (docs/security.md#bad-input-matrix) applied to every string field of the new providers:
  * each is refused with a TrustConfigError naming the field and saying how to fix it.
  */
 describe('bad-input matrix on every field of the new providers', () => {

@@ -1,6 +1,6 @@
 /**
  * The CEL compiler: string escaping per the CEL spec, RE2 for globs, claim references, the CEL
- * injection rows of the bad-input matrix (security.md §4), and the compiled-side refusals.
+ * injection rows of the bad-input matrix (docs/security.md#bad-input-matrix), and the compiled-side refusals.
  * Every expression is checked in @bufbuild/cel, the engine the simulator uses.
  */
 import { isCelError, parse, run } from '@bufbuild/cel';

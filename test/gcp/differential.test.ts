@@ -14,7 +14,8 @@ import { GitLabCi, GitLabSubjectComponent } from '../../lib/ci/gitlab';
 import { GcpTrustSimulator, GcpWorkloadIdentityPool, GcpWorkloadIdentityProvider } from '../../lib/gcp';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
-import { corpus, tokenFor } from '../support/tokens';
+import { corpusTokens } from '../support/corpus';
+import { tokenFor } from '../support/tokens';
 
 const IDS = { ownerId: '65', repositoryId: '74' };
 const gh = (p: Partial<Parameters<typeof GitHubActions.repository>[0]> = {}) => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo', ...IDS, ...p });
@@ -96,7 +97,7 @@ describe('GCP differential: model vs synthesized provider (CEL)', () => {
         const bound = provider.trusts[0];
 
         test('every corpus token', () => {
-          for (const t of corpus()) {
+          for (const t of corpusTokens()) {
             agree(bound, sim, t.claims);
             // The same token retargeted at this provider (issuer and audience), so the condition decides.
             agree(bound, sim, { ...t.claims, iss: bound.issuer, aud: provider.audience });

@@ -4,11 +4,11 @@ import { isCelError, parse as celParse, run as celRun } from '@bufbuild/cel';
 import * as fc from 'fast-check';
 import { renderCatalogueTable } from '../../lib/review/render';
 import { extractAll, extractCloudFormation, extractTerraform, loadFiles, TrustRelationship } from '../../lib/review/scan/extract';
-import { FINDINGS, SUBJECT_ISSUE_IDS } from '../../lib/review/scan/findings';
+import { FINDING_IDS, FINDINGS, SUBJECT_ISSUE_IDS } from '../../lib/review/scan/findings';
 import { analyseSubject, describeIdentity, encodePattern, parseCel, scan } from '../../lib/review/scan/scanner';
+import { corpusTokens } from '../support/corpus';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
-const CORPUS = '/work/shared/corpus/tokens.json';
 
 /** Exact finding-id set per insecure fixture: one fixture per rule / research case. */
 const EXPECTED: Record<string, string[]> = {
@@ -143,6 +143,25 @@ describe('catalogue', () => {
     }
   });
 
+  test('every source names a repository doc anchor or a public URL, never a file outside the repository', () => {
+    for (const f of FINDINGS) {
+      for (const ref of f.source.split('; ')) {
+        expect({ id: f.id, ref, ok: /^docs\/[a-z-]+\.md#[a-z0-9-]+$/.test(ref) || /\shttps:\/\/\S+$/.test(ref) }).toEqual({ id: f.id, ref, ok: true });
+      }
+      expect(`${f.rationale} ${f.fix} ${f.source}`).not.toMatch(/(^|[^/])(security|ci-claims|clouds)\.md|§/);
+    }
+  });
+
+  test('failure modes cite docs/security.md#f1…#f16 only', () => {
+    const anchors = FINDINGS.flatMap(f => [...f.source.matchAll(/docs\/security\.md#f(\d+)/g)].map(m => Number(m[1])));
+    expect(anchors.length).toBeGreaterThan(30);
+    for (const n of anchors) expect(n >= 1 && n <= 16).toBe(true);
+  });
+
+  test('the catalogue lists every typed id once, in FINDING_IDS order', () => {
+    expect(FINDINGS.map(f => f.id)).toEqual([...FINDING_IDS]);
+  });
+
   test('docs/review.md carries the generated catalogue table', () => {
     const doc = fs.readFileSync(path.join(__dirname, '../../docs/review.md'), 'utf8');
     expect(doc).toContain(renderCatalogueTable());
@@ -207,7 +226,7 @@ describe('subject parsing', () => {
   });
 
   test('real subjects from the token corpus parse as pinned identities', () => {
-    const corpus = JSON.parse(fs.readFileSync(CORPUS, 'utf8')) as { provider: string; claims: Record<string, unknown> }[];
+    const corpus = corpusTokens();
     const map: Record<string, Parameters<typeof analyseSubject>[0]> = {
       'github-actions': 'github-actions',
       'gitlab-ci': 'gitlab-ci',
@@ -284,7 +303,7 @@ describe('CEL', () => {
   test('pass-through verdicts agree with evaluation: foreign tokens get in exactly when flagged', () => {
     // A token from another organization (octo-org, from the corpus) must be refused by every
     // condition the scanner accepts, and is admitted by the ones it calls pass-through.
-    const corpus = JSON.parse(fs.readFileSync(CORPUS, 'utf8')) as { claims: Record<string, unknown> }[];
+    const corpus = corpusTokens();
     const foreign = corpus[0].claims;
     for (const { file, t, cond } of gcpConditions()) {
       const out = celRun(cond, { assertion: foreign as any });

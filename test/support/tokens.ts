@@ -3,8 +3,6 @@
  * misses, and adversarial values. Each cloud test evaluates the same generated tokens with the
  * model (`trust.evaluate`) and with its own oracle on the compiled artifact; they must agree.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import fc from 'fast-check';
 import { renderBitbucketSubject } from '../../lib/ci/bitbucket/subject';
 import { renderBuildkiteSubject } from '../../lib/ci/buildkite/subject';
@@ -15,30 +13,6 @@ import { renderHcpTerraformSubject } from '../../lib/ci/hcp-terraform/subject';
 import { Glob } from '../../lib/model/glob';
 import { RequestContext } from '../../lib/model/network';
 import { Trust } from '../../lib/model/trust';
-
-/** A corpus entry (../shared/corpus/tokens.json). */
-export interface CorpusToken {
-  readonly provider: string;
-  readonly source: string;
-  readonly description: string;
-  readonly claims: Record<string, any>;
-}
-
-/** The corpus, located next to the repository (CI lays shared/ beside the clone). */
-export function corpus(): CorpusToken[] {
-  const candidates = [
-    path.resolve(__dirname, '../../../shared/corpus/tokens.json'),
-    path.resolve(process.cwd(), '../shared/corpus/tokens.json'),
-  ];
-  const file = candidates.find((f) => fs.existsSync(f));
-  if (!file) throw new Error(`corpus not found (looked in ${candidates.join(', ')})`);
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
-}
-
-/** Corpus tokens of one provider. */
-export function corpusTokens(provider: string): CorpusToken[] {
-  return corpus().filter((t) => t.provider === provider);
-}
 
 /** Characters that break naive escaping in IAM, CEL, JSON, regexes and subjects. */
 export const HAZARDS = [':', '*', '?', "'", '"', '\\', '$', '${', '}', '{', '/', '%3A', '\n', '\t', ' ', '.', '@', '|', '(', ')', '[', ']', '^', '+', 'é', 'e\u0301', 'р', '🙂', '\u202e', '\u200d', 'A', 'a', 'Z', '0', '9', '-', '_'];

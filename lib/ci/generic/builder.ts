@@ -118,7 +118,7 @@ export class GenericOidcTrustBuilder {
     ];
     const pins = [...this.exact.entries()].sort().map(([c, v]) => `${c} ${uniqSorted(v).join(' or ')}`);
     const shared = sharedIssuer(p.issuer);
-    if (shared) needs.push(...this.sharedIssuerNeeds(w, shared));
+    if (shared) needs.push(...sharedIssuerNeeds(w, p.issuer, shared, this.exact, this.patterns));
     return Trust._create({
       profile: {
         ...GENERIC_SPEC.profile,
@@ -136,29 +136,31 @@ export class GenericOidcTrustBuilder {
       details: { name: p.name } satisfies GenericOidcDetails,
     });
   }
+}
 
-  /**
-   * On an issuer shared by every tenant of a platform, the declared identity claims do not decide:
-   * any tenant chooses its workflow names, environments, branches and owner names. The trust must
-   * pin the platform's repository/project/pipeline identity, by immutable id, or by name behind
-   * Widening.NAME_ONLY_IDENTITY, exactly as the typed builder requires.
-   */
-  private sharedIssuerNeeds(w: string, shared: SharedIssuerMatch): RequiredWidening[] {
-    const tenant = shared.tenant;
-    const sub = this.exact.get('sub');
-    const subPattern = this.patterns.get('sub');
-    // An exact value ends the subject, which closes its last field as ':' would (as the model's rule).
-    const heads = sub ? sub.map((v) => `${v}:`) : subPattern !== undefined ? [parseGlob(subPattern).parts[0]] : [];
-    const immutable = tenant.immutableClaims.some((c) => this.exact.has(c))
-      || (heads.length > 0 && tenant.immutableSubject !== undefined && heads.every((h) => tenant.immutableSubject!.test(h)));
-    const named = tenant.nameClaims.some((c) => this.exact.has(c))
-      || (heads.length > 0 && heads.every((h) => tenant.nameSubject.test(h) || !!tenant.immutableSubject?.test(h)));
-    if (!immutable && !named) {
-      const chosen = [...this.exact.keys(), ...this.patterns.keys()].sort();
-      throw new TrustConfigError(w,
-        `${this.props.issuer} signs tokens for every ${shared.name} tenant, and this trust pins no ${tenant.unit} (${chosen.length ? `${chosen.join(', ')} can be chosen by any tenant` : 'no claim is pinned'})`,
-        `use ${tenant.builder}, or pin ${tenant.immutableClaims.join(' or ')} exactly with withClaim()`, 'CIT-M001');
-    }
-    return immutable ? [] : [{ ruleId: 'CIT-M010', message: `the ${shared.name} ${tenant.unit} is pinned by name only (${[...tenant.nameClaims, 'sub'].filter((c) => this.exact.has(c) || (c === 'sub' && subPattern !== undefined)).join(', ')}); a deleted or renamed one can be re-registered by anyone` }];
+/**
+ * On an issuer shared by every tenant of a platform, the declared identity claims do not decide:
+ * any tenant chooses its workflow names, environments, branches and owner names. The trust must
+ * pin the platform's repository/project/pipeline identity, by immutable id, or by name behind
+ * Widening.NAME_ONLY_IDENTITY, exactly as the typed builder requires.
+ */
+function sharedIssuerNeeds(
+  w: string, issuer: string, shared: SharedIssuerMatch, exact: Map<string, string[]>, patterns: Map<string, string>,
+): RequiredWidening[] {
+  const tenant = shared.tenant;
+  const sub = exact.get('sub');
+  const subPattern = patterns.get('sub');
+  // An exact value ends the subject, which closes its last field as ':' would (as the model's rule).
+  const heads = sub ? sub.map((v) => `${v}:`) : subPattern !== undefined ? [parseGlob(subPattern).parts[0]] : [];
+  const immutable = tenant.immutableClaims.some((c) => exact.has(c))
+    || (heads.length > 0 && tenant.immutableSubject !== undefined && heads.every((h) => tenant.immutableSubject!.test(h)));
+  const named = tenant.nameClaims.some((c) => exact.has(c))
+    || (heads.length > 0 && heads.every((h) => tenant.nameSubject.test(h) || !!tenant.immutableSubject?.test(h)));
+  if (!immutable && !named) {
+    const chosen = [...exact.keys(), ...patterns.keys()].sort();
+    throw new TrustConfigError(w,
+      `${issuer} signs tokens for every ${shared.name} tenant, and this trust pins no ${tenant.unit} (${chosen.length ? `${chosen.join(', ')} can be chosen by any tenant` : 'no claim is pinned'})`,
+      `use ${tenant.builder}, or pin ${tenant.immutableClaims.join(' or ')} exactly with withClaim()`, 'CIT-M001');
   }
+  return immutable ? [] : [{ ruleId: 'CIT-M010', message: `the ${shared.name} ${tenant.unit} is pinned by name only (${[...tenant.nameClaims, 'sub'].filter((c) => exact.has(c) || (c === 'sub' && subPattern !== undefined)).join(', ')}); a deleted or renamed one can be re-registered by anyone` }];
 }

@@ -1,0 +1,150 @@
+/**
+ * Terraform JSON, AWS: `aws_iam_role.assume_role_policy` (literal JSON or a reference to a
+ * `data.aws_iam_policy_document`), unattached policy documents, and session-time network limits
+ * of inline and attached role policies.
+ */
+import { AwsRoleContext, awsStatementsToTrusts, notAnalysable, RawStatement, rawStatements, sessionNetwork } from './aws-policy';
+import { tfMetadata, tfRef, tfResources } from './terraform';
+import { TrustRelationship } from './types';
+import { asArray, isObj, normalizeIssuer, Obj } from './util';
+import { truncate } from '../../../model/text';
+
+export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
+  const providers = new Map<string, { url: string; clientIds: string[] }>();
+  for (const [name, body] of tfResources(tf, 'resource', 'aws_iam_openid_connect_provider')) {
+    if (typeof body.url === 'string' && !body.url.includes('${')) {
+      providers.set(name, { url: normalizeIssuer(body.url), clientIds: asArray(body.client_id_list).map(String) });
+    }
+  }
+  const clientIds = new Map<string, string[]>();
+  for (const p of providers.values()) clientIds.set(p.url, [...(clientIds.get(p.url) ?? []), ...p.clientIds]);
+
+  // Substitute references to OIDC providers; leave other interpolations as written.
+  const subst = (s: string): string => s
+    .replace(/\$\{replace\(aws_iam_openid_connect_provider\.([\w-]+)\.url,\s*"https:\/\/",\s*""\)\}/g, (m, n: string) => {
+      const p = providers.get(n);
+      return p ? p.url.replace(/^https:\/\//, '') : m;
+    })
+    .replace(/\$\{aws_iam_openid_connect_provider\.([\w-]+)\.(arn|url|id)\}/g, (m, n: string, attr: string) => {
+      const p = providers.get(n);
+      if (!p) return m;
+      return attr === 'url' ? p.url.replace(/^https:\/\//, '') : `arn:aws:iam::ACCOUNT:oidc-provider/${p.url.replace(/^https:\/\//, '')}`;
+    });
+  // Terraform escapes a literal `${` as `$${`; after substitution that is an IAM policy variable.
+  const value = (v: unknown): string | undefined => {
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined;
+    return subst(String(v)).replace(/\$\$\{/g, '${');
+  };
+  const federated = (v: unknown): string | undefined => {
+    const s = value(v);
+    return s === undefined || /^\$\{[^}]*\}$/.test(s) ? undefined : s;
+  };
+
+  const docStatements = (body: Obj): { statements: RawStatement[]; unresolved: string[] } => {
+    const unresolved: string[] = [];
+    const statements = asArray(body.statement).filter(isObj).map((s, i) => {
+      const fed = asArray(s.principals).filter(isObj).filter(p => p.type === 'Federated').flatMap(p => asArray(p.identifiers));
+      const other = asArray(s.principals).filter(isObj).filter(p => p.type !== 'Federated');
+      const condition: Obj = {};
+      for (const c of asArray(s.condition).filter(isObj)) {
+        if (typeof c.test !== 'string' || typeof c.variable !== 'string') {
+          unresolved.push(`statement ${i}: condition block without literal test/variable`);
+          continue;
+        }
+        const key = subst(c.variable);
+        condition[c.test] = condition[c.test] ?? {};
+        // Repeated test+variable blocks are ANDed by Terraform; keeping the union of values is the
+        // conservative reading for reporting, and each value is still judged.
+        condition[c.test][key] = [...asArray(condition[c.test][key]), ...asArray(c.values)];
+      }
+      return {
+        effect: s.effect ?? 'Allow',
+        principal: fed.length > 0 ? { Federated: fed } : other.length > 0 ? { Other: true } : undefined,
+        action: asArray(s.actions),
+        condition: Object.keys(condition).length > 0 ? condition : undefined,
+        sid: typeof s.sid === 'string' ? s.sid : undefined,
+      };
+    });
+    return { statements, unresolved };
+  };
+
+  const inlineNetwork = new Map<string, string[]>();
+  const addNet = (role: string, items: string[]) => inlineNetwork.set(role, [...(inlineNetwork.get(role) ?? []), ...items]);
+  const parsePolicy = (s: unknown): Obj | undefined => {
+    if (typeof s !== 'string') return undefined;
+    try {
+      const j = JSON.parse(s);
+      return isObj(j) ? j : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  for (const [name, body] of tfResources(tf, 'resource', 'aws_iam_role_policy')) {
+    const ref = tfRef(body.role);
+    if (ref?.type === 'aws_iam_role') addNet(ref.name, sessionNetwork(parsePolicy(body.policy), `aws_iam_role_policy.${name}`, value));
+  }
+
+  const usedDocs = new Set<string>();
+  const out: TrustRelationship[] = [];
+  for (const [name, body] of tfResources(tf, 'resource', 'aws_iam_role')) {
+    const resource = `aws_iam_role.${name}`;
+    const network = [
+      ...asArray(body.inline_policy).filter(isObj).flatMap(p => sessionNetwork(parsePolicy(p.policy), `inline ${p.name ?? 'policy'}`, value)),
+      ...(inlineNetwork.get(name) ?? []),
+    ];
+    const ctx: AwsRoleContext = {
+      file,
+      format: 'terraform-json',
+      resource,
+      resourceType: 'aws_iam_role',
+      principal: `IAM role ${resource}${typeof body.name === 'string' ? ` (${body.name})` : ''}`,
+      network,
+      metadata: tfMetadata(body),
+      resolveFederated: federated,
+      resolveValue: value,
+      resolveConditionBlock: v => (isObj(v) ? v : undefined),
+      clientIds,
+    };
+    const arp = body.assume_role_policy;
+    const dataRef = typeof arp === 'string' ? /^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$/.exec(arp) : null;
+    if (dataRef) {
+      const doc = tfResources(tf, 'data', 'aws_iam_policy_document').find(([n]) => n === dataRef[1]);
+      if (!doc) {
+        out.push(notAnalysable(ctx, `assume_role_policy references data.aws_iam_policy_document.${dataRef[1]}, which is not in this file`));
+        continue;
+      }
+      usedDocs.add(dataRef[1]);
+      const { statements, unresolved } = docStatements(doc[1]);
+      out.push(...awsStatementsToTrusts({ ...ctx, metadata: [...ctx.metadata, ...tfMetadata(doc[1])] }, statements, unresolved));
+      continue;
+    }
+    const parsed = typeof arp === 'string' ? parsePolicy(subst(arp)) : isObj(arp) ? arp : undefined;
+    if (!parsed) {
+      if (arp !== undefined) out.push(notAnalysable(ctx, `assume_role_policy is not literal JSON (${truncate(String(arp), 80)})`));
+      continue;
+    }
+    out.push(...awsStatementsToTrusts(ctx, rawStatements(parsed)));
+  }
+
+  // Policy documents not attached to a role in this file are still reported (checkov CKV_AWS_358 scope).
+  for (const [name, body] of tfResources(tf, 'data', 'aws_iam_policy_document')) {
+    if (usedDocs.has(name)) continue;
+    const { statements, unresolved } = docStatements(body);
+    const ctx: AwsRoleContext = {
+      file,
+      format: 'terraform-json',
+      resource: `data.aws_iam_policy_document.${name}`,
+      resourceType: 'aws_iam_policy_document',
+      principal: `policy document data.aws_iam_policy_document.${name} (not attached to a role in this file)`,
+      network: [],
+      metadata: tfMetadata(body),
+      resolveFederated: federated,
+      resolveValue: value,
+      resolveConditionBlock: v => (isObj(v) ? v : undefined),
+      clientIds,
+    };
+    out.push(...awsStatementsToTrusts(ctx, statements, unresolved));
+  }
+  return out;
+}
+

@@ -1,0 +1,95 @@
+/**
+ * Terraform JSON, Azure: federated identity credentials (classic and Flexible, on applications and
+ * user-assigned identities), linked to their `azurerm_role_assignment`s through principal-id
+ * references; ABAC conditions on `@Environment[...]` as network limits.
+ */
+import { withMeta } from './metadata';
+import { describeTfValue, tfMetadata, tfRef, tfResources } from './terraform';
+import { AzureRoleAssignment, TrustMetadata, TrustRelationship } from './types';
+import { asArray, isObj, normalizeIssuer, Obj } from './util';
+import { providerForIssuer, providerForSubject } from '../../../ci/analysers';
+
+export function extractTfAzure(file: string, tf: Obj): TrustRelationship[] {
+  // Service principals created for applications, to link role assignments to app FICs.
+  const spApp = new Map<string, string>();
+  for (const [name, body] of tfResources(tf, 'resource', 'azuread_service_principal')) {
+    const ref = tfRef(body.client_id ?? body.application_id);
+    if (ref?.type === 'azuread_application') spApp.set(name, `azuread_application.${ref.name}`);
+  }
+  const assignments = new Map<string, AzureRoleAssignment[]>();
+  const network = new Map<string, string[]>();
+  for (const [name, body] of tfResources(tf, 'resource', 'azurerm_role_assignment')) {
+    const ref = tfRef(body.principal_id);
+    let identity: string | undefined;
+    if (ref?.type === 'azurerm_user_assigned_identity') identity = `azurerm_user_assigned_identity.${ref.name}`;
+    else if (ref?.type === 'azuread_service_principal') identity = spApp.get(ref.name) ?? `azuread_service_principal.${ref.name}`;
+    else if (typeof body.principal_id === 'string') identity = body.principal_id;
+    if (!identity) continue;
+    const ra: AzureRoleAssignment = {
+      resource: `azurerm_role_assignment.${name}`,
+      scope: describeTfValue(body.scope),
+      role: String(body.role_definition_name ?? describeTfValue(body.role_definition_id)),
+      ...(typeof body.condition === 'string' ? { condition: body.condition } : {}),
+    };
+    assignments.set(identity, [...(assignments.get(identity) ?? []), ra]);
+    if (ra.condition && /@Environment\[/.test(ra.condition)) {
+      network.set(identity, [...(network.get(identity) ?? []), `ABAC condition on ${ra.resource}: ${ra.condition}`]);
+    }
+  }
+  const identityMeta = (identity: string): TrustMetadata[] => {
+    const [type, name] = identity.split('.');
+    const found = tfResources(tf, 'resource', type).find(([n]) => n === name);
+    return found ? tfMetadata(found[1]) : [];
+  };
+
+  const out: TrustRelationship[] = [];
+  const kinds: [string, 'fic' | 'flexible-fic'][] = [
+    ['azuread_application_federated_identity_credential', 'fic'],
+    ['azuread_application_flexible_federated_identity_credential', 'flexible-fic'],
+    ['azurerm_federated_identity_credential', 'fic'],
+  ];
+  for (const [type, kind] of kinds) {
+    for (const [name, body] of tfResources(tf, 'resource', type)) {
+      const parentRaw = type === 'azurerm_federated_identity_credential' ? body.user_assigned_identity_id ?? body.parent_id : body.application_id ?? body.application_object_id;
+      const ref = tfRef(parentRaw);
+      const identity = ref ? `${ref.type}.${ref.name}` : describeTfValue(parentRaw);
+      const unresolved: string[] = [];
+      let issuer: string | undefined;
+      if (typeof body.issuer === 'string' && !body.issuer.includes('${')) issuer = normalizeIssuer(body.issuer);
+      else unresolved.push('issuer is not a literal');
+      const subject = typeof body.subject === 'string' ? body.subject : body.subject === undefined ? undefined : String(body.subject);
+      if (subject?.includes('${')) unresolved.push('subject contains a Terraform interpolation');
+      const expr = typeof body.claims_matching_expression === 'string' ? body.claims_matching_expression
+        : isObj(body.claims_matching_expression) ? String(body.claims_matching_expression.value ?? '') : undefined;
+      const audiences = kind === 'flexible-fic' ? asArray(body.audience).map(String) : asArray(body.audience ?? body.audiences).map(String);
+      const resource = `${type}.${name}`;
+      let ciProvider = providerForIssuer(issuer);
+      if (ciProvider === 'unknown' && subject) ciProvider = providerForSubject(subject);
+      const roles = assignments.get(identity) ?? [];
+      const identityWords = identity.startsWith('azurerm_user_assigned_identity.') ? `user-assigned identity ${identity}` : identity.startsWith('azuread_application.') ? `application ${identity}` : identity;
+      out.push({
+        id: `${file}#${resource}`,
+        cloud: 'azure',
+        file,
+        format: 'terraform-json',
+        resource,
+        resourceType: type,
+        principal: roles.length ? `${identityWords}: ${roles.map(r => `${r.role} on ${r.scope}`).join('; ')}` : `${identityWords} (no role assignments in this file)`,
+        ...(issuer ? { issuer } : {}),
+        ciProvider,
+        audiences,
+        azure: {
+          kind,
+          ...(subject !== undefined ? { subject } : {}),
+          ...(expr !== undefined ? { claimsMatchingExpression: expr } : {}),
+          identity,
+          roleAssignments: roles,
+        },
+        network: network.get(identity) ?? [],
+        ...withMeta(tfMetadata(body)[0] ?? identityMeta(identity)[0]),
+        unresolved,
+      });
+    }
+  }
+  return out;
+}

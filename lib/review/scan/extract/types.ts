@@ -1,0 +1,86 @@
+/**
+ * The normalized, cloud-tagged shape every extractor produces: one trust relationship per IAM
+ * statement, GCP provider (or orphan grant) and Azure federated identity credential.
+ */
+import { ScannedProvider } from '../../../ci/analysers';
+
+export type Cloud = 'aws' | 'gcp' | 'azure';
+export type InputFormat = 'cloudformation' | 'terraform-json';
+/** A CI provider the scanner recognises (lib/ci/analysers.ts), or `unknown`. */
+export type CiProvider = ScannedProvider;
+
+/** Metadata our own constructs attach (`Metadata["ci-oidc-trust"]` / `"//": {"ci-oidc-trust": …}`). */
+export interface TrustMetadata {
+  readonly id: string;
+  readonly provider: string;
+  readonly description: string;
+  readonly warnings: { id: string; message: string }[];
+  readonly widenings: string[];
+  readonly ciSnippet?: string;
+}
+
+export interface AwsCondition {
+  /** Operator as written, e.g. `StringLike`, `ForAllValues:StringEquals`. */
+  readonly operator: string;
+  readonly key: string;
+  readonly values: string[];
+}
+
+export interface GcpGrant {
+  readonly resource: string;
+  readonly role: string;
+  readonly member: string;
+  /** What the member selects inside the pool. */
+  readonly selector: { kind: 'pool' } | { kind: 'attribute'; attribute: string; value: string } | { kind: 'subject'; value: string } | { kind: 'group'; value: string } | { kind: 'unknown'; raw: string };
+}
+
+export interface AzureRoleAssignment {
+  readonly resource: string;
+  readonly scope: string;
+  readonly role: string;
+  readonly condition?: string;
+}
+
+export interface TrustRelationship {
+  /** Stable id: `file#resource` or `file#resource#statement`. */
+  readonly id: string;
+  readonly cloud: Cloud;
+  readonly file: string;
+  readonly format: InputFormat;
+  readonly resource: string;
+  readonly resourceType: string;
+  /** 0-based statement index (AWS). */
+  readonly statement?: number;
+  readonly sid?: string;
+  /** The cloud principal, in words: role, service account(s), managed identity, application. */
+  readonly principal: string;
+  readonly issuer?: string;
+  readonly ciProvider: CiProvider;
+  readonly audiences: string[];
+  readonly aws?: { federated: string[]; actions: string[]; conditions: AwsCondition[] };
+  readonly gcp?: {
+    pool: string;
+    attributeMapping: Record<string, string>;
+    attributeCondition?: string;
+    grants: GcpGrant[];
+  };
+  readonly azure?: {
+    kind: 'fic' | 'flexible-fic';
+    subject?: string;
+    claimsMatchingExpression?: string;
+    identity: string;
+    roleAssignments: AzureRoleAssignment[];
+  };
+  /** Network restrictions, in words (trust-time and session-time). */
+  readonly network: string[];
+  readonly metadata?: TrustMetadata;
+  /** Why parts of this trust could not be read (reported as "not analysable"). */
+  readonly unresolved: string[];
+}
+
+export interface LoadedFile {
+  /** Path relative to the scan root, `/`-separated. */
+  readonly file: string;
+  readonly json: unknown;
+}
+
