@@ -1,3 +1,4 @@
+import type { SubjectAnalyser } from './analyser';
 import { CiProfile } from '../model/trust';
 
 /*
@@ -134,10 +135,11 @@ export interface ProviderSpec<D extends object = object> {
   readonly azure: AzureProviderFacts;
   readonly gcp: GcpProviderFacts;
   /**
-   * The review scanner's subject analyser for templates this library did not write
-   * (lib/ci/<provider>/analyser.ts; its shape belongs to the scanner).
+   * The review scanner's reading of this provider's `sub` in templates this library did not write
+   * (lib/ci/<provider>/analyser.ts, independent of the builder). The scanner still looks it up in
+   * lib/ci/analysers.ts, which is to fold into this registry; test/architecture.test.ts keeps the two equal.
    */
-  readonly analyser?: unknown;
+  readonly analyser: SubjectAnalyser;
   /**
    * The CI-side configuration a trust needs, per cloud: what the job must request (audience, claims,
    * session tags) for the compiled trust to accept its token (lib/ci/<provider>/snippet.ts).

@@ -1,3 +1,4 @@
+import { AZURE_DEVOPS_ANALYSER } from './analyser';
 import { azureDevOpsSnippet } from './snippet';
 import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
 
@@ -9,7 +10,7 @@ export interface AzureDevOpsDetails {
   readonly kind: 'sc' | 'p' | 'entra';
 }
 
-/** Azure DevOps Pipelines (one issuer per organization, or the Entra tenant's). @internal */
+/** Azure DevOps Pipelines (one issuer per organization). @internal */
 export const AZURE_DEVOPS_SPEC: ProviderSpec<AzureDevOpsDetails> = {
   id: 'azure-devops',
   displayName: 'Azure DevOps',
@@ -21,10 +22,11 @@ export const AZURE_DEVOPS_SPEC: ProviderSpec<AzureDevOpsDetails> = {
     identityClaims: [],
     subjectIdentity: /^((sc|p):\/\/[^/]+\/[^/]+\/[^/]+|\/eid1\/c\/pub\/t\/[^/]+\/a\/[^/]+\/sc\/[0-9a-f-]{36}\/[0-9a-f-]{36}):/,
   },
+  // Service connections converted to Entra get tokens from the tenant's Entra issuer, which signs
+  // for far more than Azure DevOps: not recognized as this provider's.
   issuers: [
     { pattern: /^vstoken\.dev\.azure\.com\//, shared: false, label: 'an Azure DevOps organization' },
     { pattern: /^app\.vstoken\.visualstudio\.com/, shared: false, label: 'an Azure DevOps organization (legacy host)' },
-    { pattern: /^login\.microsoftonline\.com\/[^/]+\/v2\.0$/, shared: false, label: 'an Entra tenant (service connections converted to the Entra issuer)' },
   ],
   tenant: undefined, // every issuer is one organization's or one Entra tenant's
   aws: { defaultAudience: undefined, fixForUnseenClaim: SUBJECT_ONLY_FIXES.aws },
@@ -33,4 +35,5 @@ export const AZURE_DEVOPS_SPEC: ProviderSpec<AzureDevOpsDetails> = {
   // unique id: such a token fails the exchange.
   gcp: gcpFacts(undefined),
   snippet: azureDevOpsSnippet,
+  analyser: AZURE_DEVOPS_ANALYSER,
 };

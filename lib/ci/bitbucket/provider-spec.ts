@@ -1,3 +1,4 @@
+import { BITBUCKET_ANALYSER } from './analyser';
 import { bitbucketSnippet } from './snippet';
 import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
 
@@ -32,4 +33,5 @@ export const BITBUCKET_SPEC: ProviderSpec<BitbucketDetails> = {
   // `{repo}[:{env}]:{step}` stays far below 127 bytes.
   gcp: gcpFacts(undefined),
   snippet: bitbucketSnippet,
+  analyser: BITBUCKET_ANALYSER,
 };

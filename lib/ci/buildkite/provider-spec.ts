@@ -1,3 +1,4 @@
+import { BUILDKITE_ANALYSER } from './analyser';
 import type { BuildkiteSubject } from './builder';
 import { buildkiteSnippet } from './snippet';
 import { gcpFacts, ProviderSpec } from '../provider-spec';
@@ -49,4 +50,5 @@ export const BUILDKITE_SPEC: ProviderSpec<BuildkiteDetails> = {
   // a '-' before its first ':', which no Buildkite subject (`organization:`, or a bare id) has.
   gcp: gcpFacts('\'buildkite-job:\' + assertion.job_id'),
   snippet: buildkiteSnippet,
+  analyser: BUILDKITE_ANALYSER,
 };

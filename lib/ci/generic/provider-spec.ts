@@ -1,3 +1,4 @@
+import { GENERIC_ANALYSER } from './analyser';
 import { genericSnippet } from './snippet';
 import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
 
@@ -26,4 +27,5 @@ export const GENERIC_SPEC: ProviderSpec<GenericOidcDetails> = {
   // Nothing is known about the claims: a sub over 127 bytes fails the exchange.
   gcp: gcpFacts(undefined),
   snippet: genericSnippet,
+  analyser: GENERIC_ANALYSER,
 };

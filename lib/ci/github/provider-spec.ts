@@ -1,3 +1,4 @@
+import { GITHUB_ANALYSER } from './analyser';
 import type { GitHubSubjectFormat } from './builder';
 import { githubSnippet } from './snippet';
 import { gcpFacts, ProviderSpec } from '../provider-spec';
@@ -66,4 +67,5 @@ export const GITHUB_SPEC: ProviderSpec<GitHubDetails> = {
   // subject (`repo:`, or `key:` with [A-Za-z0-9_] keys) has.
   gcp: gcpFacts('\'github-jti:\' + assertion.repository_id + \':\' + assertion.jti'),
   snippet: githubSnippet,
+  analyser: GITHUB_ANALYSER,
 };

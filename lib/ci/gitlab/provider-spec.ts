@@ -1,3 +1,4 @@
+import { GITLAB_ANALYSER } from './analyser';
 import { gitlabSnippet } from './snippet';
 import { SEG } from './subject';
 import { gcpFacts, ProviderSpec } from '../provider-spec';
@@ -57,4 +58,5 @@ export const GITLAB_SPEC: ProviderSpec<GitLabDetails> = {
     issuerUri: (issuer) => `${issuer}/`,
   },
   snippet: gitlabSnippet,
+  analyser: GITLAB_ANALYSER,
 };

@@ -1,3 +1,4 @@
+import { HCP_TERRAFORM_ANALYSER } from './analyser';
 import { HCP_TERRAFORM_AWS_AUDIENCE, hcpTerraformSnippet } from './snippet';
 import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
 
@@ -44,4 +45,5 @@ export const HCP_TERRAFORM_SPEC: ProviderSpec<HcpTerraformDetails> = {
   // unique id of the run: such a token fails the exchange.
   gcp: gcpFacts(undefined),
   snippet: hcpTerraformSnippet,
+  analyser: HCP_TERRAFORM_ANALYSER,
 };
