@@ -18,13 +18,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
   release: false,
   depsUpgrade: false,
   pullRequestTemplate: false,
+  // Placeholder coordinates: nothing is published yet. The targets exist so that `npm test`
+  // generates every language's bindings (jsii-pacmak --code-only) and a change that breaks one fails.
+  publishToPypi: { distName: 'ci-oidc-trust', module: 'ci_oidc_trust' },
+  publishToMaven: { javaPackage: 'com.example.cioidctrust', mavenGroupId: 'com.example', mavenArtifactId: 'ci-oidc-trust' },
+  publishToNuget: { dotNetNamespace: 'Example.CiOidcTrust', packageId: 'Example.CiOidcTrust' },
+  publishToGo: { moduleName: 'example.com/ci-oidc-trust/go' },
   keywords: ['cdk', 'cdktf', 'oidc', 'github-actions', 'gitlab', 'buildkite', 'iam', 'workload-identity'],
 
   // Collocated build (lib/*.ts -> lib/*.js); see the two fixes below.
   srcdir: 'lib',
   libdir: 'lib',
 
-  // cdktf is optional: a CDK-only user never installs it (test/packaging.test.ts proves it).
+  // cdktf is optional: a CDK-only user never installs it, and aws-cdk-lib is optional too (below): a
+  // CDKTF-only user never installs it (test/packaging.test.ts proves both).
   // @bufbuild/cel (GcpTrustSimulator only) is not a jsii module, so it cannot be a peer: the
   // simulator loads it lazily and says to install it.
   peerDeps: ['cdktf@^0.21.0', '@cdktf/provider-google@^16.12.1', '@cdktf/provider-azurerm@^14.23.1'],
@@ -46,20 +53,28 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // Fix 1 for srcdir=lib: resolve .ts before stale compiled .js.
       moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'jsx', 'json', 'node'],
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      reporters: [new javascript.JestReporter('default'), new javascript.JestReporter('<rootDir>/test/support/summary-reporter.js')],
+      // projen already adds 'default' (one PASS line per suite); ours adds the line CI reads.
+      reporters: [new javascript.JestReporter('<rootDir>/test/support/summary-reporter.js')],
+      // Examples import the package by its name, as users do; in tests that is the TypeScript source.
+      moduleNameMapper: { '^ci-oidc-trust$': '<rootDir>/lib/index.ts' },
       testTimeout: 120000,
       // The differential and property tests are the measure; coverage tables drown the summary.
       collectCoverage: false,
     },
   },
-  tsconfigDev: { include: ['examples/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'] },
-  gitignore: ['/cdk.out/', '/cdktf.out/', '/.bench/', '/examples/**/*.js', '/examples/**/*.d.ts'],
+  tsconfigDev: {
+    include: ['examples/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],
+    // Relative to test/ (no baseUrl). At run time: jest's moduleNameMapper above, examples/register.js.
+    compilerOptions: { paths: { 'ci-oidc-trust': ['../lib/index.ts'] } },
+  },
+  gitignore: ['/cdk.out/', '/cdktf.out/', '/.bench/', '/.pacmak/', '/examples/**/*.js', '!/examples/register.js', '/examples/**/*.d.ts'],
 });
 
 // Fix 2 for srcdir=lib: ship .js/.d.ts only (consumers' tsc would prefer .ts over .d.ts).
-project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/bench/', '/docs/', '/.ci/', '/cdk.out/', '/cdktf.out/', '/.scratch/', '/scripts/');
+project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/bench/', '/docs/', '/.ci/', '/cdk.out/', '/cdktf.out/', '/.scratch/', '/scripts/', '/.pacmak/');
 project.npmignore?.include('/lib/**/*.d.ts', '/docs/review-schema.json');
 project.package.addField('peerDependenciesMeta', {
+  'aws-cdk-lib': { optional: true },
   'cdktf': { optional: true },
   '@cdktf/provider-google': { optional: true },
   '@cdktf/provider-azurerm': { optional: true },
@@ -75,6 +90,14 @@ project.eslint?.addRules({
   }],
 });
 
+// jsii's language-compatibility warnings (a member named like its type becomes `_Type` in C#, ...)
+// fail the build. reserved-word stays silenced as projen sets it: it flags any word reserved in any
+// language (`operator`), which the generators already escape.
+project.compileTask.reset('jsii --silence-warnings=reserved-word --fail-on-warnings');
+// Part of compile, so every compiled root is lazy: it loads the AWS side (and jsii submodules) on
+// first use, and CDKTF-only users need no aws-cdk-lib.
+project.compileTask.exec('node scripts/lazy-index.js');
+
 const silence = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
 for (const t of ['compile', 'package:js', 'docgen']) project.tasks.tryFind(t)?.env('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
@@ -82,8 +105,9 @@ for (const t of ['compile', 'package:js', 'docgen']) project.tasks.tryFind(t)?.e
 project.addTask('examples', {
   description: 'Synthesize every example (cdk.out/, cdktf.out/) and print the trust review',
   env: { ...silence, TS_NODE_PROJECT: 'test/tsconfig.json' },
-  // --prefer-ts-exts: run the sources even when compiled lib/*.js sit next to them.
-  exec: 'ts-node --prefer-ts-exts --transpile-only examples/run-all.ts',
+  // --prefer-ts-exts: run the sources even when compiled lib/*.js sit next to them; register.js
+  // resolves the package's own name to them.
+  exec: 'ts-node --prefer-ts-exts --transpile-only -r ./examples/register.js examples/run-all.ts',
 });
 // The README's rule and limit tables and docs/limits.md are generated from lib/*/rules|limits data;
 // test/docs/tables.test.ts fails when they differ.
@@ -102,13 +126,22 @@ project.addTask('bench', {
   ],
 });
 
-// npm test = compile (jsii + API.md), the API.md freshness check, jest, eslint.
+// Every language's bindings, generated (no toolchain, no network): an API change that another jsii
+// language cannot express fails here rather than at release.
+const pacmak = project.addTask('pacmak:code', {
+  description: 'Generate Python, Java, .NET and Go bindings into .pacmak/ (code only)',
+  env: silence,
+  exec: 'jsii-pacmak --code-only --targets python java dotnet go --outdir .pacmak --no-npmignore',
+});
+
+// npm test = compile (jsii + API.md), bindings for every language, jest, eslint.
 const test = project.tasks.tryFind('test')!;
 const testSteps = [...test.steps];
 test.reset();
 test.spawn(project.preCompileTask);
 test.spawn(project.compileTask);
 test.spawn(project.postCompileTask);
+test.spawn(pacmak);
 for (const step of testSteps) {
   if (step.spawn) test.spawn(project.tasks.tryFind(step.spawn)!);
   else if (step.exec) test.exec(step.exec, { receiveArgs: step.receiveArgs });

@@ -2,7 +2,7 @@
  * Trust-policy size: the compiled AWS trust policy of N trusts against the shortest hand-written
  * policy with the same meaning, and how many trusts of each shape fit one role at IAM's default
  * 2,048-character quota (and at 4,096). Lengths are IAM's count: minified JSON, one literal provider
- * ARN for both (CiOidcProvider.fromProviderArn), so only the statements differ.
+ * ARN for both (CiOidcProvider.fromOidcProviderArn), so only the statements differ.
  *
  * The hand-written policies are written here from the same values, not derived from the compiler:
  * one statement per distinct set of condition keys, every key's values in one list, as the peers
@@ -80,7 +80,7 @@ const SCENARIOS: Scenario[] = [
 
 function compiled(trusts: Trust[]): { length: number; statements: unknown[] } | undefined {
   const stack = new Stack(new App(), 'S', { env: { account: ACCOUNT, region: 'eu-west-1' } });
-  const providers = [...new Set(trusts.map((t) => t.issuer))].map((iss, i) => CiOidcProvider.fromProviderArn(stack, `P${i}`, arn(iss.replace('https://', '')), iss));
+  const providers = [...new Set(trusts.map((t) => t.issuer))].map((iss, i) => CiOidcProvider.fromOidcProviderArn(stack, `P${i}`, arn(iss.replace('https://', '')), iss));
   try {
     const p = CiOidcPrincipal.fromTrusts(stack, trusts, { providers, trustPolicySizeQuota: 8192 });
     return { length: p._policyLength(), statements: p._statements };

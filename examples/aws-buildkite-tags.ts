@@ -6,9 +6,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
-import { CiOidcRole } from '../lib/aws/role';
-import { Buildkite } from '../lib/ci/buildkite';
-import { Trust } from '../lib/model/trust';
+import { Buildkite, CiOidcRole, Trust } from 'ci-oidc-trust';
 import { ExampleStack, ENV } from './aws-github-deploy';
 
 export function buildkiteTagsTrust(): Trust {

@@ -7,9 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
-import { CiOidcRole } from '../lib/aws/role';
-import { GitHubActions } from '../lib/ci/github';
-import { Trust } from '../lib/model/trust';
+import { CiOidcRole, GitHubActions, Trust } from 'ci-oidc-trust';
 
 export const ENV = { account: '123456789012', region: 'eu-west-1' };
 

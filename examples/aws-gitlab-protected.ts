@@ -4,9 +4,7 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { CiOidcRole } from '../lib/aws/role';
-import { GitLabCi } from '../lib/ci/gitlab';
-import { Trust } from '../lib/model/trust';
+import { CiOidcRole, GitLabCi, Trust } from 'ci-oidc-trust';
 import { ExampleStack, ENV } from './aws-github-deploy';
 
 export function gitlabProtectedTrust(): Trust {

@@ -7,13 +7,7 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { CiOidcRole } from '../lib/aws/role';
-import { AzureDevOps } from '../lib/ci/azure-devops';
-import { BitbucketPipelines } from '../lib/ci/bitbucket';
-import { CircleCi } from '../lib/ci/circleci';
-import { GenericOidc } from '../lib/ci/generic';
-import { HcpTerraform } from '../lib/ci/hcp-terraform';
-import { Widening } from '../lib/model/rules';
+import { AzureDevOps, BitbucketPipelines, CiOidcRole, CircleCi, GenericOidc, HcpTerraform, Widening } from 'ci-oidc-trust';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 const TFC = { organization: 'acme', project: 'Platform', workspace: 'network-prod' };

@@ -6,9 +6,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
-import { CiOidcRole } from '../lib/aws/role';
-import { GitHubActions } from '../lib/ci/github';
-import { Trust } from '../lib/model/trust';
+import { CiOidcRole, GitHubActions, Trust } from 'ci-oidc-trust';
 import { ExampleStack, ENV } from './aws-github-deploy';
 
 export const STS_VPC_ENDPOINTS = ['vpce-0a1b2c3d4e5f60718'];

@@ -11,9 +11,7 @@
  */
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
-import { FederatedManagedIdentity } from '../lib/azure';
-import { GitHubActions } from '../lib/ci/github';
-import { GitLabCi, GitLabSubjectComponent } from '../lib/ci/gitlab';
+import { FederatedManagedIdentity, GitHubActions, GitLabCi, GitLabSubjectComponent } from 'ci-oidc-trust';
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
 const RESOURCE_GROUP = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-web-prod`;

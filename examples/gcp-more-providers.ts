@@ -6,10 +6,7 @@
  */
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, TerraformStack } from 'cdktf';
-import { BitbucketPipelines } from '../lib/ci/bitbucket';
-import { CircleCi } from '../lib/ci/circleci';
-import { HcpTerraform } from '../lib/ci/hcp-terraform';
-import { GcpWorkloadIdentityPool } from '../lib/gcp';
+import { BitbucketPipelines, CircleCi, GcpWorkloadIdentityPool, HcpTerraform } from 'ci-oidc-trust';
 
 const DEPLOY_SA = 'deploy@acme-prod.iam.gserviceaccount.com';
 

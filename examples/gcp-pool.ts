@@ -13,10 +13,7 @@
  */
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
-import { Buildkite } from '../lib/ci/buildkite';
-import { GitHubActions } from '../lib/ci/github';
-import { GitLabCi } from '../lib/ci/gitlab';
-import { GcpWorkloadIdentityPool } from '../lib/gcp';
+import { Buildkite, GcpWorkloadIdentityPool, GitHubActions, GitLabCi } from 'ci-oidc-trust';
 
 const DEPLOY_SA = 'deploy@acme-prod.iam.gserviceaccount.com';
 

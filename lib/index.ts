@@ -1,5 +1,7 @@
-// Public surface. The package root loads no cdktf code: the GCP and Azure constructs load their
-// provider submodules lazily, when a construct is created (test/packaging.test.ts proves it).
+// Public surface. The package root loads no cdktf code and no aws-cdk-lib (both optional peers):
+// the GCP and Azure constructs load their provider submodules when a construct is created, and the
+// compiled root loads the modules that need aws-cdk-lib at load (./aws, TokenExpectation, jsii
+// submodules) on first use of one of their exports (scripts/lazy-index.js, test/packaging.test.ts).
 export * from './model';
 export * from './ci/github';
 export * from './ci/gitlab';

@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { AwsStatementJson, compileAwsTrust, DEFAULT_TRUST_POLICY_QUOTA, RAISED_TRUST_POLICY_QUOTA } from './compile';
 import { AWS_LIMITS } from './limits';
 import { mergeStatements } from './merge';
-import { CiOidcProvider, ICiOidcProvider } from './provider';
+import { CiOidcProvider, providerIssuer } from './provider';
 import { TrustConfigError } from '../model/errors';
 import { formatNumber } from '../model/limits';
 import { Trust } from '../model/trust';
@@ -12,10 +12,12 @@ import { Trust } from '../model/trust';
 /** Options for compiling trusts into a principal. */
 export interface CiOidcPrincipalOptions {
   /**
-   * Providers to use, matched to trusts by issuer.
+   * Providers to use, matched to trusts by issuer: `CiOidcProvider`s (created or imported), or any
+   * `iam.IOidcProvider` whose issuer is known at synth (read from its ARN, or from the URL of one
+   * created in this app).
    * @default - `CiOidcProvider.forIssuer` in the stack, created on first use
    */
-  readonly providers?: ICiOidcProvider[];
+  readonly providers?: iam.IOidcProvider[];
   /**
    * Role trust-policy length quota to check at synth (minified JSON, token-resolved).
    * IAM's default is 2,048; it can be raised to 4,096 through Service Quotas.
@@ -60,8 +62,9 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
     const statements: AwsStatementJson[] = [];
     const bound: Trust[] = [];
     const arns = new Set<string>();
+    const given = (options.providers ?? []).map((p, i) => ({ provider: p, issuer: providerIssuer(p, `${where}.providers[${i}]`) }));
     for (const trust of trusts) {
-      const provider = (options.providers ?? []).find((p) => p.issuer === trust.issuer)
+      const provider = given.find((p) => p.issuer === trust.issuer)?.provider
         ?? CiOidcProvider.forIssuer(scope as any, trust.issuer, []);
       const compiled = compileAwsTrust(trust, provider.oidcProviderArn);
       if (provider instanceof CiOidcProvider) provider.addClientIds(...compiled.trust.audiences!);

@@ -1,4 +1,4 @@
-import { Arn, Aws, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Arn, Aws, Lazy, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { AWS_DEFAULT_AUDIENCE } from './compile';
@@ -6,10 +6,11 @@ import { AWS_LIMITS } from './limits';
 import { TrustConfigError } from '../model/errors';
 import { issuerHostPath, validateIssuer } from '../model/issuer';
 
-/** An IAM OIDC provider for one CI issuer, created here or imported. */
-export interface ICiOidcProvider extends IConstruct {
-  /** The provider ARN. */
-  readonly oidcProviderArn: string;
+/**
+ * An IAM OIDC provider for one CI issuer, created here or imported: an `iam.IOidcProvider` whose
+ * issuer is known at synth (the trust policy's condition keys are made from it).
+ */
+export interface ICiOidcProvider extends iam.IOidcProvider {
   /** The issuer URL (`https://…`, as in the token's `iss`). */
   readonly issuer: string;
 }
@@ -35,13 +36,15 @@ export interface CiOidcProviderProps {
 const CLIENT_ID_LIMIT = AWS_LIMITS.clientIds.value;
 const CLIENT_ID_LENGTH = AWS_LIMITS.clientIdLength.value;
 const PROVIDERS = new WeakMap<IConstruct, CiOidcProvider[]>();
+const PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/(.+)$/;
 
 /**
  * The native `AWS::IAM::OIDCProvider` for a CI issuer. AWS allows one provider per issuer URL per
- * account: use `CiOidcProvider.forIssuer` to share one per stack, and `fromIssuer` / `fromProviderArn`
- * to use one that already exists. Two providers for one issuer in one account fail synth.
+ * account: use `CiOidcProvider.forIssuer` to share one per stack, and `fromIssuer` /
+ * `fromOidcProviderArn` / `fromOidcProvider` to use one that already exists. Two providers for one
+ * issuer in one account fail synth. It is an `iam.IOidcProvider`.
  */
-export class CiOidcProvider extends Construct implements ICiOidcProvider {
+export class CiOidcProvider extends Resource implements ICiOidcProvider {
   /**
    * The provider for `issuer` in this stack: created on first use, then reused.
    * Later calls add their client ids to it.
@@ -57,16 +60,30 @@ export class CiOidcProvider extends Construct implements ICiOidcProvider {
     return new CiOidcProvider(stack, id, { issuer, clientIds });
   }
 
-  /** An existing provider by ARN (the issuer is needed for the condition keys). */
-  public static fromProviderArn(scope: Construct, id: string, oidcProviderArn: string, issuer: string): ICiOidcProvider {
-    validateIssuer(issuer, `CiOidcProvider.fromProviderArn(${id}).issuer`);
-    if (!Token.isUnresolved(oidcProviderArn)) {
-      const expected = `:oidc-provider/${issuerHostPath(issuer)}`;
-      if (!/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\//.test(oidcProviderArn) || !oidcProviderArn.endsWith(expected)) {
-        throw new TrustConfigError(`CiOidcProvider.fromProviderArn(${id})`, `${oidcProviderArn} is not the ARN of the provider for ${issuer}`, `use arn:<partition>:iam::<account>:oidc-provider/${issuerHostPath(issuer)}`);
-      }
-    }
+  /**
+   * An existing provider by ARN, as `iam.OidcProviderNative.fromOidcProviderArn` (the issuer is
+   * needed for the condition keys: when the ARN is literal, it must be the issuer's provider).
+   */
+  public static fromOidcProviderArn(scope: Construct, id: string, oidcProviderArn: string, issuer: string): ICiOidcProvider {
+    const where = `CiOidcProvider.fromOidcProviderArn(${id})`;
+    validateIssuer(issuer, `${where}.issuer`);
+    checkArn(oidcProviderArn, issuer, where);
     return new ImportedProvider(scope, id, oidcProviderArn, issuer);
+  }
+
+  /**
+   * An `iam.IOidcProvider` (an `iam.OidcProviderNative`, or one imported with its
+   * `fromOidcProviderArn`) for trusts: the issuer is read from the ARN
+   * (`arn:…:oidc-provider/<issuer host/path>`), or from the URL of a provider created in this app.
+   * A CI provider is returned as it is. Any `providers` list here also takes `iam.IOidcProvider`s
+   * directly; this makes the issuer available (`.issuer`).
+   */
+  public static fromOidcProvider(provider: iam.IOidcProvider): ICiOidcProvider {
+    if (provider instanceof CiOidcProvider || provider instanceof ImportedProvider) return provider;
+    const id = 'CiOidcProvider';
+    const existing = provider.node.tryFindChild(id);
+    if (existing instanceof ImportedProvider) return existing;
+    return new ImportedProvider(provider, id, provider.oidcProviderArn, providerIssuer(provider, `CiOidcProvider.fromOidcProvider(${provider.node.path})`));
   }
 
   /** The existing provider for `issuer` in the stack's account and partition. */
@@ -78,6 +95,8 @@ export class CiOidcProvider extends Construct implements ICiOidcProvider {
 
   public readonly oidcProviderArn: string;
   public readonly issuer: string;
+  /** The issuer without `https://`, as `iam.OidcProviderNative` has it (literal here). */
+  public readonly oidcProviderIssuer: string;
   /** The underlying L2 resource. */
   public readonly resource: iam.OidcProviderNative;
   private readonly clientIds: Set<string>;
@@ -85,6 +104,7 @@ export class CiOidcProvider extends Construct implements ICiOidcProvider {
   public constructor(scope: Construct, id: string, props: CiOidcProviderProps) {
     super(scope, id);
     this.issuer = validateIssuer(props.issuer, `CiOidcProvider(${id}).issuer`);
+    this.oidcProviderIssuer = issuerHostPath(this.issuer);
     this.clientIds = new Set(props.clientIds ?? [AWS_DEFAULT_AUDIENCE]);
     const ids = this.clientIds;
     this.resource = new iam.OidcProviderNative(this, 'Resource', {
@@ -119,10 +139,48 @@ export class CiOidcProvider extends Construct implements ICiOidcProvider {
   public addClientIds(...clientIds: string[]): void {
     for (const c of clientIds) this.clientIds.add(c);
   }
+
+  /** Applies to the provider resource (this construct only wraps it). */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.resource.applyRemovalPolicy(policy);
+  }
 }
 
-class ImportedProvider extends Construct implements ICiOidcProvider {
+class ImportedProvider extends Resource implements ICiOidcProvider {
+  public readonly oidcProviderIssuer: string;
   public constructor(scope: Construct, id: string, public readonly oidcProviderArn: string, public readonly issuer: string) {
     super(scope, id);
+    this.oidcProviderIssuer = issuerHostPath(issuer);
+  }
+}
+
+/**
+ * The issuer URL of any `iam.IOidcProvider`: a CI provider's own, else from a literal ARN, else from
+ * the URL of an `AWS::IAM::OIDCProvider` created in this app. Refuses a provider whose issuer cannot
+ * be known at synth, and a CI provider whose literal ARN names another issuer.
+ * @internal
+ */
+export function providerIssuer(provider: iam.IOidcProvider, where: string): string {
+  const arn = provider.oidcProviderArn;
+  const own = (provider as Partial<ICiOidcProvider>).issuer;
+  if (typeof own === 'string') {
+    checkArn(arn, validateIssuer(own, `${where}.issuer`), where);
+    return own;
+  }
+  if (!Token.isUnresolved(arn)) {
+    const m = PROVIDER_ARN.exec(arn);
+    if (!m) throw new TrustConfigError(where, `${arn} is not the ARN of an IAM OIDC provider`, 'use arn:<partition>:iam::<account>:oidc-provider/<issuer host and path>');
+    return validateIssuer(`https://${m[1]}`, where);
+  }
+  const cfn = provider.node.defaultChild;
+  if (cfn instanceof iam.CfnOIDCProvider && typeof cfn.url === 'string' && !Token.isUnresolved(cfn.url)) return validateIssuer(cfn.url, `${where}.url`);
+  throw new TrustConfigError(where, `the issuer of ${provider.node.path} is not known at synth (its ARN is a token)`, 'use CiOidcProvider.fromOidcProviderArn(scope, id, arn, issuer) with the issuer URL');
+}
+
+function checkArn(arn: string, issuer: string, where: string): void {
+  if (Token.isUnresolved(arn)) return;
+  const m = PROVIDER_ARN.exec(arn);
+  if (!m || m[1] !== issuerHostPath(issuer)) {
+    throw new TrustConfigError(where, `${arn} is not the ARN of the provider for ${issuer}`, `use arn:<partition>:iam::<account>:oidc-provider/${issuerHostPath(issuer)}`);
   }
 }

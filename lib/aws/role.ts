@@ -3,8 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { sessionDenyStatement } from './compile';
 import { AWS_LIMITS } from './limits';
-import { CiOidcPrincipal } from './principal';
-import { ICiOidcProvider } from './provider';
+import { CiOidcPrincipal, CiOidcPrincipalOptions } from './principal';
 import { REVIEW_METADATA_KEY, reviewMetadata, trustEntry } from '../emit/metadata';
 import { ciSnippet } from '../emit/snippets';
 import { TrustConfigError } from '../model/errors';
@@ -12,12 +11,14 @@ import { formatNumber } from '../model/limits';
 import { truncate } from '../model/text';
 import { Trust } from '../model/trust';
 
-/** Props of {@link CiOidcRole}: the trusts, and the usual role props. */
-export interface CiOidcRoleProps {
+/**
+ * Props of {@link CiOidcRole}: the trusts, the principal options, and the props of `iam.RoleProps`
+ * that apply (all but `assumedBy`, which the trusts make, and `externalIds`, which web-identity
+ * federation does not use; jsii structs cannot omit fields of a struct they extend).
+ */
+export interface CiOidcRoleProps extends CiOidcPrincipalOptions {
   /** Who may assume the role: trusts built with GitHubActions, GitLabCi or Buildkite (any mix). */
   readonly trusts: Trust[];
-  /** Providers to use, matched by issuer. @default - one per issuer per stack, created on first use */
-  readonly providers?: ICiOidcProvider[];
   /** @default - generated */
   readonly roleName?: string;
   /** @default - the trusts' sentences */
@@ -32,8 +33,6 @@ export interface CiOidcRoleProps {
   readonly permissionsBoundary?: iam.IManagedPolicy;
   /** @default / */
   readonly path?: string;
-  /** Trust-policy length quota checked at synth. @default 2048 */
-  readonly trustPolicySizeQuota?: number;
   /**
    * Attach the session-time network deny policy for network-restricted trusts (deny all actions
    * unless from an allowed source IP, VPC or VPC endpoint, or via an AWS service), so leaked

@@ -1,5 +1,6 @@
 // Public surface of the model (jsii sees only what is exported here).
-// TrustConfigError is not exported through jsii (it cannot extend Error); catch Error and read its message.
+// TrustConfigError cannot be a jsii type (it extends Error): TrustErrors recognizes it and reads its parts.
+export { TrustErrors, TrustErrorDetails } from './errors';
 export { Condition, ClaimOperator, ClaimTest, ConditionTerm, ConditionResult } from './condition';
 export { NetworkRestriction, NetworkRestrictionProps, RequestContext } from './network';
 export { RuleLevel, Widening, RuleDefinition } from './rules';

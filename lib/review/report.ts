@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack, Stage } from 'aws-cdk-lib';
+import type { Stack, Stage } from 'aws-cdk-lib';
 import { buildReport, renderJson, renderMarkdown, ReviewReport } from './render';
 import { discoverFiles, extractAll, LoadedFile, loadFiles } from './scan/extract';
 import { scan } from './scan/scanner';
@@ -35,7 +35,10 @@ export class TrustReport {
 
   /** Review one CDK stack (synthesizes its app). */
   public static fromCdkStack(stack: Stack): TrustReport {
-    const assembly = Stage.of(stack)!.synth();
+    // Required here, not at load: the package root needs no aws-cdk-lib (CDKTF-only users).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const cdk: typeof import('aws-cdk-lib') = require('aws-cdk-lib');
+    const assembly = cdk.Stage.of(stack)!.synth();
     const file = assembly.getStackArtifact(stack.artifactId).templateFile;
     const json = JSON.parse(fs.readFileSync(path.join(assembly.directory, file), 'utf8'));
     return TrustReport.of(stack.stackName, [file], [{ file, json }]);
