@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 const ROOT = path.join(__dirname, '../..');
-const SKIP_DIRS = new Set(['node_modules', '.git', 'cdk.out', 'cdktf.out', '.bench', 'coverage', 'test-reports', 'dist', '.jsii', '__snapshots__']);
+const SKIP_DIRS = new Set(['node_modules', '.git', 'cdk.out', 'cdktf.out', '.bench', '.pacmak', 'coverage', 'test-reports', 'dist', '.jsii', '__snapshots__']);
 const TEXT = /\.(ts|md|json|js|snap)$/;
 
 /** Repository text files, relative to the root (compiled lib/*.js and *.d.ts left out). */
