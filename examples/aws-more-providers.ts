@@ -33,7 +33,7 @@ export function buildMoreProviders(app: App): Stack {
       .inDeploymentEnvironment('{3f2a8a4e-1111-4222-8333-944455556666}').toTrust()],
   });
   new CiOidcRole(stack, 'AzureDevOps', {
-    trusts: [AzureDevOps.serviceConnection({ organizationId: '5c7a3e55-0a4f-4a7e-9a45-54c1b6b2d4a1', organization: 'acme', project: 'platform' }, 'aws-prod').toTrust()],
+    trusts: [AzureDevOps.serviceConnection({ organizationId: '5c7a3e55-0a4f-4a7e-9a45-54c1b6b2d4a1', organization: 'acme', project: 'platform', serviceConnection: 'aws-prod' }).toTrust()],
   });
   new CiOidcRole(stack, 'Jenkins', {
     trusts: [GenericOidc.issuer({ name: 'Jenkins (ci.acme.com)', issuer: 'https://ci.acme.com/oidc', identityClaims: ['sub'] })

@@ -1,6 +1,7 @@
 import { awsClaimKeys } from './claim-keys';
 import { escapeIamLiteral, iamGlobToString, isIamPolicyCharset } from './iam-strings';
 import { AWS_LIMITS } from './limits';
+import { providerSpec } from '../ci/registry';
 import { cmp, Term, Test } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { globSource } from '../model/glob';
@@ -41,8 +42,8 @@ export interface CompiledAwsTrust {
  * @internal
  */
 export function compileAwsTrust(trust: Trust, federated: string): CompiledAwsTrust {
-  // HCP Terraform requests `aws.workload.identity` for AWS by default; everyone else sts.amazonaws.com.
-  const bound = trust.audiences ? trust : trust.withAudiences([String(trust._details.awsAudience ?? AWS_DEFAULT_AUDIENCE)]);
+  // Some providers request their own audience for AWS by default (HCP Terraform: aws.workload.identity).
+  const bound = trust.audiences ? trust : trust.withAudiences([providerSpec(trust.provider).aws.defaultAudience ?? AWS_DEFAULT_AUDIENCE]);
   const where = `AWS role trust for "${trust.description}"`;
   const prefix = issuerHostPath(bound.issuer);
   const keys = awsClaimKeys(bound.issuer);
@@ -116,15 +117,7 @@ function keyFor(t: Exclude<Test, { kind: 'has' }>, prefix: string, keys: string[
   if (keys.includes(t.claim)) return `${prefix}:${t.claim}`;
   if (trust.sessionTags.includes(t.claim)) return `aws:RequestTag/${t.claim}`;
   const shown = t.kind === 'in' ? t.values.join(', ') : t.patterns.map(globSource).join(', ');
-  const fix = trust.provider === 'github-actions'
-    ? `put it in the subject: configure the repository's subject template to include "${t.claim}" and call withSubjectTemplate(…, "${t.claim}"); or drop this pin`
-    : trust.provider === 'buildkite'
-      ? `have the agent tag it: withAwsSessionTags("${t.claim}") and \`buildkite-agent oidc request-token --aws-session-tag ${t.claim}\``
-      : trust.provider === 'hcp-terraform'
-        ? 'AWS sees only sub for HCP Terraform: leave out workspaceId/organizationId and accept Widening.NAME_ONLY_IDENTITY (the subject pins organization, project, workspace and run phase)'
-        : trust.provider === 'gitlab-ci'
-          ? `include it in the project's sub claim components (subjectComponents), or on gitlab.com use a claim AWS exposes (${awsClaimKeys('https://gitlab.com').join(', ')})`
-          : 'put it in the subject, or drop this pin';
+  const fix = providerSpec(trust.provider).aws.fixForUnseenClaim(t.claim, awsClaimKeys);
   throw new TrustConfigError(where, `AWS cannot check claim ${t.claim} (${shown}): for issuer ${trust.issuer} STS exposes only ${keys.map((k) => `${prefix}:${k}`).join(', ')}`, fix);
 }
 

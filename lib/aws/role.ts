@@ -4,12 +4,12 @@ import { Construct } from 'constructs';
 import { sessionDenyStatement } from './compile';
 import { AWS_LIMITS } from './limits';
 import { CiOidcPrincipal, CiOidcPrincipalOptions } from './principal';
+import { REVIEW_METADATA_KEY, reviewMetadata, trustEntry } from '../emit/metadata';
+import { ciSnippet } from '../emit/snippets';
 import { TrustConfigError } from '../model/errors';
 import { formatNumber } from '../model/limits';
 import { truncate } from '../model/text';
 import { Trust } from '../model/trust';
-import { reviewMetadata, trustEntry } from '../review/metadata';
-import { ciSnippet } from '../review/snippets';
 
 /**
  * Props of {@link CiOidcRole}: the trusts, the principal options, and the props of `iam.RoleProps`
@@ -112,7 +112,7 @@ export class CiOidcRole extends iam.Role {
     // (the snippet then names it as a placeholder); the stack output resolves it at deploy.
     const region = Stack.of(this).region;
     const known = Token.isUnresolved(region) ? {} : { region };
-    cfn.addMetadata('ci-oidc-trust', reviewMetadata(this.trusts.map((t) => trustEntry(t, { cloud: 'aws', principal: `<ARN of role ${this.node.path}>`, ...known }, description))));
+    cfn.addMetadata(REVIEW_METADATA_KEY, reviewMetadata(this.trusts.map((t) => trustEntry(t, { cloud: 'aws', principal: `<ARN of role ${this.node.path}>`, ...known }, description))));
     if (props.ciSnippetOutput) {
       new CfnOutput(this, 'CiSnippet', { description: 'CI job configuration for this role (ci-oidc-trust)', value: ciSnippet(this.trusts[0], { cloud: 'aws', principal: this.roleArn, region }) });
     }

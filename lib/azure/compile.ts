@@ -1,4 +1,5 @@
 import { AZURE_LIMITS } from './limits';
+import { providerSpec } from '../ci/registry';
 import { cmp, Term, Test } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { UNSAFE_CHARS } from '../model/rules';
@@ -50,6 +51,8 @@ export class AzureLimits {
   public static readonly MAX_FIELD_LENGTH: number = AZURE_LIMITS.fieldLength.value;
   /** Longest credential name, in characters. */
   public static readonly MAX_NAME_LENGTH: number = AZURE_LIMITS.credentialName.value;
+
+  private constructor() {}
 }
 
 /** Compiles trusts to the exact federated identity credentials Azure can hold. */
@@ -75,6 +78,8 @@ export class AzureFederation {
   public static credentials(trust: Trust, options?: AzureCompileOptions): AzureCredentialSpec[] {
     return compileTrust(trust, options?.cloud ?? AzureCloud.PUBLIC).credentials;
   }
+
+  private constructor() {}
 }
 
 /** @internal */
@@ -131,7 +136,7 @@ function expressibleSubjects(trust: Trust, term: Term, where: string): readonly 
     const claims = [...new Set(others.map((t) => t.claim))].sort(cmp);
     throw new TrustConfigError(where,
       `Azure federated credentials check only iss, sub and aud, but the condition ${condition} also pins ${claims.join(', ')}; dropping ${claims.length === 1 ? 'it' : 'them'} would widen the trust`,
-      otherClaimFix(trust.provider, claims));
+      providerSpec(trust.provider).azure.fixForUnseenClaims(claims));
   }
   if (sub.length === 0) {
     throw new TrustConfigError(where, `the condition ${condition} has an alternative without a subject`, 'pin the subject');
@@ -144,24 +149,6 @@ function expressibleSubjects(trust: Trust, term: Term, where: string): readonly 
 
 function renderPatterns(t: Extract<Test, { kind: 'like' }>): string[] {
   return t.patterns.map((p) => p.parts.join('*'));
-}
-
-/** Provider-specific advice for a pin that Azure cannot check outside `sub`. */
-function otherClaimFix(provider: string, claims: string[]): string {
-  const has = (...c: string[]) => claims.some((x) => c.includes(x));
-  const fixes: string[] = [];
-  if (provider === 'github-actions') {
-    if (has('repository_id', 'repository_owner_id')) fixes.push('use the immutable subject format (GitHubSubjectFormat.IMMUTABLE: repo:OWNER@ID/REPO@ID) so the ids are part of the subject');
-    const rest = claims.filter((c) => c !== 'repository_id' && c !== 'repository_owner_id');
-    if (rest.length) fixes.push(`customize the GitHub subject template to include ${rest.join(', ')} (withSubjectTemplate("repo", "context", ${rest.map((c) => JSON.stringify(c)).join(', ')}) and the same include_claim_keys on the repository)`);
-  } else if (provider === 'gitlab-ci') {
-    fixes.push(`add ${claims.join(', ')} to the project's ci_id_token_sub_claim_components (the GitLab builder's subjectComponents), so the subject carries ${claims.length === 1 ? 'it' : 'them'}`);
-  } else if (provider === 'buildkite') {
-    fixes.push('for Buildkite use the `--subject-claim` immutable form (e.g. `buildkite-agent oidc request-token --subject-claim pipeline_id`) and pin only the subject');
-  } else {
-    fixes.push(`make the CI provider put ${claims.join(', ')} into the subject, or drop the pin if the subject already identifies the workload`);
-  }
-  return fixes.join('; or ');
 }
 
 function checkField(where: string, field: string, value: string): string {

@@ -7,13 +7,13 @@ import { AzureCloud, AzureCredentialSpec, AzureLimits, compileTrust, CREDENTIAL_
 import { AZURE_LIMITS } from './limits';
 import { checkIdentityNetwork, describeNetwork, networkCondition, parseRole, sameNetwork } from './network';
 import { loadAzurerm } from './providers';
+import { REVIEW_METADATA_KEY, reviewMetadata, terraformComment, trustEntry } from '../emit/metadata';
+import { ciSnippet } from '../emit/snippets';
 import { cmp } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { NetworkRestriction } from '../model/network';
 import { shortHash } from '../model/text';
 import { Trust } from '../model/trust';
-import { reviewMetadata as shared, trustEntry } from '../review/metadata';
-import { ciSnippet } from '../review/snippets';
 
 /** Options for a role assignment. */
 export interface AzureGrantOptions {
@@ -165,7 +165,7 @@ export abstract class FederatedIdentityBase extends Construct {
         subject: terraformLiteral(spec.subject),
         audience: [terraformLiteral(spec.audience)],
       });
-      resource.addOverride('//', { 'ci-oidc-trust': shared([trustEntry(bound, { cloud: 'azure', principal: '<client id of ' + this.node.path + '>' })]) });
+      resource.addOverride('//', terraformComment([trustEntry(bound, { cloud: 'azure', principal: '<client id of ' + this.node.path + '>' })]));
       this.held.push({ spec, trust: bound, resource });
     }
     this.held.sort((a, b) => cmp(a.spec.name, b.spec.name));
@@ -235,8 +235,8 @@ export abstract class FederatedIdentityBase extends Construct {
 
   private refreshMetadata(): void {
     // The bound trusts (with the audience they were compiled for), as on each credential.
-    const meta = reviewMetadata([...new Map(this.held.map((h) => [h.trust.fingerprint, h.trust])).values()]);
-    for (const r of this._identityLevelResources()) r.addOverride('//', { 'ci-oidc-trust': meta });
+    const meta = reviewMetadata([...new Map(this.held.map((h) => [h.trust.fingerprint, h.trust])).values()].map((t) => trustEntry(t)));
+    for (const r of this._identityLevelResources()) r.addOverride('//', { [REVIEW_METADATA_KEY]: meta });
   }
 }
 
@@ -246,11 +246,6 @@ export abstract class FederatedIdentityBase extends Construct {
  */
 function terraformLiteral(v: string): string {
   return v.replace(/\$\{/g, '$$${').replace(/%\{/g, '%%{');
-}
-
-/** The review metadata the template scanner reads (`"//": {"ci-oidc-trust": …}`). */
-function reviewMetadata(trusts: Trust[]): string {
-  return shared(trusts.map((t) => trustEntry(t)));
 }
 
 /**
@@ -301,7 +296,7 @@ export class FederatedManagedIdentity extends FederatedIdentityBase {
     this.tenantId = this.identity.tenantId;
     this.credentialResourceGroupName = props.resourceGroupName;
     for (const t of props.trusts ?? []) this.addTrust(t);
-    if (!(props.trusts ?? []).length) this.identity.addOverride('//', { 'ci-oidc-trust': reviewMetadata([]) });
+    if (!(props.trusts ?? []).length) this.identity.addOverride('//', terraformComment([]));
   }
 
   /** @internal */

@@ -1,5 +1,6 @@
 import { compileTermsTotal } from './cel';
 import { GCP_LIMITS } from './limits';
+import { providerSpec } from '../ci/registry';
 import { TrustConfigError } from '../model/errors';
 import { Trust } from '../model/trust';
 
@@ -22,41 +23,21 @@ export function trustAttribute(trust: Trust): string {
 /**
  * `google.subject` (≤127 bytes, or the token exchange fails). When every alternative of every trust
  * pins `sub` to exact values that fit, `assertion.sub` is used as is. Otherwise `sub` is kept when
- * it fits (measured in UTF-8 bytes) and replaced by a short id of the run when it does not:
- * - GitHub: `github-jti:REPOSITORY_ID:JTI` (the immutable `repo:OWNER@ID/REPO@ID:…` form and long
- *   branch or environment names exceed 127 bytes);
- * - GitLab: `gitlab-job:PROJECT_ID:JOB_ID` (deep group paths);
- * - Buildkite: `buildkite-job:JOB_ID` (the default sub carries the 40-hex commit SHA).
- * Why the result stays unique: `jti` and job ids are unique per token or job, so two different
- * workloads never share a subject; the prefixes (`github-jti:`, `gitlab-job:`, `buildkite-job:`)
- * contain a `-` before the first `:`, which no GitHub (`repo:`, `key:` with `[A-Za-z0-9_]` keys),
- * GitLab (`project_path:`, `project_id:`) or Buildkite (`organization:`, or a bare id) subject has,
- * so a shortened subject never equals a real one. The grants never use `google.subject` (see
- * `trustAttribute`); it names the principal in audit logs.
+ * it fits (measured in UTF-8 bytes) and replaced by the provider's short fallback when it does not
+ * (`ProviderSpec.gcp.longSubjectFallback`, e.g. GitHub's `github-jti:REPOSITORY_ID:JTI`); a provider
+ * without one keeps `assertion.sub`, so a longer subject fails the exchange (closed).
+ * A fallback must stay unique per workload and never equal another workload's real subject; each
+ * spec says why its own does (ids unique per token or job, a prefix no real subject has).
+ * The grants never use `google.subject` (see `trustAttribute`); it names the principal in audit logs.
  * @internal
  */
 export function subjectExpression(trusts: Trust[]): string {
   const allShort = trusts.every((t) => t.condition._terms().every((term) => term.tests.some((x) => x.kind === 'in' && x.claim === 'sub'
     && x.values.every((v) => Buffer.byteLength(v, 'utf8') <= MAX_SUBJECT_BYTES))));
   if (allShort) return 'assertion.sub';
-  const provider = trusts[0].provider;
-  const fits = `size(bytes(assertion.sub)) <= ${MAX_SUBJECT_BYTES}`;
-  switch (provider) {
-    case 'github-actions':
-      return `${fits} ? assertion.sub : 'github-jti:' + assertion.repository_id + ':' + assertion.jti`;
-    case 'gitlab-ci':
-    case 'gitlab':
-      return `${fits} ? assertion.sub : 'gitlab-job:' + assertion.project_id + ':' + assertion.job_id`;
-    case 'buildkite':
-      return `${fits} ? assertion.sub : 'buildkite-job:' + assertion.job_id`;
-    case 'circleci':
-      // The v2 subject appends /vcs-origin/…/vcs-ref/… to the v1 one (org/<uuid>/project/<uuid>/user/<uuid>,
-      // exactly 127 bytes): map the v1 part, unique per organization, project and user.
-      return `${fits} ? assertion.sub : assertion.sub.split('/vcs-origin/')[0]`;
-    default:
-      // No known short id: a sub over 127 bytes then fails the exchange (fail closed).
-      return 'assertion.sub';
-  }
+  // The trusts of one GCP provider share one issuer, so one CI provider; a fallback is closed either way.
+  const fallback = providerSpec(trusts[0].provider).gcp.longSubjectFallback;
+  return fallback === undefined ? 'assertion.sub' : `size(bytes(assertion.sub)) <= ${MAX_SUBJECT_BYTES} ? assertion.sub : ${fallback}`;
 }
 
 /**

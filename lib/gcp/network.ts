@@ -1,8 +1,8 @@
 import type { AccessContextManagerAccessLevel } from '@cdktf/provider-google/lib/access-context-manager-access-level';
 import type { AccessContextManagerServicePerimeterIngressPolicy } from '@cdktf/provider-google/lib/access-context-manager-service-perimeter-ingress-policy';
 import { Construct } from 'constructs';
-import { reviewMetadata } from './metadata';
 import { google } from './providers';
+import { terraformComment, trustEntry } from '../emit/metadata';
 import { TrustConfigError } from '../model/errors';
 import { shortHash, truncate } from '../model/text';
 import { Trust } from '../model/trust';
@@ -77,7 +77,7 @@ export class TrustNetwork extends Construct {
       description: truncate(`Networks allowed for: ${trust.description}`, 256),
       basic: { combiningFunction: 'OR', conditions },
     });
-    this.accessLevel.addOverride('//', reviewMetadata([trust]));
+    this.accessLevel.addOverride('//', terraformComment([trustEntry(trust)]));
   }
 
   /** Admit `identity` (a principalSet member or `serviceAccount:EMAIL`) from the access level only. */
@@ -93,7 +93,7 @@ export class TrustNetwork extends Construct {
       // Ingress policy updates are not atomic (delete, then create): create the new one first.
       lifecycle: { createBeforeDestroy: true },
     });
-    p.addOverride('//', reviewMetadata([this.trust]));
+    p.addOverride('//', terraformComment([trustEntry(this.trust)]));
     this.policies.set(identity, p);
     return p;
   }

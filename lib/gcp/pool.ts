@@ -5,14 +5,16 @@ import { Construct } from 'constructs';
 import { compileCondition } from './cel';
 import { GCP_LIMITS } from './limits';
 import { attributeMapping, trustAttribute } from './mapping';
-import { GCP_METADATA_KEY, metadataOf, reviewMetadata, TrustEntry, trustEntry } from './metadata';
+import { GCP_METADATA_KEY } from './metadata';
 import { checkNetwork, TrustNetwork } from './network';
 import { google } from './providers';
+import { providerSpec } from '../ci/registry';
+import { terraformComment, TrustEntry, trustEntry } from '../emit/metadata';
+import { ciSnippet } from '../emit/snippets';
 import { TrustConfigError } from '../model/errors';
 import { validateAudiences } from '../model/issuer';
 import { shortHash, truncate } from '../model/text';
 import { Trust } from '../model/trust';
-import { ciSnippet } from '../review/snippets';
 
 /** GCP limits (docs/limits.md#gcp). */
 const MAX_AUDIENCES = GCP_LIMITS.audiences.value;
@@ -143,7 +145,7 @@ export class GcpWorkloadIdentityPool extends Construct {
       displayName: props.displayName ?? this.poolId,
       description: props.description ?? 'CI/CD OIDC federation managed by ci-oidc-trust',
     });
-    this.resource.addOverride('//', reviewMetadata([]));
+    this.resource.addOverride('//', terraformComment([]));
   }
 
   /** Add an OIDC provider for trusts of one issuer. */
@@ -160,7 +162,7 @@ export class GcpWorkloadIdentityPool extends Construct {
     this.providers.push(p);
     // Entries are computed once per provider (fingerprints hash the condition); recomputing them on
     // every addProvider was quadratic in the number of trusts (bench/gcp-synth.ts).
-    this.resource.addOverride('//', metadataOf(this.providers.flatMap((x) => x._entries)));
+    this.resource.addOverride('//', terraformComment(this.providers.flatMap((x) => x._entries)));
   }
 }
 
@@ -255,9 +257,8 @@ export class GcpWorkloadIdentityProvider extends Construct {
     this.audience = isDefault ? defaultAud : audiences[0];
 
     const issuer = issuers[0];
-    // GitLab's GCP guide: the issuer URI "must end in a trailing slash" (clouds.md §2.3); the `iss`
-    // claim itself has none, and GCP matches it against the URI without the slash.
-    this.issuerUri = isGitLab(boundList[0].provider) ? `${issuer}/` : issuer;
+    // The provider's rule (GitLab's GCP guide wants a trailing slash the `iss` claim does not have).
+    this.issuerUri = providerSpec(boundList[0].provider).gcp.issuerUri(issuer);
 
     for (const t of boundList) checkNetwork(t, options.perimeterName, where);
     this.attributeCondition = compileCondition(boundList, where);
@@ -275,7 +276,7 @@ export class GcpWorkloadIdentityProvider extends Construct {
       oidc: { issuerUri: this.issuerUri, ...(isDefault ? {} : { allowedAudiences: [...audiences] }) },
     });
     this._entries = boundList.map((t) => trustEntry(t, { cloud: 'gcp', principal: this.providerName }));
-    this.resource.addOverride('//', metadataOf(this._entries, {
+    this.resource.addOverride('//', terraformComment(this._entries, {
       [GCP_METADATA_KEY]: { projectNumber: pool.projectNumber, poolId: pool.poolId, providerId: this.providerId },
     }));
 
@@ -328,7 +329,7 @@ export class GcpWorkloadIdentityProvider extends Construct {
       role: 'roles/iam.workloadIdentityUser',
       member: this.principalSetMember(t),
     });
-    grant.addOverride('//', reviewMetadata([t]));
+    grant.addOverride('//', terraformComment([trustEntry(t)]));
     this.grants.set(key, grant);
     const net = this.networks.get(t.fingerprint);
     if (net) {
@@ -353,10 +354,6 @@ export class GcpWorkloadIdentityProvider extends Construct {
     }
     return b;
   }
-}
-
-function isGitLab(provider: string): boolean {
-  return provider === 'gitlab-ci' || provider === 'gitlab';
 }
 
 function normalizeServiceAccount(value: string, where: string): { id: string; email?: string } {

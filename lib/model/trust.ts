@@ -25,7 +25,8 @@ export interface Decision {
 }
 
 /**
- * What the model needs to know about a CI provider to judge a trust, cloud-neutral.
+ * What the model needs to know about a CI provider to judge a trust, cloud-neutral. Each
+ * provider's spec (lib/ci/<provider>/provider-spec.ts) provides one; the model imports nothing from lib/ci.
  * @internal
  */
 export interface CiProfile {
@@ -54,8 +55,11 @@ export interface TrustInit {
   readonly accepted?: Widening[];
   /** Claims the token carries as AWS session tags (Buildkite `--aws-session-tag`). */
   readonly sessionTags?: string[];
-  /** Provider-specific facts for CI-side snippets and the review (never read by compilers for security decisions). */
-  readonly details?: Record<string, unknown>;
+  /**
+   * Provider-specific facts for the CI snippet and the review: the provider's typed details
+   * (lib/ci/<provider>/provider-spec.ts). Opaque here and to the compilers, which never read it.
+   */
+  readonly details?: object;
 }
 
 /**
@@ -93,7 +97,7 @@ export class Trust {
   /** @internal */
   public readonly _profile: CiProfile;
   /** @internal */
-  public readonly _details: Record<string, unknown>;
+  public readonly _details: object;
   /** @internal */
   private readonly init: TrustInit;
   private cachedFingerprint?: string;

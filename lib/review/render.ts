@@ -3,6 +3,7 @@
  * Output is a pure function of the input: no timestamps, no absolute paths, stable order.
  */
 import { Cloud, CiProvider, TrustMetadata, TrustRelationship } from './scan/extract';
+import { findProviderSpec } from '../ci/registry';
 import { FINDINGS, findingDefinition, Severity } from './scan/findings';
 import { describeIdentity, Finding } from './scan/scanner';
 
@@ -131,17 +132,11 @@ export interface MarkdownOptions {
   readonly color?: boolean;
 }
 
-const PROVIDER_LABEL: Record<CiProvider, string> = {
-  'github-actions': 'GitHub Actions',
-  'gitlab-ci': 'GitLab CI',
-  'buildkite': 'Buildkite',
-  'bitbucket-pipelines': 'Bitbucket Pipelines',
-  'hcp-terraform': 'HCP Terraform',
-  'circleci': 'CircleCI',
-  'azure-devops': 'Azure DevOps',
-  'unknown': 'unknown CI provider',
-};
 const CLOUD_LABEL: Record<Cloud, string> = { aws: 'AWS', gcp: 'GCP', azure: 'Azure' };
+
+function providerLabel(provider: CiProvider): string {
+  return findProviderSpec(provider)?.reviewLabel ?? 'unknown CI provider';
+}
 
 /** An inline code span that survives backticks in the value. */
 export function code(s: string): string {
@@ -177,7 +172,7 @@ export function renderMarkdown(report: ReviewReport, opts: MarkdownOptions = {})
     const stmt = t.statement === null ? '' : ` statement ${t.statement}`;
     lines.push(`## ${i + 1}. ${code(t.file)} › ${code(t.resource)}${stmt}`, '');
     lines.push(`- **Cloud principal (${CLOUD_LABEL[t.cloud]}):** ${text(t.principal)}`);
-    lines.push(`- **Issuer:** ${t.issuer ? code(t.issuer) : 'unresolved'} (${PROVIDER_LABEL[t.ciProvider]})`);
+    lines.push(`- **Issuer:** ${t.issuer ? code(t.issuer) : 'unresolved'} (${providerLabel(t.ciProvider)})`);
     lines.push(`- **Who:** ${message(t.identity)}`);
     if (t.audiences.length) lines.push(`- **Audiences:** ${t.audiences.map(code).join(', ')}`);
     lines.push('', '**Conditions**', '');

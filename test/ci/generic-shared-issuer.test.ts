@@ -29,6 +29,7 @@ describe('refused: a claim any tenant chooses is no identity on a shared issuer'
     ['https://agent.buildkite.com', 'build_branch', 'main', 'Buildkite.pipeline()', 'pipeline'],
     ['https://agent.buildkite.com', 'pipeline_slug', 'deploy', 'Buildkite.pipeline()', 'pipeline'],
     ['https://app.terraform.io', 'terraform_workspace_name', 'prod', 'HcpTerraform.workspace()', 'workspace'],
+    ['https://oidc.circleci.com', 'oidc.circleci.com/vcs-origin', 'github.com/acme/web', 'CircleCi.project()', 'project'],
   ])('%s with only %s', (issuer, claim, value, builder, unit) => {
     refusedWith(() => generic(issuer, [claim]).withClaim(claim, value).toTrust(),
       `${issuer} signs tokens for every`, `pins no ${unit} (${claim} can be chosen by any tenant)`, `use ${builder}`, 'CIT-M001');

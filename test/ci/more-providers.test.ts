@@ -65,7 +65,7 @@ describe('corpus tokens', () => {
 
   test('Azure DevOps: the pipeline token is matched exactly; another pipeline is denied', () => {
     const [tok] = corpusTokens('azure-devops');
-    const t = AzureDevOps.pipeline({ ...ADO }, 'test-oidc').toTrust();
+    const t = AzureDevOps.pipeline({ ...ADO, pipeline: 'test-oidc' }).toTrust();
     const claims = { ...tok.claims, iss: t.issuer };
     expect(t.evaluate(claims)).toEqual({ allowed: true, reasons: [] });
     expect(t.evaluate({ ...claims, sub: 'p://example/test-oidc/other' }).reasons).toEqual(['claim sub: expected "p://example/test-oidc/test-oidc", got "p://example/test-oidc/other"']);
@@ -127,8 +127,8 @@ describe('builders', () => {
     ['CircleCI org-only (no project id)', () => CircleCi.project({ organizationId: ORG, projectId: '' }), /projectId.*not a lower-case UUID/],
     ['HCP workspace wildcard', () => HcpTerraform.workspace({ ...TFC, workspace: 'prod-*' }), /CIT-M002/],
     ['HCP Cyrillic organization', () => HcpTerraform.workspace({ ...TFC, organization: 'my-оrg' }), /CIT-M004/],
-    ['Azure DevOps empty project', () => AzureDevOps.pipeline({ ...ADO, project: ' ' }, 'p'), /CIT-M003/],
-    ['Azure DevOps wildcard service connection', () => AzureDevOps.serviceConnection(ADO, '*'), /CIT-M003/],
+    ['Azure DevOps empty project', () => AzureDevOps.pipeline({ ...ADO, project: ' ', pipeline: 'p' }), /CIT-M003/],
+    ['Azure DevOps wildcard service connection', () => AzureDevOps.serviceConnection({ ...ADO, serviceConnection: '*' }), /CIT-M003/],
     ['generic http issuer', () => GenericOidc.issuer({ name: 'x', issuer: 'http://jenkins.acme.com/oidc', identityClaims: ['sub'] }), /CIT-M006/],
     ['generic poisoned value', () => GenericOidc.issuer({ name: 'x', issuer: 'https://j.acme.com/oidc', identityClaims: ['sub'] }).withClaim('sub', 'https://j.acme.com/job/a/', '*'), /CIT-M003/],
   ])('refuses %s', (_name, make, message) => {
@@ -146,7 +146,7 @@ const CASES: [string, () => Trust, { aws: boolean; gcp: boolean; azure: boolean 
   ['CircleCI any ref', () => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).onAnyRef().accept(Widening.ANY_REF).toTrust(), { aws: true, gcp: true, azure: false }],
   ['CircleCI branch', () => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).onBranch('main').byUser(USER).toTrust(), { aws: false, gcp: true, azure: false }],
   ['CircleCI branch and contexts', () => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).onBranch('main').inContext(CONTEXT, CONTEXT2).toTrust(), { aws: false, gcp: true, azure: false }],
-  ['Azure DevOps service connection', () => AzureDevOps.serviceConnection(ADO, 'prod-deploy').toTrust(), { aws: true, gcp: true, azure: true }],
+  ['Azure DevOps service connection', () => AzureDevOps.serviceConnection({ ...ADO, serviceConnection: 'prod-deploy' }).toTrust(), { aws: true, gcp: true, azure: true }],
   ['generic Jenkins job', () => GenericOidc.issuer({ name: 'Jenkins', issuer: 'https://jenkins.acme.com/oidc', identityClaims: ['sub'] }).withClaim('sub', 'https://jenkins.acme.com/job/deploy/').withAudience('sts.amazonaws.com').toTrust(), { aws: true, gcp: true, azure: true }],
 ];
 
@@ -225,9 +225,9 @@ describe('bad-input matrix on every field of the new providers', () => {
     ['CircleCI project id', 'CircleCi.project(projectId)', (v) => CircleCi.project({ organizationId: ORG, projectId: v })],
     ['CircleCI vcs origin', 'CircleCi.project(vcsOrigin)', (v) => CircleCi.project({ organizationId: ORG, projectId: PROJECT, vcsOrigin: v })],
     ['CircleCI branch', 'CircleCiTrustBuilder.onBranch', (v) => CircleCi.project({ organizationId: ORG, projectId: PROJECT }).onBranch(v)],
-    ['Azure DevOps organization', 'AzureDevOps.pipeline(organization)', (v) => AzureDevOps.pipeline({ ...ADO, organization: v }, 'p')],
-    ['Azure DevOps project', 'AzureDevOps.pipeline(project)', (v) => AzureDevOps.pipeline({ ...ADO, project: v }, 'p')],
-    ['Azure DevOps pipeline', 'AzureDevOps.pipeline(name)', (v) => AzureDevOps.pipeline(ADO, v)],
+    ['Azure DevOps organization', 'AzureDevOps.pipeline(organization)', (v) => AzureDevOps.pipeline({ ...ADO, organization: v, pipeline: 'p' })],
+    ['Azure DevOps project', 'AzureDevOps.pipeline(project)', (v) => AzureDevOps.pipeline({ ...ADO, project: v, pipeline: 'p' })],
+    ['Azure DevOps pipeline', 'AzureDevOps.pipeline(pipeline)', (v) => AzureDevOps.pipeline({ ...ADO, pipeline: v })],
     ['Azure DevOps Entra subject', 'AzureDevOps.entraServiceConnection(subject)', (v) => AzureDevOps.entraServiceConnection({ tenantId: ADO.organizationId, subject: v })],
     ['generic claim value', 'GenericOidcTrustBuilder.withClaim(sub)', (v) => GenericOidc.issuer({ name: 'J', issuer: 'https://j.acme.com/oidc', identityClaims: ['sub'] }).withClaim('sub', v)],
   ];

@@ -268,8 +268,8 @@ const azureDevOps: Family<AzureDevOpsTrustBuilder> = {
   provider: 'azure-devops',
   builder: AzureDevOpsTrustBuilder,
   starts: [
-    () => AzureDevOps.serviceConnection(ADO, 'deploy-conn'),
-    () => AzureDevOps.pipeline(ADO, 'release pipeline'),
+    () => AzureDevOps.serviceConnection({ ...ADO, serviceConnection: 'deploy-conn' }),
+    () => AzureDevOps.pipeline({ ...ADO, pipeline: 'release pipeline' }),
     () => AzureDevOps.entraServiceConnection({
       tenantId: UUID1,
       subject: `/eid1/c/pub/t/AbCdEfGhIjKlMnOp/a/QrStUvWxYz012345/sc/${UUID2}/${UUID3}`,

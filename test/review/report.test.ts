@@ -160,8 +160,8 @@ describe('CI snippets of the other providers say what the job must request', () 
 
   test('Azure DevOps: the service connection by name, or the pipeline token request', () => {
     const ado = { organizationId: '5c7a3e55-0a4f-4a7e-9a45-54c1b6b2d4a1', organization: 'acme', project: 'platform' };
-    expect(ciSnippet(AzureDevOps.serviceConnection(ado, 'aws-prod').toTrust(), aws)).toContain('azureSubscription: aws-prod');
-    expect(ciSnippet(AzureDevOps.pipeline(ado, 'deploy').toTrust(), aws)).toContain('$(System.OidcRequestUri)?api-version=7.1');
+    expect(ciSnippet(AzureDevOps.serviceConnection({ ...ado, serviceConnection: 'aws-prod' }).toTrust(), aws)).toContain('azureSubscription: aws-prod');
+    expect(ciSnippet(AzureDevOps.pipeline({ ...ado, pipeline: 'deploy' }).toTrust(), aws)).toContain('$(System.OidcRequestUri)?api-version=7.1');
   });
 
   test('HCP Terraform: the workspace variables for the run phase', () => {

@@ -21,7 +21,7 @@ const trusts: Array<[string, Trust]> = [
   ['CircleCI (v2 token)', CircleCi.project({ organizationId: '0191f956-042f-7ec4-aa62-8e5eeae396d0', projectId: '0184990a-477b-4fa8-9968-496074483cee' }).onAnyRef().accept(Widening.ANY_REF).toTrust()],
   ['CircleCI (custom audience)', CircleCi.project({ organizationId: '0191f956-042f-7ec4-aa62-8e5eeae396d0', projectId: '0184990a-477b-4fa8-9968-496074483cee' }).onAnyRef().accept(Widening.ANY_REF).toTrust().withAudiences(['sts.amazonaws.com'])],
   ['Bitbucket', BitbucketPipelines.repository({ workspace: 'acme', workspaceUuid: '{7baee083-4f25-4a97-8a9a-0fde1b623b45}', repositoryUuid: '{2e9e429c-7b8b-404f-8648-8c40c27c9ebd}' }).inDeploymentEnvironment('{3f2a8a4e-1111-4222-8333-944455556666}').toTrust()],
-  ['Azure DevOps', AzureDevOps.serviceConnection(ADO, 'aws-prod').toTrust()],
+  ['Azure DevOps', AzureDevOps.serviceConnection({ ...ADO, serviceConnection: 'aws-prod' }).toTrust()],
   ['HCP Terraform', HcpTerraform.workspace({ organization: 'acme', project: 'Platform', workspace: 'net' }).forApply().accept(Widening.NAME_ONLY_IDENTITY).toTrust()],
   ['Generic', GenericOidc.issuer({ name: 'Jenkins', issuer: 'https://ci.acme.example', identityClaims: ['sub'] }).withClaim('sub', 'job/deploy').withAudience('sts.amazonaws.com').toTrust()],
 ];

@@ -1,3 +1,4 @@
+import { AZURE_DEVOPS_SPEC, AzureDevOpsDetails } from './provider-spec';
 import { Condition } from '../../model/condition';
 import { TrustConfigError } from '../../model/errors';
 import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network';
@@ -5,7 +6,7 @@ import { RuleLevel, Widening } from '../../model/rules';
 import { Trust, TrustFinding } from '../../model/trust';
 import { requireName, UUID } from '../values';
 
-/** An Azure DevOps service connection or pipeline, under the Azure DevOps issuer. */
+/** An Azure DevOps organization and project, under the Azure DevOps issuer. */
 export interface AzureDevOpsProps {
   /** Organization GUID (the issuer is `https://vstoken.dev.azure.com/<guid>`). */
   readonly organizationId: string;
@@ -13,6 +14,18 @@ export interface AzureDevOpsProps {
   readonly organization: string;
   /** Project name. */
   readonly project: string;
+}
+
+/** A service connection with workload identity federation, under the Azure DevOps issuer. */
+export interface AzureDevOpsServiceConnectionProps extends AzureDevOpsProps {
+  /** Service connection name (the last field of `sc://org/project/connection`). */
+  readonly serviceConnection: string;
+}
+
+/** A pipeline whose ID token (`System.OidcRequestUri`) is trusted, under the Azure DevOps issuer. */
+export interface AzureDevOpsPipelineProps extends AzureDevOpsProps {
+  /** Pipeline name (the last field of `p://org/project/pipeline`). */
+  readonly pipeline: string;
 }
 
 /** An Azure DevOps service connection under the Entra issuer. */
@@ -37,58 +50,65 @@ const RETIREMENT = 'the Azure DevOps issuer is retired for eligible (public-clou
  */
 export class AzureDevOps {
   /** The CI profile id in trusts and reviews. */
-  public static readonly PROVIDER_ID = 'azure-devops';
+  public static readonly PROVIDER_ID = AZURE_DEVOPS_SPEC.id;
   /** The audience every Azure DevOps token carries. */
   public static readonly AUDIENCE = 'api://AzureADTokenExchange';
 
   /** Workload identity federation for a service connection, Azure DevOps issuer. */
-  public static serviceConnection(props: AzureDevOpsProps, serviceConnection: string): AzureDevOpsTrustBuilder {
-    return new AzureDevOpsTrustBuilder(props, 'sc', serviceConnection);
+  public static serviceConnection(props: AzureDevOpsServiceConnectionProps): AzureDevOpsTrustBuilder {
+    return AzureDevOpsTrustBuilder._azureDevOps('sc', props, props.serviceConnection);
   }
 
   /** The pipeline ID token (`System.OidcRequestUri`) of one pipeline. */
-  public static pipeline(props: AzureDevOpsProps, pipeline: string): AzureDevOpsTrustBuilder {
-    return new AzureDevOpsTrustBuilder(props, 'p', pipeline);
+  public static pipeline(props: AzureDevOpsPipelineProps): AzureDevOpsTrustBuilder {
+    return AzureDevOpsTrustBuilder._azureDevOps('p', props, props.pipeline);
   }
 
   /** A service connection converted to the Entra issuer (ids only, nothing renamable). */
   public static entraServiceConnection(props: AzureDevOpsEntraProps): AzureDevOpsTrustBuilder {
-    return new AzureDevOpsTrustBuilder(props, 'entra', props.subject);
+    return AzureDevOpsTrustBuilder._entra(props);
   }
+
+  private constructor() {}
 }
 
-/** Builds an Azure DevOps trust: the subject is exact. */
+/** Builds an Azure DevOps trust: the subject is exact. Get one from the AzureDevOps factory methods. */
 export class AzureDevOpsTrustBuilder {
+  /** A service connection (`sc`) or pipeline (`p`) under the Azure DevOps issuer. @internal */
+  public static _azureDevOps(kind: 'sc' | 'p', p: AzureDevOpsProps, name: string): AzureDevOpsTrustBuilder {
+    const factory = kind === 'sc' ? 'serviceConnection' : 'pipeline';
+    const w = `AzureDevOps.${factory}`;
+    if (!UUID.test(String(p.organizationId))) throw new TrustConfigError(`${w}(organizationId)`, `${JSON.stringify(p.organizationId)} is not a lower-case GUID`, 'copy the organization id');
+    requireName(`${w}(organization)`, p.organization, 'organization', /^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/, 'letters, digits and -');
+    requireName(`${w}(project)`, p.project, 'project', NAME, 'letters, digits, spaces and . _ ( ) -');
+    requireName(`${w}(${factory})`, name, kind === 'sc' ? 'service connection' : 'pipeline', NAME, 'letters, digits, spaces and . _ ( ) -');
+    return new AzureDevOpsTrustBuilder(kind, `https://vstoken.dev.azure.com/${p.organizationId}`, `${kind}://${p.organization}/${p.project}/${name}`,
+      `Azure DevOps ${kind === 'sc' ? 'service connection' : 'pipeline'} ${p.organization}/${p.project}/${name}`);
+  }
+
+  /** A service connection under the Entra issuer. @internal */
+  public static _entra(p: AzureDevOpsEntraProps): AzureDevOpsTrustBuilder {
+    const w = 'AzureDevOps.entraServiceConnection';
+    if (!UUID.test(String(p.tenantId))) throw new TrustConfigError(`${w}(tenantId)`, `${JSON.stringify(p.tenantId)} is not a lower-case GUID`, 'copy the tenant id');
+    if (!/^\/eid1\/c\/pub\/t\/[A-Za-z0-9_-]{10,64}\/a\/[A-Za-z0-9_-]{10,64}\/sc\/[0-9a-f-]{36}\/[0-9a-f-]{36}$/.test(String(p.subject))) {
+      throw new TrustConfigError(`${w}(subject)`, `${JSON.stringify(p.subject)} is not an Entra service connection subject`, 'copy workloadIdentityFederationSubject from the service connection');
+    }
+    return new AzureDevOpsTrustBuilder('entra', `https://login.microsoftonline.com/${p.tenantId}/v2.0`, p.subject,
+      `Azure DevOps service connection ${p.subject.split('/').pop()} (Entra issuer)`);
+  }
+
+  private readonly kind: AzureDevOpsDetails['kind'];
   private readonly issuer: string;
   private readonly subject: string;
   private readonly label: string;
-  private readonly kind: string;
   private net?: NetworkRestriction;
   private readonly accepted: Widening[] = [];
 
-  /** Use the AzureDevOps factory methods. */
-  public constructor(props: AzureDevOpsProps | AzureDevOpsEntraProps, kind: string, name: string) {
-    const w = `AzureDevOps.${kind === 'entra' ? 'entraServiceConnection' : kind === 'sc' ? 'serviceConnection' : 'pipeline'}`;
+  private constructor(kind: AzureDevOpsDetails['kind'], issuer: string, subject: string, label: string) {
     this.kind = kind;
-    if (kind === 'entra') {
-      const p = props as AzureDevOpsEntraProps;
-      if (!UUID.test(String(p.tenantId))) throw new TrustConfigError(`${w}(tenantId)`, `${JSON.stringify(p.tenantId)} is not a lower-case GUID`, 'copy the tenant id');
-      if (!/^\/eid1\/c\/pub\/t\/[A-Za-z0-9_-]{10,64}\/a\/[A-Za-z0-9_-]{10,64}\/sc\/[0-9a-f-]{36}\/[0-9a-f-]{36}$/.test(String(p.subject))) {
-        throw new TrustConfigError(`${w}(subject)`, `${JSON.stringify(p.subject)} is not an Entra service connection subject`, 'copy workloadIdentityFederationSubject from the service connection');
-      }
-      this.issuer = `https://login.microsoftonline.com/${p.tenantId}/v2.0`;
-      this.subject = p.subject;
-      this.label = `Azure DevOps service connection ${p.subject.split('/').pop()} (Entra issuer)`;
-    } else {
-      const p = props as AzureDevOpsProps;
-      if (!UUID.test(String(p.organizationId))) throw new TrustConfigError(`${w}(organizationId)`, `${JSON.stringify(p.organizationId)} is not a lower-case GUID`, 'copy the organization id');
-      requireName(`${w}(organization)`, p.organization, 'organization', /^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/, 'letters, digits and -');
-      requireName(`${w}(project)`, p.project, 'project', NAME, 'letters, digits, spaces and . _ ( ) -');
-      requireName(`${w}(name)`, name, kind === 'sc' ? 'service connection' : 'pipeline', NAME, 'letters, digits, spaces and . _ ( ) -');
-      this.issuer = `https://vstoken.dev.azure.com/${p.organizationId}`;
-      this.subject = `${kind}://${p.organization}/${p.project}/${name}`;
-      this.label = `Azure DevOps ${kind === 'sc' ? 'service connection' : 'pipeline'} ${p.organization}/${p.project}/${name}`;
-    }
+    this.issuer = issuer;
+    this.subject = subject;
+    this.label = label;
   }
 
   /** Restrict where the credential request may come from. */
@@ -107,7 +127,7 @@ export class AzureDevOpsTrustBuilder {
   public toTrust(): Trust {
     const warnings: TrustFinding[] = this.kind === 'entra' ? [] : [{ ruleId: 'CIT-M018', level: RuleLevel.WARNING, message: RETIREMENT }];
     return Trust._create({
-      profile: { id: AzureDevOps.PROVIDER_ID, displayName: 'Azure DevOps', identityClaims: [], subjectIdentity: /^((sc|p):\/\/[^/]+\/[^/]+\/[^/]+|\/eid1\/c\/pub\/t\/[^/]+\/a\/[^/]+\/sc\/[0-9a-f-]{36}\/[0-9a-f-]{36}):/ },
+      profile: AZURE_DEVOPS_SPEC.profile,
       where: `AzureDevOps(${this.subject})`,
       issuer: this.issuer,
       audiences: [AzureDevOps.AUDIENCE],
@@ -116,7 +136,7 @@ export class AzureDevOpsTrustBuilder {
       description: this.label,
       warnings,
       accepted: this.accepted,
-      details: { subject: this.subject, kind: this.kind },
+      details: { subject: this.subject, kind: this.kind } satisfies AzureDevOpsDetails,
     });
   }
 }

@@ -1,1 +1,1 @@
-export { AzureDevOps, AzureDevOpsTrustBuilder, AzureDevOpsProps, AzureDevOpsEntraProps } from './builder';
+export { AzureDevOps, AzureDevOpsTrustBuilder, AzureDevOpsProps, AzureDevOpsServiceConnectionProps, AzureDevOpsPipelineProps, AzureDevOpsEntraProps } from './builder';

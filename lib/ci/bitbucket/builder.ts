@@ -4,6 +4,7 @@ import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network
 import { Widening } from '../../model/rules';
 import { RequiredWidening, Trust } from '../../model/trust';
 import { globsCondition } from '../globs';
+import { BITBUCKET_SPEC, BitbucketDetails } from './provider-spec';
 import { bitbucketSubject } from './subject';
 import { BRACED_UUID, requireName, requireRefName, uniqSorted } from '../values';
 
@@ -21,12 +22,14 @@ export interface BitbucketRepositoryProps {
 /** Bitbucket Pipelines (ci-claims.md §6): per-workspace issuer, `sub` = `{repo}[:{env}]:{step}`. */
 export class BitbucketPipelines {
   /** The CI profile id in trusts and reviews. */
-  public static readonly PROVIDER_ID = 'bitbucket-pipelines';
+  public static readonly PROVIDER_ID = BITBUCKET_SPEC.id;
 
   /** Start a trust for steps of one repository. */
   public static repository(props: BitbucketRepositoryProps): BitbucketTrustBuilder {
-    return new BitbucketTrustBuilder(props);
+    return BitbucketTrustBuilder._create(props);
   }
+
+  private constructor() {}
 }
 
 /**
@@ -35,6 +38,11 @@ export class BitbucketPipelines {
  * claim (`branchName`) that only GCP can check.
  */
 export class BitbucketTrustBuilder {
+  /** @internal */
+  public static _create(props: BitbucketRepositoryProps): BitbucketTrustBuilder {
+    return new BitbucketTrustBuilder(props);
+  }
+
   private readonly props: BitbucketRepositoryProps;
   private readonly envs: string[] = [];
   private readonly branches: string[] = [];
@@ -43,8 +51,8 @@ export class BitbucketTrustBuilder {
   private net?: NetworkRestriction;
   private readonly accepted: Widening[] = [];
 
-  /** Use BitbucketPipelines.repository(). */
-  public constructor(props: BitbucketRepositoryProps) {
+  /** Validates the props: builders come from BitbucketPipelines.repository() only. */
+  private constructor(props: BitbucketRepositoryProps) {
     const w = 'BitbucketPipelines.repository';
     requireName(`${w}(workspace)`, props.workspace, 'workspace', /^[a-z0-9][a-z0-9_-]{0,61}$/, 'lower-case letters, digits, _ and -');
     for (const [k, v] of [['workspaceUuid', props.workspaceUuid], ['repositoryUuid', props.repositoryUuid]] as const) {
@@ -108,7 +116,7 @@ export class BitbucketTrustBuilder {
     const tests = [globsCondition('sub', subjects)];
     if (branches.length) tests.push(Condition.oneOf('branchName', branches));
     return Trust._create({
-      profile: { id: BitbucketPipelines.PROVIDER_ID, displayName: 'Bitbucket Pipelines', identityClaims: ['repositoryUuid'], subjectIdentity: /^\{[0-9a-f-]{36}\}:/ },
+      profile: BITBUCKET_SPEC.profile,
       where: w,
       issuer: `https://api.bitbucket.org/2.0/workspaces/${p.workspace}/pipelines-config/identity/oidc`,
       audiences: this.auds ?? [`ari:cloud:bitbucket::workspace/${p.workspaceUuid.slice(1, -1)}`],
@@ -117,7 +125,13 @@ export class BitbucketTrustBuilder {
       description: `Bitbucket Pipelines steps of repository ${p.repositoryUuid} in workspace ${p.workspace}${envs.length ? ` in deployment environment ${envs.join(' or ')}` : ''}${branches.length ? ` on branch ${branches.join(' or ')}` : ''}${this.anyStep ? ' (any step)' : ''}`,
       needs,
       accepted: this.accepted,
-      details: { ...p, environments: envs, branches },
+      details: {
+        workspace: p.workspace,
+        workspaceUuid: p.workspaceUuid,
+        repositoryUuid: p.repositoryUuid,
+        environments: envs,
+        branches,
+      } satisfies BitbucketDetails,
     });
   }
 }

@@ -5,6 +5,7 @@ import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network
 import { RuleLevel, Widening } from '../../model/rules';
 import { CiProfile, RequiredWidening, Trust, TrustFinding } from '../../model/trust';
 import { globsCondition, lit, pat } from '../globs';
+import { BUILDKITE_ISSUER, BUILDKITE_SPEC, BuildkiteDetails } from './provider-spec';
 import { buildkiteIdentity, buildkiteSubject } from './subject';
 import { PRODUCTION_REF, requireName, requireRefName, requireRefPattern, requireText, uniqSorted, UUID } from '../values';
 
@@ -43,23 +44,29 @@ export interface BuildkitePipelineProps {
 }
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/;
-const BUILDKITE_ISSUER = 'https://agent.buildkite.com';
 
 /** Buildkite: typed trusts for jobs of one pipeline. */
 export class Buildkite {
   /** The CI profile id in trusts and reviews. */
-  public static readonly PROVIDER_ID = 'buildkite';
+  public static readonly PROVIDER_ID = BUILDKITE_SPEC.id;
   /** Buildkite's issuer, shared by every organization. */
   public static readonly ISSUER = BUILDKITE_ISSUER;
 
   /** Start a trust for jobs of one pipeline. */
   public static pipeline(props: BuildkitePipelineProps): BuildkiteTrustBuilder {
-    return new BuildkiteTrustBuilder(props);
+    return BuildkiteTrustBuilder._create(props);
   }
+
+  private constructor() {}
 }
 
 /** Builds a Buildkite trust. */
 export class BuildkiteTrustBuilder {
+  /** @internal */
+  public static _create(props: BuildkitePipelineProps): BuildkiteTrustBuilder {
+    return new BuildkiteTrustBuilder(props);
+  }
+
   private readonly org: string;
   private readonly pipe: string;
   private readonly orgId?: string;
@@ -76,8 +83,8 @@ export class BuildkiteTrustBuilder {
   private net?: NetworkRestriction;
   private readonly accepted: Widening[] = [];
 
-  /** Use Buildkite.pipeline(). */
-  public constructor(props: BuildkitePipelineProps) {
+  /** Validates the props: builders come from Buildkite.pipeline() only. */
+  private constructor(props: BuildkitePipelineProps) {
     const w = 'Buildkite.pipeline';
     this.org = requireName(`${w}(organization)`, props.organization, 'organization slug', SLUG, 'lower-case letters, digits and inner hyphens');
     this.pipe = requireName(`${w}(pipeline)`, props.pipeline, 'pipeline slug', SLUG, 'lower-case letters, digits and inner hyphens');
@@ -212,14 +219,10 @@ export class BuildkiteTrustBuilder {
     if (this.orgId) tests.push(Condition.exact('organization_id', this.orgId));
     for (const [k, v] of [...this.pins.entries()].sort()) tests.push(Condition.oneOf(k, uniqSorted(v)));
 
-    const profile: CiProfile = {
-      id: Buildkite.PROVIDER_ID,
-      displayName: 'Buildkite',
-      identityClaims: ['pipeline_id'],
-      subjectIdentity: this.subject === BuildkiteSubject.PIPELINE_ID
-        ? new RegExp(`^${this.pipeId}:`)
-        : /^organization:[a-z0-9-]+:pipeline:[a-z0-9-]+:/,
-    };
+    // The pipeline-id subject is the UUID alone: only this pipeline's UUID pins the identity.
+    const profile: CiProfile = this.subject === BuildkiteSubject.PIPELINE_ID
+      ? { ...BUILDKITE_SPEC.profile, subjectIdentity: new RegExp(`^${this.pipeId}:`) }
+      : BUILDKITE_SPEC.profile;
     const refText = [
       ...(branches.length ? [`on branch ${branches.join(' or ')}`] : []),
       ...(tags.length ? [`on tag ${tags.join(' or ')}`] : []),
@@ -242,7 +245,7 @@ export class BuildkiteTrustBuilder {
       needs,
       accepted: this.accepted,
       sessionTags: this.tagged,
-      details: { organization: this.org, pipeline: this.pipe, organizationId: this.orgId, pipelineId: this.pipeId, subject: this.subject, claims: uniqSorted([...(this.orgId ? ['organization_id'] : []), ...(this.pipeId ? ['pipeline_id'] : [])]) },
+      details: { organization: this.org, pipeline: this.pipe, organizationId: this.orgId, pipelineId: this.pipeId, subject: this.subject, claims: uniqSorted([...(this.orgId ? ['organization_id'] : []), ...(this.pipeId ? ['pipeline_id'] : [])]) } satisfies BuildkiteDetails,
     });
   }
 

@@ -4,6 +4,7 @@ import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network
 import { Widening } from '../../model/rules';
 import { RequiredWidening, Trust } from '../../model/trust';
 import { concat, globsCondition, lit } from '../globs';
+import { CIRCLECI_SPEC, CircleCiDetails } from './provider-spec';
 import { CIRCLECI_V2_TAIL, circleCiSubject } from './subject';
 import { requireRefName, requireText, uniqSorted, UUID } from '../values';
 
@@ -24,12 +25,14 @@ export interface CircleCiProjectProps {
  */
 export class CircleCi {
   /** The CI profile id in trusts and reviews. */
-  public static readonly PROVIDER_ID = 'circleci';
+  public static readonly PROVIDER_ID = CIRCLECI_SPEC.id;
 
   /** Start a trust for jobs of one project. */
   public static project(props: CircleCiProjectProps): CircleCiTrustBuilder {
-    return new CircleCiTrustBuilder(props);
+    return CircleCiTrustBuilder._create(props);
   }
+
+  private constructor() {}
 }
 
 /**
@@ -38,6 +41,11 @@ export class CircleCi {
  * in the middle of `sub`: a branch name may contain `/vcs-ref/refs/heads/main`.
  */
 export class CircleCiTrustBuilder {
+  /** @internal */
+  public static _create(props: CircleCiProjectProps): CircleCiTrustBuilder {
+    return new CircleCiTrustBuilder(props);
+  }
+
   private readonly props: CircleCiProjectProps;
   private readonly users: string[] = [];
   private readonly refs: string[] = [];
@@ -47,8 +55,8 @@ export class CircleCiTrustBuilder {
   private net?: NetworkRestriction;
   private readonly accepted: Widening[] = [];
 
-  /** Use CircleCi.project(). */
-  public constructor(props: CircleCiProjectProps) {
+  /** Validates the props: builders come from CircleCi.project() only. */
+  private constructor(props: CircleCiProjectProps) {
     const w = 'CircleCi.project';
     for (const [k, v] of [['organizationId', props.organizationId], ['projectId', props.projectId]] as const) {
       if (!UUID.test(String(v))) throw new TrustConfigError(`${w}(${k})`, `${JSON.stringify(v)} is not a lower-case UUID`, 'copy it from Organization/Project settings');
@@ -133,7 +141,7 @@ export class CircleCiTrustBuilder {
     const contexts = uniqSorted(this.contexts);
     if (contexts.length) tests.push(Condition.containsAny('oidc.circleci.com/context-ids', contexts));
     return Trust._create({
-      profile: { id: CircleCi.PROVIDER_ID, displayName: 'CircleCI', identityClaims: ['oidc.circleci.com/project-id'], subjectIdentity: /^org\/[0-9a-f-]{36}\/project\/[0-9a-f-]{36}\/user\// },
+      profile: CIRCLECI_SPEC.profile,
       where: w,
       issuer: `https://oidc.circleci.com/org/${p.organizationId}`,
       audiences: this.auds ?? [p.organizationId],
@@ -142,7 +150,7 @@ export class CircleCiTrustBuilder {
       description: `CircleCI jobs of project ${p.projectId}${p.vcsOrigin ? ` (${p.vcsOrigin})` : ''}${refs.length ? ` on ${refs.map((r) => r.replace('refs/heads/', 'branch ')).join(' or ')}` : ' on any ref'}${users.length ? `, started by ${users.join(' or ')}` : ''}${contexts.length ? `, in context ${contexts.join(' or ')}` : ''}`,
       needs,
       accepted: this.accepted,
-      details: { ...p, refs, users, contexts },
+      details: { organizationId: p.organizationId, projectId: p.projectId, vcsOrigin: p.vcsOrigin, refs, users, contexts } satisfies CircleCiDetails,
     });
   }
 }

@@ -1,3 +1,4 @@
+import { GENERIC_SPEC, GenericOidcDetails } from './provider-spec';
 import { Condition } from '../../model/condition';
 import { TrustConfigError } from '../../model/errors';
 import { parseGlob } from '../../model/glob';
@@ -5,7 +6,7 @@ import { validateIssuer } from '../../model/issuer';
 import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network';
 import { Widening } from '../../model/rules';
 import { RequiredWidening, Trust } from '../../model/trust';
-import { SharedIssuer, sharedIssuer } from '../shared-issuers';
+import { SharedIssuerMatch, sharedIssuer } from '../registry';
 import { requireText, uniqSorted } from '../values';
 
 /** A self-hosted or otherwise unknown OIDC issuer (Jenkins, Forgejo, Kubernetes service accounts, …). */
@@ -27,16 +28,23 @@ const MAX_VALUE = 600;
 /** Trusts for any OIDC issuer, with the same validation and defaults as the built-in providers. */
 export class GenericOidc {
   /** The CI profile id in trusts and reviews. */
-  public static readonly PROVIDER_ID = 'generic';
+  public static readonly PROVIDER_ID = GENERIC_SPEC.id;
 
   /** Start a trust for tokens of this issuer. */
   public static issuer(props: GenericOidcProps): GenericOidcTrustBuilder {
-    return new GenericOidcTrustBuilder(props);
+    return GenericOidcTrustBuilder._create(props);
   }
+
+  private constructor() {}
 }
 
 /** Builds a generic trust from exact claim pins (and patterns with Widening.REF_PATTERN). */
 export class GenericOidcTrustBuilder {
+  /** @internal */
+  public static _create(props: GenericOidcProps): GenericOidcTrustBuilder {
+    return new GenericOidcTrustBuilder(props);
+  }
+
   private readonly props: GenericOidcProps;
   private readonly exact = new Map<string, string[]>();
   private readonly patterns = new Map<string, string>();
@@ -44,8 +52,8 @@ export class GenericOidcTrustBuilder {
   private net?: NetworkRestriction;
   private readonly accepted: Widening[] = [];
 
-  /** Use GenericOidc.issuer(). */
-  public constructor(props: GenericOidcProps) {
+  /** Validates the props: builders come from GenericOidc.issuer() only. */
+  private constructor(props: GenericOidcProps) {
     const w = 'GenericOidc.issuer';
     requireText(`${w}(name)`, props.name, 'name');
     validateIssuer(props.issuer, `${w}(issuer)`);
@@ -113,9 +121,9 @@ export class GenericOidcTrustBuilder {
     if (shared) needs.push(...sharedIssuerNeeds(w, p.issuer, shared, this.exact, this.patterns));
     return Trust._create({
       profile: {
-        id: GenericOidc.PROVIDER_ID,
+        ...GENERIC_SPEC.profile,
         displayName: p.name,
-        identityClaims: shared ? uniqSorted([...p.identityClaims, ...shared.immutableClaims, ...shared.nameClaims]) : p.identityClaims,
+        identityClaims: shared ? uniqSorted([...p.identityClaims, ...shared.tenant.immutableClaims, ...shared.tenant.nameClaims]) : p.identityClaims,
       },
       where: w,
       issuer: p.issuer,
@@ -125,7 +133,7 @@ export class GenericOidcTrustBuilder {
       description: `${p.name} tokens with ${[...pins, ...[...this.patterns.entries()].sort().map(([c, pt]) => `${c} like ${pt}`)].join(', ')}`,
       needs,
       accepted: this.accepted,
-      details: { name: p.name },
+      details: { name: p.name } satisfies GenericOidcDetails,
     });
   }
 }
@@ -137,21 +145,22 @@ export class GenericOidcTrustBuilder {
  * Widening.NAME_ONLY_IDENTITY, exactly as the typed builder requires.
  */
 function sharedIssuerNeeds(
-  w: string, issuer: string, shared: SharedIssuer, exact: Map<string, string[]>, patterns: Map<string, string>,
+  w: string, issuer: string, shared: SharedIssuerMatch, exact: Map<string, string[]>, patterns: Map<string, string>,
 ): RequiredWidening[] {
+  const tenant = shared.tenant;
   const sub = exact.get('sub');
   const subPattern = patterns.get('sub');
   // An exact value ends the subject, which closes its last field as ':' would (as the model's rule).
   const heads = sub ? sub.map((v) => `${v}:`) : subPattern !== undefined ? [parseGlob(subPattern).parts[0]] : [];
-  const immutable = shared.immutableClaims.some((c) => exact.has(c))
-    || (heads.length > 0 && shared.immutableSubject !== undefined && heads.every((h) => shared.immutableSubject!.test(h)));
-  const named = shared.nameClaims.some((c) => exact.has(c))
-    || (heads.length > 0 && heads.every((h) => shared.nameSubject.test(h) || !!shared.immutableSubject?.test(h)));
+  const immutable = tenant.immutableClaims.some((c) => exact.has(c))
+    || (heads.length > 0 && tenant.immutableSubject !== undefined && heads.every((h) => tenant.immutableSubject!.test(h)));
+  const named = tenant.nameClaims.some((c) => exact.has(c))
+    || (heads.length > 0 && heads.every((h) => tenant.nameSubject.test(h) || !!tenant.immutableSubject?.test(h)));
   if (!immutable && !named) {
     const chosen = [...exact.keys(), ...patterns.keys()].sort();
     throw new TrustConfigError(w,
-      `${issuer} signs tokens for every ${shared.displayName} tenant, and this trust pins no ${shared.unit} (${chosen.length ? `${chosen.join(', ')} can be chosen by any tenant` : 'no claim is pinned'})`,
-      `use ${shared.builder}, or pin ${shared.immutableClaims.join(' or ')} exactly with withClaim()`, 'CIT-M001');
+      `${issuer} signs tokens for every ${shared.name} tenant, and this trust pins no ${tenant.unit} (${chosen.length ? `${chosen.join(', ')} can be chosen by any tenant` : 'no claim is pinned'})`,
+      `use ${tenant.builder}, or pin ${tenant.immutableClaims.join(' or ')} exactly with withClaim()`, 'CIT-M001');
   }
-  return immutable ? [] : [{ ruleId: 'CIT-M010', message: `the ${shared.displayName} ${shared.unit} is pinned by name only (${[...shared.nameClaims, 'sub'].filter((c) => exact.has(c) || (c === 'sub' && subPattern !== undefined)).join(', ')}); a deleted or renamed one can be re-registered by anyone` }];
+  return immutable ? [] : [{ ruleId: 'CIT-M010', message: `the ${shared.name} ${tenant.unit} is pinned by name only (${[...tenant.nameClaims, 'sub'].filter((c) => exact.has(c) || (c === 'sub' && subPattern !== undefined)).join(', ')}); a deleted or renamed one can be re-registered by anyone` }];
 }

@@ -3,11 +3,12 @@ import { TrustConfigError } from '../../model/errors';
 import { Glob } from '../../model/glob';
 import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network';
 import { RuleLevel, Widening } from '../../model/rules';
-import { CiProfile, RequiredWidening, Trust, TrustFinding } from '../../model/trust';
+import { RequiredWidening, Trust, TrustFinding } from '../../model/trust';
 import { concat, globsCondition, joinFields, lit, pat } from '../globs';
 import { PRODUCTION_REF, requireId, requireName, requireRefName, requireRefPattern, requireText, uniqSorted } from '../values';
 import { GITHUB_VOLATILE, isGitHubClaim } from './claims';
 import { GitHubIssuer } from './issuer';
+import { GITHUB_SPEC, GitHubDetails } from './provider-spec';
 import { claimField, DEFAULT_TEMPLATE, encodeSubjectValue, environmentContext, PULL_REQUEST_CONTEXT, refContext, repoField } from './subject';
 
 /** Which `sub` form the repository's tokens carry (ci-claims.md §2, clouds.md §0). */
@@ -48,24 +49,18 @@ export interface GitHubRepositoryProps {
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9_]|-(?=[A-Za-z0-9_])){0,38}$/;
 const REPO = /^(?!\.\.?$)(?!.*\.git$)[A-Za-z0-9._-]{1,100}$/;
 const TEMPLATE_KEY = /^[A-Za-z0-9_]{1,100}$/;
-const PROFILE: CiProfile = {
-  id: 'github-actions',
-  displayName: 'GitHub Actions',
-  identityClaims: ['repository', 'repository_id'],
-  // A value, or the literal text before a pattern's first wildcard, that contains a complete
-  // repository (name or id form) or repository_id field, closed by ':'.
-  subjectIdentity: /(^|:)(repo:[A-Za-z0-9_-]+(@[0-9]+)?\/[A-Za-z0-9._-]+(@[0-9]+)?|repository_id:[0-9]+):/,
-};
 
 /** GitHub Actions: typed trusts for workflows of one repository. */
 export class GitHubActions {
   /** The CI profile id in trusts and reviews. */
-  public static readonly PROVIDER_ID = PROFILE.id;
+  public static readonly PROVIDER_ID = GITHUB_SPEC.id;
 
   /** Start a trust for workflows of one repository. */
   public static repository(props: GitHubRepositoryProps): GitHubTrustBuilder {
-    return new GitHubTrustBuilder(props);
+    return GitHubTrustBuilder._create(props);
   }
+
+  private constructor() {}
 }
 
 /**
@@ -74,6 +69,11 @@ export class GitHubActions {
  * pins on the `ref` claim (the subject carries the environment, not the ref).
  */
 export class GitHubTrustBuilder {
+  /** @internal */
+  public static _create(props: GitHubRepositoryProps): GitHubTrustBuilder {
+    return new GitHubTrustBuilder(props);
+  }
+
   private readonly owner: string;
   private readonly repo: string;
   private readonly ownerId?: string;
@@ -91,8 +91,8 @@ export class GitHubTrustBuilder {
   private net?: NetworkRestriction;
   private readonly accepted: Widening[] = [];
 
-  /** Use GitHubActions.repository(). */
-  public constructor(props: GitHubRepositoryProps) {
+  /** Validates the props: builders come from GitHubActions.repository() only. */
+  private constructor(props: GitHubRepositoryProps) {
     const w = 'GitHubActions.repository';
     this.owner = requireName(`${w}(owner)`, props.owner, 'owner', OWNER, 'up to 39 letters, digits and single inner hyphens');
     this.repo = requireName(`${w}(repository)`, props.repository, 'repository name', REPO, 'up to 100 of A-Z a-z 0-9 . _ -, without the owner, "/" or a ".git" suffix');
@@ -331,7 +331,7 @@ export class GitHubTrustBuilder {
     for (const [k, v] of [...this.pins.entries()].sort()) ctx.push(`with ${k} ${uniqSorted(v).join(' or ')}`);
     const issuerText = this.issuer === GitHubIssuer.GITHUB_COM ? '' : ` on ${this.issuer.label}`;
     return Trust._create({
-      profile: PROFILE,
+      profile: GITHUB_SPEC.profile,
       where: w,
       issuer: this.issuer.url,
       audiences: this.auds,
@@ -351,7 +351,7 @@ export class GitHubTrustBuilder {
         environments: envs,
         refs: [...refs, ...patterns],
         issuerWebUrl: this.issuer.webUrl,
-      },
+      } satisfies GitHubDetails,
     });
   }
 }

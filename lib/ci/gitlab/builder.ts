@@ -4,9 +4,10 @@ import { Glob } from '../../model/glob';
 import { validateIssuer } from '../../model/issuer';
 import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network';
 import { RuleLevel, Widening } from '../../model/rules';
-import { CiProfile, RequiredWidening, Trust, TrustFinding } from '../../model/trust';
+import { RequiredWidening, Trust, TrustFinding } from '../../model/trust';
 import { globsCondition, joinFields, lit, pat } from '../globs';
-import { componentField, DEFAULT_SUB_COMPONENTS } from './subject';
+import { GITLAB_COM, GITLAB_SPEC, GitLabDetails } from './provider-spec';
+import { componentField, DEFAULT_SUB_COMPONENTS, SEG } from './subject';
 import { PRODUCTION_REF, requireId, requireName, requireRefName, requireRefPattern, requireText, uniqSorted } from '../values';
 
 /** A component of GitLab's `sub` (project setting `ci_id_token_sub_claim_components`, ci-claims.md §3). */
@@ -51,27 +52,22 @@ export interface GitLabProjectProps {
   readonly subjectComponents?: GitLabSubjectComponent[];
 }
 
-const SEG = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}';
 const PATH = new RegExp(`^${SEG}(\\/${SEG}){1,20}$`);
-const PROFILE: CiProfile = {
-  id: 'gitlab-ci',
-  displayName: 'GitLab CI/CD',
-  identityClaims: ['project_path', 'project_id'],
-  subjectIdentity: new RegExp(`(^|:)(project_path:${SEG}(\\/${SEG})+|project_id:[0-9]+):`),
-};
 const PIPELINE_SOURCES = ['api', 'chat', 'external', 'external_pull_request_event', 'merge_request_event', 'ondemand_dast_scan', 'ondemand_dast_validation', 'parent_pipeline', 'pipeline', 'push', 'schedule', 'security_orchestration_policy', 'trigger', 'web', 'webide'];
 
 /** GitLab CI/CD: typed trusts for pipelines of one project (gitlab.com or self-managed). */
 export class GitLabCi {
   /** The CI profile id in trusts and reviews. */
-  public static readonly PROVIDER_ID = PROFILE.id;
+  public static readonly PROVIDER_ID = GITLAB_SPEC.id;
   /** The gitlab.com issuer. */
-  public static readonly GITLAB_COM = 'https://gitlab.com';
+  public static readonly GITLAB_COM = GITLAB_COM;
 
   /** Start a trust for pipelines of one project. */
   public static project(props: GitLabProjectProps): GitLabTrustBuilder {
-    return new GitLabTrustBuilder(props);
+    return GitLabTrustBuilder._create(props);
   }
+
+  private constructor() {}
 }
 
 /**
@@ -79,6 +75,11 @@ export class GitLabCi {
  * `ref_protected`. Environment, tier and pipeline source are extra pins.
  */
 export class GitLabTrustBuilder {
+  /** @internal */
+  public static _create(props: GitLabProjectProps): GitLabTrustBuilder {
+    return new GitLabTrustBuilder(props);
+  }
+
   private readonly path: string;
   private readonly projectId?: string;
   private readonly issuer: string;
@@ -92,8 +93,8 @@ export class GitLabTrustBuilder {
   private net?: NetworkRestriction;
   private readonly accepted: Widening[] = [];
 
-  /** Use GitLabCi.project(). */
-  public constructor(props: GitLabProjectProps) {
+  /** Validates the props: builders come from GitLabCi.project() only. */
+  private constructor(props: GitLabProjectProps) {
     const w = 'GitLabCi.project';
     this.path = requireName(`${w}(projectPath)`, props.projectPath, 'project path', PATH, 'group/project (subgroups allowed), segments of A-Z a-z 0-9 _ . - not starting with . or -');
     if (/\.(git|atom)$/.test(this.path)) throw new TrustConfigError(`${w}(projectPath)`, `project path ${JSON.stringify(this.path)} ends with .git or .atom`, 'give the path without the suffix');
@@ -281,7 +282,7 @@ export class GitLabTrustBuilder {
     for (const [k, v] of [...this.pins.entries()].sort()) if (k !== 'ref_protected' || !hasRef) ctx.push(`with ${k} ${uniqSorted(v).join(' or ')}`);
     const host = this.issuer === GitLabCi.GITLAB_COM ? '' : ` on ${this.issuer.replace('https://', '')}`;
     return Trust._create({
-      profile: PROFILE,
+      profile: GITLAB_SPEC.profile,
       where: w,
       issuer: this.issuer,
       audiences: this.auds,
@@ -291,7 +292,7 @@ export class GitLabTrustBuilder {
       warnings,
       needs,
       accepted: this.accepted,
-      details: { projectPath: this.path, projectId: this.projectId, subjectComponents: this.components, branches, tags, environments: this.pins.get('environment') ?? [] },
+      details: { projectPath: this.path, projectId: this.projectId, subjectComponents: this.components, branches, tags, environments: this.pins.get('environment') ?? [] } satisfies GitLabDetails,
     });
   }
 

@@ -9,6 +9,9 @@ import { concat, lit } from '../globs';
  */
 export const DEFAULT_SUB_COMPONENTS: readonly string[] = ['project_path', 'ref_type', 'ref'];
 
+/** One segment of a GitLab group or project path. @internal */
+export const SEG = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}';
+
 /** One component field, `name:value`. @internal */
 export function componentField(name: string, value: Glob): Glob {
   return concat(lit(`${name}:`), value);

@@ -3,8 +3,9 @@ import { TrustConfigError } from '../../model/errors';
 import { validateIssuer } from '../../model/issuer';
 import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network';
 import { Widening } from '../../model/rules';
-import { CiProfile, RequiredWidening, Trust } from '../../model/trust';
+import { RequiredWidening, Trust } from '../../model/trust';
 import { globsCondition, lit } from '../globs';
+import { HCP_TERRAFORM_SPEC, HcpTerraformDetails } from './provider-spec';
 import { hcpTerraformSubject } from './subject';
 import { requireName, requireText, uniqSorted } from '../values';
 
@@ -42,18 +43,25 @@ const PROJECT = /^[A-Za-z0-9 _-]{1,90}$/;
 /** HCP Terraform / Terraform Enterprise dynamic provider credentials (ci-claims.md §7). */
 export class HcpTerraform {
   /** The CI profile id in trusts and reviews. */
-  public static readonly PROVIDER_ID = 'hcp-terraform';
+  public static readonly PROVIDER_ID = HCP_TERRAFORM_SPEC.id;
   /** The HCP Terraform issuer. */
   public static readonly ISSUER = 'https://app.terraform.io';
 
   /** Start a trust for runs of one workspace. */
   public static workspace(props: HcpTerraformWorkspaceProps): HcpTerraformTrustBuilder {
-    return new HcpTerraformTrustBuilder(props);
+    return HcpTerraformTrustBuilder._create(props);
   }
+
+  private constructor() {}
 }
 
 /** Builds an HCP Terraform trust. Pick the run phases; plan and apply together need a widening. */
 export class HcpTerraformTrustBuilder {
+  /** @internal */
+  public static _create(props: HcpTerraformWorkspaceProps): HcpTerraformTrustBuilder {
+    return new HcpTerraformTrustBuilder(props);
+  }
+
   private readonly props: HcpTerraformWorkspaceProps;
   private readonly issuer: string;
   private readonly phases: HcpTerraformRunPhase[] = [];
@@ -61,8 +69,8 @@ export class HcpTerraformTrustBuilder {
   private net?: NetworkRestriction;
   private readonly accepted: Widening[] = [];
 
-  /** Use HcpTerraform.workspace(). */
-  public constructor(props: HcpTerraformWorkspaceProps) {
+  /** Validates the props: builders come from HcpTerraform.workspace() only. */
+  private constructor(props: HcpTerraformWorkspaceProps) {
     const w = 'HcpTerraform.workspace';
     requireName(`${w}(organization)`, props.organization, 'organization', NAME, 'letters, digits, _ and -');
     requireName(`${w}(workspace)`, props.workspace, 'workspace', NAME, 'letters, digits, _ and -');
@@ -121,7 +129,7 @@ export class HcpTerraformTrustBuilder {
     if (p.workspaceId) tests.push(Condition.exact('terraform_workspace_id', p.workspaceId));
     if (p.organizationId) tests.push(Condition.exact('terraform_organization_id', p.organizationId));
     return Trust._create({
-      profile: { id: HcpTerraform.PROVIDER_ID, displayName: 'HCP Terraform', identityClaims: ['terraform_workspace_id'], subjectIdentity: /^organization:[A-Za-z0-9_-]+:project:[A-Za-z0-9 _-]+:workspace:[A-Za-z0-9_-]+:/ } as CiProfile,
+      profile: HCP_TERRAFORM_SPEC.profile,
       where: w,
       issuer: this.issuer,
       audiences: this.auds,
@@ -130,7 +138,15 @@ export class HcpTerraformTrustBuilder {
       description: `HCP Terraform ${phases.join(' and ')} runs of workspace ${p.organization}/${p.project}/${p.workspace}${p.workspaceId ? ` (workspace id ${p.workspaceId})` : ' (by name only)'}`,
       needs,
       accepted: this.accepted,
-      details: { ...p, phases, awsAudience: 'aws.workload.identity' },
+      details: {
+        organization: p.organization,
+        project: p.project,
+        workspace: p.workspace,
+        workspaceId: p.workspaceId,
+        organizationId: p.organizationId,
+        hostname: p.hostname,
+        phases,
+      } satisfies HcpTerraformDetails,
     });
   }
 }

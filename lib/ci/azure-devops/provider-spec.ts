@@ -1,0 +1,39 @@
+import { AZURE_DEVOPS_ANALYSER } from './analyser';
+import { azureDevOpsSnippet } from './snippet';
+import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
+
+/** What the Azure DevOps builder records for the CI snippet and the review. @internal */
+export interface AzureDevOpsDetails {
+  /** The exact subject. */
+  readonly subject: string;
+  /** `sc` (service connection), `p` (pipeline token) or `entra` (service connection, Entra issuer). */
+  readonly kind: 'sc' | 'p' | 'entra';
+}
+
+/** Azure DevOps Pipelines (one issuer per organization). @internal */
+export const AZURE_DEVOPS_SPEC: ProviderSpec<AzureDevOpsDetails> = {
+  id: 'azure-devops',
+  displayName: 'Azure DevOps',
+  reviewLabel: 'Azure DevOps',
+  reviewerNoun: 'Azure DevOps pipelines',
+  profile: {
+    id: 'azure-devops',
+    displayName: 'Azure DevOps',
+    identityClaims: [],
+    subjectIdentity: /^((sc|p):\/\/[^/]+\/[^/]+\/[^/]+|\/eid1\/c\/pub\/t\/[^/]+\/a\/[^/]+\/sc\/[0-9a-f-]{36}\/[0-9a-f-]{36}):/,
+  },
+  // Service connections converted to Entra get tokens from the tenant's Entra issuer, which signs
+  // for far more than Azure DevOps: not recognized as this provider's.
+  issuers: [
+    { pattern: /^vstoken\.dev\.azure\.com\//, shared: false, label: 'an Azure DevOps organization' },
+    { pattern: /^app\.vstoken\.visualstudio\.com/, shared: false, label: 'an Azure DevOps organization (legacy host)' },
+  ],
+  tenant: undefined, // every issuer is one organization's or one Entra tenant's
+  aws: { defaultAudience: undefined, fixForUnseenClaim: SUBJECT_ONLY_FIXES.aws },
+  azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure },
+  // Long organization, project and connection names exceed 127 bytes, and no claim is a short
+  // unique id: such a token fails the exchange.
+  gcp: gcpFacts(undefined),
+  snippet: azureDevOpsSnippet,
+  analyser: AZURE_DEVOPS_ANALYSER,
+};

@@ -1,0 +1,49 @@
+import { CIRCLECI_ANALYSER } from './analyser';
+import { circleciSnippet } from './snippet';
+import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
+
+/** What the CircleCI builder records for the CI snippet and the review. @internal */
+export interface CircleCiDetails {
+  readonly organizationId: string;
+  readonly projectId: string;
+  readonly vcsOrigin?: string;
+  /** Pinned refs (`refs/heads/…`). */
+  readonly refs: readonly string[];
+  readonly users: readonly string[];
+  readonly contexts: readonly string[];
+}
+
+/** CircleCI (one issuer per organization). @internal */
+export const CIRCLECI_SPEC: ProviderSpec<CircleCiDetails> = {
+  id: 'circleci',
+  displayName: 'CircleCI',
+  reviewLabel: 'CircleCI',
+  reviewerNoun: 'CircleCI jobs',
+  profile: {
+    id: 'circleci',
+    displayName: 'CircleCI',
+    identityClaims: ['oidc.circleci.com/project-id'],
+    subjectIdentity: /^org\/[0-9a-f-]{36}\/project\/[0-9a-f-]{36}\/user\//,
+  },
+  issuers: [
+    // Tokens come from `…/org/<id>`; the bare host names no organization, so it counts as shared.
+    { pattern: /^oidc\.circleci\.com$/, shared: true, label: 'oidc.circleci.com' },
+    { pattern: /^oidc\.circleci\.com\//, shared: false, label: 'a CircleCI organization' },
+  ],
+  tenant: {
+    unit: 'project',
+    builder: 'CircleCi.project()',
+    immutableClaims: ['oidc.circleci.com/project-id'],
+    nameClaims: [],
+    // Organization and project are UUIDs: CircleCI has no name form.
+    immutableSubject: /^org\/[0-9a-f-]{36}\/project\/[0-9a-f-]{36}\//,
+    nameSubject: /^org\/[0-9a-f-]{36}\/project\/[0-9a-f-]{36}\//,
+  },
+  aws: { defaultAudience: undefined, fixForUnseenClaim: SUBJECT_ONLY_FIXES.aws },
+  azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure },
+  // The v2 subject appends /vcs-origin/…/vcs-ref/… to the v1 one (org/<uuid>/project/<uuid>/user/<uuid>,
+  // exactly 127 bytes): map the v1 part, unique per organization, project and user.
+  gcp: gcpFacts('assertion.sub.split(\'/vcs-origin/\')[0]'),
+  snippet: circleciSnippet,
+  analyser: CIRCLECI_ANALYSER,
+};

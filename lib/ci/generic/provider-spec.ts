@@ -1,0 +1,31 @@
+import { GENERIC_ANALYSER } from './analyser';
+import { genericSnippet } from './snippet';
+import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
+
+/** What the GenericOidc builder records for the CI snippet and the review. @internal */
+export interface GenericOidcDetails {
+  /** The display name the user gave. */
+  readonly name: string;
+}
+
+/**
+ * Any other OIDC issuer (GenericOidc). The builder supplies the display name and identity claims
+ * the user declared; this profile alone pins nothing.
+ * @internal
+ */
+export const GENERIC_SPEC: ProviderSpec<GenericOidcDetails> = {
+  id: 'generic',
+  displayName: 'Generic OIDC',
+  reviewLabel: 'OIDC issuer',
+  reviewerNoun: 'Workloads',
+  profile: { id: 'generic', displayName: 'Generic OIDC', identityClaims: [] },
+  // Any issuer: the registry recognizes none as generic.
+  issuers: [],
+  tenant: undefined, // any issuer
+  aws: { defaultAudience: undefined, fixForUnseenClaim: SUBJECT_ONLY_FIXES.aws },
+  azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure },
+  // Nothing is known about the claims: a sub over 127 bytes fails the exchange.
+  gcp: gcpFacts(undefined),
+  snippet: genericSnippet,
+  analyser: GENERIC_ANALYSER,
+};

@@ -1,0 +1,71 @@
+import { GITHUB_ANALYSER } from './analyser';
+import type { GitHubSubjectFormat } from './builder';
+import { githubSnippet } from './snippet';
+import { gcpFacts, ProviderSpec } from '../provider-spec';
+
+/** What the GitHub builder records for the CI snippet and the review. @internal */
+export interface GitHubDetails {
+  readonly owner: string;
+  readonly repository: string;
+  readonly ownerId?: string;
+  readonly repositoryId?: string;
+  readonly subjectFormat: `${GitHubSubjectFormat}`;
+  /** The custom subject template (`include_claim_keys`), if the builder was given one. */
+  readonly subjectTemplate?: readonly string[];
+  readonly environments: readonly string[];
+  /** Pinned refs and ref patterns (`refs/heads/…`, `refs/tags/…`). */
+  readonly refs: readonly string[];
+  readonly issuerWebUrl: string;
+}
+
+const ID_CLAIMS = ['repository_id', 'repository_owner_id'];
+
+/** GitHub Actions (github.com, GHEC enterprise issuers, GHE.com, GHES). @internal */
+export const GITHUB_SPEC: ProviderSpec<GitHubDetails> = {
+  id: 'github-actions',
+  displayName: 'GitHub Actions',
+  reviewLabel: 'GitHub Actions',
+  reviewerNoun: 'GitHub Actions jobs',
+  profile: {
+    id: 'github-actions',
+    displayName: 'GitHub Actions',
+    identityClaims: ['repository', 'repository_id'],
+    // A value, or the literal text before a pattern's first wildcard, that contains a complete
+    // repository (name or id form) or repository_id field, closed by ':'.
+    subjectIdentity: /(^|:)(repo:[A-Za-z0-9_-]+(@[0-9]+)?\/[A-Za-z0-9._-]+(@[0-9]+)?|repository_id:[0-9]+):/,
+  },
+  issuers: [
+    { pattern: /^token\.actions\.githubusercontent\.com$/, shared: true, label: 'github.com' },
+    { pattern: /^token\.actions\.githubusercontent\.com\/.+$/, shared: false, label: 'a GitHub Enterprise Cloud enterprise issuer' },
+    { pattern: /^token\.actions\.[^/]+\.ghe\.com(\/|$)/, shared: false, label: 'GHE.com (data residency)' },
+    { pattern: /\/_services\/token$/, shared: false, label: 'GitHub Enterprise Server' },
+  ],
+  tenant: {
+    unit: 'repository',
+    builder: 'GitHubActions.repository()',
+    immutableClaims: ['repository_id'],
+    nameClaims: ['repository'],
+    // Only the first field: a custom template may put a claim the workflow author chooses first.
+    immutableSubject: /^repo:[A-Za-z0-9_-]+@[0-9]+\/[A-Za-z0-9._-]+@[0-9]+:/,
+    nameSubject: /^repo:[A-Za-z0-9_-]+\/[A-Za-z0-9._-]+:/,
+  },
+  aws: {
+    defaultAudience: undefined,
+    fixForUnseenClaim: (claim) => `put it in the subject: configure the repository's subject template to include "${claim}" and call withSubjectTemplate(…, "${claim}"); or drop this pin`,
+  },
+  azure: {
+    fixForUnseenClaims: (claims) => {
+      const fixes: string[] = [];
+      if (claims.some((c) => ID_CLAIMS.includes(c))) fixes.push('use the immutable subject format (GitHubSubjectFormat.IMMUTABLE: repo:OWNER@ID/REPO@ID) so the ids are part of the subject');
+      const rest = claims.filter((c) => !ID_CLAIMS.includes(c));
+      if (rest.length) fixes.push(`customize the GitHub subject template to include ${rest.join(', ')} (withSubjectTemplate("repo", "context", ${rest.map((c) => JSON.stringify(c)).join(', ')}) and the same include_claim_keys on the repository)`);
+      return fixes.join('; or ');
+    },
+  },
+  // The immutable `repo:OWNER@ID/REPO@ID:…` form and long branch or environment names exceed 127
+  // bytes. `jti` is unique per token; `github-jti:` has a '-' before its first ':', which no GitHub
+  // subject (`repo:`, or `key:` with [A-Za-z0-9_] keys) has.
+  gcp: gcpFacts('\'github-jti:\' + assertion.repository_id + \':\' + assertion.jti'),
+  snippet: githubSnippet,
+  analyser: GITHUB_ANALYSER,
+};

@@ -1,0 +1,62 @@
+import { GITLAB_ANALYSER } from './analyser';
+import { gitlabSnippet } from './snippet';
+import { SEG } from './subject';
+import { gcpFacts, ProviderSpec } from '../provider-spec';
+
+/** What the GitLab builder records for the CI snippet and the review. @internal */
+export interface GitLabDetails {
+  readonly projectPath: string;
+  readonly projectId?: string;
+  /** The project's `ci_id_token_sub_claim_components`, in order. */
+  readonly subjectComponents: readonly string[];
+  readonly branches: readonly string[];
+  readonly tags: readonly string[];
+  readonly environments: readonly string[];
+}
+
+/** The gitlab.com issuer. @internal */
+export const GITLAB_COM = 'https://gitlab.com';
+
+/** GitLab CI/CD (gitlab.com or self-managed). @internal */
+export const GITLAB_SPEC: ProviderSpec<GitLabDetails> = {
+  id: 'gitlab-ci',
+  displayName: 'GitLab CI/CD',
+  reviewLabel: 'GitLab CI',
+  reviewerNoun: 'GitLab CI jobs',
+  profile: {
+    id: 'gitlab-ci',
+    displayName: 'GitLab CI/CD',
+    identityClaims: ['project_path', 'project_id'],
+    subjectIdentity: new RegExp(`(^|:)(project_path:${SEG}(\\/${SEG})+|project_id:[0-9]+):`),
+  },
+  issuers: [
+    { pattern: /^gitlab\.com$/, shared: true, label: 'gitlab.com' },
+    // Self-managed instances can live on any host; these are the ones recognizable by name.
+    { pattern: /(^|\.)gitlab\.|^gitlab\b/, shared: false, label: 'a self-managed GitLab instance' },
+  ],
+  tenant: {
+    unit: 'project',
+    builder: 'GitLabCi.project()',
+    immutableClaims: ['project_id'],
+    nameClaims: ['project_path'],
+    immutableSubject: /^project_id:[0-9]+:/,
+    nameSubject: /^project_path:[A-Za-z0-9_][A-Za-z0-9_.-]*(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)+:/,
+  },
+  aws: {
+    defaultAudience: undefined,
+    fixForUnseenClaim: (_claim, exposedClaims) => `include it in the project's sub claim components (subjectComponents), or on gitlab.com use a claim AWS exposes (${exposedClaims(GITLAB_COM).join(', ')})`,
+  },
+  azure: {
+    fixForUnseenClaims: (claims) => `add ${claims.join(', ')} to the project's ci_id_token_sub_claim_components (the GitLab builder's subjectComponents), so the subject carries ${claims.length === 1 ? 'it' : 'them'}`,
+  },
+  // Deep group paths exceed 127 bytes. Job ids are unique per job; `gitlab-job:` has a '-' before
+  // its first ':', which no GitLab subject (`project_path:`, `project_id:`) has.
+  gcp: {
+    ...gcpFacts('\'gitlab-job:\' + assertion.project_id + \':\' + assertion.job_id'),
+    // GitLab's GCP guide: the issuer URI "must end in a trailing slash"; the `iss` claim itself has
+    // none, and GCP matches it against the URI without the slash.
+    issuerUri: (issuer) => `${issuer}/`,
+  },
+  snippet: gitlabSnippet,
+  analyser: GITLAB_ANALYSER,
+};

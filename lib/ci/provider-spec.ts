@@ -1,0 +1,159 @@
+import type { SubjectAnalyser } from './analyser';
+import { CiProfile } from '../model/trust';
+
+/*
+ * What the rest of the library knows about a CI provider, in one place per provider
+ * (lib/ci/<provider>/provider-spec.ts, listed in lib/ci/registry.ts). The clouds, the review and the emit
+ * layer ask the spec instead of switching on provider ids, so adding a provider means adding one
+ * directory and one registry line. Internal: not part of the jsii API.
+ */
+
+/** The cloud a CI snippet is for. @internal */
+export type SnippetCloud = 'aws' | 'gcp' | 'azure';
+
+/**
+ * Where the CI job exchanges its token: shown in the snippet.
+ * @internal
+ */
+export interface SnippetTarget {
+  readonly cloud: SnippetCloud;
+  /** AWS role ARN, GCP provider resource name, or Azure client id (may be a placeholder). */
+  readonly principal: string;
+  /** GCP service account email (impersonation), Azure tenant id. */
+  readonly extra?: string;
+  /** AWS region of the role's stack (a CDK token when unresolved). */
+  readonly region?: string;
+}
+
+/**
+ * What a snippet is made from: a Trust, or the compact copy of it that constructs keep in their
+ * review metadata (a few hundred bytes instead of the rendered text, which templates would carry for
+ * every role). `_details` is what the provider's builder recorded (its typed details interface);
+ * read back from a template it is untrusted JSON, so the review catches a snippet that throws.
+ * @internal
+ */
+export interface SnippetSource<D extends object = object> {
+  readonly provider: string;
+  readonly issuer: string;
+  readonly audiences?: readonly string[];
+  readonly sessionTags: readonly string[];
+  readonly _details: D;
+}
+
+/**
+ * Issuer URLs that belong to a provider. `pattern` is matched against the issuer without its
+ * scheme, lower-cased (`token.actions.githubusercontent.com`).
+ * @internal
+ */
+export interface IssuerPattern {
+  readonly pattern: RegExp;
+  /**
+   * True when every tenant of the provider gets tokens from this one issuer (github.com's,
+   * gitlab.com, agent.buildkite.com, app.terraform.io): only the claims tell tenants apart, so a
+   * trust must pin the tenant's identity. False for per-tenant issuers (a CircleCI organization, a
+   * Bitbucket workspace, a GitHub enterprise, a self-managed GitLab, …).
+   */
+  readonly shared: boolean;
+  /** What the pattern stands for, for reviewers, e.g. `github.com`. */
+  readonly label: string;
+}
+
+/**
+ * How one tenant's workload is named on a provider's shared issuer: what a GenericOidc trust on that
+ * issuer must pin, as the typed builder does (any tenant chooses its own workflow names,
+ * environments, branches and owner names). Sources: docs/security.md#f1, docs/security.md#f6.
+ * @internal
+ */
+export interface TenantIdentity {
+  /** What one tenant's identity is called: repository, project, pipeline, workspace. */
+  readonly unit: string;
+  /** The typed builder that states this provider's identity safely, e.g. `GitHubActions.repository()`. */
+  readonly builder: string;
+  /** Claims whose exact value names one repository/project/pipeline/workspace by immutable id. */
+  readonly immutableClaims: readonly string[];
+  /** Claims whose exact value names one by a name that can be deleted and re-registered. */
+  readonly nameClaims: readonly string[];
+  /** A `sub` value that begins with an immutable identity; undefined when the subject has none. */
+  readonly immutableSubject: RegExp | undefined;
+  /** A `sub` value (or the literal head of a pattern) that begins with a name identity. */
+  readonly nameSubject: RegExp;
+}
+
+/** AWS facts about a provider. @internal */
+export interface AwsProviderFacts {
+  /** The audience the provider's jobs request for AWS by default; undefined: AWS's own (`sts.amazonaws.com`). */
+  readonly defaultAudience: string | undefined;
+  /**
+   * The fix for a pin on a claim STS exposes no condition key for (the compiler refuses the trust).
+   * @param exposedClaims the claims STS exposes for an issuer (lib/aws/claim-keys.ts)
+   */
+  fixForUnseenClaim(claim: string, exposedClaims: (issuer: string) => readonly string[]): string;
+}
+
+/** Azure facts about a provider. @internal */
+export interface AzureProviderFacts {
+  /** The fix for pins on claims other than `sub` (federated credentials match iss, sub and aud only). */
+  fixForUnseenClaims(claims: readonly string[]): string;
+}
+
+/** GCP facts about a provider. @internal */
+export interface GcpProviderFacts {
+  /**
+   * The CEL value of `google.subject` when the token's `sub` is over GCP's 127 bytes: a short id
+   * that is unique per workload and can never equal a real subject of any provider (see
+   * lib/gcp/mapping.ts). undefined: none is known, so such a token fails the exchange (closed).
+   */
+  readonly longSubjectFallback: string | undefined;
+  /** `oidc.issuer_uri` for a token issuer (GitLab's GCP guide wants a trailing slash). */
+  issuerUri(issuer: string): string;
+}
+
+/**
+ * One CI provider, as the library knows it.
+ * @internal
+ */
+export interface ProviderSpec<D extends object = object> {
+  /** Provider id, as in `Trust.provider` and the review metadata, e.g. `github-actions`. */
+  readonly id: string;
+  /** Display name, as in model error messages, e.g. `GitLab CI/CD`. */
+  readonly displayName: string;
+  /** The short name a review prints beside an issuer, e.g. `GitLab CI`. */
+  readonly reviewLabel: string;
+  /** Who runs the jobs, for review sentences, e.g. `GitHub Actions jobs`. */
+  readonly reviewerNoun: string;
+  /**
+   * The cloud-neutral profile the model judges trusts with (identity claims, the `sub` regexp that
+   * pins an identity). A builder may narrow it (Buildkite's pipeline-id subject, GenericOidc's
+   * declared claims), never widen it.
+   */
+  readonly profile: CiProfile;
+  /** Issuer URLs of this provider (none for GenericOidc: any issuer). */
+  readonly issuers: readonly IssuerPattern[];
+  /** What identifies a tenant on this provider's shared issuers; undefined when none is shared. */
+  readonly tenant: TenantIdentity | undefined;
+  readonly aws: AwsProviderFacts;
+  readonly azure: AzureProviderFacts;
+  readonly gcp: GcpProviderFacts;
+  /**
+   * The review scanner's reading of this provider's `sub` in templates this library did not write
+   * (lib/ci/<provider>/analyser.ts, independent of the builder). The scanner still looks it up in
+   * lib/ci/analysers.ts, which is to fold into this registry; test/architecture.test.ts keeps the two equal.
+   */
+  readonly analyser: SubjectAnalyser;
+  /**
+   * The CI-side configuration a trust needs, per cloud: what the job must request (audience, claims,
+   * session tags) for the compiled trust to accept its token (lib/ci/<provider>/snippet.ts).
+   */
+  snippet(source: SnippetSource<D>, target: SnippetTarget): string;
+}
+
+/** The fixes for a provider with no better advice: the claim must move into the subject. @internal */
+export const SUBJECT_ONLY_FIXES = {
+  aws: (): string => 'put it in the subject, or drop this pin',
+  azure: (claims: readonly string[]): string => `make the CI provider put ${claims.join(', ')} into the subject, or drop the pin if the subject already identifies the workload`,
+} as const;
+
+/** GCP facts of a provider whose issuer URI is the `iss` as is. @internal */
+export function gcpFacts(longSubjectFallback: string | undefined): GcpProviderFacts {
+  return { longSubjectFallback, issuerUri: (issuer) => issuer };
+}
