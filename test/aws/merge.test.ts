@@ -8,9 +8,9 @@ import fc from 'fast-check';
 import { AwsStatementJson } from '../../lib/aws/compile';
 import { mergeStatements } from '../../lib/aws/merge';
 import { CiOidcRole } from '../../lib/aws/role';
-import { AwsTrustSimulator } from '../../lib/testing';
 import { GitHubActions } from '../../lib/ci/github';
 import { Widening } from '../../lib/model/rules';
+import { AwsTrustSimulator } from '../../lib/testing';
 
 const HOST = 'token.actions.githubusercontent.com';
 const FEDERATED = `arn:aws:iam::123456789012:oidc-provider/${HOST}`;

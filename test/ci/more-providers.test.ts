@@ -20,8 +20,8 @@ import { renderHcpTerraformSubject } from '../../lib/ci/hcp-terraform/subject';
 import { GcpWorkloadIdentityPool } from '../../lib/gcp';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
-import { corpusTokens } from '../support/corpus';
 import { AwsTrustSimulator, AzureTrustSimulator, GcpTrustSimulator } from '../../lib/testing';
+import { corpusTokens } from '../support/corpus';
 import { thrownConfigError } from '../support/errors';
 import { tokenFor } from '../support/tokens';
 
