@@ -6,6 +6,7 @@ import { cmp, Term, Test } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { globSource } from '../model/glob';
 import { issuerHostPath } from '../model/issuer';
+import { requireEnforceable } from '../model/network';
 import { Trust } from '../model/trust';
 
 /** The audience AWS's official actions and SDKs request. @internal */
@@ -48,12 +49,7 @@ export function compileAwsTrust(trust: Trust, federated: string): CompiledAwsTru
   const prefix = issuerHostPath(bound.issuer);
   const keys = awsClaimKeys(bound.issuer);
   const network = bound.network;
-  if (network) {
-    const foreign = network.kinds.filter((k) => !['sourceIpCidrs', 'awsVpcIds', 'awsVpcEndpointIds'].includes(k));
-    if (foreign.length) {
-      throw new TrustConfigError(where, `AWS cannot enforce the network restriction(s) ${foreign.join(', ')} (they belong to another cloud)`, 'compile this trust where those networks exist, or restrict it with sourceIpCidrs / awsVpcIds / awsVpcEndpointIds');
-    }
-  }
+  requireEnforceable(network, 'aws', where);
   const actions = bound.sessionTags.length ? ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'] : 'sts:AssumeRoleWithWebIdentity';
   const networkVariants: Record<string, Record<string, string | string[]>>[] = network
     ? [

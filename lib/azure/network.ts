@@ -1,5 +1,5 @@
 import { TrustConfigError } from '../model/errors';
-import { NetworkRestriction } from '../model/network';
+import { NetworkRestriction, requireEnforceable } from '../model/network';
 
 /*
  * Network restrictions on Azure (clouds.md §3.3):
@@ -68,12 +68,7 @@ export function checkIdentityNetwork(where: string, network: NetworkRestriction 
       `the trust restricts source IPs (${network.sourceIpCidrs.join(', ')}), which Azure cannot enforce for a managed identity: Conditional Access for workload identities does not cover managed identities`,
       'use an app registration with a service principal and a Conditional Access policy with a named location (Workload Identities Premium), or enforce the IPs on the target resource (storage account network_rules.ip_rules, Key Vault firewall); or restrict by azureSubnetIds / azurePrivateEndpointIds for storage data roles');
   }
-  const foreign = network.kinds.filter((k) => k.startsWith('aws') || k.startsWith('gcp'));
-  if (foreign.length) {
-    throw new TrustConfigError(where,
-      `the trust restricts ${foreign.join(', ')}, which are AWS/GCP networks that Azure cannot check`,
-      'compile this trust to the cloud those networks belong to, or use azureSubnetIds / azurePrivateEndpointIds for Azure');
-  }
+  requireEnforceable(network, 'azure', where, undefined, 'compile this trust to the cloud those networks belong to, or use azureSubnetIds / azurePrivateEndpointIds for Azure');
 }
 
 /**
@@ -119,6 +114,5 @@ export function sameNetwork(a: NetworkRestriction | undefined, b: NetworkRestric
 
 /** Short text of a restriction for messages. @internal */
 export function describeNetwork(n: NetworkRestriction | undefined): string {
-  if (!n) return 'no network restriction';
-  return n.kinds.map((k) => `${k}=${((n as any)[k] as string[]).join(',')}`).join('; ');
+  return n ? n.toString() : 'no network restriction';
 }

@@ -4,11 +4,11 @@ import { Construct } from 'constructs';
 import { google } from './providers';
 import { terraformComment, trustEntry } from '../emit/metadata';
 import { TrustConfigError } from '../model/errors';
+import { requireEnforceable } from '../model/network';
 import { shortHash, truncate } from '../model/text';
 import { Trust } from '../model/trust';
 
 const PERIMETER = /^accessPolicies\/([0-9]{1,20})\/servicePerimeters\/[A-Za-z][A-Za-z0-9_]{0,49}$/;
-const FOREIGN_KINDS = ['awsVpcIds', 'awsVpcEndpointIds', 'azureSubnetIds', 'azurePrivateEndpointIds'];
 
 /**
  * Check what GCP can enforce of a trust's network restriction, before anything is created:
@@ -19,12 +19,9 @@ const FOREIGN_KINDS = ['awsVpcIds', 'awsVpcEndpointIds', 'azureSubnetIds', 'azur
 export function checkNetwork(trust: Trust, perimeterName: string | undefined, where: string): void {
   const n = trust.network;
   if (!n) return;
-  const foreign = FOREIGN_KINDS.filter((k) => ((n as any)[k] as string[]).length > 0);
-  if (foreign.length) {
-    throw new TrustConfigError(where, `the trust "${trust.description}" restricts the network with ${foreign.join(', ')}, which GCP cannot enforce (GCP sees source IPs and GCP VPC networks only, through VPC Service Controls)`, 'use sourceIpCidrs or gcpVpcNetworks for the GCP trust, or a separate trust without the AWS/Azure network kinds');
-  }
+  requireEnforceable(n, 'gcp', where, `the trust "${trust.description}"`, 'use sourceIpCidrs or gcpVpcNetworks for the GCP trust, or a separate trust without the AWS/Azure network kinds');
   if (perimeterName === undefined) {
-    throw new TrustConfigError(where, `the trust "${trust.description}" has network restrictions (${n.kinds.join(', ')}), and GCP enforces them only with a VPC Service Controls perimeter; no perimeter was given`, 'set perimeterName: "accessPolicies/POLICY_NUMBER/servicePerimeters/NAME" (a perimeter that restricts sts.googleapis.com, iamcredentials.googleapis.com and the services the workload uses)');
+    throw new TrustConfigError(where, `the trust "${trust.description}" has network restrictions (${n}), and GCP enforces them only with a VPC Service Controls perimeter; no perimeter was given`, 'set perimeterName: "accessPolicies/POLICY_NUMBER/servicePerimeters/NAME" (a perimeter that restricts sts.googleapis.com, iamcredentials.googleapis.com and the services the workload uses)');
   }
   if (!PERIMETER.test(perimeterName)) {
     throw new TrustConfigError(where, `perimeterName ${JSON.stringify(perimeterName)} is not accessPolicies/NUMBER/servicePerimeters/NAME`, 'give the full perimeter resource name, e.g. accessPolicies/123456789/servicePerimeters/ci');

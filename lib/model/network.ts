@@ -41,6 +41,52 @@ export interface RequestContext {
   readonly azurePrivateEndpointId?: string;
 }
 
+/** A kind of network restriction: a field of NetworkRestrictionProps. @internal */
+export type NetworkKind = keyof NetworkRestrictionProps;
+
+/** Every kind, sorted. A kind added to NetworkRestrictionProps must be listed here (the type checks it). @internal */
+export const NETWORK_KINDS: readonly NetworkKind[] = ['awsVpcEndpointIds', 'awsVpcIds', 'azurePrivateEndpointIds', 'azureSubnetIds', 'gcpVpcNetworks', 'sourceIpCidrs'] satisfies readonly NetworkKind[];
+
+/** A cloud that compiles network restrictions. @internal */
+export type NetworkCloud = 'aws' | 'gcp' | 'azure';
+
+/**
+ * What each cloud can enforce: an allow-list, so a kind that is added later is refused by every
+ * cloud until that cloud's compiler learns it (never silently dropped). AWS: `aws:SourceIp` on the
+ * public STS endpoint, `aws:SourceVpc`/`aws:SourceVpce` through an STS VPC endpoint. GCP: VPC
+ * Service Controls access levels (IP subnetworks, VPC networks). Azure: ABAC conditions on storage
+ * data roles (subnets, private endpoints); a managed identity has no source-IP control.
+ * @internal
+ */
+export const ENFORCEABLE_NETWORK_KINDS: Readonly<Record<NetworkCloud, readonly NetworkKind[]>> = {
+  aws: ['sourceIpCidrs', 'awsVpcIds', 'awsVpcEndpointIds'],
+  gcp: ['sourceIpCidrs', 'gcpVpcNetworks'],
+  azure: ['azureSubnetIds', 'azurePrivateEndpointIds'],
+};
+
+/** The kinds of `network` that `cloud` cannot enforce (empty when it can enforce all). @internal */
+export function unenforceableKinds(network: NetworkRestriction | undefined, cloud: NetworkCloud): NetworkKind[] {
+  if (!network) return [];
+  const allowed = ENFORCEABLE_NETWORK_KINDS[cloud];
+  return network.kinds.filter((k) => !allowed.includes(k as NetworkKind)) as NetworkKind[];
+}
+
+const CLOUD_NAMES: Record<NetworkCloud, string> = { aws: 'AWS', gcp: 'GCP', azure: 'Azure' };
+
+/**
+ * The one enforceability check: refuse (TrustConfigError) a restriction with a kind the cloud cannot
+ * enforce, naming the cloud, the kinds and what it can enforce. `fix` may add the cloud's own advice.
+ * @internal
+ */
+export function requireEnforceable(network: NetworkRestriction | undefined, cloud: NetworkCloud, where: string, problem?: string, fix?: string): void {
+  const bad = unenforceableKinds(network, cloud);
+  if (bad.length === 0) return;
+  const can = ENFORCEABLE_NETWORK_KINDS[cloud].join(' / ');
+  throw new TrustConfigError(where,
+    `${problem ?? 'the trust'} restricts the network with ${bad.join(', ')}, which ${CLOUD_NAMES[cloud]} cannot enforce (it enforces ${can})`,
+    fix ?? `compile this trust to the cloud those networks belong to, or restrict it with ${can}`);
+}
+
 /** Network restrictions of a trust (validated, deduplicated, sorted). */
 export class NetworkRestriction {
   /** Build and validate. */
@@ -77,15 +123,15 @@ export class NetworkRestriction {
 
   /** The kinds of restriction present (prop names), sorted. */
   public get kinds(): string[] {
-    const all: Record<string, string[]> = {
-      sourceIpCidrs: this.sourceIpCidrs,
-      awsVpcIds: this.awsVpcIds,
-      awsVpcEndpointIds: this.awsVpcEndpointIds,
-      gcpVpcNetworks: this.gcpVpcNetworks,
-      azureSubnetIds: this.azureSubnetIds,
-      azurePrivateEndpointIds: this.azurePrivateEndpointIds,
-    };
-    return Object.keys(all).filter((k) => all[k].length > 0).sort();
+    return NETWORK_KINDS.filter((k) => this[k].length > 0);
+  }
+
+  /**
+   * The one text form of a restriction, for messages, descriptions and reviews:
+   * `kind=value,value; kind=value`, kinds sorted.
+   */
+  public toString(): string {
+    return NETWORK_KINDS.filter((k) => this[k].length > 0).map((k) => `${k}=${this[k].join(',')}`).join('; ');
   }
 
   /** Evaluate a request; returns the reason for a denial, or undefined when allowed. */

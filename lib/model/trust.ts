@@ -191,7 +191,7 @@ export class Trust {
 
   /** Reviewer's text: the sentence, then the exact condition. */
   public explain(): string {
-    return `${this.description}. Issuer ${this.issuer}; audience ${this.audiences ? this.audiences.join(', ') : '(cloud default)'}; condition: ${this.condition.toString()}${this.network ? `; network: ${this.network.kinds.map((k) => `${k}=${((this.network as any)[k] as string[]).join(',')}`).join('; ')}` : ''}`;
+    return `${this.description}. Issuer ${this.issuer}; audience ${this.audiences ? this.audiences.join(', ') : '(cloud default)'}; condition: ${this.condition.toString()}${this.network ? `; network: ${this.network}` : ''}`;
   }
 }
 
