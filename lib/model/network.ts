@@ -78,7 +78,9 @@ const CLOUD_NAMES: Record<NetworkCloud, string> = { aws: 'AWS', gcp: 'GCP', azur
  * enforce, naming the cloud, the kinds and what it can enforce. `fix` may add the cloud's own advice.
  * @internal
  */
-export function requireEnforceable(network: NetworkRestriction | undefined, cloud: NetworkCloud, where: string, problem?: string, fix?: string): void {
+export function requireEnforceable(
+  network: NetworkRestriction | undefined, cloud: NetworkCloud, where: string, problem?: string, fix?: string,
+): void {
   const bad = unenforceableKinds(network, cloud);
   if (bad.length === 0) return;
   const can = ENFORCEABLE_NETWORK_KINDS[cloud].join(' / ');
