@@ -80,6 +80,18 @@ project.package.addField('peerDependenciesMeta', {
   '@cdktf/provider-azurerm': { optional: true },
 });
 
+const CLOUDS = ['./lib/aws', './lib/gcp', './lib/azure'];
+const LAYER_ZONES = [
+  { target: './lib/model', from: ['./lib/ci', './lib/emit', ...CLOUDS, './lib/review', './lib/testing'], message: 'lib/model is the bottom layer: it imports nothing else from lib.' },
+  { target: './lib/ci', from: ['./lib/emit', ...CLOUDS, './lib/review', './lib/testing'], message: 'lib/ci imports only lib/model.' },
+  { target: './lib/emit', from: [...CLOUDS, './lib/review', './lib/testing'], message: 'lib/emit imports only lib/model and lib/ci.' },
+  ...CLOUDS.map((cloud) => ({
+    target: cloud,
+    from: ['./lib/review', './lib/testing', ...CLOUDS.filter((c) => c !== cloud)],
+    message: 'A cloud imports lib/model, lib/ci (the registry) and lib/emit, never the review, the test kit or another cloud.',
+  })),
+];
+
 // Root provider imports cost seconds and hundreds of MB: only per-resource submodules.
 project.eslint?.addRules({
   'no-restricted-imports': ['error', {
@@ -88,6 +100,9 @@ project.eslint?.addRules({
       { name: '@cdktf/provider-azurerm', message: 'Import a resource submodule (@cdktf/provider-azurerm/lib/<resource>).' },
     ],
   }],
+  // The layers point one way (docs/architecture.md): model <- ci <- emit <- clouds <- review. A change
+  // that imports upwards fails lint; test/architecture.test.ts proves the zones are live.
+  'import/no-restricted-paths': ['error', { zones: LAYER_ZONES }],
 });
 
 // jsii's language-compatibility warnings (a member named like its type becomes `_Type` in C#, ...)
