@@ -1,8 +1,8 @@
 /**
  * Which token claims AWS STS exposes as condition keys in a role trust policy, per issuer.
- * Data, not logic (clouds.md §1.2, ci-claims.md §3/§10):
+ * Data, not logic (docs/claims.md#aws-condition-keys):
  * - every OIDC provider: `aud` and `sub` (`<issuer host/path>:aud|sub`);
- * - gitlab.com only: the GitLab-documented extra keys (GL-DOC, gitlab `ci/cloud_services/aws`);
+ * - gitlab.com only: the GitLab-documented extra keys (https://docs.gitlab.com/ci/secrets/id_token_authentication/, gitlab `ci/cloud_services/aws`);
  * - github.com: the IdP-specific claims AWS STS validates since 2026-01. Sources conflict on the
  *   list (cageyv.dev 2026-02-06 vs trustfix.dev); we use the set cageyv.dev transcribes from the AWS
  *   page. A key AWS did not support would read as absent and fail closed (the role would deny), never
@@ -20,7 +20,7 @@ export const AWS_CLAIM_KEYS: readonly AwsClaimKeySet[] = [
   {
     issuer: 'https://token.actions.githubusercontent.com',
     claims: ['actor', 'actor_id', 'enterprise_id', 'environment', 'job_workflow_ref', 'ref', 'repository', 'repository_id', 'workflow'],
-    source: 'AWS STS IdP-specific claims, 2026-01 (as listed by cageyv.dev 2026-02-06; clouds.md §1.2)',
+    source: 'AWS STS IdP-specific claims, 2026-01 (as listed by cageyv.dev 2026-02-06; docs/claims.md#aws-condition-keys)',
   },
   {
     issuer: 'https://gitlab.com',

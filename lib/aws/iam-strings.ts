@@ -8,7 +8,7 @@
  *   (IAM User Guide "Policy variables" / special characters; AWS IoT policy-variables page).
  *   With the older `2008-10-17` version variables are not interpreted and the text is literal.
  * - StringLike: `*` matches any run of characters (including none, `:`, `/`, newlines), `?` exactly
- *   one character; matching is case-sensitive (IAM "Condition operators", security.md F2/F11).
+ *   one character; matching is case-sensitive (IAM "Condition operators", docs/security.md#f2, #f11).
  * - StringEquals is exact and case-sensitive.
  * - Character set: policies may contain only tab, LF, CR and U+0020-U+00FF (IAM quotas page).
  *

@@ -135,7 +135,7 @@ function worstCaseArn(s: AwsStatementJson): string {
 /**
  * Subjects that differ only in letter case (`repo:Acme/App…` and `repo:acme/app…`) on one role: IAM
  * compares case-sensitively and the CI provider emits one canonical spelling, so one of them is dead
- * and usually hides a typo in the other (security.md F11).
+ * and usually hides a typo in the other (docs/security.md#f11).
  */
 function refuseCaseTwins(scope: IConstruct, statements: AwsStatementJson[]): void {
   const seen = new Map<string, string>();

@@ -8,7 +8,7 @@ import { testPinsIdentity, Trust } from '../model/trust';
 
 /*
  * Azure federated identity credentials (FICs) match `iss`, `sub` and one audience exactly and
- * case-sensitively, with no wildcards and no other claim (clouds.md §3.2, security.md F16).
+ * case-sensitively, with no wildcards and no other claim (docs/limits.md#azure, docs/security.md#f16).
  * A trust compiles only when every alternative of its condition is an exact test on `sub`;
  * then the credentials are the cross product of those subjects and the trust's audiences.
  */

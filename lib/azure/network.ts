@@ -2,7 +2,7 @@ import { TrustConfigError } from '../model/errors';
 import { NetworkRestriction, requireEnforceable } from '../model/network';
 
 /*
- * Network restrictions on Azure (clouds.md §3.3):
+ * Network restrictions on Azure (docs/azure.md#network-restrictions):
  * - source IPs: Conditional Access for workload identities covers single-tenant service principals
  *   only; "managed identities aren't covered by policy". A managed identity cannot be IP-restricted.
  * - subnets / private endpoints: ABAC conditions on role assignments, evaluated by Storage

@@ -8,7 +8,7 @@ import type * as cdktf from 'cdktf';
  * The only place that loads cdktf code. The package root must load without cdktf on disk (a
  * CDK-only user has none), so the Azure constructs import provider types with `import type` and
  * get the classes here, when a construct is created. Only per-resource submodules are loaded:
- * the provider root costs ~2.6 s and ~370 MB (toolchain.md §3).
+ * the provider root costs ~2.6 s and ~370 MB (docs/architecture.md#toolchain).
  */
 
 /** @internal */

@@ -3,7 +3,7 @@ import { UNSAFE_CHARS } from '../model/rules';
 
 /**
  * Validators shared by the CI builders. Each throws a TrustConfigError that names the field,
- * the bad value and the fix (bad-input matrix, security.md §4).
+ * the bad value and the fix (docs/security.md#bad-input-matrix).
  * @internal
  */
 export function requireText(where: string, value: unknown, what: string): string {

@@ -159,7 +159,7 @@ export function compileTermsTotal(terms: readonly Term[]): string {
 /**
  * Re-check on the compiled side that every alternative pins the CI identity (CIT-M001 says the
  * model already did; this guards the compiler against ever emitting a condition that admits every
- * tenant of a shared issuer, security.md F15). An alternative passes when it has an exact test on
+ * tenant of a shared issuer, docs/security.md#f15). An alternative passes when it has an exact test on
  * an identity claim of the trust's CI profile, or a `sub` test whose every literal head (the value,
  * or the text before the first wildcard) already contains the complete identity.
  * @internal

@@ -44,7 +44,7 @@ export interface NetworkResources {
  * and this rule admits the trust's identities only from the access level. It therefore covers the
  * resources inside the perimeter only, and the token exchange itself only if the perimeter
  * restricts sts.googleapis.com: a perimeter on iam.googleapis.com does not cover STS or IAM
- * Credentials (clouds.md §2.4, cloud.google.com/iam/docs/secure-iam-vpc-sc).
+ * Credentials (docs/gcp.md#network-restrictions-vpc-service-controls, cloud.google.com/iam/docs/secure-iam-vpc-sc).
  * @internal
  */
 export class TrustNetwork extends Construct {

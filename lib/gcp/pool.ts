@@ -207,7 +207,7 @@ export class GcpWorkloadIdentityProvider extends Construct {
 
     const trusts = options.trusts ?? [];
     if (trusts.length === 0) {
-      throw new TrustConfigError(where, 'no trust given; a GCP provider without an attribute condition admits every token of the issuer (security.md F15)', 'pass at least one Trust in trusts');
+      throw new TrustConfigError(where, 'no trust given; a GCP provider without an attribute condition admits every token of the issuer (docs/security.md#f15)', 'pass at least one Trust in trusts');
     }
     const issuers = [...new Set(trusts.map((t) => t.issuer))].sort();
     if (issuers.length > 1) {

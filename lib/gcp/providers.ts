@@ -20,7 +20,7 @@ let cached: GoogleClasses | undefined;
  * Load the CDKTF Google provider classes on first use. The package root must load no cdktf code
  * (an AWS-CDK-only user has no cdktf on disk), so lib/gcp only imports types statically and
  * requires the per-resource submodules here, when a construct is created. Submodules only: the
- * provider's root module costs ~3 s and ~400 MB (toolchain.md §3).
+ * provider's root module costs ~3 s and ~400 MB (docs/architecture.md#toolchain).
  * @internal
  */
 export function google(): GoogleClasses {

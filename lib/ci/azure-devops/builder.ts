@@ -44,7 +44,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,63}$/;
 const RETIREMENT = 'the Azure DevOps issuer is retired for eligible (public-cloud, single-tenant) service connections on 2027-07-01; convert the connection to the Entra issuer and use AzureDevOps.entraServiceConnection()';
 
 /**
- * Azure DevOps Pipelines (ci-claims.md §8): service connection subjects `sc://org/project/connection`,
+ * Azure DevOps Pipelines (docs/claims.md#azure-devops): service connection subjects `sc://org/project/connection`,
  * pipeline subjects `p://org/project/pipeline`, or the Entra-issued service connection subject.
  * The audience is always `api://AzureADTokenExchange`.
  */

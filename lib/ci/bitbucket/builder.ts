@@ -19,7 +19,7 @@ export interface BitbucketRepositoryProps {
 }
 
 
-/** Bitbucket Pipelines (ci-claims.md §6): per-workspace issuer, `sub` = `{repo}[:{env}]:{step}`. */
+/** Bitbucket Pipelines (docs/claims.md#bitbucket): per-workspace issuer, `sub` = `{repo}[:{env}]:{step}`. */
 export class BitbucketPipelines {
   /** The CI profile id in trusts and reviews. */
   public static readonly PROVIDER_ID = BITBUCKET_SPEC.id;

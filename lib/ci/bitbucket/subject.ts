@@ -2,7 +2,7 @@ import { Glob } from '../../model/glob';
 import { concat, lit } from '../globs';
 
 /**
- * Bitbucket Pipelines' `sub` (ci-claims.md §6): `{repositoryUuid}:{stepUuid}`, or
+ * Bitbucket Pipelines' `sub` (docs/claims.md#bitbucket): `{repositoryUuid}:{stepUuid}`, or
  * `{repositoryUuid}:{deploymentEnvironmentUuid}:{stepUuid}` in deployment steps; braces kept.
  * The one home of the grammar: the builder passes a wildcard step, the renderer the claim.
  * @internal

@@ -9,7 +9,7 @@ import { BUILDKITE_ISSUER, BUILDKITE_SPEC, BuildkiteDetails } from './provider-s
 import { buildkiteIdentity, buildkiteSubject } from './subject';
 import { PRODUCTION_REF, requireName, requireRefName, requireRefPattern, requireText, uniqSorted, UUID } from '../values';
 
-/** What Buildkite puts in `sub` (`buildkite-agent oidc request-token --subject-claim`, ci-claims.md §4). */
+/** What Buildkite puts in `sub` (`buildkite-agent oidc request-token --subject-claim`, docs/claims.md#buildkite). */
 export enum BuildkiteSubject {
   /** `organization:ORG:pipeline:PIPE:ref:REF:commit:SHA:step:KEY` (the default). */
   COMPOSITE = 'COMPOSITE',

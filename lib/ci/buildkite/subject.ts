@@ -2,7 +2,7 @@ import { Glob } from '../../model/glob';
 import { concat, lit } from '../globs';
 
 /**
- * Buildkite's default `sub` (ci-claims.md §4, BK-CLI):
+ * Buildkite's default `sub` (docs/claims.md#buildkite, https://buildkite.com/docs/agent/cli/reference/oidc):
  * `organization:ORG:pipeline:PIPE:ref:REF:commit:SHA:step:KEY`, REF = refs/tags/TAG when the build
  * has a tag, else refs/heads/BRANCH; an empty step key gives `…:step:`. No encoding. The one home of
  * the grammar: the builder passes globs (wildcards for commit and step), the renderer literal claims.

@@ -20,7 +20,7 @@ export interface CircleCiProjectProps {
 
 
 /**
- * CircleCI (ci-claims.md §5): per-organization issuer, `sub` = `org/<org>/project/<proj>/user/<user>`
+ * CircleCI (docs/claims.md#circleci): per-organization issuer, `sub` = `org/<org>/project/<proj>/user/<user>`
  * (v2 token adds `/vcs-origin/<origin>/vcs-ref/<ref>`), audience = the organization id.
  */
 export class CircleCi {

@@ -2,7 +2,7 @@ import { Glob } from '../../model/glob';
 import { concat, lit } from '../globs';
 
 /**
- * CircleCI's `sub` (ci-claims.md §5): v1 `org/<org>/project/<project>/user/<user>`; the v2 token
+ * CircleCI's `sub` (docs/claims.md#circleci): v1 `org/<org>/project/<project>/user/<user>`; the v2 token
  * (`$CIRCLE_OIDC_TOKEN_V2`) appends `/vcs-origin/<origin>/vcs-ref/<ref>`. The one home of the
  * grammar: the builder passes globs, the renderer claims.
  * @internal

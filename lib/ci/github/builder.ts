@@ -11,7 +11,7 @@ import { GitHubIssuer } from './issuer';
 import { GITHUB_SPEC, GitHubDetails } from './provider-spec';
 import { claimField, DEFAULT_TEMPLATE, encodeSubjectValue, environmentContext, PULL_REQUEST_CONTEXT, refContext, repoField } from './subject';
 
-/** Which `sub` form the repository's tokens carry (ci-claims.md §2, clouds.md §0). */
+/** Which `sub` form the repository's tokens carry (docs/claims.md#github-actions). */
 export enum GitHubSubjectFormat {
   /** `repo:OWNER@OWNER_ID/REPO@REPO_ID:…`: repos created, renamed or transferred after 2026-07-15, or opted in. */
   IMMUTABLE = 'IMMUTABLE',

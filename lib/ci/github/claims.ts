@@ -1,5 +1,5 @@
 /**
- * The GitHub Actions claim catalog (ci-claims.md §2, GH-REF). `derived` claims come from the
+ * The GitHub Actions claim catalog (docs/claims.md#github-actions, https://docs.github.com/en/actions/reference/security/oidc). `derived` claims come from the
  * repository pin; the rest can be pinned with `withClaim`. All values are strings.
  * @internal
  */

@@ -6,7 +6,7 @@ const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/i;
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 /**
- * Which GitHub signs the tokens (ci-claims.md §2): github.com, a GitHub Enterprise Cloud enterprise
+ * Which GitHub signs the tokens (docs/claims.md#github-actions): github.com, a GitHub Enterprise Cloud enterprise
  * with its own issuer, GHE.com (data residency), or a GitHub Enterprise Server host.
  */
 export class GitHubIssuer {

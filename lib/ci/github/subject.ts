@@ -1,5 +1,5 @@
 /**
- * GitHub's `sub` grammar (ci-claims.md §2, GH-REF "Example subject claims" and "Customizing the
+ * GitHub's `sub` grammar (docs/claims.md#github-actions, https://docs.github.com/en/actions/reference/security/oidc "Example subject claims" and "Customizing the
  * subject claims"):
  * - default template `["repo", "context"]`; `repo` renders `repo:OWNER/REPO`, or
  *   `repo:OWNER@OWNER_ID/REPO@REPO_ID` when the repository uses the immutable format;

@@ -10,7 +10,7 @@ import { GITLAB_COM, GITLAB_SPEC, GitLabDetails } from './provider-spec';
 import { componentField, DEFAULT_SUB_COMPONENTS, SEG } from './subject';
 import { PRODUCTION_REF, requireId, requireName, requireRefName, requireRefPattern, requireText, uniqSorted } from '../values';
 
-/** A component of GitLab's `sub` (project setting `ci_id_token_sub_claim_components`, ci-claims.md §3). */
+/** A component of GitLab's `sub` (project setting `ci_id_token_sub_claim_components`, docs/claims.md#gitlab). */
 export enum GitLabSubjectComponent {
   /** `project_path:<group>/<project>` */
   PROJECT_PATH = 'project_path',

@@ -2,7 +2,7 @@ import { Glob } from '../../model/glob';
 import { concat, lit } from '../globs';
 
 /**
- * GitLab's `sub` grammar (ci-claims.md §3, `lib/gitlab/ci/jwt_v2.rb`): the configured components
+ * GitLab's `sub` grammar (docs/claims.md#gitlab, `lib/gitlab/ci/jwt_v2.rb`): the configured components
  * (default project_path, ref_type, ref), each `name:value`, joined by `:`; no encoding. The one
  * home of the grammar: the builder fills components with globs, the renderer with claims.
  * @internal

@@ -40,7 +40,7 @@ export interface HcpTerraformWorkspaceProps {
 const NAME = /^[A-Za-z0-9_-]{1,90}$/;
 const PROJECT = /^[A-Za-z0-9 _-]{1,90}$/;
 
-/** HCP Terraform / Terraform Enterprise dynamic provider credentials (ci-claims.md §7). */
+/** HCP Terraform / Terraform Enterprise dynamic provider credentials (docs/claims.md#hcp-terraform). */
 export class HcpTerraform {
   /** The CI profile id in trusts and reviews. */
   public static readonly PROVIDER_ID = HCP_TERRAFORM_SPEC.id;

@@ -1,5 +1,5 @@
 /**
- * HCP Terraform's `sub` (ci-claims.md §7, TFC-WIT):
+ * HCP Terraform's `sub` (docs/claims.md#hcp-terraform, https://developer.hashicorp.com/terraform/cloud-docs/workspaces/dynamic-provider-credentials/workload-identity-tokens):
  * `organization:<org>:project:<project>:workspace:<workspace>:run_phase:<plan|apply>`; no encoding
  * (project names may contain spaces). The one home of the grammar, for the builder and the renderer.
  * @internal
