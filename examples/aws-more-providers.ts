@@ -1,13 +1,13 @@
 /**
  * More CI providers on AWS: HCP Terraform (separate plan and apply roles), CircleCI, Bitbucket
  * Pipelines (one deployment environment), an Azure DevOps service connection and a self-hosted
- * Jenkins (generic issuer). What AWS cannot check is refused at synth, so these trusts pin only what
+ * Jenkins (oidc-provider plugin). What AWS cannot check is refused at synth, so these trusts pin only what
  * each token's `sub` carries (AWS sees `sub` and `aud` for these issuers).
  * Offline synth: `main('cdk.out')`.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AzureDevOps, BitbucketPipelines, CiOidcRole, CircleCi, GenericOidc, HcpTerraform, Widening } from 'ci-oidc-trust';
+import { AzureDevOps, BitbucketPipelines, CiOidcRole, CircleCi, HcpTerraform, Jenkins, Widening } from 'ci-oidc-trust';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 const TFC = { organization: 'acme', project: 'Platform', workspace: 'network-prod' };
@@ -36,8 +36,7 @@ export function buildMoreProviders(app: App): Stack {
     trusts: [AzureDevOps.serviceConnection({ organizationId: '5c7a3e55-0a4f-4a7e-9a45-54c1b6b2d4a1', organization: 'acme', project: 'platform', serviceConnection: 'aws-prod' }).toTrust()],
   });
   new CiOidcRole(stack, 'Jenkins', {
-    trusts: [GenericOidc.issuer({ name: 'Jenkins (ci.acme.com)', issuer: 'https://ci.acme.com/oidc', identityClaims: ['sub'] })
-      .withClaim('sub', 'https://ci.acme.com/job/deploy/').withAudience('sts.amazonaws.com').toTrust()],
+    trusts: [Jenkins.job({ jenkinsUrl: 'https://ci.acme.com', job: 'deploy' }).toTrust()],
   });
   return stack;
 }

@@ -12,6 +12,7 @@ export * from './ci/circleci';
 export * from './ci/bitbucket';
 export * from './ci/azure-devops';
 export * from './ci/hcp-terraform';
+export * from './ci/jenkins';
 export * from './ci/generic';
 export * from './aws';
 export * from './gcp';

@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import {
   AzureDevOps, BitbucketPipelines, Buildkite, BuildkiteSubject, CircleCi, GenericOidc,
-  GitHubActions, GitHubIssuer, GitLabCi, HcpTerraform, Trust, Widening,
+  GitHubActions, GitHubIssuer, GitLabCi, HcpTerraform, Jenkins, Trust, Widening,
 } from '../lib';
 import { compileAwsTrust } from '../lib/aws/compile';
 import { compileTrust, AzureCloud } from '../lib/azure/compile';
@@ -115,7 +115,7 @@ const ISSUERS = [
   'https://oidc.circleci.com', 'https://oidc.circleci.com/org/0191f956-042f-7ec4-aa62-8e5eeae396d0',
   'https://api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc', 'https://vstoken.dev.azure.com/5c7a3e55-0a4f-4a7e-9a45-54c1b6b2d4a1',
   'https://app.vstoken.visualstudio.com/5c7a3e55-0a4f-4a7e-9a45-54c1b6b2d4a1', 'https://login.microsoftonline.com/5c7a3e55-0a4f-4a7e-9a45-54c1b6b2d4a1/v2.0',
-  'https://app.terraform.io', 'https://app.eu.terraform.io', 'https://tfe.acme.example', 'https://jenkins.acme.example',
+  'https://app.terraform.io', 'https://app.eu.terraform.io', 'https://tfe.acme.example', 'https://ci.acme.example',
 ];
 
 describe('registry', () => {
@@ -166,7 +166,7 @@ describe('registry', () => {
     expect(sharedIssuer(issuer) !== undefined).toBe(shared);
   });
 
-  test.each(['https://jenkins.acme.example', 'https://login.microsoftonline.com/5c7a3e55-0a4f-4a7e-9a45-54c1b6b2d4a1/v2.0'])('%s belongs to no provider and is not shared', (issuer) => {
+  test.each(['https://ci.acme.example', 'https://login.microsoftonline.com/5c7a3e55-0a4f-4a7e-9a45-54c1b6b2d4a1/v2.0'])('%s belongs to no provider and is not shared', (issuer) => {
     expect(specForIssuer(issuer)).toBeUndefined();
     expect(sharedIssuer(issuer)).toBeUndefined();
   });
@@ -230,12 +230,13 @@ describe('every builder\'s trust has its spec in the registry', () => {
       subject: '/eid1/c/pub/t/AAAAAAAAAAAAAAAA/a/BBBBBBBBBBBBBBBB/sc/5c7a3e55-0a4f-4a7e-9a45-54c1b6b2d4a1/5c7a3e55-0a4f-4a7e-9a45-54c1b6b2d4a2',
     }).toTrust()],
     ['HcpTerraform', HcpTerraform.workspace({ organization: 'acme', project: 'Platform', workspace: 'net', workspaceId: 'ws-AAAAAAAAAAAAAAAA' }).forApply().toTrust()],
+    ['Jenkins', Jenkins.job({ jenkinsUrl: 'https://jenkins.acme.example', job: 'platform/deploy' }).onBranch('main').toTrust()],
     ['GenericOidc', GenericOidc.issuer({ name: 'Jenkins', issuer: 'https://ci.acme.example', identityClaims: ['sub'] })
       .withClaim('sub', 'job/deploy').withAudience('sts.amazonaws.com').toTrust()],
   ];
 
   test('the registry covers every provider a builder class names', () => {
-    const builders = [GitHubActions, GitLabCi, Buildkite, CircleCi, BitbucketPipelines, AzureDevOps, HcpTerraform, GenericOidc];
+    const builders = [GitHubActions, GitLabCi, Buildkite, CircleCi, BitbucketPipelines, AzureDevOps, HcpTerraform, Jenkins, GenericOidc];
     const named = builders.map((c) => c.PROVIDER_ID).sort();
     expect(PROVIDER_SPECS.map((s) => s.id).sort()).toEqual(named);
     expect(new Set(trusts.map(([, t]) => t.provider)).size).toBe(named.length);

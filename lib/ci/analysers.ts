@@ -7,6 +7,7 @@ import { GENERIC_ANALYSER } from './generic/analyser';
 import { GITHUB_ANALYSER } from './github/analyser';
 import { GITLAB_ANALYSER } from './gitlab/analyser';
 import { HCP_TERRAFORM_ANALYSER } from './hcp-terraform/analyser';
+import { JENKINS_ANALYSER } from './jenkins/analyser';
 
 /**
  * The review scanner's providers, one line each: how to recognise a provider in a template this
@@ -84,6 +85,15 @@ export const ANALYSERS = [
     sharedIssuers: [],
     subjects: [/^(sc|p):\/\//],
     noun: 'Azure DevOps pipelines',
+  },
+  {
+    id: 'jenkins',
+    analyser: JENKINS_ANALYSER,
+    // The oidc-provider plugin's issuer at the root or a folder: any host, path ending in /oidc.
+    issuers: [/^[^/]+(\/[^/]+)*\/oidc$/],
+    sharedIssuers: [],
+    subjects: [/^https:\/\/[^/]+(\/[^/]+)*?\/job\//],
+    noun: 'Jenkins builds',
   },
   {
     id: 'gitlab-ci',

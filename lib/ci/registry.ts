@@ -6,6 +6,7 @@ import { GENERIC_SPEC } from './generic/provider-spec';
 import { GITHUB_SPEC } from './github/provider-spec';
 import { GITLAB_SPEC } from './gitlab/provider-spec';
 import { HCP_TERRAFORM_SPEC } from './hcp-terraform/provider-spec';
+import { JENKINS_SPEC } from './jenkins/provider-spec';
 import { IssuerPattern, ProviderSpec, TenantIdentity } from './provider-spec';
 
 /**
@@ -21,6 +22,7 @@ export const PROVIDER_SPECS: readonly ProviderSpec[] = [
   BITBUCKET_SPEC,
   AZURE_DEVOPS_SPEC,
   HCP_TERRAFORM_SPEC,
+  JENKINS_SPEC,
   GENERIC_SPEC,
 ];
 

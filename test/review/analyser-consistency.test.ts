@@ -18,6 +18,7 @@ import { GenericOidc, GenericOidcTrustBuilder } from '../../lib/ci/generic';
 import { GitHubActions, GitHubIssuer, GitHubSubjectFormat, GitHubTrustBuilder } from '../../lib/ci/github';
 import { GitLabCi, GitLabDeploymentTier, GitLabSubjectComponent, GitLabTrustBuilder } from '../../lib/ci/gitlab';
 import { HcpTerraform, HcpTerraformTrustBuilder } from '../../lib/ci/hcp-terraform';
+import { Jenkins, JenkinsTrustBuilder } from '../../lib/ci/jenkins';
 import { ClaimOperator } from '../../lib/model/condition';
 import { TrustConfigError } from '../../lib/model/errors';
 import { parseGlob } from '../../lib/model/glob';
@@ -71,7 +72,7 @@ function publicMethods(cls: { prototype: object }): string[] {
 
 /** Generates shapes, keeps the ones the builder accepts, and checks each of their subjects. */
 function checkFamily<B extends { accept(...w: Widening[]): B; toTrust(): Trust }>(f: Family<B>) {
-  const usedMethods = new Set<string>(['accept']);
+  const usedMethods = new Set<string>('accept' in f.builder.prototype ? ['accept'] : []);
   let valid = 0;
   let subjects = 0;
   const disagreements: unknown[] = [];
@@ -80,7 +81,8 @@ function checkFamily<B extends { accept(...w: Widening[]): B; toTrust(): Trust }
     try {
       let b = f.starts[start]();
       for (const [, apply] of steps) b = apply(b);
-      trust = b.accept(...ALL_WIDENINGS).toTrust();
+      // Jenkins has no widening to accept (its subject is always one job's exact URL).
+      trust = ('accept' in b ? (b as any).accept(...ALL_WIDENINGS) : b).toTrust();
     } catch (e) {
       if (e instanceof TrustConfigError) return; // a shape the builder refuses: nothing rendered
       throw e;
@@ -228,6 +230,21 @@ const hcp: Family<HcpTerraformTrustBuilder> = {
   runs: 100,
 };
 
+const jenkins: Family<JenkinsTrustBuilder> = {
+  provider: 'jenkins',
+  builder: JenkinsTrustBuilder,
+  starts: [
+    () => Jenkins.job({ jenkinsUrl: 'https://jenkins.acme.com', job: 'deploy' }),
+    () => Jenkins.job({ jenkinsUrl: 'https://ci.acme.com/jenkins', job: 'platform/web app/deploy', issuer: 'https://ci.acme.com/jenkins/oidc' }),
+  ],
+  steps: [
+    ['onBranch', (b) => b.onBranch('main', 'feature/x')],
+    ['withAudience', (b) => b.withAudience('sts.amazonaws.com')],
+    ['restrictNetwork', (b) => b.restrictNetwork({ sourceIpCidrs: ['192.0.2.0/24'] })],
+  ],
+  runs: 50,
+};
+
 const circleci: Family<CircleCiTrustBuilder> = {
   provider: 'circleci',
   builder: CircleCiTrustBuilder,
@@ -287,7 +304,7 @@ const generic: Family<GenericOidcTrustBuilder> = {
   provider: 'generic',
   builder: GenericOidcTrustBuilder,
   starts: [
-    () => GenericOidc.issuer({ name: 'Jenkins', issuer: 'https://jenkins.acme.com/oidc', identityClaims: ['sub'] }).withClaim('sub', 'https://jenkins.acme.com/job/deploy/'),
+    () => GenericOidc.issuer({ name: 'Forgejo', issuer: 'https://code.acme.com/api/actions', identityClaims: ['sub'] }).withClaim('sub', 'acme/web@refs/heads/main'),
     () => GenericOidc.issuer({ name: 'Kubernetes', issuer: 'https://k8s.acme.com', identityClaims: ['sub'] }).withClaim('sub', 'system:serviceaccount:ci:deployer', 'system:serviceaccount:ci:builder'),
   ],
   steps: [
@@ -307,10 +324,11 @@ describe('every subject a builder renders is pinned for its provider\'s analyser
   test('CircleCI', () => checkFamily(circleci));
   test('Bitbucket Pipelines', () => checkFamily(bitbucket));
   test('Azure DevOps', () => checkFamily(azureDevOps));
+  test('Jenkins', () => checkFamily(jenkins));
   test('GenericOidc (generic reading)', () => checkFamily(generic));
 
   test('every provider with an analyser has a builder family here', () => {
-    const covered = [github, gitlab, buildkite, hcp, circleci, bitbucket, azureDevOps].map((f) => f.provider).sort();
+    const covered = [github, gitlab, buildkite, hcp, circleci, bitbucket, azureDevOps, jenkins].map((f) => f.provider).sort();
     expect(ANALYSERS.map((e) => e.id).sort()).toEqual(covered);
   });
 });
@@ -348,7 +366,8 @@ describe('provider recognition (lib/ci/analysers.ts)', () => {
     ['https://app.terraform.io', 'hcp-terraform'],
     ['https://app.eu.terraform.io', 'hcp-terraform'],
     [`https://vstoken.dev.azure.com/${UUID1}`, 'azure-devops'],
-    ['https://jenkins.acme.com/oidc', 'unknown'],
+    ['https://jenkins.acme.com/oidc', 'jenkins'],
+    ['https://code.acme.com/api/actions', 'unknown'],
     [undefined, 'unknown'],
   ])('issuer %s is %s', (issuer, provider) => {
     expect(providerForIssuer(issuer)).toBe(provider);

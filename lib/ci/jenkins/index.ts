@@ -1,0 +1,1 @@
+export { Jenkins, JenkinsJobProps, JenkinsTrustBuilder } from './builder';

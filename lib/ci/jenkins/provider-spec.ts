@@ -1,0 +1,37 @@
+import { JENKINS_ANALYSER } from './analyser';
+import { jenkinsSnippet } from './snippet';
+import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
+
+/** What the Jenkins builder records for the CI snippet and the review. @internal */
+export interface JenkinsDetails {
+  /** The Jenkins root URL. */
+  readonly jenkinsUrl: string;
+  /** Folder and job names, outermost first (a multibranch branch last). */
+  readonly jobPath: readonly string[];
+}
+
+/**
+ * Jenkins with the oidc-provider plugin: one issuer per instance (`<root>/oidc`), so no tenant shares
+ * it; `sub` is the job URL. https://plugins.jenkins.io/oidc-provider/
+ * @internal
+ */
+export const JENKINS_SPEC: ProviderSpec<JenkinsDetails> = {
+  id: 'jenkins',
+  displayName: 'Jenkins',
+  reviewLabel: 'Jenkins',
+  reviewerNoun: 'Jenkins builds',
+  profile: {
+    id: 'jenkins',
+    displayName: 'Jenkins',
+    identityClaims: [],
+    // A complete job URL: https://host[/prefix]/job/<name>/…, closed by its trailing slash.
+    subjectIdentity: /^https:\/\/[^/]+(\/[^/]+)*?\/job\/[^/*]+\/(job\/[^/*]+\/)*:$/,
+  },
+  issuers: [{ pattern: /^[^/]+(\/[^/]+)*\/oidc$/, shared: false, label: 'a Jenkins instance' }],
+  tenant: undefined,
+  aws: { defaultAudience: undefined, fixForUnseenClaim: SUBJECT_ONLY_FIXES.aws },
+  azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure },
+  gcp: gcpFacts(undefined),
+  snippet: jenkinsSnippet,
+  analyser: JENKINS_ANALYSER,
+};
