@@ -57,7 +57,8 @@ const PROFILE: CiProfile = {
   id: 'gitlab-ci',
   displayName: 'GitLab CI/CD',
   identityClaims: ['project_path', 'project_id'],
-  subjectIdentity: new RegExp(`(^|:)(project_path:${SEG}(\\/${SEG})+|project_id:[0-9]+):`),
+  // The project first: a component ahead of it is chosen by the project minting the token.
+  subjectIdentity: new RegExp(`^(project_path:${SEG}(\\/${SEG})+|project_id:[0-9]+):`),
 };
 const PIPELINE_SOURCES = ['api', 'chat', 'external', 'external_pull_request_event', 'merge_request_event', 'ondemand_dast_scan', 'ondemand_dast_validation', 'parent_pipeline', 'pipeline', 'push', 'schedule', 'security_orchestration_policy', 'trigger', 'web', 'webide'];
 
@@ -105,6 +106,10 @@ export class GitLabTrustBuilder {
     }
     if (!this.components.includes(GitLabSubjectComponent.PROJECT_PATH) && !this.components.includes(GitLabSubjectComponent.PROJECT_ID)) {
       throw new TrustConfigError(`${w}(subjectComponents)`, 'the components have neither project_path nor project_id, so any project emitting the same values matches', 'include PROJECT_ID (or PROJECT_PATH)', 'CIT-M016');
+    }
+    const first = this.components.findIndex((c) => c === GitLabSubjectComponent.PROJECT_PATH || c === GitLabSubjectComponent.PROJECT_ID);
+    if (first > 0) {
+      throw new TrustConfigError(`${w}(subjectComponents)`, `the components put ${this.components.slice(0, first).join(', ')} ahead of the project, so another project could produce the whole subject`, 'put PROJECT_ID (or PROJECT_PATH) first', 'CIT-M016');
     }
     if (this.components.includes(GitLabSubjectComponent.PROJECT_ID) && !this.projectId) {
       throw new TrustConfigError(`${w}(projectId)`, 'the subject components include project_id but no projectId is given', 'give projectId');
