@@ -48,6 +48,8 @@ const EXPECTED: Record<string, string[]> = {
   'aws-owner-only-custom-sub.template.json': ['CIT-AWS-019'],
   'aws-poisoned-list-third-value.template.json': ['CIT-AWS-005', 'CIT-AWS-010'],
   'aws-poisoned-list.template.json': ['CIT-AWS-002', 'CIT-AWS-010'],
+  // An empty audience under StringEquals: no token has it, the role can never be assumed.
+  'aws-policy-document-empty-aud.tf.json': ['CIT-AWS-021'],
   'aws-policy-document-org-wildcard.tf.json': ['CIT-AWS-014', 'CIT-AWS-019'],
   // The second value `repo:acme@1001/*` stays inside owner 1001: the list is organisation-wide, not poisoned.
   'aws-policy-document-poisoned-second-value.tf.json': ['CIT-AWS-019'],

@@ -10,7 +10,8 @@ import { allWild, hasWild, pinned, refused, showPattern, SubjectAnalyser, Subjec
 function analyse(p: string): SubjectVerdict {
   const v = showPattern(p);
   const segs = p.split('/');
-  if (allWild(p) || segs[0] !== 'org' || hasWild(segs[1])) return refused('wildcard-identity', `subject \`${v}\` does not pin the organization`);
+  if (allWild(p) || hasWild(segs[0]) || (segs[0] === 'org' && hasWild(segs[1]))) return refused('wildcard-identity', `subject \`${v}\` does not pin the organization`);
+  if (segs[0] !== 'org' || !segs[1]) return refused('malformed', `subject \`${v}\` does not start with \`org/ORG_ID/\``);
   // The organization is the tenant (and normally the issuer's too): a wildcard after it stays inside.
   const orgWide = (what: string): SubjectVerdict => ({ level: 2, issues: [{ issue: 'org-wide', detail: `subject \`${v}\` pins organization ${segs[1]}; ${what}` }], usesIds: true });
   if (segs[2] !== 'project') return hasWild(segs[2]) ? orgWide('any project of it qualifies') : pinned(2, true);
