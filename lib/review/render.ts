@@ -3,7 +3,7 @@
  * Output is a pure function of the input: no timestamps, no absolute paths, stable order.
  */
 import { Cloud, CiProvider, TrustMetadata, TrustRelationship } from './scan/extract';
-import { failsGate, FindingClass, FINDINGS, Severity } from './scan/findings';
+import { failsGate, FindingClass, FINDINGS, Severity, severityOf } from './scan/findings';
 import { describeIdentity, Finding } from './scan/scanner';
 
 /** Bump the major version on breaking changes to the JSON shape (docs/review.md § Versioning). */
@@ -88,16 +88,20 @@ function conditionsOf(t: TrustRelationship): ConditionReport[] {
 export interface GateOptions {
   readonly failOn?: Severity;
   readonly skip?: readonly string[];
+  /** "Not analysable" gates and is reported as an error (the trust cannot be judged safe). */
+  readonly strict?: boolean;
 }
 
 /** Assembles the report (the JSON document; Markdown is rendered from it). */
 export function buildReport(input: string, files: string[], trusts: TrustRelationship[], findings: Finding[], gate: GateOptions = {}): ReviewReport {
   const failOn = gate.failOn ?? 'error';
   const skip = new Set(gate.skip ?? []);
+  const strict = { strict: gate.strict === true };
+  const severity = (f: Finding) => severityOf(f.class, strict);
   const counted = findings.filter(f => !skip.has(f.id));
-  const errors = counted.filter(f => f.severity === 'error').length;
+  const errors = counted.filter(f => severity(f) === 'error').length;
   const skipped = findings.length - counted.length;
-  const fail = counted.some(f => failsGate(f.class, failOn));
+  const fail = counted.some(f => failsGate(f.class, failOn, strict));
   return {
     $schema: REVIEW_SCHEMA_ID,
     schemaVersion: REVIEW_SCHEMA_VERSION,
@@ -125,7 +129,7 @@ export function buildReport(input: string, files: string[], trusts: TrustRelatio
     findings: findings.map(f => ({
       id: f.id,
       class: f.class,
-      severity: f.severity,
+      severity: severity(f),
       cloud: f.cloud,
       title: f.title,
       trust: f.trust,

@@ -10,6 +10,7 @@ import { GitLabCi, GitLabSubjectComponent } from '../../lib/ci/gitlab';
 import { TrustConfigError } from '../../lib/model/errors';
 import { RULES, RuleLevel } from '../../lib/model/rules';
 import { main } from '../../lib/review/cli';
+import { buildReport } from '../../lib/review/render';
 import { extractAll, extractCloudFormation, extractTerraform, loadFiles, TrustRelationship } from '../../lib/review/scan/extract';
 import { failsGate, FINDING_CLASSES, FINDINGS, fixFor, sarifLevel, severityOf } from '../../lib/review/scan/findings';
 import { Finding, scan } from '../../lib/review/scan/scanner';
@@ -247,6 +248,27 @@ describe('configurations written like the vendors\' published examples', () => {
     expect(r.map(f => f.message).join('\n')).toContain('value `${Subject}` holds `${Subject}`, not known statically');
   });
 
+  test('a condition whose values cannot be read is not analysable, never "no pin"', () => {
+    const r = scan(extractTerraform('t.tf.json', {
+      resource: {
+        aws_iam_openid_connect_provider: { p: { url: `https://${GH}`, client_id_list: ['sts.amazonaws.com'] } },
+        aws_iam_role: {
+          r: {
+            assume_role_policy: JSON.stringify({
+              Statement: [{
+                Effect: 'Allow',
+                Action: 'sts:AssumeRoleWithWebIdentity',
+                Principal: { Federated: '${aws_iam_openid_connect_provider.p.arn}' },
+                Condition: { StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com', [`${GH}:sub`]: { unexpected: 'object' } } },
+              }],
+            }),
+          },
+        },
+      },
+    }));
+    expect(ids(r)).toEqual(['CIT-AWS-020']);
+  });
+
   test('Fn::If in a condition value: every branch is an alternative, so the broadest decides', () => {
     const r = aws({ StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com' }, StringLike: { [`${GH}:sub`]: { 'Fn::If': ['IsProd', 'repo:acme@1/web@2:ref:refs/heads/main', 'repo:*'] } } });
     expect(ids(r)).toEqual(['CIT-AWS-002', 'CIT-AWS-010', 'CIT-AWS-020']);
@@ -341,6 +363,16 @@ describe('the catalogue', () => {
     expect([failsGate('error', 'error'), failsGate('warning', 'error'), failsGate('broken', 'error'), failsGate('not-analysable', 'error')]).toEqual([true, false, false, false]);
     expect(FINDING_CLASSES.every(c => failsGate(c, 'warning'))).toBe(true);
     expect(failsGate('not-analysable', 'error', { strict: true })).toBe(true);
+  });
+
+  test('--strict (buildReport): not analysable gates and is reported as an error', () => {
+    const dir = path.join(__dirname, 'fixtures', 'insecure');
+    const trusts = extractAll(loadFiles(dir, ['aws-jsonencode-unresolvable.tf.json']));
+    const found = scan(trusts);
+    expect(buildReport('x', ['f'], trusts, found).summary).toMatchObject({ errors: 0, result: 'pass' });
+    const strict = buildReport('x', ['f'], trusts, found, { strict: true });
+    expect(strict.summary).toMatchObject({ errors: 1, warnings: 0, result: 'fail' });
+    expect(strict.findings.map(f => [f.class, f.severity])).toEqual([['not-analysable', 'error']]);
   });
 
   test('fix texts name the provider\'s own claims, not GitHub\'s', () => {

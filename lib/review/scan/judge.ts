@@ -174,6 +174,8 @@ export function judgeConjunction(provider: string, pins: Pin[], options: { share
   const hits: Hit[] = [];
   const facts = analyserFor(provider).analyser.claims ?? {};
   let unknownIdentity = false;
+  // A condition whose values could not be read at all is unknown, not absent.
+  if (pins.some(pin => pin.values.length === 0 && classifyClaim(pin.claim) !== 'context')) unknownIdentity = true;
   const verdicts = pins.map(pin => pin.values.map((val, i): SubjectVerdict | undefined => {
     const raw = pin.raw[i];
     if (val === undefined) {
