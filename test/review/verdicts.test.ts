@@ -177,6 +177,15 @@ describe('one severity principle, the same exposure the same class on every clou
     // The same field after a claim any author chooses does not pin: what is left is the owner.
     expect(ids(ghAws('StringEquals', 'repository_owner_id:1001:workflow:deploy:repo:acme/web:environment:prod'))).toEqual(['CIT-AWS-019']);
     expect(ids(ghAws('StringEquals', 'environment:prod'))).toEqual(['CIT-AWS-005']);
+    // Encoded or not, a user-chosen field first is refused: the scanner does not rely on the encoding.
+    expect(ids(ghAws('StringEquals', 'workflow:Deploy%3A prod:repo:acme@1/web@2:ref:refs/heads/main'))).toEqual(['CIT-AWS-005']);
+  });
+
+  test('a grant whose provider is in another file: not analysable, no claim about its condition', () => {
+    const r = scan(extractTerraform('g.tf.json', {
+      resource: { google_service_account_iam_member: { g: { role: 'r', member: 'principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/other/attribute.environment/prod' } } },
+    }));
+    expect(ids(r)).toEqual(['CIT-GCP-016']);
   });
 
   test('GitLab components: the project must lead', () => {

@@ -44,7 +44,9 @@ export function scanAws(t: TrustRelationship, out: Collector) {
     const identity = cls !== undefined && cls !== 'context' && cls !== 'audience';
     if (op.set && identity && !negated) {out.add('CIT-AWS-007', `${where} uses \`${op.set}:\` on the identity claim \`${claim}\`, which is true when the key is absent or misspelled`);} else if (op.ifExists && identity && !negated) {out.add('CIT-AWS-008', `${where} is true when the identity claim \`${claim}\` is absent or its key misspelled`);} else if (op.set || op.ifExists || negated) {
       const form = [op.set ? `\`${op.set}:\`` : '', op.ifExists ? '`…IfExists`' : '', negated ? `the negated \`${op.base}\`` : ''].filter(Boolean).join(' with ');
-      out.add('CIT-AWS-022', `${where} uses ${form} on \`${claim ?? c.key}\`, which ${negated ? 'restricts nothing by itself (and is true when the key is absent)' : 'works here only because the key is always present'}`);
+      const why = negated && claim !== undefined ? 'excludes values but pins no one (and is true when the key is absent)'
+        : negated ? 'is true when the key is absent' : 'works here only because the key is always present';
+      out.add('CIT-AWS-022', `${where} uses ${form} on \`${claim ?? c.key}\`, which ${why}`);
     }
     if (claim === undefined) return;
     if (/IgnoreCase$/.test(op.base) && !negated && identity) {

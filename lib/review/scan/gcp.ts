@@ -27,8 +27,9 @@ export function scanGcp(t: TrustRelationship, out: Collector) {
 
   let condLevel: IdentityLevel = 0;
   let condUsesIds = false;
-  let condContext = false;
-  let condPhase = false;
+  // A grant whose provider is in another file: its condition is unknown (reported as not analysable).
+  let condContext = !isProvider;
+  let condPhase = !isProvider;
   let condBroken = false;
   if (isProvider && g.attributeCondition === undefined) {
     noPin('CIT-GCP-001', `provider has no attribute_condition; every token from ${t.issuer ?? 'the issuer'} is admitted to pool ${g.pool}`);
@@ -84,7 +85,7 @@ export function scanGcp(t: TrustRelationship, out: Collector) {
     if (gr.usesIds) grantUsesIds = true;
     const level = (gr.level > condLevel ? gr.level : condLevel) as IdentityLevel;
     effective.push({ level, context: condContext || gr.context, phase: condPhase || gr.phase });
-    if (level === 0 && grant.selector.kind !== 'pool' && grant.selector.kind !== 'unknown') {
+    if (isProvider && level === 0 && grant.selector.kind !== 'pool' && grant.selector.kind !== 'unknown') {
       noPin('CIT-GCP-005', `${grant.resource} grants \`${grant.member}\`, which selects on a claim that identifies no repository, and the provider condition pins none either`);
     }
   }
