@@ -33,16 +33,28 @@ export type IdentityLevel = 0 | 1 | 2 | 3;
 
 /**
  * What can be wrong with a subject, independent of the cloud; the review maps each to one finding
- * id per cloud (lib/review/scan/findings.ts).
+ * id per cloud (lib/review/scan/findings.ts), and its class follows docs/review.md#severity:
+ * - crossing the tenant boundary (an error on a shared issuer; on a per-tenant issuer the tenant
+ *   itself is the boundary, so the same value is tenant-wide breadth): `wildcard-identity`,
+ *   `user-claim`, `reusable-only`;
+ * - never matching (broken): `malformed`, `never-matches`;
+ * - breadth inside the tenant or a latent risk (warnings): the rest.
  * @internal
  */
 export type SubjectIssue =
   | 'wildcard-identity' | 'any-ref' | 'pull-request' | 'user-claim' | 'reusable-only'
-  | 'name-only' | 'run-phase-any' | 'bitbucket-uuid' | 'malformed' | 'org-wide' | 'poisoned-list';
+  | 'name-only' | 'run-phase-any' | 'bitbucket-uuid' | 'malformed' | 'org-wide' | 'poisoned-list'
+  | 'never-matches' | 'opaque-id';
+
+/** Issues through which someone outside the tenant gets in, when the issuer is shared. @internal */
+export const CROSS_TENANT: ReadonlySet<SubjectIssue> = new Set<SubjectIssue>(['wildcard-identity', 'user-claim', 'reusable-only']);
+
+/** Issues of a value that can never match a token. @internal */
+export const NEVER_MATCHES: ReadonlySet<SubjectIssue> = new Set<SubjectIssue>(['malformed', 'never-matches']);
 
 /** Issues that void the identity a value pins (the others are warnings about its breadth). @internal */
 export const IDENTITY_ERRORS: ReadonlySet<SubjectIssue> = new Set<SubjectIssue>([
-  'wildcard-identity', 'user-claim', 'reusable-only', 'bitbucket-uuid', 'malformed',
+  ...CROSS_TENANT, ...NEVER_MATCHES, 'bitbucket-uuid',
 ]);
 
 /** The judgement of one value. @internal */
@@ -51,6 +63,8 @@ export interface SubjectVerdict {
   issues: { issue: SubjectIssue; detail: string }[];
   /** The value pins the identity by immutable id (not by a recyclable name). */
   usesIds: boolean;
+  /** A value that pins no repository may still pin the branch, tag or environment (`environment:prod`). */
+  contextPinned?: boolean;
 }
 
 /** A value that pins `level` of the identity, with no issue (yet). @internal */
@@ -83,6 +97,26 @@ export interface ClaimFacts {
   readonly ids?: readonly string[];
   /** Immutable ids whose format the scanner does not check (braced UUIDs). */
   readonly opaqueIds?: readonly string[];
+  /** Claims whose exact value pins a branch, tag or environment: without one, any ref qualifies. */
+  readonly context?: readonly string[];
+  /** Claims whose exact value pins the run phase (HCP Terraform plan or apply). */
+  readonly phase?: readonly string[];
+  /** Repository or owner claims valued `TENANT/…`: a wildcard after the first `/` stays inside the tenant. */
+  readonly paths?: readonly string[];
+}
+
+/**
+ * How this provider's own identity is written, for fix texts (docs/review.md: fixes name the
+ * provider's claims, not GitHub's). Each is a Markdown fragment.
+ * @internal
+ */
+export interface PinAdvice {
+  /** The identity as a `sub` value, e.g. `repo:OWNER@OWNER_ID/REPO@REPO_ID:…`. */
+  readonly subject: string;
+  /** The identity as claims, e.g. `repository_id` (with `repository_owner_id`). */
+  readonly claims: string;
+  /** A ref, environment or phase pin, e.g. `ref:refs/heads/<branch>`; absent where there is none. */
+  readonly context?: string;
 }
 
 /** The review scanner's reading of one CI provider's `sub`. @internal */
@@ -91,12 +125,21 @@ export interface SubjectAnalyser {
   readonly flagsNameOnly?: boolean;
   /** Claims this provider's tokens carry that identify a tenant. */
   readonly claims?: ClaimFacts;
+  /** The provider's own identity and context forms, for fix texts. */
+  readonly advice?: PinAdvice;
   /** Judges one `sub` value, encoded with wildcards as {@link ANY}/{@link ONE}. */
   analyse(pattern: string): SubjectVerdict;
   /** The subject as a who-sentence (e.g. "GitHub Actions jobs of acme/web on branch main"), or undefined for the generic one. */
   describe?(pattern: string): string | undefined;
   /** True when this exact subject is a `key:value` sequence, so a value without `:` is a fragment (Azure CIT-AZ-002). */
   isKeyValueSubject?(subject: string): boolean;
+}
+
+/** A whole-segment ref wildcard: `*`, `refs/*`, `refs/heads/*`, `refs/tags/*` (any branch or tag). @internal */
+export function anyRefPattern(ref: string | undefined): boolean {
+  if (ref === undefined || ref === '' || allWild(ref)) return true;
+  const m = /^refs\/?(?:(?:heads|tags)\/)?(.*)$/.exec(ref);
+  return m !== null && m[1] !== '' && allWild(m[1]);
 }
 
 /**

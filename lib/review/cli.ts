@@ -1,11 +1,13 @@
 /**
- * `ci-oidc-trust review <cdk.out | cdktf.out | template.json> [--format markdown|json] [--no-color]`
+ * `ci-oidc-trust review <cdk.out | cdktf.out | template.json> [--format markdown|json] [--no-color]
+ *   [--fail-on error|warning] [--skip <finding id>[,<finding id>…]]…`
  *
- * Exit codes: 0 no error-severity findings (warnings allowed); 1 error findings;
+ * Exit codes: 0 no finding fails the gate (by default only errors do); 1 a finding fails it;
  * 2 usage or input problem; 3 internal error. Not exported from the package index.
  */
 import { buildReport, renderJson, renderMarkdown } from './render';
 import { detectFormat, discoverFiles, extractAll, InputError, loadFiles } from './scan/extract';
+import { isFindingId, Severity } from './scan/findings';
 import { scan } from './scan/scanner';
 
 export interface CliIo {
@@ -15,7 +17,7 @@ export interface CliIo {
   readonly isTTY: boolean;
 }
 
-export const USAGE = 'Usage: ci-oidc-trust review <cdk.out | cdktf.out | template.json> [--format markdown|json] [--no-color]';
+export const USAGE = 'Usage: ci-oidc-trust review <cdk.out | cdktf.out | template.json> [--format markdown|json] [--no-color] [--fail-on error|warning] [--skip <finding id>,…]';
 
 class UsageError extends Error {}
 
@@ -24,10 +26,12 @@ interface Args {
   format: 'markdown' | 'json';
   color: boolean;
   help: boolean;
+  failOn: Severity;
+  skip: string[];
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { path: '', format: 'markdown', color: true, help: false };
+  const args: Args = { path: '', format: 'markdown', color: true, help: false, failOn: 'error', skip: [] };
   const rest = [...argv];
   if (rest.length === 0) throw new UsageError('missing command.');
   const cmd = rest.shift()!;
@@ -40,6 +44,17 @@ function parseArgs(argv: string[]): Args {
       const v = a === '--format' ? rest.shift() : a.slice('--format='.length);
       if (v !== 'markdown' && v !== 'json') throw new UsageError(`--format must be 'markdown' or 'json'${v === undefined ? '' : `, got '${v}'`}.`);
       args.format = v;
+    } else if (a === '--fail-on' || a.startsWith('--fail-on=')) {
+      const v = a === '--fail-on' ? rest.shift() : a.slice('--fail-on='.length);
+      if (v !== 'error' && v !== 'warning') throw new UsageError(`--fail-on must be 'error' or 'warning'${v === undefined ? '' : `, got '${v}'`}.`);
+      args.failOn = v;
+    } else if (a === '--skip' || a.startsWith('--skip=')) {
+      const v = a === '--skip' ? rest.shift() : a.slice('--skip='.length);
+      const ids = (v ?? '').split(',').map(x => x.trim()).filter(x => x !== '');
+      if (ids.length === 0) throw new UsageError('--skip needs finding ids, e.g. --skip CIT-AWS-019,CIT-AWS-014.');
+      const unknown = ids.filter(x => !isFindingId(x));
+      if (unknown.length) throw new UsageError(`--skip: unknown finding id${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (ids: docs/review.md#findings).`);
+      args.skip.push(...ids);
     } else if (a.startsWith('-') && a !== '-') {throw new UsageError(`unknown argument '${a}'.`);} else {positional.push(a);}
   }
   if (args.help) return args;
@@ -62,7 +77,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     throw e;
   }
   if (args.help) {
-    io.stdout.write(`${USAGE}\n\nReports every CI OIDC trust relationship in synthesized CloudFormation or Terraform JSON and\nflags insecure ones (finding ids: docs/review.md). Exit 1 when any error-severity finding exists.\n`);
+    io.stdout.write(`${USAGE}\n\nReports every CI OIDC trust relationship in synthesized CloudFormation or Terraform JSON and\nflags insecure ones (finding ids and classes: docs/review.md). Exit 1 when a finding fails the gate:\nan error (someone outside the tenant can get credentials), or with --fail-on warning also a\nwarning, broken or not-analysable finding. --skip reports the named findings without counting them.\n`);
     return 0;
   }
   try {
@@ -78,14 +93,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     const trusts = extractAll(loaded);
     const findings = scan(trusts);
-    const report = buildReport(args.path, files, trusts, findings);
+    const report = buildReport(args.path, files, trusts, findings, { failOn: args.failOn, skip: args.skip });
     if (args.format === 'json') {
       io.stdout.write(renderJson(report));
       if (trusts.length === 0) err(`no trust relationships found in ${files.length} file${files.length === 1 ? '' : 's'}.`);
     } else {
       io.stdout.write(renderMarkdown(report, { color: io.isTTY && args.color }));
     }
-    return report.summary.errors > 0 ? 1 : 0;
+    return report.summary.result === 'fail' ? 1 : 0;
   } catch (e) {
     if (e instanceof InputError) {
       err(e.message);

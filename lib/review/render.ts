@@ -4,11 +4,11 @@
  */
 import { Cloud, CiProvider, TrustMetadata, TrustRelationship } from './scan/extract';
 import { findProviderSpec } from '../ci/registry';
-import { FINDINGS, findingDefinition, Severity } from './scan/findings';
+import { failsGate, FindingClass, FINDINGS, Severity, severityOf } from './scan/findings';
 import { describeIdentity, Finding } from './scan/scanner';
 
 /** Bump the major version on breaking changes to the JSON shape (docs/review.md § Versioning). */
-export const REVIEW_SCHEMA_VERSION = '1.0.0';
+export const REVIEW_SCHEMA_VERSION = '1.1.0';
 export const REVIEW_SCHEMA_ID = 'https://ci-oidc-trust.dev/schemas/review/v1.json';
 
 export type ConditionReport =
@@ -40,6 +40,8 @@ export interface TrustReport {
 
 export interface FindingReport {
   id: string;
+  /** The finding's class (docs/review.md#severity); `severity` is the level it gates at. */
+  class: FindingClass;
   severity: Severity;
   cloud: Cloud;
   title: string;
@@ -49,6 +51,8 @@ export interface FindingReport {
   statement: number | null;
   message: string;
   fix: string;
+  /** Named with `--skip`: reported, but neither counted nor gating. */
+  skipped?: true;
 }
 
 export interface ReviewReport {
@@ -57,7 +61,7 @@ export interface ReviewReport {
   tool: { name: 'ci-oidc-trust'; command: 'review' };
   input: string;
   files: string[];
-  summary: { files: number; trusts: number; errors: number; warnings: number; result: 'pass' | 'fail' };
+  summary: { files: number; trusts: number; errors: number; warnings: number; skipped?: number; failOn: Severity; result: 'pass' | 'fail' };
   trusts: TrustReport[];
   findings: FindingReport[];
 }
@@ -81,16 +85,31 @@ function conditionsOf(t: TrustRelationship): ConditionReport[] {
   return out;
 }
 
+/** How the review gates: `--fail-on` (default `error`) and `--skip` (finding ids that neither count nor gate). */
+export interface GateOptions {
+  readonly failOn?: Severity;
+  readonly skip?: readonly string[];
+  /** "Not analysable" gates and is reported as an error (the trust cannot be judged safe). */
+  readonly strict?: boolean;
+}
+
 /** Assembles the report (the JSON document; Markdown is rendered from it). */
-export function buildReport(input: string, files: string[], trusts: TrustRelationship[], findings: Finding[]): ReviewReport {
-  const errors = findings.filter(f => f.severity === 'error').length;
+export function buildReport(input: string, files: string[], trusts: TrustRelationship[], findings: Finding[], gate: GateOptions = {}): ReviewReport {
+  const failOn = gate.failOn ?? 'error';
+  const skip = new Set(gate.skip ?? []);
+  const strict = { strict: gate.strict === true };
+  const severity = (f: Finding) => severityOf(f.class, strict);
+  const counted = findings.filter(f => !skip.has(f.id));
+  const errors = counted.filter(f => severity(f) === 'error').length;
+  const skipped = findings.length - counted.length;
+  const fail = counted.some(f => failsGate(f.class, failOn, strict));
   return {
     $schema: REVIEW_SCHEMA_ID,
     schemaVersion: REVIEW_SCHEMA_VERSION,
     tool: { name: 'ci-oidc-trust', command: 'review' },
     input,
     files: [...files].sort(),
-    summary: { files: files.length, trusts: trusts.length, errors, warnings: findings.length - errors, result: errors > 0 ? 'fail' : 'pass' },
+    summary: { files: files.length, trusts: trusts.length, errors, warnings: counted.length - errors, ...(skipped ? { skipped } : {}), failOn, result: fail ? 'fail' : 'pass' },
     trusts: trusts.map(t => ({
       id: t.id,
       cloud: t.cloud,
@@ -110,7 +129,8 @@ export function buildReport(input: string, files: string[], trusts: TrustRelatio
     })),
     findings: findings.map(f => ({
       id: f.id,
-      severity: f.severity,
+      class: f.class,
+      severity: severity(f),
       cloud: f.cloud,
       title: f.title,
       trust: f.trust,
@@ -118,7 +138,8 @@ export function buildReport(input: string, files: string[], trusts: TrustRelatio
       resource: f.resource,
       statement: f.statement ?? null,
       message: f.message,
-      fix: findingDefinition(f.id).fix,
+      fix: f.fix,
+      ...(skip.has(f.id) ? { skipped: true as const } : {}),
     })),
   };
 }
@@ -133,6 +154,7 @@ export interface MarkdownOptions {
 }
 
 const CLOUD_LABEL: Record<Cloud, string> = { aws: 'AWS', gcp: 'GCP', azure: 'Azure' };
+const CLASS_LABEL: Record<FindingClass, string> = { 'error': 'error', 'warning': 'warning', 'broken': 'broken', 'not-analysable': 'not analysable' };
 
 function providerLabel(provider: CiProvider): string {
   return findProviderSpec(provider)?.reviewLabel ?? 'unknown CI provider';
@@ -165,8 +187,10 @@ export function renderMarkdown(report: ReviewReport, opts: MarkdownOptions = {})
     lines.push(`no trust relationships found in ${s.files} file${s.files === 1 ? '' : 's'}.`, '');
     return lines.join('\n');
   }
-  const verdict = s.errors > 0 ? paint('error', 'FAIL') : 'PASS';
-  lines.push(`**${verdict}**: ${s.trusts} trust relationship${s.trusts === 1 ? '' : 's'} in ${s.files} file${s.files === 1 ? '' : 's'}; ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}.`, '');
+  const verdict = s.result === 'fail' ? paint('error', 'FAIL') : 'PASS';
+  const gate = s.failOn === 'warning' ? ' (failing on warnings)' : '';
+  const skippedText = s.skipped ? `, ${s.skipped} skipped` : '';
+  lines.push(`**${verdict}**${gate}: ${s.trusts} trust relationship${s.trusts === 1 ? '' : 's'} in ${s.files} file${s.files === 1 ? '' : 's'}; ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}${skippedText}.`, '');
 
   report.trusts.forEach((t, i) => {
     const stmt = t.statement === null ? '' : ` statement ${t.statement}`;
@@ -194,15 +218,18 @@ export function renderMarkdown(report: ReviewReport, opts: MarkdownOptions = {})
     lines.push('', '**Findings**', '');
     const fs = report.findings.filter(f => f.trust === t.id);
     if (fs.length === 0) lines.push('- none');
-    for (const f of fs) lines.push(`- **${paint(f.severity, f.severity)}** ${code(f.id)} ${message(f.title)}: ${message(f.message)}`);
+    for (const f of fs) {
+      const label = f.skipped ? `skipped ${CLASS_LABEL[f.class]}` : paint(f.severity, CLASS_LABEL[f.class]);
+      lines.push(`- **${label}** ${code(f.id)} ${message(f.title)}: ${message(f.message)}`);
+    }
     lines.push('');
   });
 
   const used = [...new Set(report.findings.map(f => f.id))].sort();
   if (used.length) {
-    lines.push('## Finding reference', '', '| Id | Severity | Title | Fix |', '|---|---|---|---|');
+    lines.push('## Finding reference', '', '| Id | Class | Title | Fix |', '|---|---|---|---|');
     for (const d of FINDINGS.filter(x => used.includes(x.id))) {
-      lines.push(`| ${d.id} | ${d.severity} | ${cell(d.title)} | ${cell(d.fix)} |`);
+      lines.push(`| ${d.id} | ${d.class} | ${cell(d.title)} | ${cell(d.fix)} |`);
     }
     lines.push('');
   }
@@ -227,6 +254,6 @@ function conditionLine(c: ConditionReport): string {
 
 /** The finding catalogue as a Markdown table (used by docs/review.md). */
 export function renderCatalogueTable(): string {
-  const rows = FINDINGS.map(d => `| ${d.id} | ${d.severity} | ${cell(d.title)} | ${cell(d.source)} |`);
-  return ['| Id | Severity | Title | Source |', '|---|---|---|---|', ...rows].join('\n');
+  const rows = FINDINGS.map(d => `| ${d.id} | ${d.class} | ${cell(d.title)} | ${cell(d.source)} |`);
+  return ['| Id | Class | Title | Source |', '|---|---|---|---|', ...rows].join('\n');
 }

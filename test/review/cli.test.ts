@@ -77,7 +77,7 @@ describe('review command', () => {
 
   test('cdk.out: templates found through manifest.json; cdktf.out: stacks/*/cdk.tf.json', async () => {
     const cdk = tmpdir();
-    fs.copyFileSync(path.join(FIXTURES, 'insecure', 'aws-repo-org-wildcard.template.json'), path.join(cdk, 'Stack.template.json'));
+    fs.copyFileSync(path.join(FIXTURES, 'insecure', 'aws-repo-org-prefix.template.json'), path.join(cdk, 'Stack.template.json'));
     fs.writeFileSync(path.join(cdk, 'manifest.json'), JSON.stringify({ version: '36.0.0', artifacts: { Stack: { type: 'aws:cloudformation:stack', properties: { templateFile: 'Stack.template.json' } } } }));
     fs.mkdirSync(path.join(cdk, 'asset.abc'));
     fs.writeFileSync(path.join(cdk, 'asset.abc', 'x.template.json'), 'not json'); // asset dirs are skipped

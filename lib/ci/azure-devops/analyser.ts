@@ -13,11 +13,20 @@ function analyse(p: string): SubjectVerdict {
   const v = showPattern(p);
   const m = /^(sc|p):\/\/([^/]*)\/([^/]*)\/(.*)$/.exec(p);
   if (m) {
-    if ([m[2], m[3], m[4]].some((s) => hasWild(s) || s === '')) return refused('wildcard-identity', `subject \`${v}\` has a wildcard in the organization, project or connection`);
+    if (hasWild(m[2]) || m[2] === '') return refused('wildcard-identity', `subject \`${v}\` has a wildcard in the organization`);
+    // The organization is the tenant (and the issuer's): a wildcard after it stays inside it.
+    if ([m[3], m[4]].some((s) => hasWild(s))) return { level: 2, issues: [{ issue: 'org-wide', detail: `subject \`${v}\` pins organization ${m[2]}; the wildcard admits its other projects, connections or pipelines` }], usesIds: false };
+    if ([m[3], m[4]].some((s) => s === '')) return refused('malformed', `subject \`${v}\` has an empty project or connection`);
     return pinned(3);
   }
   return analyseOpaqueSubject(p);
 }
 
 /** @internal */
-export const AZURE_DEVOPS_ANALYSER: SubjectAnalyser = { analyse };
+export const AZURE_DEVOPS_ANALYSER: SubjectAnalyser = {
+  analyse,
+  advice: {
+    subject: '`sc://ORG/PROJECT/CONNECTION` (or `p://ORG/PROJECT/PIPELINE`)',
+    claims: 'the service connection in `sub`',
+  },
+};

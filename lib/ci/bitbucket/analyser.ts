@@ -1,4 +1,4 @@
-import { pinned, refused, showPattern, SubjectAnalyser, SubjectVerdict } from '../analyser';
+import { hasWild, pinned, refused, showPattern, SubjectAnalyser, SubjectVerdict } from '../analyser';
 
 /**
  * The review's reading of Bitbucket Pipelines' `sub`
@@ -11,10 +11,11 @@ import { pinned, refused, showPattern, SubjectAnalyser, SubjectVerdict } from '.
 function analyse(p: string): SubjectVerdict {
   const v = showPattern(p);
   const first = p.split(':')[0];
-  if (!/^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$/.test(first)) {
-    return refused('bitbucket-uuid', `subject \`${v}\` does not start with a braced repository UUID`);
-  }
-  return pinned(3, true);
+  if (/^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$/.test(first)) return pinned(3, true);
+  // A wildcard there admits every repository of the workspace (the issuer's tenant); literal text
+  // that is not a UUID (a copied `{repositoryUuid}` placeholder, a slug) never matches a token.
+  if (hasWild(first) || first === '') return refused('bitbucket-uuid', `subject \`${v}\` does not start with a braced repository UUID`);
+  return refused('malformed', `subject \`${v}\` starts with \`${first}\`, not a braced repository UUID, so no token matches`);
 }
 
 function describe(enc: string): string {
@@ -29,5 +30,10 @@ export const BITBUCKET_ANALYSER: SubjectAnalyser = {
     repository: ['repositoryuuid'],
     owner: ['workspaceuuid'],
     opaqueIds: ['repositoryuuid', 'workspaceuuid'],
+  },
+  advice: {
+    subject: '`{REPOSITORY_UUID}:…` (the braced repository UUID first)',
+    claims: '`repositoryUuid`',
+    context: 'the deployment environment UUID (`{REPOSITORY_UUID}:{ENVIRONMENT_UUID}:*`)',
   },
 };

@@ -49,6 +49,8 @@ export interface GitHubRepositoryProps {
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9_]|-(?=[A-Za-z0-9_])){0,38}$/;
 const REPO = /^(?!\.\.?$)(?!.*\.git$)[A-Za-z0-9._-]{1,100}$/;
 const TEMPLATE_KEY = /^[A-Za-z0-9_]{1,100}$/;
+/** Template keys GitHub sets from the owner or enterprise: allowed ahead of the repository. */
+const TENANT_KEYS = new Set(['repository_owner', 'repository_owner_id', 'enterprise', 'enterprise_id']);
 
 /** GitHub Actions: typed trusts for workflows of one repository. */
 export class GitHubActions {
@@ -214,6 +216,12 @@ export class GitHubTrustBuilder {
     if (new Set(keys).size !== keys.length) throw new TrustConfigError(w, 'a key is repeated', 'list each key once');
     if (!keys.includes('repo') && !keys.includes('repository_id')) {
       throw new TrustConfigError(w, `the template ${JSON.stringify(keys)} has neither "repo" nor "repository_id", so any repository emitting the same values matches`, 'include "repo" (or "repository_id") in the template', 'CIT-M016');
+    }
+    // The repository that mints a token chooses its own template and values such as workflow names:
+    // a field it chooses ahead of the repository could carry the rest of the subject.
+    const ahead = keys.slice(0, keys.findIndex((k) => k === 'repo' || k === 'repository_id')).filter((k) => !TENANT_KEYS.has(k));
+    if (ahead.length) {
+      throw new TrustConfigError(w, `the template ${JSON.stringify(keys)} puts ${ahead.map((k) => JSON.stringify(k)).join(', ')} ahead of the repository, so another repository could produce the whole subject`, 'put "repo" (or "repository_id") first in the template, after owner or enterprise keys only', 'CIT-M016');
     }
     this.template = [...keys];
     return this;

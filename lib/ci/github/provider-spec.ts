@@ -30,9 +30,9 @@ export const GITHUB_SPEC: ProviderSpec<GitHubDetails> = {
     id: 'github-actions',
     displayName: 'GitHub Actions',
     identityClaims: ['repository', 'repository_id'],
-    // A value, or the literal text before a pattern's first wildcard, that contains a complete
-    // repository (name or id form) or repository_id field, closed by ':'.
-    subjectIdentity: /(^|:)(repo:[A-Za-z0-9_-]+(@[0-9]+)?\/[A-Za-z0-9._-]+(@[0-9]+)?|repository_id:[0-9]+):/,
+    // A value, or the literal text before a pattern's first wildcard, that starts with a complete repository (name or id form) or repository_id field, closed by ':', after owner or
+    // enterprise fields only: a field any workflow author chooses must not come first (docs/security.md#f12).
+    subjectIdentity: /^((repository_owner|repository_owner_id|enterprise|enterprise_id):[^:]*:)*(repo:[A-Za-z0-9_-]+(@[0-9]+)?\/[A-Za-z0-9._-]+(@[0-9]+)?|repository_id:[0-9]+):/,
   },
   issuers: [
     { pattern: /^token\.actions\.githubusercontent\.com$/, shared: true, label: 'github.com' },

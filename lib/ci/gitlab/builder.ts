@@ -107,6 +107,10 @@ export class GitLabTrustBuilder {
     if (!this.components.includes(GitLabSubjectComponent.PROJECT_PATH) && !this.components.includes(GitLabSubjectComponent.PROJECT_ID)) {
       throw new TrustConfigError(`${w}(subjectComponents)`, 'the components have neither project_path nor project_id, so any project emitting the same values matches', 'include PROJECT_ID (or PROJECT_PATH)', 'CIT-M016');
     }
+    const first = this.components.findIndex((c) => c === GitLabSubjectComponent.PROJECT_PATH || c === GitLabSubjectComponent.PROJECT_ID);
+    if (first > 0) {
+      throw new TrustConfigError(`${w}(subjectComponents)`, `the components put ${this.components.slice(0, first).join(', ')} ahead of the project, so another project could produce the whole subject`, 'put PROJECT_ID (or PROJECT_PATH) first', 'CIT-M016');
+    }
     if (this.components.includes(GitLabSubjectComponent.PROJECT_ID) && !this.projectId) {
       throw new TrustConfigError(`${w}(projectId)`, 'the subject components include project_id but no projectId is given', 'give projectId');
     }

@@ -27,7 +27,8 @@ export const GITLAB_SPEC: ProviderSpec<GitLabDetails> = {
     id: 'gitlab-ci',
     displayName: 'GitLab CI/CD',
     identityClaims: ['project_path', 'project_id'],
-    subjectIdentity: new RegExp(`(^|:)(project_path:${SEG}(\\/${SEG})+|project_id:[0-9]+):`),
+    // The project first: a component ahead of it is chosen by the project minting the token.
+    subjectIdentity: new RegExp(`^(project_path:${SEG}(\\/${SEG})+|project_id:[0-9]+):`),
   },
   issuers: [
     { pattern: /^gitlab\.com$/, shared: true, label: 'gitlab.com' },

@@ -4,7 +4,7 @@
  */
 import { CelSyntaxError } from './cel';
 import { TrustRelationship } from './extract';
-import { Collector, flagsNameOnly, judgeConjunction, Pin } from './judge';
+import { Collector, contextHits, flagsNameOnly, judgeConjunction, Pin, sharedIssuer } from './judge';
 import { encodePattern } from './patterns';
 import { analyserFor } from '../../ci/analysers';
 
@@ -28,9 +28,10 @@ export function parseFlexibleExpression(expr: string): { claim: string; op: 'eq'
 
 export function scanAzure(t: TrustRelationship, out: Collector) {
   const az = t.azure!;
-  if (t.unresolved.length) out.add('CIT-AZ-014', `not analysable: ${t.unresolved.join('; ')}`);
+  const notes = [...t.unresolved, ...(t.assumptions ?? [])];
+  if (notes.length) out.add('CIT-AZ-014', `not analysable statically: ${notes.join('; ')}`);
   if (t.audiences.length === 0 || t.audiences.some(a => a.trim() === '' || a.includes('*'))) {
-    out.add('CIT-AZ-013', `audience ${t.audiences.length ? t.audiences.map(a => `\`${a}\``).join(', ') : '(none)'} is empty or a wildcard`);
+    out.add('CIT-AZ-013', `audience ${t.audiences.length ? t.audiences.map(a => `\`${a}\``).join(', ') : '(none)'} is empty or a wildcard, and Entra compares it exactly`);
   }
   let pins: Pin[];
   if (az.kind === 'flexible-fic') {
@@ -40,6 +41,7 @@ export function scanAzure(t: TrustRelationship, out: Collector) {
         where: `claimsMatchingExpression \`claims['${term.claim}'] ${term.op} '${term.value}'\``,
         values: [encodePattern(term.value, term.op === 'matches' ? 'glob' : 'exact')],
         raw: [term.value],
+        mode: term.op === 'matches' ? 'glob' : 'exact',
       }));
     } catch (e) {
       out.add('CIT-AZ-014', `claimsMatchingExpression could not be analysed: ${(e as Error).message}`);
@@ -48,26 +50,23 @@ export function scanAzure(t: TrustRelationship, out: Collector) {
   } else {
     const sub = az.subject ?? '';
     if (sub.trim() === '') {
-      out.add('CIT-AZ-001', 'subject is empty');
+      out.add('CIT-AZ-001', 'subject is empty, so no token matches');
       return;
     }
-    if (sub.includes('${')) return; // reported as not analysable
-    if (sub.includes('*')) {
-      out.add('CIT-AZ-003', `subject \`${sub}\` contains \`*\`; classic FICs match exactly`);
+    const literal = sub.replace(/\$\{[^}]*\}/g, '');
+    if (literal.includes('*')) {
+      out.add('CIT-AZ-003', `subject \`${sub}\` contains \`*\`; classic FICs match exactly, so no token matches`);
       return;
     }
     const needsColon = analyserFor(t.ciProvider).analyser.isKeyValueSubject?.(sub) === true;
-    if (needsColon && !sub.includes(':')) {
-      out.add('CIT-AZ-002', `subject \`${sub}\` has no \`:\`; ${t.ciProvider} subjects are key:value sequences`);
+    if (needsColon && !sub.includes(':') && !sub.includes('${')) {
+      out.add('CIT-AZ-002', `subject \`${sub}\` has no \`:\`; ${t.ciProvider} subjects are key:value sequences, so no token matches`);
       return;
     }
-    pins = [{ claim: 'sub', where: 'subject', values: [sub], raw: [sub] }];
+    // An interpolated subject is judged on its literal text (and reported as not analysable).
+    pins = [{ claim: 'sub', where: 'subject', values: [encodePattern(sub, 'exact')], raw: [sub], mode: 'exact' }];
   }
-  const r = judgeConjunction(t.ciProvider, pins);
-  for (const h of r.hits) {
-    if (h.issue === 'not-analysable') out.add('CIT-AZ-014', h.detail);
-    else if (h.issue === 'no-identity') out.add('CIT-AZ-004', h.detail);
-    else out.subjectIssue('azure', h.issue, h.detail);
-  }
+  const r = judgeConjunction(t.ciProvider, pins, { shared: sharedIssuer(t) });
+  for (const h of [...r.hits, ...contextHits(r)]) out.hit('azure', h, 'CIT-AZ-004');
   if (flagsNameOnly(t) && r.level >= 2 && !r.usesIds) out.subjectIssue('azure', 'name-only', 'the subject has no `@ID` owner/repository form and no `repository_id` is matched');
 }

@@ -16,7 +16,11 @@ const PSEUDO: Record<string, string> = {
   'AWS::StackName': 'STACK',
 };
 
-/** A small CloudFormation intrinsic evaluator: enough for CDK output; unknown → undefined. */
+/**
+ * A small CloudFormation intrinsic evaluator: enough for CDK output; unknown → undefined. `loose`
+ * (condition values) keeps what is unknown as a `${Name}` placeholder, so the scanner can judge
+ * the literal rest (`repo:${Org}/${Repo}:*`) instead of losing the value.
+ */
 function cfnResolver(resources: Obj, parameters: Obj) {
   const providerUrl = (logicalId: string): string | undefined => {
     const r = resources[logicalId];
@@ -28,7 +32,12 @@ function cfnResolver(resources: Obj, parameters: Obj) {
     const url = providerUrl(logicalId);
     return url === undefined ? undefined : `arn:aws:iam::ACCOUNT:oidc-provider/${url.replace(/^https:\/\//, '')}`;
   };
-  function resolve(v: unknown): string | undefined {
+  function resolve(v: unknown, loose = false): string | undefined {
+    const r = resolveStrict(v, loose);
+    if (r !== undefined || !loose) return r;
+    return isObj(v) && Object.keys(v).length === 1 ? `\${${typeof v.Ref === 'string' ? v.Ref : Object.keys(v)[0]}}` : undefined;
+  }
+  function resolveStrict(v: unknown, loose: boolean): string | undefined {
     if (typeof v === 'string') return v;
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);
     if (!isObj(v)) return undefined;
@@ -50,7 +59,7 @@ function cfnResolver(resources: Obj, parameters: Obj) {
       }
       case 'Fn::Join': {
         if (!Array.isArray(arg) || arg.length !== 2 || !Array.isArray(arg[1])) return undefined;
-        const parts = arg[1].map(resolve);
+        const parts = arg[1].map(x => resolve(x, loose));
         return parts.some(p => p === undefined) ? undefined : parts.join(String(arg[0]));
       }
       case 'Fn::Select': {
@@ -66,10 +75,16 @@ function cfnResolver(resources: Obj, parameters: Obj) {
         const out = tpl.replace(/\$\{(!?)([^}]*)\}/g, (_m, bang: string, name: string) => {
           if (bang) return `\${${name}}`;
           const r = isObj(vars) && name in vars ? resolve(vars[name]) : name.includes('.') ? resolve({ 'Fn::GetAtt': name.split('.') }) : resolve({ Ref: name });
-          if (r === undefined) failed = true;
-          return r ?? '';
+          if (r === undefined && !loose) failed = true;
+          return r ?? `\${${name}}`;
         });
         return failed ? undefined : out;
+      }
+      case 'Fn::If': {
+        // The same value on both branches, or one branch and AWS::NoValue, is known.
+        if (!Array.isArray(arg) || arg.length !== 3) return undefined;
+        const branches = [arg[1], arg[2]].filter(b => !(isObj(b) && b.Ref === 'AWS::NoValue')).map(b => resolve(b, loose));
+        return branches.length > 0 && branches.every(b => b !== undefined && b === branches[0]) ? branches[0] : undefined;
       }
       default:
         return undefined;
@@ -77,7 +92,7 @@ function cfnResolver(resources: Obj, parameters: Obj) {
   }
   function resolveList(v: unknown): string[] | undefined {
     if (Array.isArray(v)) {
-      const r = v.map(resolve);
+      const r = v.map(x => resolve(x));
       return r.some(x => x === undefined) ? undefined : r as string[];
     }
     if (isObj(v) && Array.isArray(v['Fn::Split'])) {
@@ -87,19 +102,19 @@ function cfnResolver(resources: Obj, parameters: Obj) {
     }
     return undefined;
   }
-  return { resolve, providerUrl };
+  return { resolve: (v: unknown) => resolve(v), resolveLoose: (v: unknown) => resolve(v, true), providerUrl };
 }
 
 export function extractCloudFormation(file: string, tpl: Obj): TrustRelationship[] {
   const resources: Obj = isObj(tpl.Resources) ? tpl.Resources : {};
   const parameters: Obj = isObj(tpl.Parameters) ? tpl.Parameters : {};
-  const { resolve, providerUrl } = cfnResolver(resources, parameters);
+  const { resolve, resolveLoose, providerUrl } = cfnResolver(resources, parameters);
 
   const clientIds = new Map<string, string[]>();
   for (const id of Object.keys(resources).sort()) {
     const url = providerUrl(id);
     if (!url) continue;
-    const ids = asArray(resources[id].Properties?.ClientIdList).map(resolve).filter((x): x is string => x !== undefined);
+    const ids = asArray(resources[id].Properties?.ClientIdList).map(x => resolve(x)).filter((x): x is string => x !== undefined);
     clientIds.set(url, [...(clientIds.get(url) ?? []), ...ids]);
   }
 
@@ -136,8 +151,8 @@ export function extractCloudFormation(file: string, tpl: Obj): TrustRelationship
       principal,
       network,
       metadata: readMetadata(isObj(r.Metadata) ? r.Metadata['ci-oidc-trust'] : undefined, isObj(r.Properties) ? r.Properties.Description : undefined),
-      resolveFederated: resolve,
-      resolveValue: resolve,
+      resolveFederated: v => resolve(v) ?? ifBranches(v).map(resolve).find(b => b !== undefined && /:oidc-provider\//.test(b)),
+      resolveValue: resolveLoose,
       resolveConditionBlock: v => resolveCfnCondition(v, resources, resolve),
       clientIds,
     };
@@ -145,9 +160,63 @@ export function extractCloudFormation(file: string, tpl: Obj): TrustRelationship
       if (doc !== undefined) out.push(notAnalysable(ctx, 'AssumeRolePolicyDocument is an unresolved expression'));
       continue;
     }
-    out.push(...awsStatementsToTrusts(ctx, rawStatements(doc)));
+    const statements = rawStatements(doc);
+    for (const t of awsStatementsToTrusts(ctx, statements)) {
+      const st = statements[t.statement ?? -1];
+      // An unresolved Condition block was not read, so nothing was assumed for it.
+      const cond = isObj(st?.condition) && !Object.keys(st!.condition).some(k => k.startsWith('Fn::') || k === 'Ref') ? st!.condition : undefined;
+      const notes = st ? statementNotes([st.principal, cond], parameters) : [];
+      out.push(notes.length ? { ...t, assumptions: notes } : t);
+    }
   }
   return out;
+}
+
+/** The branches of a `Fn::If` (without `AWS::NoValue`), or the value itself. */
+function ifBranches(v: unknown): unknown[] {
+  const arg = isObj(v) ? v['Fn::If'] : undefined;
+  if (!Array.isArray(arg) || arg.length !== 3) return [v];
+  return [arg[1], arg[2]].filter(b => !(isObj(b) && b.Ref === 'AWS::NoValue')).flatMap(b => asArray(b).flatMap(ifBranches));
+}
+
+/** `Fn::If` in condition values: both branches are alternatives, so the values are ORed (as broad as either). */
+function expandIf(block: Obj): Obj {
+  const out: Obj = {};
+  for (const [op, body] of Object.entries(block)) {
+    if (!isObj(body)) {
+      out[op] = body;
+      continue;
+    }
+    out[op] = Object.fromEntries(Object.entries(body).map(([key, val]) => [key, asArray(val).flatMap(ifBranches)]));
+  }
+  return out;
+}
+
+/** What reading a statement assumed: the parameters it uses (with or without a Default) and its `Fn::If`s. */
+function statementNotes(parts: unknown[], parameters: Obj): string[] {
+  const notes = new Set<string>();
+  const param = (name: string) => {
+    if (!isObj(parameters[name])) return;
+    const d = parameters[name].Default;
+    notes.add(d === undefined
+      ? `parameter ${name} has no Default, so values that use it are judged on their literal text`
+      : `parameter ${name} is read as its Default ${d === '' ? '(empty)' : `\`${typeof d === 'string' ? d : JSON.stringify(d)}\``}; a stack deployed with another value is not checked`);
+  };
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!isObj(v)) return;
+    if (typeof v.Ref === 'string') param(v.Ref);
+    const sub = v['Fn::Sub'];
+    if (sub !== undefined) {
+      const [tpl, vars] = Array.isArray(sub) ? [sub[0], sub[1] ?? {}] : [sub, {}];
+      if (typeof tpl === 'string') for (const m of tpl.matchAll(/\$\{([^!}][^}]*)\}/g)) if (!(isObj(vars) && m[1] in vars)) param(m[1]);
+      return walk(Object.values(isObj(vars) ? vars : {}));
+    }
+    if (Array.isArray(v['Fn::If'])) notes.add(`\`Fn::If\` on condition ${String(v['Fn::If'][0])}: every readable branch is judged, as alternatives`);
+    Object.values(v).forEach(walk);
+  };
+  walk(parts);
+  return [...notes];
 }
 
 /** CDK moves token-keyed conditions into a `Custom::AWSCDKCfnJson` resource; follow it. */
@@ -167,5 +236,5 @@ function resolveCfnCondition(v: unknown, resources: Obj, resolve: (v: unknown) =
     }
   }
   if (Object.keys(v).some(k => k.startsWith('Fn::') || k === 'Ref')) return undefined;
-  return v;
+  return expandIf(v);
 }

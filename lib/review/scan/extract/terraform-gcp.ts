@@ -37,8 +37,10 @@ export function parseWifMember(member: string): { pool: string; selector: GcpGra
 export function extractTfGcp(file: string, tf: Obj): TrustRelationship[] {
   // Pool keys: literal pool IDs; `ref:NAME` resolves to the pool resource's literal ID when it has one.
   const poolIdOf = new Map<string, string>();
+  const disabledPools = new Set<string>();
   for (const [name, body] of tfResources(tf, 'resource', 'google_iam_workload_identity_pool')) {
     if (typeof body.workload_identity_pool_id === 'string' && !body.workload_identity_pool_id.includes('${')) poolIdOf.set(name, body.workload_identity_pool_id);
+    if (body.disabled === true) disabledPools.add(poolIdOf.get(name) ?? `ref:${name}`);
   }
   const poolKey = (raw: string): string => {
     if (raw.startsWith('ref:')) return poolIdOf.get(raw.slice(4)) ?? raw;
@@ -123,6 +125,7 @@ export function extractTfGcp(file: string, tf: Obj): TrustRelationship[] {
         attributeMapping: mapping,
         ...(typeof cond === 'string' && cond.trim() !== '' ? { attributeCondition: cond } : {}),
         grants: poolGrants,
+        ...(body.disabled === true ? { disabled: 'provider' as const } : disabledPools.has(pool) ? { disabled: 'pool' as const } : {}),
       },
       network: ingressFor(pool, body.workload_identity_pool_id),
       ...withMeta(tfMetadata(body)[0]),

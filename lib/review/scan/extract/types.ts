@@ -63,6 +63,8 @@ export interface TrustRelationship {
     attributeMapping: Record<string, string>;
     attributeCondition?: string;
     grants: GcpGrant[];
+    /** `disabled = true` on the provider, or on its pool: no token is admitted while it stays so. */
+    disabled?: 'provider' | 'pool';
   };
   readonly azure?: {
     kind: 'fic' | 'flexible-fic';
@@ -76,6 +78,8 @@ export interface TrustRelationship {
   readonly metadata?: TrustMetadata;
   /** Why parts of this trust could not be read (reported as "not analysable"). */
   readonly unresolved: string[];
+  /** What was assumed to read it anyway (a parameter's Default, the literal text around one): reported with "not analysable". */
+  readonly assumptions?: string[];
 }
 
 export interface LoadedFile {
