@@ -127,6 +127,11 @@ export interface ProviderSpec<D extends object = object> {
    * declared claims), never widen it.
    */
   readonly profile: CiProfile;
+  /**
+   * What this provider's `sub` looks like, to recognise the provider of a hand-written trust whose
+   * issuer could not be resolved (the review). Disjoint across providers.
+   */
+  readonly subjectShapes: readonly RegExp[];
   /** Issuer URLs of this provider (none for GenericOidc: any issuer). */
   readonly issuers: readonly IssuerPattern[];
   /** What identifies a tenant on this provider's shared issuers; undefined when none is shared. */
@@ -136,8 +141,7 @@ export interface ProviderSpec<D extends object = object> {
   readonly gcp: GcpProviderFacts;
   /**
    * The review scanner's reading of this provider's `sub` in templates this library did not write
-   * (lib/ci/<provider>/analyser.ts, independent of the builder). The scanner still looks it up in
-   * lib/ci/analysers.ts, which is to fold into this registry; test/architecture.test.ts keeps the two equal.
+   * (lib/ci/<provider>/analyser.ts, independent of the builder), looked up through lib/ci/analysers.ts.
    */
   readonly analyser: SubjectAnalyser;
   /**

@@ -19,6 +19,7 @@ import { GitHubActions, GitHubIssuer, GitHubSubjectFormat, GitHubTrustBuilder } 
 import { GitLabCi, GitLabDeploymentTier, GitLabSubjectComponent, GitLabTrustBuilder } from '../../lib/ci/gitlab';
 import { HcpTerraform, HcpTerraformTrustBuilder } from '../../lib/ci/hcp-terraform';
 import { Jenkins, JenkinsTrustBuilder } from '../../lib/ci/jenkins';
+import { providerSpec } from '../../lib/ci/registry';
 import { ClaimOperator } from '../../lib/model/condition';
 import { TrustConfigError } from '../../lib/model/errors';
 import { parseGlob } from '../../lib/model/glob';
@@ -389,7 +390,8 @@ describe('provider recognition (lib/ci/analysers.ts)', () => {
   test('every registry entry names its workloads and recognises something', () => {
     for (const e of ANALYSERS) {
       expect(e.noun).toMatch(/^[A-Z].* [a-z]+$/);
-      expect(e.issuers.length + e.subjects.length).toBeGreaterThan(0);
+      const spec = providerSpec(e.id);
+      expect(spec.issuers.length + spec.subjectShapes.length).toBeGreaterThan(0);
     }
   });
 });

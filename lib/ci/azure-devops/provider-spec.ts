@@ -16,6 +16,7 @@ export const AZURE_DEVOPS_SPEC: ProviderSpec<AzureDevOpsDetails> = {
   displayName: 'Azure DevOps',
   reviewLabel: 'Azure DevOps',
   reviewerNoun: 'Azure DevOps pipelines',
+  subjectShapes: [/^(sc|p):\/\//],
   profile: {
     id: 'azure-devops',
     displayName: 'Azure DevOps',

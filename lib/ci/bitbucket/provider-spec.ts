@@ -20,6 +20,7 @@ export const BITBUCKET_SPEC: ProviderSpec<BitbucketDetails> = {
   displayName: 'Bitbucket Pipelines',
   reviewLabel: 'Bitbucket Pipelines',
   reviewerNoun: 'Bitbucket Pipelines steps',
+  subjectShapes: [/^\{/],
   profile: {
     id: 'bitbucket-pipelines',
     displayName: 'Bitbucket Pipelines',

@@ -23,6 +23,7 @@ export const BUILDKITE_SPEC: ProviderSpec<BuildkiteDetails> = {
   displayName: 'Buildkite',
   reviewLabel: 'Buildkite',
   reviewerNoun: 'Buildkite jobs',
+  subjectShapes: [/^organization:[^:]*:pipeline:/],
   // The composite subject; the builder narrows it to the pipeline UUID for `--subject-claim pipeline_id`.
   profile: {
     id: 'buildkite',

@@ -19,6 +19,7 @@ export const CIRCLECI_SPEC: ProviderSpec<CircleCiDetails> = {
   displayName: 'CircleCI',
   reviewLabel: 'CircleCI',
   reviewerNoun: 'CircleCI jobs',
+  subjectShapes: [/^org\/[^/]+\/project\//],
   profile: {
     id: 'circleci',
     displayName: 'CircleCI',

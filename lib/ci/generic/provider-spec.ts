@@ -18,6 +18,7 @@ export const GENERIC_SPEC: ProviderSpec<GenericOidcDetails> = {
   displayName: 'Generic OIDC',
   reviewLabel: 'OIDC issuer',
   reviewerNoun: 'Workloads',
+  subjectShapes: [],
   profile: { id: 'generic', displayName: 'Generic OIDC', identityClaims: [] },
   // Any issuer: the registry recognizes none as generic.
   issuers: [],

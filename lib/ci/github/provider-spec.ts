@@ -26,6 +26,7 @@ export const GITHUB_SPEC: ProviderSpec<GitHubDetails> = {
   displayName: 'GitHub Actions',
   reviewLabel: 'GitHub Actions',
   reviewerNoun: 'GitHub Actions jobs',
+  subjectShapes: [/^repo:/],
   profile: {
     id: 'github-actions',
     displayName: 'GitHub Actions',

@@ -23,6 +23,7 @@ export const GITLAB_SPEC: ProviderSpec<GitLabDetails> = {
   displayName: 'GitLab CI/CD',
   reviewLabel: 'GitLab CI',
   reviewerNoun: 'GitLab CI jobs',
+  subjectShapes: [/^(project_path|project_id):/],
   profile: {
     id: 'gitlab-ci',
     displayName: 'GitLab CI/CD',

@@ -20,6 +20,7 @@ export const HCP_TERRAFORM_SPEC: ProviderSpec<HcpTerraformDetails> = {
   displayName: 'HCP Terraform',
   reviewLabel: 'HCP Terraform',
   reviewerNoun: 'HCP Terraform runs',
+  subjectShapes: [/^organization:[^:]*:(project|workspace):/],
   profile: {
     id: 'hcp-terraform',
     displayName: 'HCP Terraform',

@@ -20,6 +20,7 @@ export const JENKINS_SPEC: ProviderSpec<JenkinsDetails> = {
   displayName: 'Jenkins',
   reviewLabel: 'Jenkins',
   reviewerNoun: 'Jenkins builds',
+  subjectShapes: [/^https:\/\/[^/]+(\/[^/]+)*?\/job\//],
   profile: {
     id: 'jenkins',
     displayName: 'Jenkins',
