@@ -139,7 +139,7 @@ describe('CI snippets of the other providers say what the job must request', () 
   const { AzureDevOps } = require('../../lib/ci/azure-devops');
   const { HcpTerraform } = require('../../lib/ci/hcp-terraform');
   const { Widening } = require('../../lib/model/rules');
-  const { ciSnippet } = require('../../lib/review/snippets');
+  const { ciSnippet } = require('../../lib/emit/snippets');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const aws = { cloud: 'aws', principal: 'arn:aws:iam::123456789012:role/deploy' };
   const bound = (t: any) => t.withAudiences(t.audiences ?? ['sts.amazonaws.com']);

@@ -7,7 +7,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AzureDevOps, BitbucketPipelines, Buildkite, CiOidcRole, CircleCi, GenericOidc, GitHubActions, GitLabCi, HcpTerraform, Trust, Widening } from '../../lib';
-import { ciSnippet } from '../../lib/review/snippets';
+import { ciSnippet } from '../../lib/emit/snippets';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 const PIPE = '0190e4f0-7b3c-4c1a-9d5e-2f6a8b9c0d1e';

@@ -4,8 +4,9 @@
  */
 import { TrustMetadata } from './types';
 import { asArray, isObj } from './util';
-import { parseReviewMetadata } from '../../metadata';
-import { ciSnippet, SnippetTarget } from '../../snippets';
+import type { SnippetTarget } from '../../../ci/provider-spec';
+import { parseReviewMetadata } from '../../../emit/metadata';
+import { ciSnippet } from '../../../emit/snippets';
 
 /** `resourceDescription`: an entry without a description has the resource's (an IAM role's `Description`). */
 export function readMetadata(text: unknown, resourceDescription?: unknown): TrustMetadata[] {
