@@ -103,6 +103,13 @@ project.addTask('docs:tables', {
   env: { TS_NODE_PROJECT: 'test/tsconfig.json' },
   exec: 'ts-node --prefer-ts-exts --transpile-only scripts/gen-docs-tables.ts',
 });
+// The review fixtures in every other input form (HCL, array-shape JSON, plan JSON, CloudFormation
+// YAML); test/review/forms.test.ts fails when the committed files differ.
+project.addTask('review:forms', {
+  description: 'Regenerate test/review/fixtures/{hcl,tfjson-array,plan,cloudformation-yaml} from the JSON fixtures',
+  env: { TS_NODE_PROJECT: 'test/tsconfig.json' },
+  exec: 'ts-node --prefer-ts-exts --transpile-only scripts/gen-review-forms.ts',
+});
 project.addTask('bench', {
   description: 'Synth and policy-size benchmarks (results in docs/benchmarks.md)',
   env: { TS_NODE_PROJECT: 'test/tsconfig.json' },

@@ -201,6 +201,6 @@ export function explainUnknown(v: unknown): string {
   if (typeof v !== 'string') return 'not a literal value';
   const e = evalTerraformString(v);
   const refs = unknownRefs(e);
-  if (refs.length === 0) return 'not a literal value';
-  return `depends on ${refs.map(referenceReason).join(', ')}`;
+  if (refs.length === 0) return /after_apply\(/.test(v) ? 'known only after apply' : 'not a literal value';
+  return `${/after_apply\(/.test(v) ? 'known only after apply: ' : ''}depends on ${refs.map(referenceReason).join(', ')}`;
 }

@@ -94,8 +94,8 @@ function configExpressions(config: unknown, r: Res): unknown {
 }
 
 /** Fills `after_unknown` positions from configuration expressions (see the file comment). */
-function fill(v: unknown, unknown: unknown, expr: unknown): unknown {
-  if (unknown === true) return marker(expr);
+function fill(v: unknown, unknown: unknown, expr: unknown, key?: string): unknown {
+  if (unknown === true) return marker(expr, key);
   if (Array.isArray(unknown)) {
     const arr = Array.isArray(v) ? [...v] : [];
     unknown.forEach((u, i) => {
@@ -108,7 +108,7 @@ function fill(v: unknown, unknown: unknown, expr: unknown): unknown {
     for (const k of Object.keys(unknown)) {
       if (unknown[k] === false) continue;
       const e = Array.isArray(expr) ? expr[0] : expr;
-      o[k] = fill(o[k], unknown[k], isObj(e) && !('references' in e) && !('constant_value' in e) ? e[k] : e);
+      o[k] = fill(o[k], unknown[k], isObj(e) && !('references' in e) && !('constant_value' in e) ? e[k] : e, k);
     }
     return o;
   }
@@ -118,11 +118,14 @@ function fill(v: unknown, unknown: unknown, expr: unknown): unknown {
 const UNKNOWN = Symbol('unknown');
 type Marker = { [UNKNOWN]: string };
 
-function marker(expr: unknown): Marker {
+/** Attributes that hold a policy document: the bare value of a reference only when it is a document's `.json`. */
+const DOCUMENTS = new Set(['assume_role_policy', 'policy']);
+
+function marker(expr: unknown, key?: string): Marker {
   const refs = isObj(expr) && Array.isArray(expr.references) ? expr.references.map(String) : [];
   // Drop `aws_x.y` when `aws_x.y.arn` is listed too, and variables (known in a plan).
   const useful = refs.filter((r: string) => !/^(var|local)\./.test(r) && !refs.some((o: string) => o !== r && o.startsWith(`${r}.`)));
-  if (useful.length === 1) return { [UNKNOWN]: `\${${useful[0]}}` };
+  if (useful.length === 1 && !(key && DOCUMENTS.has(key) && !/^data\.[\w-]+\.[\w-]+\.json$/.test(useful[0]))) return { [UNKNOWN]: `\${${useful[0]}}` };
   return { [UNKNOWN]: `\${after_apply(${useful.join(', ')})}` };
 }
 
