@@ -10,6 +10,13 @@ import { TrustRelationship } from './types';
 import { asArray, isObj, normalizeIssuer, Obj } from './util';
 import { truncate } from '../../../model/text';
 
+/** A document whose statements could not all be read still yields a trust: not analysable, never silence. */
+function docTrusts(ctx: AwsRoleContext, statements: RawStatement[], unresolved: string[]): TrustRelationship[] {
+  const trusts = awsStatementsToTrusts(ctx, statements, unresolved);
+  if (trusts.length === 0 && unresolved.some(u => /block is generated from an unresolved expression/.test(u))) return [notAnalysable(ctx, unresolved.join('; '))];
+  return trusts;
+}
+
 export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
   const providers = new Map<string, { url: string; clientIds: string[] }>();
   for (const [name, body] of tfResources(tf, 'resource', 'aws_iam_openid_connect_provider')) {
@@ -131,7 +138,7 @@ export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
       }
       usedDocs.add(dataRef[1]);
       const { statements, unresolved } = docStatements(doc[1]);
-      out.push(...awsStatementsToTrusts({ ...ctx, metadata: [...ctx.metadata, ...tfMetadata(doc[1])] }, statements, unresolved));
+      out.push(...docTrusts({ ...ctx, metadata: [...ctx.metadata, ...tfMetadata(doc[1])] }, statements, unresolved));
       continue;
     }
     const parsed = typeof arp === 'string' ? parsePolicy(subst(arp)) : isObj(arp) ? arp : undefined;
@@ -163,7 +170,7 @@ export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
       clientIds,
       explain,
     };
-    out.push(...awsStatementsToTrusts(ctx, statements, unresolved));
+    out.push(...docTrusts(ctx, statements, unresolved));
   }
   return out;
 }

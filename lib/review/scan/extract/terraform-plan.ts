@@ -59,7 +59,10 @@ export function planModules(json: Obj): PlanModule[] {
     }
   }
   const modules = new Map<string, Obj>();
+  const referenced = referencedDocuments(json.configuration, found);
   for (const r of found) {
+    // A policy document a resource's known value already holds is not also an unattached one.
+    if (r.mode === 'data' && referenced.has(`${r.module}|data.${r.type}.${r.name}`)) continue;
     const tf = modules.get(r.module) ?? {};
     modules.set(r.module, tf);
     const kind = r.mode === 'data' ? 'data' : 'resource';
@@ -69,6 +72,23 @@ export function planModules(json: Obj): PlanModule[] {
     byType[key] = literal(r.values);
   }
   return [...modules.keys()].sort().map(path => ({ path, tf: modules.get(path)! }));
+}
+
+/**
+ * `module|data.aws_iam_policy_document.N` for the documents that a managed resource's configuration
+ * refers to, unless its planned value still points at the document (then the extractor follows it).
+ */
+function referencedDocuments(config: unknown, found: Res[]): Set<string> {
+  const out = new Set<string>();
+  const pointing = new Set<string>();
+  for (const r of found) {
+    if (r.mode === 'data') continue;
+    for (const m of JSON.stringify(r.values ?? null, (_k, x) => (isObj(x) && UNKNOWN in x ? (x as Marker)[UNKNOWN] : x)).matchAll(/\$\{(data\.aws_iam_policy_document\.[\w-]+)\.json\}/g)) pointing.add(`${r.module}|${m[1]}`);
+    const refs = JSON.stringify(configExpressions(config, r) ?? null).matchAll(/"(data\.aws_iam_policy_document\.[\w-]+)(\.json)?"/g);
+    for (const m of refs) out.add(`${r.module}|${m[1]}`);
+  }
+  for (const p of pointing) out.delete(p);
+  return out;
 }
 
 function walk(mod: unknown, visit: (r: Res & { address: string }) => void, module = '') {
