@@ -10,14 +10,13 @@
 import * as path from 'path';
 import { extractCloudFormation } from './extract/cloudformation-aws';
 import { formatOf } from './extract/files';
-import { hclBlockRegion } from './extract/hcl';
-import { jsonKeyRegion } from './extract/regions';
+import { regionIn } from './extract/regions';
 import { extractTfAws } from './extract/terraform-aws';
 import { extractTfAzure } from './extract/terraform-azure';
 import { ModuleFile, normalizeModule } from './extract/terraform-config';
 import { extractTfGcp } from './extract/terraform-gcp';
 import { planModules } from './extract/terraform-plan';
-import { InputFormat, LoadedFile, Region, TrustRelationship } from './extract/types';
+import { InputFormat, LoadedFile, TrustRelationship } from './extract/types';
 import { isObj, Obj } from './extract/util';
 import { cmp } from '../../model/text';
 
@@ -102,28 +101,9 @@ function inModule(t: TrustRelationship, modulePath: string): TrustRelationship {
 
 function withRegions(trusts: TrustRelationship[], f: LoadedFile, format: InputFormat): TrustRelationship[] {
   return trusts.map(t => {
-    const region = regionOf(t, f, format);
+    const region = regionIn(f, format, t.resource);
     return { ...t, format, ...(region ? { region } : {}) };
   });
-}
-
-function regionOf(t: TrustRelationship, f: LoadedFile, format: InputFormat): Region | undefined {
-  if (f.regions?.has(t.resource)) return f.regions.get(t.resource);
-  if (f.text === undefined) return undefined;
-  if (format === 'terraform-hcl') {
-    const m = /^(data\.)?([^.]+)\.(.+)$/.exec(t.resource);
-    return m ? hclBlockRegion(f.text, m[1] ? 'data' : 'resource', m[2], m[3]) : undefined;
-  }
-  if (format === 'cloudformation') return jsonKeyRegion(f.text, ['Resources', t.resource]);
-  if (format === 'terraform-json') {
-    const m = /^(data\.)?([^.]+)\.(.+)$/.exec(t.resource);
-    return m ? jsonKeyRegion(f.text, [m[1] ? 'data' : 'resource', m[2], m[3]]) : undefined;
-  }
-  if (format === 'terraform-plan') {
-    const addr = t.resource.replace(/^data\./, 'data.');
-    return jsonKeyRegion(f.text, ['address'], addr);
-  }
-  return undefined;
 }
 
 export function sortTrusts(ts: TrustRelationship[]): TrustRelationship[] {

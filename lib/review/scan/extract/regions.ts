@@ -1,40 +1,102 @@
-/** Positions of keys in JSON source text, for SARIF regions (JSON.parse keeps none). */
-import { Region } from './types';
+/**
+ * Positions of resources in source text, for SARIF regions (JSON.parse keeps none): one index per
+ * file, built in one pass on first use, so a review of thousands of trusts stays linear.
+ */
+import { hclBlockOffsets } from './hcl';
+import { InputFormat, LoadedFile, Region } from './types';
+
+type Locator = (resource: string) => Region | undefined;
+const LOCATORS = new WeakMap<LoadedFile, Locator>();
+
+/** The region of a resource (`TYPE.NAME`, a logical id, a plan address) in a loaded file. */
+export function regionIn(f: LoadedFile, format: InputFormat, resource: string): Region | undefined {
+  if (f.regions?.has(resource)) return f.regions.get(resource);
+  if (f.text === undefined) return undefined;
+  let locate = LOCATORS.get(f);
+  if (!locate) {
+    locate = locator(f.text, format);
+    LOCATORS.set(f, locate);
+  }
+  return locate(resource);
+}
+
+function locator(text: string, format: InputFormat): Locator {
+  const lines = lineStarts(text);
+  const at = (offset: number): { line: number; col: number } => {
+    let lo = 0;
+    let hi = lines.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lines[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - lines[lo] + 1 };
+  };
+  const point = (offset: number | undefined): Region | undefined => {
+    if (offset === undefined) return undefined;
+    const p = at(offset);
+    return { startLine: p.line, startColumn: p.col };
+  };
+  if (format === 'terraform-hcl') {
+    const blocks = hclBlockOffsets(text);
+    return r => {
+      const b = blocks.get(r);
+      if (!b) return undefined;
+      const s = at(b.start);
+      if (b.end === undefined) return { startLine: s.line, startColumn: s.col };
+      const e = at(b.end);
+      return { startLine: s.line, startColumn: s.col, endLine: e.line, endColumn: e.col + 1 };
+    };
+  }
+  if (format === 'terraform-plan') {
+    const first = new Map<string, number>();
+    for (const m of text.matchAll(/"address"\s*:\s*("(?:[^"\\]|\\.)*")/g)) {
+      const addr = JSON.parse(m[1]) as string;
+      if (!first.has(addr)) first.set(addr, m.index!);
+    }
+    return r => point(first.get(r));
+  }
+  const keys = jsonKeyOffsets(text, 3);
+  if (format === 'cloudformation') return r => point(keys.get(['Resources', r].join('\u0000')));
+  if (format === 'terraform-json') {
+    return r => {
+      const m = /^(data\.)?([^.]+)\.(.+)$/.exec(r);
+      return m ? point(keys.get([m[1] ? 'data' : 'resource', m[2], m[3]].join('\u0000'))) : undefined;
+    };
+  }
+  return () => undefined;
+}
+
+function lineStarts(text: string): number[] {
+  const out = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+  return out;
+}
 
 /**
- * Where the object key at `keys` (a path from the root, objects only) is, or with `value`, where
- * the first `"KEY": "VALUE"` pair at any depth is (plan JSON `"address"`).
+ * Offsets of the object keys of JSON text by their key path (`\0`-joined, at most `depth` keys;
+ * arrays are skipped in the path, as Terraform JSON may wrap any level in one). First one wins.
  */
-export function jsonKeyRegion(text: string, keys: string[], value?: string): Region | undefined {
-  if (value !== undefined) {
-    const needle = new RegExp(`"${escapeRe(keys[0])}"\\s*:\\s*${escapeRe(JSON.stringify(value))}`);
-    const m = needle.exec(text);
-    return m ? at(text, m.index) : undefined;
-  }
-  // A scanner over the text: tracks the key path of every object level.
-  // The key each open object or array sits under; '' for the root and array elements, which the
-  // path skips (Terraform JSON may wrap any level in an array).
+export function jsonKeyOffsets(text: string, depth: number): Map<string, number> {
+  const out = new Map<string, number>();
   const stack: string[] = [];
   let pendingKey: string | null = null;
-  const want = keys.join('\u0000');
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '"') {
       const start = i;
-      let s = '';
-      for (i++; i < text.length && text[i] !== '"'; i++) {
-        if (text[i] === '\\') {
-          i++;
-          s += text[i] === 'u' ? String.fromCharCode(parseInt(text.slice(i + 1, i + 5), 16)) : text[i];
-          if (text[i] === 'u') i += 4;
-        } else s += text[i];
-      }
-      // A key when the next non-space character is ':'.
       let j = i + 1;
-      while (j < text.length && /\s/.test(text[j])) j++;
-      if (text[j] === ':') {
-        pendingKey = s;
-        if ([...stack, s].filter(k => k !== '').join('\u0000') === want) return at(text, start);
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      i = j;
+      let k = j + 1;
+      while (k < text.length && (text[k] === ' ' || text[k] === '\n' || text[k] === '\r' || text[k] === '\t')) k++;
+      if (text[k] === ':') {
+        pendingKey = JSON.parse(text.slice(start, j + 1)) as string;
+        const pathKeys = stack.filter(x => x !== '');
+        if (pathKeys.length < depth) {
+          const key = [...pathKeys, pendingKey].join('\u0000');
+          if (!out.has(key)) out.set(key, start);
+        }
       }
     } else if (c === '{' || c === '[') {
       stack.push(pendingKey ?? '');
@@ -44,16 +106,5 @@ export function jsonKeyRegion(text: string, keys: string[], value?: string): Reg
       pendingKey = null;
     } else if (c === ',') pendingKey = null;
   }
-  return undefined;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function at(text: string, offset: number): Region {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const col = offset - before.lastIndexOf('\n');
-  return { startLine: line, startColumn: col };
+  return out;
 }
