@@ -117,6 +117,7 @@ project.addTask('bench', {
     { exec: 'ts-node --prefer-ts-exts --transpile-only bench/aws-synth.ts' },
     { exec: 'ts-node --prefer-ts-exts --transpile-only bench/gcp-synth.ts' },
     { exec: 'ts-node --prefer-ts-exts --transpile-only bench/policy-size.ts' },
+    { exec: 'ts-node --prefer-ts-exts --transpile-only bench/review-inputs.ts' },
   ],
 });
 

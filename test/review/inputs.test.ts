@@ -130,6 +130,21 @@ describe('inputs the CLI reads', () => {
     expect(r.code).toBe(1);
   });
 
+  test('.tfvars files Terraform loads by itself are applied, in its order; others are not', async () => {
+    const dir = tmpdir();
+    fs.copyFileSync(path.join(WRITTEN, 'unknowns', 'main.tf'), path.join(dir, 'main.tf'));
+    const sub = async () => {
+      const t = (await hclDir(dir)).find(x => x.resource === 'aws_iam_role.variable_subject')!;
+      return t.aws!.conditions.find(c => c.key.endsWith(':sub'))?.values ?? [];
+    };
+    fs.writeFileSync(path.join(dir, 'prod.tfvars'), 'repository = "ignored"\n');
+    expect(await sub()).toEqual([]);
+    fs.writeFileSync(path.join(dir, 'terraform.tfvars'), 'repository = "web"\n');
+    expect(await sub()).toEqual(['repo:acme/web:ref:refs/heads/main']);
+    fs.writeFileSync(path.join(dir, 'z.auto.tfvars'), 'repository = "api"\n');
+    expect(await sub()).toEqual(['repo:acme/api:ref:refs/heads/main']);
+  });
+
   test('an HCL syntax error is one line naming file and position (exit 2)', async () => {
     const dir = tmpdir();
     fs.writeFileSync(path.join(dir, 'main.tf'), 'resource "aws_iam_role" "r" {\n');

@@ -49,10 +49,11 @@ export function extractAll(files: LoadedFile[]): TrustRelationship[] {
   const out: TrustRelationship[] = [];
   const dirOf = (f: string) => path.posix.dirname(f);
   const hclDirs = new Set(files.filter(f => formatOf(f) === 'terraform-hcl').map(f => dirOf(f.file)));
+  // The variable files Terraform loads by itself, in its order (later ones win); others need -var-file.
   const varsByDir = new Map<string, Obj[]>();
-  for (const f of files) {
-    if (formatOf(f) === 'terraform-vars' && isObj(f.json)) varsByDir.set(dirOf(f.file), [...(varsByDir.get(dirOf(f.file)) ?? []), tfvarsOf(f)]);
-  }
+  const autoVars = files.filter(f => formatOf(f) === 'terraform-vars' && isObj(f.json) && autoVarRank(f.file) !== undefined)
+    .sort((a, b) => autoVarRank(a.file)! - autoVarRank(b.file)! || cmp(a.file, b.file));
+  for (const f of autoVars) varsByDir.set(dirOf(f.file), [...(varsByDir.get(dirOf(f.file)) ?? []), f.json as Obj]);
   const modules = new Map<string, LoadedFile[]>();
   for (const f of files) {
     const fmt = formatOf(f);
@@ -85,10 +86,13 @@ export function extractAll(files: LoadedFile[]): TrustRelationship[] {
   return sortTrusts(out);
 }
 
-function tfvarsOf(f: LoadedFile): Obj {
-  const j = f.json as Obj;
-  // hcl2json writes a .tfvars file's attributes as they are; JSON .tfvars are literal.
-  return j;
+/** terraform.tfvars, then terraform.tfvars.json, then *.auto.tfvars[.json]; undefined for other files. */
+function autoVarRank(file: string): number | undefined {
+  const base = path.posix.basename(file);
+  if (base === 'terraform.tfvars') return 0;
+  if (base === 'terraform.tfvars.json') return 1;
+  if (/\.auto\.tfvars(\.json)?$/.test(base)) return 2;
+  return undefined;
 }
 
 /** A resource of a child module in a plan: its full address (`module.a.aws_iam_role.r`). */
