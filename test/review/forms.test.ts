@@ -49,7 +49,7 @@ describe('every form of a configuration is judged the same', () => {
       const fs2 = scan(plan);
       expect(fs2.map(f => f.id)).toEqual(['CIT-AWS-020']);
       expect(fs2[0].message).toContain('known only after apply: depends on aws_iam_openid_connect_provider.github.arn');
-    } else expect(judged(plan, false)).toEqual(judged(base(c.kind, c.file), false));
+    } else {expect(judged(plan, false)).toEqual(judged(base(c.kind, c.file), false));}
     expect(hcl.every(t => t.format === 'terraform-hcl' && t.region !== undefined)).toBe(true);
     expect(plan.every(t => t.format === 'terraform-plan')).toBe(true);
   });

@@ -19,7 +19,11 @@ const WRITTEN = path.join(FIXTURES, 'hcl-written');
 async function run(argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: { write: (s: string) => { stdout += s; } }, stderr: { write: (s: string) => { stderr += s; } }, isTTY: false });
+  const code = await main(argv, {
+    stdout: { write: (s: string) => { stdout += s; } },
+    stderr: { write: (s: string) => { stderr += s; } },
+    isTTY: false,
+  });
   return { code, stdout, stderr };
 }
 
@@ -209,12 +213,12 @@ describe('CloudFormation YAML', () => {
     ].join('\n');
     const { json, regions } = parseCloudFormationYaml('t.yaml', text);
     expect((json as any).Resources.Role.Properties).toEqual({
-      'RoleName': { 'Fn::Sub': '${Org}-deploy' },
-      'Arn': { 'Fn::GetAtt': ['Provider', 'Arn'] },
-      'Joined': { 'Fn::Join': ['', [{ Ref: 'AWS::Partition' }, ':x']] },
-      'Picked': { 'Fn::Select': [0, { 'Fn::Split': [',', 'a,b'] }] },
-      'Maybe': { 'Fn::If': ['IsProd', { Ref: 'Org' }, { Ref: 'AWS::NoValue' }] },
-      'Mapped': { 'Fn::FindInMap': ['M', { Ref: 'AWS::Region' }, 'K'] },
+      RoleName: { 'Fn::Sub': '${Org}-deploy' },
+      Arn: { 'Fn::GetAtt': ['Provider', 'Arn'] },
+      Joined: { 'Fn::Join': ['', [{ Ref: 'AWS::Partition' }, ':x']] },
+      Picked: { 'Fn::Select': [0, { 'Fn::Split': [',', 'a,b'] }] },
+      Maybe: { 'Fn::If': ['IsProd', { Ref: 'Org' }, { Ref: 'AWS::NoValue' }] },
+      Mapped: { 'Fn::FindInMap': ['M', { Ref: 'AWS::Region' }, 'K'] },
     });
     expect(regions.get('Role')).toMatchObject({ startLine: 5, startColumn: 3 });
   });

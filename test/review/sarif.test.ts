@@ -84,7 +84,8 @@ describe('SARIF', () => {
     const b = (await sarif([dir])).log.runs[0].results;
     expect(b.map((r: any) => r.partialFingerprints[FINGERPRINT_KEY])).toEqual(a.map((r: any) => r.partialFingerprints[FINGERPRINT_KEY]));
     expect(new Set(a.map((r: any) => r.partialFingerprints[FINGERPRINT_KEY])).size).toBe(a.length);
-    expect(b.map((r: any) => r.locations[0].physicalLocation.region.startLine)).toEqual(a.map((r: any) => r.locations[0].physicalLocation.region.startLine + 3));
+    const line = (r: any) => r.locations[0].physicalLocation.region.startLine;
+    expect(b.map(line)).toEqual(a.map((r: any) => line(r) + 3));
   });
 
   test('--strict makes not-analysable results errors', async () => {

@@ -44,7 +44,7 @@ function hclString(s: string): string {
       }
       out += s.slice(i, j + 1);
       i = j;
-    } else out += s[i] === '\\' ? '\\\\' : s[i] === '"' ? '\\"' : s[i] === '\n' ? '\\n' : s[i];
+    } else {out += s[i] === '\\' ? '\\\\' : s[i] === '"' ? '\\"' : s[i] === '\n' ? '\\n' : s[i];}
   }
   return `"${out}"`;
 }
@@ -83,7 +83,7 @@ function hclBody(body: Obj, indent: string): string[] {
     const blocks = BLOCKS.has(k) ? (Array.isArray(v) ? v : [v]).filter(isObj) : [];
     if (blocks.length) {
       for (const b of blocks) lines.push(`${indent}${k} {`, ...hclBody(b, `${indent}  `), `${indent}}`);
-    } else lines.push(`${indent}${k} = ${hclValue(v, indent, k)}`);
+    } else {lines.push(`${indent}${k} = ${hclValue(v, indent, k)}`);}
   }
   return lines;
 }
@@ -246,8 +246,7 @@ function yamlBlock(v: unknown, indent: string): string[] {
         // `!GetAtt A.B` is the short form of ["A", "B"].
         const arg = i[0] === '!GetAtt' && Array.isArray(i[1]) && i[1].length === 2 && typeof i[1][1] === 'string' ? `${i[1][0]}.${i[1][1]}` : undefined;
         lines.push(`${key} ${i[0]} ${arg ?? yamlFlow(i[1])}`);
-      } else if ((isObj(x) && Object.keys(x).length) || (Array.isArray(x) && x.length)) lines.push(key, ...yamlBlock(x, `${indent}  `));
-      else lines.push(`${key} ${yamlFlow(x)}`);
+      } else if ((isObj(x) && Object.keys(x).length) || (Array.isArray(x) && x.length)) {lines.push(key, ...yamlBlock(x, `${indent}  `));} else {lines.push(`${key} ${yamlFlow(x)}`);}
     }
     return lines;
   }

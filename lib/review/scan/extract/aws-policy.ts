@@ -28,7 +28,9 @@ export function sessionNetwork(doc: unknown, label: string, resolveValue: (v: un
   return out;
 }
 
-export function flattenConditions(cond: Obj, resolveValue: (v: unknown) => string | undefined, explain?: (v: unknown) => string): { conditions: AwsCondition[]; unresolved: string[] } {
+export function flattenConditions(
+  cond: Obj, resolveValue: (v: unknown) => string | undefined, explain?: (v: unknown) => string,
+): { conditions: AwsCondition[]; unresolved: string[] } {
   const conditions: AwsCondition[] = [];
   const unresolved: string[] = [];
   for (const [op, body] of Object.entries(cond)) {

@@ -54,9 +54,7 @@ function convert(node: unknown): unknown {
     const o: Record<string, unknown> = {};
     for (const p of node.items) o[String(isScalar(p.key) ? p.key.value : convert(p.key))] = convert(p.value);
     value = o;
-  } else if (isSeq(node)) value = node.items.map(convert);
-  else if (isScalar(node)) value = node.value;
-  else value = node;
+  } else if (isSeq(node)) {value = node.items.map(convert);} else if (isScalar(node)) {value = node.value;} else {value = node;}
   if (tag && tag in TAG_KEY) {
     const key = TAG_KEY[tag];
     // `!GetAtt Role.Arn` is the short form of ["Role", "Arn"].

@@ -209,8 +209,7 @@ class Evaluator {
         if (isUnknown(c)) return this.unknown(n, bound, [c]);
         if (!truthy(c)) continue;
       }
-      if (n.kind === 'tuple') list.push(this.eval(n.value, b));
-      else {
+      if (n.kind === 'tuple') {list.push(this.eval(n.value, b));} else {
         const key = this.eval(n.key!, b);
         if (typeof key !== 'string' && typeof key !== 'number') return this.unknown(n, bound, [key]);
         const val = this.eval(n.value, b);

@@ -40,6 +40,9 @@ export function parseExpression(src: string): Node {
   return n;
 }
 
+/** Binary operators by precedence, loosest first. */
+const LEVELS: string[][] = [['||'], ['&&'], ['==', '!='], ['<', '>', '<=', '>='], ['+', '-'], ['*', '/', '%']];
+
 class Parser {
   public pos = 0;
   constructor(private readonly src: string) {}
@@ -48,14 +51,13 @@ class Parser {
     const s = this.src;
     for (;;) {
       const c = s[this.pos];
-      if (c === ' ' || c === '\t' || c === '\n' || c === '\r') this.pos++;
-      else if (c === '#' || (c === '/' && s[this.pos + 1] === '/')) {
+      if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {this.pos++;} else if (c === '#' || (c === '/' && s[this.pos + 1] === '/')) {
         while (this.pos < s.length && s[this.pos] !== '\n') this.pos++;
       } else if (c === '/' && s[this.pos + 1] === '*') {
         const end = s.indexOf('*/', this.pos + 2);
         if (end < 0) throw new HclSyntaxError('unterminated comment');
         this.pos = end + 2;
-      } else return;
+      } else {return;}
     }
   }
 
@@ -96,14 +98,12 @@ class Parser {
     return c;
   }
 
-  private static readonly LEVELS: string[][] = [['||'], ['&&'], ['==', '!='], ['<', '>', '<=', '>='], ['+', '-'], ['*', '/', '%']];
-
   private binary(level: number): Node {
-    if (level >= Parser.LEVELS.length) return this.unary();
+    if (level >= LEVELS.length) return this.unary();
     let l = this.binary(level + 1);
     for (;;) {
       const p = this.peekPunct();
-      if (!p || !Parser.LEVELS[level].includes(p)) return l;
+      if (!p || !LEVELS[level].includes(p)) return l;
       this.pos += p.length;
       l = { t: 'binary', op: p, l, r: this.binary(level + 1) };
     }
@@ -152,7 +152,7 @@ class Parser {
         const key = this.expr();
         this.expect(']');
         n = { t: 'index', obj: n, key };
-      } else return n;
+      } else {return n;}
     }
   }
 
@@ -271,8 +271,7 @@ class Parser {
       const id = this.ident();
       let key: Node;
       const next = this.peekPunct();
-      if (id && (next === '=' || next === ':') && !this.src.startsWith('==', this.pos)) key = { t: 'lit', v: id };
-      else {
+      if (id && (next === '=' || next === ':') && !this.src.startsWith('==', this.pos)) {key = { t: 'lit', v: id };} else {
         this.pos = save;
         key = this.expr();
       }
@@ -291,14 +290,10 @@ class Parser {
     let i = start;
     for (; i < s.length; i++) {
       const c = s[i];
-      if (c === '\\') i++;
-      else if ((c === '$' || c === '%') && s[i + 1] === '{' && s[i - 1] !== c) {
+      if (c === '\\') {i++;} else if ((c === '$' || c === '%') && s[i + 1] === '{' && s[i - 1] !== c) {
         depth++;
         i++;
-      } else if (depth > 0 && c === '"') i = skipString(s, i);
-      else if (depth > 0 && c === '{') depth++;
-      else if (depth > 0 && c === '}') depth--;
-      else if (depth === 0 && c === '"') break;
+      } else if (depth > 0 && c === '"') {i = skipString(s, i);} else if (depth > 0 && c === '{') {depth++;} else if (depth > 0 && c === '}') {depth--;} else if (depth === 0 && c === '"') {break;}
     }
     if (i >= s.length) throw new HclSyntaxError('unterminated string');
     this.pos = i + 1;
@@ -338,7 +333,7 @@ class Parser {
       const c = s[i];
       if (quotedEscapes && c === '\\') {
         const e = s[i + 1];
-        const map: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
+        const map: Record<string, string> = { 'n': '\n', 'r': '\r', 't': '\t', '"': '"', '\\': '\\' };
         if (e in map) {
           lit += map[e];
           i += 2;
@@ -346,7 +341,7 @@ class Parser {
           const len = e === 'u' ? 4 : 8;
           lit += String.fromCodePoint(parseInt(s.slice(i + 2, i + 2 + len), 16));
           i += 2 + len;
-        } else throw new HclSyntaxError(`invalid escape \\${e}`);
+        } else {throw new HclSyntaxError(`invalid escape \\${e}`);}
       } else if ((c === '$' || c === '%') && s[i + 1] === c && s[i + 2] === '{') {
         lit += `${c}{`; // `$${` and `%%{` are literal
         i += 3;

@@ -67,8 +67,7 @@ function closingBrace(s: string, open: number): number | undefined {
         if (!em) return undefined;
         i += m[0].length + em.index + em[0].length - 1;
       }
-    } else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return i;
+    } else if (c === '{') {depth++;} else if (c === '}' && --depth === 0) {return i;}
   }
   return undefined;
 }

@@ -26,7 +26,7 @@ function locator(text: string, format: InputFormat): Locator {
     let lo = 0;
     let hi = lines.length - 1;
     while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
+      const mid = Math.floor((lo + hi + 1) / 2);
       if (lines[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
@@ -104,7 +104,7 @@ export function jsonKeyOffsets(text: string, depth: number): Map<string, number>
     } else if (c === '}' || c === ']') {
       stack.pop();
       pendingKey = null;
-    } else if (c === ',') pendingKey = null;
+    } else if (c === ',') {pendingKey = null;}
   }
   return out;
 }

@@ -36,7 +36,7 @@ function labelled(v: unknown, depth: number): Map<string, unknown> {
         const prev = (out.get(k) as Map<string, unknown> | undefined) ?? new Map<string, unknown>();
         for (const [k2, v2] of labelled(inner, depth - 1)) if (!prev.has(k2)) prev.set(k2, v2);
         out.set(k, prev);
-      } else if (!out.has(k)) out.set(k, body(inner));
+      } else if (!out.has(k)) {out.set(k, body(inner));}
     }
   }
   return out;

@@ -94,7 +94,9 @@ function referencedDocuments(config: unknown, found: Res[]): Set<string> {
 function walk(mod: unknown, visit: (r: Res & { address: string }) => void, module = '') {
   if (!isObj(mod)) return;
   for (const r of (Array.isArray(mod.resources) ? mod.resources : []).filter(isObj)) {
-    visit({ module, address: String(r.address), mode: String(r.mode), type: String(r.type), name: String(r.name), index: r.index, values: r.values ?? {} });
+    visit({
+      module, address: String(r.address), mode: String(r.mode), type: String(r.type), name: String(r.name), index: r.index, values: r.values ?? {},
+    });
   }
   for (const c of (Array.isArray(mod.child_modules) ? mod.child_modules : []).filter(isObj)) walk(c, visit, String(c.address ?? ''));
 }
