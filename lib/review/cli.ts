@@ -128,7 +128,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const loaded = await loadInputs(root, files);
     // A file named explicitly must be a template; inside directories, other JSON is skipped.
     if (files.length === 1 && files[0] === args.path.split(/[\\/]/).pop() && formatOf(loaded[0]) === undefined) {
-      throw new InputError(`${args.path}: valid JSON but neither a CloudFormation template (no "Resources"), Terraform JSON (no "resource"/"data") nor \`terraform show -json\` output.`);
+      throw new InputError(`${args.path}: readable, but neither a CloudFormation template (no "Resources"), Terraform (no "resource"/"data") nor \`terraform show -json\` output.`);
     }
     const trusts = extractAll(loaded);
     let report = buildReport(args.path, files, trusts, scan(trusts));

@@ -149,6 +149,14 @@ describe('inputs the CLI reads', () => {
     expect(await sub()).toEqual(['repo:acme/api:ref:refs/heads/main']);
   });
 
+  test('a YAML file named explicitly that is not a template is an input error', async () => {
+    const dir = tmpdir();
+    fs.writeFileSync(path.join(dir, 'ci.yml'), 'on: push\njobs: {}\n');
+    const r = await run(['review', path.join(dir, 'ci.yml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('neither a CloudFormation template');
+  });
+
   test('an HCL syntax error is one line naming file and position (exit 2)', async () => {
     const dir = tmpdir();
     fs.writeFileSync(path.join(dir, 'main.tf'), 'resource "aws_iam_role" "r" {\n');

@@ -115,7 +115,8 @@ function loadSync(root: string, file: string): LoadedFile {
   const text = readText(path.join(root, file), file);
   if (isYaml(file, text)) {
     const { json, regions } = parseCloudFormationYaml(file, text);
-    return { file, json, text, regions, format: 'cloudformation-yaml' };
+    // YAML that is not a template (a CI workflow named explicitly) has no format: the CLI says so.
+    return looksLikeCloudFormationYaml(text) ? { file, json, text, regions, format: 'cloudformation-yaml' } : { file, json: null, text };
   }
   const json = parseJson(text, file);
   const format = /\.tfvars\.json$/.test(file) ? 'terraform-vars' : undefined;
