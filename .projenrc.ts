@@ -34,6 +34,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // CDKTF-only user never installs it (test/packaging.test.ts proves both).
   // @bufbuild/cel (GcpTrustSimulator only) is not a jsii module, so it cannot be a peer: the
   // simulator loads it lazily and says to install it.
+  // Review inputs (lib/review/scan/extract): HashiCorp's HCL parser built to WebAssembly (CDK
+  // Terrain's maintained continuation of @cdktf/hcl2json, MPL-2.0, loaded only for .tf files) and
+  // eemeli's yaml (ISC) for CloudFormation YAML tags and source positions. Neither is a jsii module,
+  // so both are bundled.
+  bundledDeps: ['@cdktn/hcl2json@0.24.0', 'yaml@^2.9.1'],
   peerDeps: ['cdktf@^0.21.0', '@cdktf/provider-google@^16.12.1', '@cdktf/provider-azurerm@^14.23.1'],
   devDeps: [
     'typescript@~5.9.3', // TS 7 has no JS API and breaks ts-jest/ts-node/eslint
@@ -44,6 +49,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
     '@bufbuild/cel@0.6.1',
     'cdk-nag@2.36.8', // 3.x needs aws-cdk-lib >= 2.257
+    // SARIF output is validated against the OASIS SARIF 2.1.0 schema that Microsoft's SARIF SDK
+    // ships (a draft-04 schema, hence ajv-draft-04).
+    '@microsoft/jest-sarif@1.0.0-beta.0',
+    'ajv@^8.17.1',
+    'ajv-draft-04@^1.0.0',
+    'ajv-formats@^3.0.1',
   ],
   bin: { 'ci-oidc-trust': 'bin/ci-oidc-trust' },
 
@@ -131,6 +142,13 @@ project.addTask('docs:tables', {
   env: { TS_NODE_PROJECT: 'test/tsconfig.json' },
   exec: 'ts-node --prefer-ts-exts --transpile-only scripts/gen-docs-tables.ts',
 });
+// The review fixtures in every other input form (HCL, array-shape JSON, plan JSON, CloudFormation
+// YAML); test/review/forms.test.ts fails when the committed files differ.
+project.addTask('review:forms', {
+  description: 'Regenerate test/review/fixtures/{hcl,tfjson-array,plan,cloudformation-yaml} from the JSON fixtures',
+  env: { TS_NODE_PROJECT: 'test/tsconfig.json' },
+  exec: 'ts-node --prefer-ts-exts --transpile-only scripts/gen-review-forms.ts',
+});
 project.addTask('bench', {
   description: 'Synth and policy-size benchmarks (results in docs/benchmarks.md)',
   env: { TS_NODE_PROJECT: 'test/tsconfig.json' },
@@ -138,6 +156,7 @@ project.addTask('bench', {
     { exec: 'ts-node --prefer-ts-exts --transpile-only bench/aws-synth.ts' },
     { exec: 'ts-node --prefer-ts-exts --transpile-only bench/gcp-synth.ts' },
     { exec: 'ts-node --prefer-ts-exts --transpile-only bench/policy-size.ts' },
+    { exec: 'ts-node --prefer-ts-exts --transpile-only bench/review-inputs.ts' },
   ],
 });
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Stack, Stage } from 'aws-cdk-lib';
 import { buildReport, renderJson, renderMarkdown, ReviewReport } from './render';
-import { discoverFiles, extractAll, LoadedFile, loadFiles } from './scan/extract';
+import { discoverFiles, extractAll, LoadedFile, loadFiles, loadInputs } from './scan/extract';
 import { scan } from './scan/scanner';
 
 /** Counts of a review. */
@@ -22,10 +22,22 @@ export interface TrustReportSummary {
  * in your tests to see trust changes in pull requests.
  */
 export class TrustReport {
-  /** Review a synthesized `cdk.out`, `cdktf.out`, or one template file. */
+  /**
+   * Review a synthesized `cdk.out`, `cdktf.out`, a directory, or one CloudFormation (JSON, YAML),
+   * Terraform JSON or `terraform show -json` file. HCL needs `fromPathAsync`.
+   */
   public static fromPath(target: string, label?: string): TrustReport {
     const { root, files } = discoverFiles(target);
     return TrustReport.of(label ?? path.basename(target), files, loadFiles(root, files));
+  }
+
+  /**
+   * Review any input the CLI reads, HCL (`.tf`) included, which is parsed asynchronously
+   * (`fromPath` reads every other input).
+   */
+  public static async fromPathAsync(target: string, label?: string): Promise<TrustReport> {
+    const { root, files } = discoverFiles(target);
+    return TrustReport.of(label ?? path.basename(target), files, await loadInputs(root, files));
   }
 
   /** Review a CDK app or stage (synthesizes it). */

@@ -155,7 +155,7 @@ describe('error cases: one clear line, no stack trace', () => {
 
   test.each([
     [['review', 'x', '--bogus'], /unknown argument '--bogus'/],
-    [['review', 'x', '--format', 'yaml'], /--format must be 'markdown' or 'json', got 'yaml'/],
+    [['review', 'x', '--format', 'yaml'], /--format must be 'markdown', 'json' or 'sarif', got 'yaml'/],
     [['review'], /missing path/],
     [['scan', 'x'], /unknown command 'scan'/],
     [[], /missing command/],

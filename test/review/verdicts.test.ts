@@ -11,7 +11,7 @@ import { TrustConfigError } from '../../lib/model/errors';
 import { RULES, RuleLevel } from '../../lib/model/rules';
 import { main } from '../../lib/review/cli';
 import { buildReport } from '../../lib/review/render';
-import { extractAll, extractCloudFormation, extractTerraform, loadFiles, TrustRelationship } from '../../lib/review/scan/extract';
+import { extractAll, extractCloudFormation, extractTerraform, loadFiles, loadInputs, TrustRelationship } from '../../lib/review/scan/extract';
 import { failsGate, FINDING_CLASSES, FINDINGS, fixFor, sarifLevel, severityOf } from '../../lib/review/scan/findings';
 import { Finding, scan } from '../../lib/review/scan/scanner';
 import { SCHEMA, validate } from '../support/schema';
@@ -376,7 +376,7 @@ describe('the catalogue', () => {
 
   test('--strict (buildReport): not analysable gates and is reported as an error', () => {
     const dir = path.join(__dirname, 'fixtures', 'insecure');
-    const trusts = extractAll(loadFiles(dir, ['aws-jsonencode-unresolvable.tf.json']));
+    const trusts = extractAll(loadFiles(dir, ['aws-unresolved-condition.template.json']));
     const found = scan(trusts);
     expect(buildReport('x', ['f'], trusts, found).summary).toMatchObject({ errors: 0, result: 'pass' });
     const strict = buildReport('x', ['f'], trusts, found, { strict: true });
@@ -395,15 +395,20 @@ describe('the catalogue', () => {
     expect(f.fix).toContain('oidc.circleci.com/project-id');
   });
 
-  test('every input form has findings of every class (fixtures)', () => {
+  test('every input form has findings of every class (fixtures)', async () => {
     const dir = path.join(__dirname, 'fixtures', 'insecure');
     const seen = new Map<string, Set<string>>();
-    for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.json'))) {
-      for (const t of extractAll(loadFiles(dir, [file]))) {
+    const note = (trusts: TrustRelationship[]) => {
+      for (const t of trusts) {
         const form = formOf(t);
         for (const f of scan([t])) seen.set(form, new Set([...(seen.get(form) ?? []), f.class]));
       }
-    }
+    };
+    for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.json'))) note(extractAll(loadFiles(dir, [file])));
+    // Terraform values that stay unknown (variables without a value, resource attributes) are in the
+    // hand-written HCL configuration; the JSON fixtures' jsonencode() of literals is evaluated.
+    const unknowns = path.join(__dirname, 'fixtures', 'hcl-written', 'unknowns');
+    note(extractAll(await loadInputs(unknowns, fs.readdirSync(unknowns).filter(f => /\.(tf|tfvars)$/.test(f)).sort())));
     const all = [...FINDING_CLASSES].sort();
     expect(Object.fromEntries([...seen].map(([k, v]) => [k, [...v].sort()]))).toEqual({
       'cloudformation': all, 'terraform aws_iam_role': all, 'terraform google': all, 'terraform azure': all,

@@ -28,7 +28,10 @@ export function sessionNetwork(doc: unknown, label: string, resolveValue: (v: un
   return out;
 }
 
-export function flattenConditions(cond: Obj, resolveValue: (v: unknown) => string | undefined): { conditions: AwsCondition[]; unresolved: string[] } {
+export function flattenConditions(
+  cond: Obj, resolveValue: (v: unknown) => string | undefined, explain?: (v: unknown) => string,
+  skeleton?: (v: unknown) => string | undefined,
+): { conditions: AwsCondition[]; unresolved: string[] } {
   const conditions: AwsCondition[] = [];
   const unresolved: string[] = [];
   for (const [op, body] of Object.entries(cond)) {
@@ -40,7 +43,11 @@ export function flattenConditions(cond: Obj, resolveValue: (v: unknown) => strin
       const values: string[] = [];
       for (const v of asArray(raw)) {
         const r = resolveValue(v);
-        if (r === undefined) unresolved.push(`${op} ${key}: value ${JSON.stringify(v)} is an unresolved expression`);
+        // A string with unresolved parts keeps them as `${…}` placeholders: the judge reports it as
+        // not analysable and still judges its literal text (a wildcard owner, a trailing `:*`).
+        const s = r === undefined ? skeleton?.(v) : undefined;
+        if (s !== undefined) values.push(s);
+        else if (r === undefined) unresolved.push(`${op} ${key}: value ${JSON.stringify(v)} is an unresolved expression${explain ? ` (${explain(v)})` : ''}`);
         else values.push(r);
       }
       conditions.push({ operator: op, key, values });
@@ -91,6 +98,10 @@ export interface AwsRoleContext {
   resolveConditionBlock: (v: unknown) => Obj | undefined;
   /** Provider client-id lists by issuer, to report audiences. */
   clientIds: Map<string, string[]>;
+  /** Why a value did not resolve, naming what it depends on (Terraform). */
+  explain?: (v: unknown) => string;
+  /** A value's literal text with its unresolved parts as `${…}` placeholders, where it has one. */
+  skeleton?: (v: unknown) => string | undefined;
 }
 
 function isWebIdentityStatement(st: RawStatement, federated: (string | undefined)[]): boolean {
@@ -112,14 +123,15 @@ export function awsStatementsToTrusts(ctx: AwsRoleContext, statements: RawStatem
   });
   return picked.map(({ st, index, federated }, i) => {
     const unresolved = [...extraUnresolved];
+    const fedRaw = asArray(isObj(st.principal) ? st.principal.Federated : undefined);
     federated.forEach((f, k) => {
-      if (f === undefined) unresolved.push(`Federated principal #${k} is an unresolved expression`);
+      if (f === undefined) unresolved.push(`Federated principal #${k} is an unresolved expression${ctx.explain ? ` (${ctx.explain(fedRaw[k])})` : ''}`);
     });
     let conditions: AwsCondition[] = [];
     if (st.condition !== undefined) {
       const block = ctx.resolveConditionBlock(st.condition);
       if (!block) {unresolved.push('the Condition block is an unresolved expression');} else {
-        const flat = flattenConditions(block, ctx.resolveValue);
+        const flat = flattenConditions(block, ctx.resolveValue, ctx.explain, ctx.skeleton);
         conditions = flat.conditions;
         unresolved.push(...flat.unresolved);
       }

@@ -5,9 +5,17 @@
  */
 import { AwsRoleContext, awsStatementsToTrusts, notAnalysable, RawStatement, rawStatements, sessionNetwork } from './aws-policy';
 import { tfMetadata, tfRef, tfResources } from './terraform';
+import { explainUnknown, hasInterpolation } from './terraform-config';
 import { TrustRelationship } from './types';
 import { asArray, isObj, normalizeIssuer, Obj } from './util';
 import { truncate } from '../../../model/text';
+
+/** A document whose statements could not all be read still yields a trust: not analysable, never silence. */
+function docTrusts(ctx: AwsRoleContext, statements: RawStatement[], unresolved: string[]): TrustRelationship[] {
+  const trusts = awsStatementsToTrusts(ctx, statements, unresolved);
+  if (trusts.length === 0 && unresolved.some(u => /block is generated from an unresolved expression/.test(u))) return [notAnalysable(ctx, unresolved.join('; '))];
+  return trusts;
+}
 
 export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
   const providers = new Map<string, { url: string; clientIds: string[] }>();
@@ -31,27 +39,46 @@ export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
       return attr === 'url' ? p.url.replace(/^https:\/\//, '') : `arn:aws:iam::ACCOUNT:oidc-provider/${p.url.replace(/^https:\/\//, '')}`;
     });
   // Terraform escapes a literal `${` as `$${`; after substitution that is an IAM policy variable.
+  // A value that still holds an interpolation after substitution is unknown here (reported by name).
   const value = (v: unknown): string | undefined => {
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined;
-    return subst(String(v)).replace(/\$\$\{/g, '${');
+    const s = subst(String(v));
+    return hasInterpolation(s) ? undefined : s.replace(/\$\$\{/g, '${');
   };
+  const skeleton = (v: unknown): string | undefined => {
+    if (typeof v !== 'string') return undefined;
+    const s = subst(v);
+    return hasInterpolation(s) ? s : undefined;
+  };
+  // An OIDC provider ARN built from an unknown partition or account still names its issuer.
   const federated = (v: unknown): string | undefined => {
-    const s = value(v);
-    return s === undefined || /^\$\{[^}]*\}$/.test(s) ? undefined : s;
+    if (typeof v !== 'string') return value(v);
+    const s = subst(v);
+    const m = /^arn:[^:]*:iam::[^:]*:oidc-provider\/(.+)$/.exec(s);
+    return m && !hasInterpolation(m[1]) ? s.replace(/\$\$\{/g, '${') : value(v);
   };
+  const explain = (v: unknown): string => explainUnknown(typeof v === 'string' ? subst(v) : v);
 
   const docStatements = (body: Obj): { statements: RawStatement[]; unresolved: string[] } => {
     const unresolved: string[] = [];
-    const statements = asArray(body.statement).filter(isObj).map((s, i) => {
-      const fed = asArray(s.principals).filter(isObj).filter(p => p.type === 'Federated').flatMap(p => asArray(p.identifiers));
-      const other = asArray(s.principals).filter(isObj).filter(p => p.type !== 'Federated');
+    // A block list holding an interpolation is a dynamic block whose for_each is unknown.
+    const blocks = (v: unknown, what: string): Obj[] => {
+      for (const x of asArray(v)) if (!isObj(x)) unresolved.push(`${what} block is generated from an unresolved expression (${explain(x)})`);
+      return asArray(v).filter(isObj);
+    };
+    const statements = blocks(body.statement, 'a statement').map((s, i) => {
+      const principals = blocks(s.principals, `statement ${i}: a principals`);
+      const fed = principals.filter(p => p.type === 'Federated').flatMap(p => asArray(p.identifiers));
+      const other = principals.filter(p => p.type !== 'Federated');
+      if (principals.some(p => typeof p.type === 'string' && hasInterpolation(p.type))) unresolved.push(`statement ${i}: principals type is unresolved (${explain(principals.find(p => hasInterpolation(String(p.type)))?.type)})`);
       const condition: Obj = {};
-      for (const c of asArray(s.condition).filter(isObj)) {
-        if (typeof c.test !== 'string' || typeof c.variable !== 'string') {
+      for (const c of blocks(s.condition, `statement ${i}: a condition`)) {
+        if (typeof c.test !== 'string' || typeof c.variable !== 'string' || hasInterpolation(c.test)) {
           unresolved.push(`statement ${i}: condition block without literal test/variable`);
           continue;
         }
         const key = subst(c.variable);
+        if (hasInterpolation(key)) unresolved.push(`statement ${i}: condition variable ${JSON.stringify(c.variable)} is unresolved (${explain(c.variable)})`);
         condition[c.test] = condition[c.test] ?? {};
         // Repeated test+variable blocks are ANDed by Terraform; keeping the union of values is the
         // conservative reading for reporting, and each value is still judged.
@@ -102,8 +129,10 @@ export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
       metadata: tfMetadata(body),
       resolveFederated: federated,
       resolveValue: value,
+      skeleton,
       resolveConditionBlock: v => (isObj(v) ? v : undefined),
       clientIds,
+      explain,
     };
     const arp = body.assume_role_policy;
     const dataRef = typeof arp === 'string' ? /^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$/.exec(arp) : null;
@@ -115,12 +144,15 @@ export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
       }
       usedDocs.add(dataRef[1]);
       const { statements, unresolved } = docStatements(doc[1]);
-      out.push(...awsStatementsToTrusts({ ...ctx, metadata: [...ctx.metadata, ...tfMetadata(doc[1])] }, statements, unresolved));
+      out.push(...docTrusts({ ...ctx, metadata: [...ctx.metadata, ...tfMetadata(doc[1])] }, statements, unresolved));
       continue;
     }
     const parsed = typeof arp === 'string' ? parsePolicy(subst(arp)) : isObj(arp) ? arp : undefined;
     if (!parsed) {
-      if (arp !== undefined) out.push(notAnalysable(ctx, `assume_role_policy is not literal JSON (${truncate(String(arp), 80)})`));
+      if (arp !== undefined) {
+        const why = typeof arp === 'string' && hasInterpolation(subst(arp)) ? `: ${explain(arp)}` : '';
+        out.push(notAnalysable(ctx, `assume_role_policy is not literal JSON (${truncate(String(arp), 80)})${why}`));
+      }
       continue;
     }
     out.push(...awsStatementsToTrusts(ctx, rawStatements(parsed)));
@@ -140,10 +172,12 @@ export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
       metadata: tfMetadata(body),
       resolveFederated: federated,
       resolveValue: value,
+      skeleton,
       resolveConditionBlock: v => (isObj(v) ? v : undefined),
       clientIds,
+      explain,
     };
-    out.push(...awsStatementsToTrusts(ctx, statements, unresolved));
+    out.push(...docTrusts(ctx, statements, unresolved));
   }
   return out;
 }

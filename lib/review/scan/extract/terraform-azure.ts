@@ -5,6 +5,7 @@
  */
 import { withMeta } from './metadata';
 import { describeTfValue, tfMetadata, tfRef, tfResources } from './terraform';
+import { explainUnknown, hasInterpolation } from './terraform-config';
 import { AzureRoleAssignment, TrustMetadata, TrustRelationship } from './types';
 import { asArray, isObj, normalizeIssuer, Obj } from './util';
 import { providerForIssuer, providerForSubject } from '../../../ci/analysers';
@@ -55,12 +56,14 @@ export function extractTfAzure(file: string, tf: Obj): TrustRelationship[] {
       const identity = ref ? `${ref.type}.${ref.name}` : describeTfValue(parentRaw);
       const unresolved: string[] = [];
       let issuer: string | undefined;
-      if (typeof body.issuer === 'string' && !body.issuer.includes('${')) issuer = normalizeIssuer(body.issuer);
-      else unresolved.push('issuer is not a literal');
+      if (typeof body.issuer === 'string' && !hasInterpolation(body.issuer)) issuer = normalizeIssuer(body.issuer);
+      else unresolved.push(`issuer is not a literal${typeof body.issuer === 'string' ? ` (${explainUnknown(body.issuer)})` : ''}`);
       const subject = typeof body.subject === 'string' ? body.subject : body.subject === undefined ? undefined : String(body.subject);
-      if (subject?.includes('${')) unresolved.push('subject contains a Terraform interpolation');
-      const expr = typeof body.claims_matching_expression === 'string' ? body.claims_matching_expression
-        : isObj(body.claims_matching_expression) ? String(body.claims_matching_expression.value ?? '') : undefined;
+      if (subject !== undefined && hasInterpolation(subject)) unresolved.push(`subject contains a Terraform interpolation (${explainUnknown(subject)})`);
+      // A string, or a `{value = …}` block (an object, or a one-element list of it).
+      const cme = Array.isArray(body.claims_matching_expression) ? body.claims_matching_expression[0] : body.claims_matching_expression;
+      const expr = typeof cme === 'string' ? cme : isObj(cme) ? String(cme.value ?? '') : undefined;
+      if (expr !== undefined && hasInterpolation(expr)) unresolved.push(`claims_matching_expression contains a Terraform interpolation (${explainUnknown(expr)})`);
       const audiences = kind === 'flexible-fic' ? asArray(body.audience).map(String) : asArray(body.audience ?? body.audiences).map(String);
       const resource = `${type}.${name}`;
       let ciProvider = providerForIssuer(issuer);

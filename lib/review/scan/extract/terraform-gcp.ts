@@ -5,6 +5,7 @@
  */
 import { withMeta } from './metadata';
 import { allTfResourceTypes, describeTfValue, tfMetadata, tfRef, tfResources } from './terraform';
+import { explainUnknown, hasInterpolation } from './terraform-config';
 import { GcpGrant, TrustRelationship } from './types';
 import { asArray, isObj, normalizeIssuer, Obj } from './util';
 import { providerForIssuer } from '../../../ci/analysers';
@@ -58,7 +59,7 @@ export function extractTfGcp(file: string, tf: Obj): TrustRelationship[] {
     for (const [name, body] of tfResources(tf, 'resource', type)) {
       const members = type.endsWith('_member') ? asArray(body.member) : asArray(body.members);
       for (const member of members.map(String)) {
-        const parsed = parseWifMember(member);
+        const parsed = parseWifMember(member) ?? unresolvedMember(member);
         if (!parsed) continue;
         const key = poolKey(parsed.pool);
         const resource = `${type}.${name}`;
@@ -93,19 +94,23 @@ export function extractTfGcp(file: string, tf: Obj): TrustRelationship[] {
   const out: TrustRelationship[] = [];
   const poolsWithProvider = new Set<string>();
   for (const [name, body] of tfResources(tf, 'resource', 'google_iam_workload_identity_pool_provider')) {
-    const oidc = asArray(body.oidc).filter(isObj)[0];
-    if (!oidc) continue; // aws/saml/x509 providers are not CI OIDC trusts
+    const oidcBlocks = asArray(body.oidc);
+    // aws/saml/x509 providers are not CI OIDC trusts; a provider with none of them is reported.
+    if (oidcBlocks.length === 0 && (body.aws !== undefined || body.saml !== undefined || body.x509 !== undefined)) continue;
+    const oidc: Obj = oidcBlocks.filter(isObj)[0] ?? {};
     const pool = providerPool(body.workload_identity_pool_id);
     poolsWithProvider.add(pool);
     const unresolved: string[] = [];
+    if (oidcBlocks.length === 0) unresolved.push('the provider has no oidc block (nor aws, saml or x509): its issuer could not be read');
+    for (const b of oidcBlocks) if (!isObj(b)) unresolved.push(`the oidc block is generated from an unresolved expression (${explainUnknown(b)})`);
     const issuerRaw = oidc.issuer_uri;
     let issuer: string | undefined;
     if (typeof issuerRaw === 'string' && !issuerRaw.includes('${')) issuer = normalizeIssuer(issuerRaw);
-    else unresolved.push('issuer_uri is not a literal');
+    else if (issuerRaw !== undefined || oidcBlocks.some(isObj)) unresolved.push(`issuer_uri is not a literal${typeof issuerRaw === 'string' ? ` (${explainUnknown(issuerRaw)})` : ''}`);
     const mapping: Record<string, string> = {};
     if (isObj(body.attribute_mapping)) for (const k of Object.keys(body.attribute_mapping).sort()) mapping[k] = String(body.attribute_mapping[k]);
     const cond = body.attribute_condition;
-    if (cond !== undefined && (typeof cond !== 'string' || /\$\{/.test(cond))) unresolved.push('attribute_condition contains a Terraform interpolation');
+    if (cond !== undefined && (typeof cond !== 'string' || hasInterpolation(cond))) unresolved.push(`attribute_condition contains a Terraform interpolation (${explainUnknown(cond)})`);
     const poolGrants = grants.get(pool) ?? [];
     const resource = `google_iam_workload_identity_pool_provider.${name}`;
     const principals = [...new Set(grantPrincipals.get(pool) ?? [])].sort();
@@ -148,11 +153,19 @@ export function extractTfGcp(file: string, tf: Obj): TrustRelationship[] {
         audiences: [],
         gcp: { pool, attributeMapping: {}, grants: [g] },
         network: [],
-        unresolved: [`the provider of pool ${pool} is not in this file; its attribute condition could not be checked`],
+        unresolved: [pool.startsWith('unresolved member ')
+          ? `the member ${g.member} is an unresolved expression (${explainUnknown(g.member)}); it may grant a workload identity pool`
+          : `the provider of pool ${pool} is not in this file; its attribute condition could not be checked`],
       });
     }
   }
   return out;
+}
+
+/** A member that is wholly an unknown expression may be a pool grant: reported, not skipped. */
+function unresolvedMember(member: string): { pool: string; selector: GcpGrant['selector'] } | undefined {
+  if (!/^\$\{/.test(member) || !hasInterpolation(member)) return undefined;
+  return { pool: `unresolved member ${member}`, selector: { kind: 'unknown', raw: member } };
 }
 
 function firstTarget(body: Obj): unknown {

@@ -5,7 +5,19 @@
 import { ScannedProvider } from '../../../ci/analysers';
 
 export type Cloud = 'aws' | 'gcp' | 'azure';
-export type InputFormat = 'cloudformation' | 'terraform-json';
+/**
+ * What a file is: CloudFormation (JSON or YAML), Terraform JSON, HCL (`.tf`), a `.tfvars` file, or
+ * `terraform show -json` output of a plan or state (raw `.tfstate` files too).
+ */
+export type InputFormat = 'cloudformation' | 'cloudformation-yaml' | 'terraform-json' | 'terraform-hcl' | 'terraform-vars' | 'terraform-plan';
+
+/** A place in an input file, 1-based (SARIF regions). */
+export interface Region {
+  readonly startLine: number;
+  readonly startColumn: number;
+  readonly endLine?: number;
+  readonly endColumn?: number;
+}
 /** A CI provider the scanner recognises (lib/ci/analysers.ts), or `unknown`. */
 export type CiProvider = ScannedProvider;
 
@@ -80,11 +92,20 @@ export interface TrustRelationship {
   readonly unresolved: string[];
   /** What was assumed to read it anyway (a parameter's Default, the literal text around one): reported with "not analysable". */
   readonly assumptions?: string[];
+  /** Where the resource is in its file, when the input format has positions. */
+  readonly region?: Region;
 }
 
 export interface LoadedFile {
   /** Path relative to the scan root, `/`-separated. */
   readonly file: string;
+  /** The parsed content: JSON as is; YAML and HCL converted to their JSON form. */
   readonly json: unknown;
+  /** The format, when the loader knows it (else detected from `json`). */
+  readonly format?: InputFormat;
+  /** The source text, for positions (SARIF regions). */
+  readonly text?: string;
+  /** Resource positions a loader already knows (CloudFormation YAML). */
+  readonly regions?: ReadonlyMap<string, Region>;
 }
 
