@@ -169,7 +169,11 @@ function uniqGlobs(globs: readonly Glob[]): Glob[] {
 export function canonicalize(terms: Term[]): Term[] {
   let cur: Term[] = terms.map((t) => ({ tests: sortTests([...t.tests]) }));
   if (cur.length <= 1) return cur; // nothing to drop or merge
+  // Work in sorted order, re-sorted after every change: which merge happens first then depends on
+  // the set of terms only, never on the order the caller listed them (same meaning, same text).
+  const byKey = (a: Term, b: Term) => cmp(termKey(a), termKey(b));
   for (let changed = true; changed;) {
+    cur.sort(byKey);
     changed = false;
     // Drop terms implied by another (redundant disjuncts); keep the first of equal ones.
     const kept: Term[] = [];
@@ -190,7 +194,7 @@ export function canonicalize(terms: Term[]): Term[] {
       }
     }
   }
-  return cur.sort((a, b) => cmp(termKey(a), termKey(b)));
+  return cur.sort(byKey);
 }
 
 function describeValue(v: unknown): string {
