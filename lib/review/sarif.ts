@@ -80,7 +80,8 @@ export function buildSarif(report: ReviewReport, opts: SarifOptions = {}) {
     return {
       ruleId: f.id,
       ruleIndex: index.get(f.id as FindingDefinition['id'])!,
-      level: f.severity,
+      // A skipped finding stays visible, below the gate (docs/review.md, gate flags).
+      level: f.skipped ? 'note' : f.severity,
       message: { text: `${f.title}: ${f.message} Fix: ${f.fix}` },
       locations: [{
         physicalLocation: {

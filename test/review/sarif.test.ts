@@ -100,6 +100,19 @@ describe('SARIF', () => {
     expect(strict.stderr).toContain('--strict');
   });
 
+  test('--skip keeps the finding as a note; --fail-on warning gates on warnings', async () => {
+    const input = path.join(FIXTURES, 'hcl-written', 'unknowns');
+    const plain = await sarif([input]);
+    const ids = [...new Set(plain.log.runs[0].results.map((x: any) => x.ruleId))] as string[];
+    const skipped = await sarif([input, '--skip', ids[0]]);
+    const of = (log: any, id: string) => log.runs[0].results.filter((x: any) => x.ruleId === id).map((x: any) => x.level);
+    expect(of(skipped.log, ids[0]).length).toBeGreaterThan(0);
+    expect(of(skipped.log, ids[0]).every((l: string) => l === 'note')).toBe(true);
+    expect(errorsOf(skipped.log)).toEqual([]);
+    const warnGate = await sarif([input, '--fail-on', 'warning']);
+    expect(warnGate.code).toBe(1);
+  });
+
   test('byte-identical across runs', async () => {
     const a = await sarif([path.join(FIXTURES, 'insecure')]);
     const b = await sarif([path.join(FIXTURES, 'insecure')]);
