@@ -44,6 +44,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
     '@bufbuild/cel@0.6.1',
     'cdk-nag@2.36.8', // 3.x needs aws-cdk-lib >= 2.257
+    // eemeli's yaml (ISC): the CI snippet tests parse every YAML snippet (test/snippets/).
+    'yaml@^2.9.1',
   ],
   bin: { 'ci-oidc-trust': 'bin/ci-oidc-trust' },
 
