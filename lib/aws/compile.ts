@@ -84,7 +84,8 @@ export function compileAwsTrust(trust: Trust, federated: string): CompiledAwsTru
       statements.push({ Effect: 'Allow', Principal: { Federated: federated }, Action: actions, Condition: sortCondition(condition) });
     }
   }
-  return { trust: bound, statements };
+  // The bound trust judges tokens as STS does (one audience per token; azp first).
+  return { trust: bound._withStsAudience(), statements };
 }
 
 function termConditions(term: Term, prefix: string, keys: string[], trust: Trust, where: string): Record<string, Record<string, string | string[]>> {

@@ -40,7 +40,12 @@ export const CIRCLECI_SPEC: ProviderSpec<CircleCiDetails> = {
     nameSubject: /^org\/[0-9a-f-]{36}\/project\/[0-9a-f-]{36}\//,
   },
   aws: { defaultAudience: undefined, fixForUnseenClaim: SUBJECT_ONLY_FIXES.aws },
-  azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure },
+  // The subject ends with the id of the user who started the job (the v2 token then adds the VCS
+  // origin and ref): no finite list of exact subjects names this project's jobs.
+  azure: {
+    fixForUnseenClaims: (claims) => `CircleCI's subject cannot be customized to carry ${claims.join(', ')}, and Azure checks nothing else: trust this project from AWS or GCP`,
+    fixForSubjectPattern: () => 'the CircleCI subject ends with the id of the user who started the job (org/<org>/project/<project>/user/<user>), and the v2 token ($CIRCLE_OIDC_TOKEN_V2) appends the VCS origin and ref, so no list of exact subjects covers this project\'s jobs: trust the project from AWS or GCP, which match the subject up to the user',
+  },
   // The v2 subject appends /vcs-origin/…/vcs-ref/… to the v1 one (org/<uuid>/project/<uuid>/user/<uuid>,
   // exactly 127 bytes): map the v1 part, unique per organization, project and user.
   gcp: gcpFacts('assertion.sub.split(\'/vcs-origin/\')[0]'),
