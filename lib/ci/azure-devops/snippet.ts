@@ -16,6 +16,11 @@ export function azureDevOpsSnippet(source: SnippetSource<AzureDevOpsDetails>, t:
   const subject = String(d.subject);
   const name = d.kind === 'entra' ? `<name of service connection ${subject.split('/').pop()}>` : subject.split('/').pop() ?? '';
   const notes = [`The token's subject is ${subject}.`];
+  const bytes = Buffer.byteLength(subject, 'utf8');
+  if (t.cloud === 'gcp' && bytes > 127) {
+    // No claim of an Azure DevOps token is a short unique id to map instead (lib/gcp/mapping.ts).
+    notes.push(`GCP maps the subject to google.subject, at most 127 bytes; this one is ${bytes}, so GCP refuses the exchange: use shorter organization, project and connection names, or another cloud.`);
+  }
   if (d.kind !== 'p' && t.cloud === 'azure') {
     const cloud = azureCloud(t);
     notes.push(`Service connection ${name} must use workload identity federation with client id ${t.principal}, tenant ${t.tenantId ?? UNKNOWN_TENANT}${t.subscriptionId ? `, subscription ${t.subscriptionId}` : ''}${cloud === 'PUBLIC' ? '' : `, environment ${AZURE_CLOUDS[cloud].cli}`}.`);
@@ -30,8 +35,10 @@ export function azureDevOpsSnippet(source: SnippetSource<AzureDevOpsDetails>, t:
     ].join('\n');
     return renderFiles([{ path: 'azure-pipelines.yml', syntax: 'yaml', notes, body }]);
   }
-  if (d.kind !== 'p') notes.push(`Replace <id of service connection ${name}> with its id (Project settings > Service connections): the token is then the service connection's.`);
-  const query = d.kind === 'p' ? '?api-version=7.1' : `?api-version=7.1&serviceConnectionId=<id of service connection ${name}>`;
+  // The Entra subject ends with the service connection's id; a name-based one needs it looked up.
+  const connectionId = d.kind === 'entra' ? subject.split('/').pop() : `<id of service connection ${name}>`;
+  if (d.kind === 'sc') notes.push(`Replace ${connectionId} with its id (Project settings > Service connections): the token is then the service connection's.`);
+  const query = d.kind === 'p' ? '?api-version=7.1' : `?api-version=7.1&serviceConnectionId=${connectionId}`;
   const token = '"$(Agent.TempDirectory)/oidc-token"';
   const request = `curl -sSf -X POST -H "Authorization: Bearer $SYSTEM_ACCESSTOKEN" -H "Content-Type: application/json" -d '{}' "$SYSTEM_OIDCREQUESTURI${query}" | jq -r .oidcToken > ${token}`;
   const lines = t.cloud === 'aws'

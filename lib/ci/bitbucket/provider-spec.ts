@@ -1,6 +1,6 @@
 import { BITBUCKET_ANALYSER } from './analyser';
 import { bitbucketSnippet } from './snippet';
-import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
+import { gcpFacts, ProviderSpec } from '../provider-spec';
 
 /** What the Bitbucket builder records for the CI snippet and the review. @internal */
 export interface BitbucketDetails {
@@ -28,7 +28,11 @@ export const BITBUCKET_SPEC: ProviderSpec<BitbucketDetails> = {
   },
   issuers: [{ pattern: /^api\.bitbucket\.org\/2\.0\/workspaces\/[^/]+\/pipelines-config\/identity\/oidc$/, shared: false, label: 'a Bitbucket workspace' }],
   tenant: undefined, // every issuer is one workspace's
-  aws: { defaultAudience: undefined, fixForUnseenClaim: SUBJECT_ONLY_FIXES.aws },
+  // Bitbucket's subject cannot be customized, and STS sees only aud and sub for a Bitbucket issuer.
+  aws: {
+    defaultAudience: undefined,
+    fixForUnseenClaim: (claim) => `Bitbucket's subject cannot be made to carry ${claim}: on AWS pin the deployment environment (its UUID is in the subject) instead, or use GCP, whose condition checks ${claim}`,
+  },
   // The subject ends with the step UUID, new for every run: no finite list of exact subjects names
   // this repository's steps in advance, and the subject cannot be customized.
   azure: {

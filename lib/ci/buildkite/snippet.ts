@@ -40,11 +40,14 @@ export function buildkiteSnippet(source: SnippetSource<BuildkiteDetails>, t: Sni
 
 /** The step's `if:`: the pinned refs (or none for any ref) and build sources. */
 function stepCondition(d: BuildkiteDetails, pins: { readonly [c: string]: readonly string[] }): string | undefined {
-  const refs = [
+  // A tag build's subject carries the tag, not the branch: a branch trust's step skips tag builds.
+  const branches = [
     ...(d.branches ?? []).map((b) => `build.branch == ${JSON.stringify(b)}`),
     ...(d.branchPatterns ?? []).map((p) => `build.branch =~ /^${p.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\/]/g, (c) => `\\${c}`)).join('.*')}$/`),
-    ...(d.tags ?? []).map((tag) => `build.tag == ${JSON.stringify(tag)}`),
   ];
+  const composite = d.subject !== 'PIPELINE_ID';
+  const branchRefs = branches.length && composite ? [`${branches.length > 1 ? `(${branches.join(' || ')})` : branches[0]} && build.tag == null`] : branches;
+  const refs = [...branchRefs, ...(d.tags ?? []).map((tag) => `build.tag == ${JSON.stringify(tag)}`)];
   const sources = (pins.build_source ?? []).map((s) => `build.source == ${JSON.stringify(s)}`);
   const parts = [refs, sources].filter((p) => p.length).map((p) => (p.length > 1 ? `(${p.join(' || ')})` : p[0]));
   return parts.length ? parts.join(' && ') : undefined;

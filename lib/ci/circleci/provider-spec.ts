@@ -1,6 +1,6 @@
 import { CIRCLECI_ANALYSER } from './analyser';
 import { circleciSnippet } from './snippet';
-import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
+import { gcpFacts, ProviderSpec } from '../provider-spec';
 
 /** What the CircleCI builder records for the CI snippet and the review. @internal */
 export interface CircleCiDetails {
@@ -39,7 +39,11 @@ export const CIRCLECI_SPEC: ProviderSpec<CircleCiDetails> = {
     immutableSubject: /^org\/[0-9a-f-]{36}\/project\/[0-9a-f-]{36}\//,
     nameSubject: /^org\/[0-9a-f-]{36}\/project\/[0-9a-f-]{36}\//,
   },
-  aws: { defaultAudience: undefined, fixForUnseenClaim: SUBJECT_ONLY_FIXES.aws },
+  // CircleCI's subject cannot be customized, and STS sees only aud and sub for a CircleCI issuer.
+  aws: {
+    defaultAudience: undefined,
+    fixForUnseenClaim: (claim) => `CircleCI's subject cannot be made to carry ${claim}: drop the pin for AWS (onAnyRef() with Widening.ANY_REF: the subject still pins the project; keep "Pass secrets to builds from forked pull requests" off), or use GCP, whose condition checks it`,
+  },
   // The subject ends with the id of the user who started the job (the v2 token then adds the VCS
   // origin and ref): no finite list of exact subjects names this project's jobs.
   azure: {
