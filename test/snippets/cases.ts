@@ -23,10 +23,10 @@ export interface Case {
   readonly name: string;
   readonly trust: () => Trust;
   readonly runs: (snippet: string) => Run[];
-  /** Clouds that refuse the trust, with the fix the refusal must give. */
-  readonly refused?: Partial<Record<Cloud, RegExp>>;
-  /** Clouds whose snippet cannot work as the CI system issues tokens, with the note that says why. */
-  readonly unusable?: Partial<Record<Cloud, RegExp>>;
+  /** Clouds that refuse the trust: the fix the refusal must give, and why (for docs/snippets.md). */
+  readonly refused?: Partial<Record<Cloud, readonly [RegExp, string]>>;
+  /** Clouds whose snippet cannot work as the CI system issues tokens: the note that says so, and why. */
+  readonly unusable?: Partial<Record<Cloud, readonly [RegExp, string]>>;
   /** Edits that drop or change a pinned input: every run of the edited snippet is denied. */
   readonly nearMisses?: ReadonlyArray<readonly [string, (snippet: string) => string, Cloud[]?]>;
   readonly options?: CompileOptions;
@@ -98,7 +98,7 @@ export const CASES: Case[] = [
   },
   {
     provider: 'GitHub Actions', name: 'two environments on a branch', trust: () => gh().inEnvironment('staging', 'production').onBranch('main').toTrust(), runs: ghRuns(),
-    refused: { azure: /customize the GitHub subject template to include ref/ },
+    refused: { azure: [/customize the GitHub subject template to include ref/, 'the ref is a claim outside the subject (template)'] },
     nearMisses: [['another branch', swap('branches: [main]', 'branches: [dev]')]],
   },
   {
@@ -106,16 +106,24 @@ export const CASES: Case[] = [
     nearMisses: [['the pull-request workflow on a push', swap('  pull_request:\n', '  push:\n    branches: [feature]\n')]],
   },
   {
+    provider: 'GitHub Actions', name: 'pull requests only', trust: () => gh().onPullRequest().toTrust(), runs: ghRuns(),
+    nearMisses: [['a manual run instead', swap('  pull_request:\n', '  workflow_dispatch:\n')]],
+  },
+  {
+    provider: 'GitHub Actions', name: 'environment staging', trust: () => gh().inEnvironment('staging').toTrust(), runs: ghRuns(),
+    nearMisses: [['production instead', swap('environment: staging', 'environment: production')]],
+  },
+  {
     provider: 'GitHub Actions', name: 'branch pattern', trust: () => gh().onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust(), runs: ghRuns(),
-    refused: { azure: /^enumerate the branches/ },
+    refused: { azure: [/^enumerate the branches/, 'the subject is a pattern'] },
   },
   {
     provider: 'GitHub Actions', name: 'any ref', trust: () => gh().onAnyRef().accept(Widening.ANY_REF).toTrust(), runs: ghRuns(),
-    refused: { azure: /^enumerate the branches/ },
+    refused: { azure: [/^enumerate the branches/, 'the subject is a pattern'] },
   },
   {
     provider: 'GitHub Actions', name: 'reusable workflow in an environment, GitHub-hosted', trust: () => gh().inEnvironment('production').fromReusableWorkflow('acme/shared/.github/workflows/deploy.yml@refs/heads/main').onGitHubHostedRunners().toTrust(), runs: ghRuns(),
-    refused: { aws: /withSubjectTemplate\(…, "runner_environment"\)/, azure: /customize the GitHub subject template to include job_workflow_ref, runner_environment/ },
+    refused: { aws: [/withSubjectTemplate\(…, "runner_environment"\)/, 'STS cannot see runner_environment'], azure: [/customize the GitHub subject template to include job_workflow_ref, runner_environment/, 'claims are outside the subject (template)'] },
     nearMisses: [['the workflow called from another ref', swap('deploy.yml@main', 'deploy.yml@dev')], ['a self-hosted runner', swap(/runs-on: ubuntu-latest.*/, 'runs-on: self-hosted')]],
   },
   {
@@ -128,7 +136,7 @@ export const CASES: Case[] = [
   },
   {
     provider: 'GitHub Actions', name: 'GitHub Enterprise Server, ids as claims', trust: () => gh({ issuer: GitHubIssuer.enterpriseServer('github.acme.example') }).onBranch('main').toTrust(), runs: ghRuns({ issuer: 'https://github.acme.example/_services/token' }),
-    refused: { aws: /subject template to include "repository_id"/, azure: /immutable subject format/ },
+    refused: { aws: [/subject template to include "repository_id"/, 'STS cannot see repository_id on GHES'], azure: [/immutable subject format/, 'GHES has no immutable subject, so the id is a claim'] },
   },
   {
     provider: 'GitHub Actions', name: 'GitHub Enterprise Server, by name', trust: () => GitHubActions.repository({ owner: 'acme', repository: 'web', issuer: GitHubIssuer.enterpriseServer('github.acme.example') }).onBranch('main').accept(Widening.NAME_ONLY_IDENTITY).toTrust(),
@@ -151,14 +159,14 @@ export const CASES: Case[] = [
   // ---------------------------------------------------------------- GitLab CI/CD
   {
     provider: 'GitLab CI/CD', name: 'branch (gitlab.com, project id claim)', trust: () => GitLabCi.project({ projectPath: GL.projectPath, projectId: GL.projectId }).onBranch('main').toTrust(), runs: (s) => gitlabRuns(s, GL),
-    refused: { azure: /ci_id_token_sub_claim_components/ },
+    refused: { azure: [/ci_id_token_sub_claim_components/, 'project_id is a claim outside the subject'] },
     nearMisses: [['another branch', swap('$CI_COMMIT_BRANCH == "main"', '$CI_COMMIT_BRANCH == "dev"')], ['another audience', swap(/aud: .*/, 'aud: https://gitlab.com')]],
   },
   {
     provider: 'GitLab CI/CD', name: 'protected branch and tag, environment with tier, push pipelines', trust: () => GitLabCi.project({ projectPath: GL.projectPath, projectId: GL.projectId, subjectComponents: [GitLabSubjectComponent.PROJECT_ID, GitLabSubjectComponent.REF_TYPE, GitLabSubjectComponent.REF] })
       .onProtectedBranch('main').onTag('v1.0.0').inEnvironment('production').withDeploymentTier(GitLabDeploymentTier.PRODUCTION).withPipelineSource('push').toTrust(),
     runs: (s) => gitlabRuns(s, GL),
-    refused: { aws: /include it in the project's sub claim components/, azure: /add deployment_tier, environment, pipeline_source, ref_protected to the project's ci_id_token_sub_claim_components/ },
+    refused: { aws: [/include it in the project's sub claim components/, 'STS cannot see deployment_tier'], azure: [/add deployment_tier, environment, pipeline_source, ref_protected to the project's ci_id_token_sub_claim_components/, 'claims are outside the subject (sub components)'] },
     nearMisses: [['unprotected', swap(/# Protect main.*\n/, '')], ['another environment', swap('name: production', 'name: prod-eu')], ['web pipelines', swap(/\$CI_PIPELINE_SOURCE == "push"/g, '$CI_PIPELINE_SOURCE == "web"')], ['the default sub components', swap(/# Project setting ci_id_token_sub_claim_components.*\n/, '')]],
   },
   {
@@ -172,22 +180,22 @@ export const CASES: Case[] = [
   },
   {
     provider: 'GitLab CI/CD', name: 'branch pattern', trust: () => GitLabCi.project({ projectPath: GL.projectPath, projectId: GL.projectId, subjectComponents: [GitLabSubjectComponent.PROJECT_ID, GitLabSubjectComponent.REF_TYPE, GitLabSubjectComponent.REF] }).onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust(),
-    runs: (s) => gitlabRuns(s, GL), refused: { azure: /^enumerate the branches/ },
+    runs: (s) => gitlabRuns(s, GL), refused: { azure: [/^enumerate the branches/, 'the subject is a pattern'] },
   },
   {
     provider: 'GitLab CI/CD', name: 'any ref', trust: () => GitLabCi.project({ projectPath: GL.projectPath, projectId: GL.projectId, subjectComponents: [GitLabSubjectComponent.PROJECT_ID, GitLabSubjectComponent.REF_TYPE, GitLabSubjectComponent.REF] }).onAnyRef().accept(Widening.ANY_REF).toTrust(),
-    runs: (s) => gitlabRuns(s, GL), refused: { azure: /^enumerate the branches/ },
+    runs: (s) => gitlabRuns(s, GL), refused: { azure: [/^enumerate the branches/, 'the subject is a pattern'] },
   },
   // ---------------------------------------------------------------- Buildkite
   {
     provider: 'Buildkite', name: 'branch (composite subject)', trust: () => Buildkite.pipeline({ organization: BK.organization, pipeline: BK.pipeline, pipelineId: BK.pipelineId }).onBranch('main').toTrust(), runs: bkRuns,
-    refused: { aws: /withAwsSessionTags\("pipeline_id"\)/, azure: /commit SHA.*--subject-claim pipeline_id/ },
+    refused: { aws: [/withAwsSessionTags\("pipeline_id"\)/, 'pipeline_id needs a session tag'], azure: [/commit SHA.*--subject-claim pipeline_id/, 'the commit in the subject varies'] },
     nearMisses: [['no pipeline_id claim', swap(' --claim pipeline_id', '')]],
   },
   {
     provider: 'Buildkite', name: 'tag, step key, webhook builds, session tags', trust: () => Buildkite.pipeline({ organization: BK.organization, pipeline: BK.pipeline, pipelineId: BK.pipelineId, organizationId: BK.organizationId })
       .onTag('v1.0.0').onStep('deploy').fromBuildSource(BuildkiteBuildSource.WEBHOOK).withAwsSessionTags('organization_id', 'pipeline_id', 'build_source').toTrust(),
-    runs: bkRuns, refused: { azure: /commit SHA/ },
+    runs: bkRuns, refused: { azure: [/commit SHA/, 'the commit in the subject varies'] },
     nearMisses: [['no step key', swap(/\n {4}key: deploy.*/, '')], ['no session tags', swap(/ --aws-session-tag \S+/, ''), ['aws']]],
   },
   {
@@ -197,54 +205,54 @@ export const CASES: Case[] = [
   },
   {
     provider: 'Buildkite', name: 'pipeline-id subject on a branch', trust: () => Buildkite.pipeline({ organization: BK.organization, pipeline: BK.pipeline, pipelineId: BK.pipelineId, subject: BuildkiteSubject.PIPELINE_ID }).onBranch('main').withAwsSessionTags('build_branch').toTrust(),
-    runs: bkRuns, refused: { azure: /the subject is the pipeline UUID alone, so Azure cannot tell build_branch apart: drop that pin/ },
+    runs: bkRuns, refused: { azure: [/the subject is the pipeline UUID alone, so Azure cannot tell build_branch apart: drop that pin/, 'the pipeline-id subject carries no branch'] },
     nearMisses: [['no build_branch session tag', swap(/ --aws-session-tag \S+/, ''), ['aws']], ['a tag build only', swap('build.branch == "main"', 'build.branch == "release/x"')]],
   },
   {
     provider: 'Buildkite', name: 'hosted agents, steps', trust: () => Buildkite.pipeline({ organization: BK.organization, pipeline: BK.pipeline, pipelineId: BK.pipelineId }).onBranch('main').onStep('plan', 'apply').onHostedAgents().withAwsSessionTags('pipeline_id', 'runner_environment').toTrust(),
-    runs: bkRuns, refused: { azure: /commit SHA/ },
+    runs: bkRuns, refused: { azure: [/commit SHA/, 'the commit in the subject varies'] },
     nearMisses: [['a self-hosted queue', swap(/"<hosted queue key>"/g, '"default"')]],
   },
   // ---------------------------------------------------------------- CircleCI
   {
     provider: 'CircleCI', name: 'any branch', trust: () => CircleCi.project({ organizationId: CC.organizationId, projectId: CC.projectId }).onAnyRef().accept(Widening.ANY_REF).toTrust(), runs: ccRuns,
-    refused: { azure: /ends with the id of the user who started the job.*AWS or GCP/ },
+    refused: { azure: [/ends with the id of the user who started the job.*AWS or GCP/, 'the user in the subject varies'] },
     nearMisses: [['the v1 token audience elsewhere', swap(/\$CIRCLE_OIDC_TOKEN_V2/g, '$(circleci run oidc get --claims \'{"aud":"other"}\')')]],
   },
   {
     provider: 'CircleCI', name: 'branch', trust: () => CircleCi.project({ organizationId: CC.organizationId, projectId: CC.projectId }).onBranch('main').toTrust(), runs: ccRuns,
-    refused: { aws: /CircleCI's subject cannot be made to carry oidc.circleci.com\/vcs-ref: drop the pin for AWS/, azure: /AWS or GCP/ },
+    refused: { aws: [/CircleCI's subject cannot be made to carry oidc.circleci.com\/vcs-ref: drop the pin for AWS/, 'STS cannot see vcs-ref'], azure: [/AWS or GCP/, 'the user in the subject varies'] },
     nearMisses: [['another branch', swap('only: [main]', 'only: [dev]')]],
   },
   {
     provider: 'CircleCI', name: 'branch in a context', trust: () => CircleCi.project({ organizationId: CC.organizationId, projectId: CC.projectId }).onBranch('main').inContext(CONTEXT).toTrust(), runs: ccRuns,
-    refused: { aws: /drop this pin for AWS \(the subject still pins the project\), or use GCP/, azure: /AWS or GCP/ },
+    refused: { aws: [/drop this pin for AWS \(the subject still pins the project\), or use GCP/, 'STS cannot check the context list'], azure: [/AWS or GCP/, 'the user in the subject varies'] },
     nearMisses: [['no context', swap(/\n {10}context: .*/, '')], ['another context', swap(`"<name of context ${CONTEXT}>"`, 'production')]],
   },
   {
     provider: 'CircleCI', name: 'custom audience, a user, the repository', trust: () => CircleCi.project({ organizationId: CC.organizationId, projectId: CC.projectId, vcsOrigin: CC.vcsOrigin }).onAnyRef().byUser(CC.userId).withAudience('https://ci.acme.example').accept(Widening.ANY_REF).toTrust(), runs: ccRuns,
-    refused: { aws: /CircleCI's subject cannot be made to carry oidc.circleci.com\/vcs-origin/, azure: /AWS or GCP/ },
+    refused: { aws: [/CircleCI's subject cannot be made to carry oidc.circleci.com\/vcs-origin/, 'STS cannot see vcs-origin'], azure: [/AWS or GCP/, 'the user in the subject varies'] },
     nearMisses: [['the default audience', swap(/"\$\(circleci run oidc get --claims '\{"aud":"https:\/\/ci\.acme\.example"\}'\)"/g, '"$CIRCLE_OIDC_TOKEN_V2"')]],
   },
   // ---------------------------------------------------------------- Bitbucket Pipelines
   {
     provider: 'Bitbucket Pipelines', name: 'deployment environment', trust: () => BitbucketPipelines.repository(BB).inDeploymentEnvironment(BB_ENV).toTrust(), runs: bbRuns,
-    refused: { azure: /ends with the step UUID.*AWS or GCP/ },
+    refused: { azure: [/ends with the step UUID.*AWS or GCP/, 'the step UUID in the subject varies'] },
     nearMisses: [['another environment', swap(`"<name of the environment ${BB_ENV}>"`, 'Staging')], ['not a deployment step', swap(/\n\s*deployment: .*/, '')]],
   },
   {
     provider: 'Bitbucket Pipelines', name: 'deployment environment on a branch', trust: () => BitbucketPipelines.repository(BB).inDeploymentEnvironment(BB_ENV).onBranch('main').toTrust(), runs: bbRuns,
-    refused: { aws: /Bitbucket's subject cannot be made to carry branchName: on AWS pin the deployment environment/, azure: /ends with the step UUID/ },
+    refused: { aws: [/Bitbucket's subject cannot be made to carry branchName: on AWS pin the deployment environment/, 'STS cannot see branchName'], azure: [/ends with the step UUID/, 'the step UUID in the subject varies'] },
     nearMisses: [['another branch', swap('    main:\n', '    dev:\n')]],
   },
   {
     provider: 'Bitbucket Pipelines', name: 'any step', trust: () => BitbucketPipelines.repository(BB).onAnyStep().accept(Widening.ANY_REF).toTrust(), runs: bbRuns,
-    refused: { azure: /ends with the step UUID/ },
+    refused: { azure: [/ends with the step UUID/, 'the step UUID in the subject varies'] },
   },
   {
     provider: 'Bitbucket Pipelines', name: 'deployment environment, custom audience', trust: () => BitbucketPipelines.repository(BB).inDeploymentEnvironment(BB_ENV).withAudience('https://ci.acme.example').toTrust(), runs: bbRuns,
-    refused: { azure: /ends with the step UUID/ },
-    unusable: { aws: /AWS STS does not accept a token with several audiences/ },
+    refused: { azure: [/ends with the step UUID/, 'the step UUID in the subject varies'] },
+    unusable: { aws: [/AWS STS does not accept a token with several audiences/, 'Bitbucket adds the audience to a list, and STS reads one audience'] },
   },
   // ---------------------------------------------------------------- Azure DevOps
   {
@@ -256,7 +264,7 @@ export const CASES: Case[] = [
   },
   {
     provider: 'Azure DevOps', name: 'service connection, Entra issuer', trust: () => AzureDevOps.entraServiceConnection({ tenantId: TENANT_ENTRA, subject: ENTRA_SUBJECT }).toTrust(), runs: adoRuns(`https://login.microsoftonline.com/${TENANT_ENTRA}/v2.0`),
-    unusable: { gcp: /GCP maps the subject to google.subject, at most 127 bytes; this one is 138/ },
+    unusable: { gcp: [/GCP maps the subject to google.subject, at most 127 bytes; this one is 138/, 'the subject is over 127 bytes'] },
   },
   // ---------------------------------------------------------------- HCP Terraform
   {
@@ -265,7 +273,7 @@ export const CASES: Case[] = [
   },
   {
     provider: 'HCP Terraform', name: 'plan and apply with ids, custom audience', trust: () => tfc({ workspaceId: TFC.workspaceId, organizationId: TFC.organizationId }).forPlan().forApply().withAudience('https://tfc.acme.example').accept(Widening.PLAN_AND_APPLY).toTrust(), runs: (s) => hcpRuns(s, TFC),
-    refused: { aws: /leave out workspaceId\/organizationId and accept Widening.NAME_ONLY_IDENTITY/, azure: /leave out workspaceId\/organizationId/ },
+    refused: { aws: [/leave out workspaceId\/organizationId and accept Widening.NAME_ONLY_IDENTITY/, 'STS sees only the subject (no ids)'], azure: [/leave out workspaceId\/organizationId/, 'Azure sees only the subject (no ids)'] },
     nearMisses: [['the default audience', swap(/\n[A-Z_]+_WORKLOAD_IDENTITY_AUDIENCE=.*/, '')]],
   },
   {
@@ -283,7 +291,7 @@ export const CASES: Case[] = [
     provider: 'GenericOidc', name: 'Jenkins job', trust: () => GenericOidc.issuer({ name: 'Jenkins (ci.acme.example)', issuer: 'https://ci.acme.example/oidc', identityClaims: ['sub'] })
       .withClaim('sub', 'https://ci.acme.example/job/deploy/').withClaim('build_cause', 'scm').withAudience('https://ci.acme.example/cloud').toTrust(),
     runs: (s) => genericRuns(s, 'https://ci.acme.example/oidc'),
-    refused: { aws: /put it in the subject, or drop this pin/, azure: /make the CI provider put build_cause into the subject/ },
+    refused: { aws: [/put it in the subject, or drop this pin/, 'STS cannot see build_cause'], azure: [/make the CI provider put build_cause into the subject/, 'a claim is outside the subject'] },
   },
 ];
 
