@@ -283,9 +283,9 @@ export function circleciRuns(text: string, w: CircleCiWorld, branches = ['main',
         runs.push({
           label: `${name} ${branch}`,
           claims: {
-            iss: `https://oidc.circleci.com/org/${w.organizationId}`,
-            aud: custom ? JSON.parse(custom[1]).aud : w.organizationId,
-            sub: v2 ? `${v1}/vcs-origin/${w.vcsOrigin}/vcs-ref/${ref}` : v1,
+            'iss': `https://oidc.circleci.com/org/${w.organizationId}`,
+            'aud': custom ? JSON.parse(custom[1]).aud : w.organizationId,
+            'sub': v2 ? `${v1}/vcs-origin/${w.vcsOrigin}/vcs-ref/${ref}` : v1,
             'oidc.circleci.com/project-id': w.projectId,
             'oidc.circleci.com/vcs-origin': w.vcsOrigin,
             'oidc.circleci.com/vcs-ref': ref,

@@ -23,10 +23,10 @@ export const SUBSCRIPTION = '3e2c4a77-1b5d-4f0e-9c2a-8f6d5e4c3b2a';
 
 export interface Compiled {
   readonly snippet: string;
-  /** Whether the synthesized trust admits a token (GCP: the provider and the trust's principal set). */
-  admits(claims: Record<string, unknown>): { allowed: boolean; reasons: string[] };
   /** What the snippet must name: the principal, region, service account, tenant, …. */
   readonly expect: { readonly principal: string; readonly texts: string[] };
+  /** Whether the synthesized trust admits a token (GCP: the provider and the trust's principal set). */
+  admits(claims: Record<string, unknown>): { allowed: boolean; reasons: string[] };
 }
 
 export interface CompileOptions {

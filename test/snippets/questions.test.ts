@@ -4,14 +4,14 @@
  * 2. whether a Buildkite tag build's `sub` carries the tag or the branch (#buildkite-tag-builds);
  * 3. CircleCI with ANY_REF on AWS and forked pull requests (#circleci-and-forked-pull-requests).
  */
+import { bitbucketRuns, circleciRuns } from './emulators';
+import { snippetFiles } from './files';
+import { compile, Compiled } from './harness';
 import { BitbucketPipelines } from '../../lib/ci/bitbucket';
 import { Buildkite } from '../../lib/ci/buildkite';
 import { CircleCi } from '../../lib/ci/circleci';
 import { Widening } from '../../lib/model/rules';
 import { corpusTokens } from '../support/corpus';
-import { bitbucketRuns, circleciRuns } from './emulators';
-import { snippetFiles } from './files';
-import { compile, Compiled } from './harness';
 
 const ok = (c: unknown): Compiled => {
   if (!c || typeof (c as Compiled).admits !== 'function') throw c;

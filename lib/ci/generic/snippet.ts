@@ -45,7 +45,9 @@ export function genericSnippet(source: SnippetSource<GenericOidcDetails>, t: Sni
 }
 
 /** A pod of the service account with a projected token for the trust's audience. */
-function kubernetesSnippet(source: SnippetSource<GenericOidcDetails>, t: SnippetTarget, namespace: string, serviceAccount: string, must: string[]): string {
+function kubernetesSnippet(
+  source: SnippetSource<GenericOidcDetails>, t: SnippetTarget, namespace: string, serviceAccount: string, must: string[],
+): string {
   const aud = firstAudience(source);
   const dir = '/var/run/secrets/ci-oidc-trust';
   const token = `${dir}/token`;

@@ -11,6 +11,9 @@ import { AZURE_CLOUDS, azureCloud, firstAudience, gcpAccessNote, isGcpDefaultAud
  */
 
 /** Claims a workflow sets itself; any other pin is a fact about the repository or the person. */
+/** Pinned claims by name. */
+type Pins = { readonly [claim: string]: readonly string[] };
+
 const SET_BY_WORKFLOW = new Set(['event_name', 'runner_environment', 'job_workflow_ref', 'workflow', 'workflow_ref']);
 
 /** The workflow(s) for one trust. @internal */
@@ -46,7 +49,7 @@ export function githubSnippet(source: SnippetSource<GitHubDetails>, t: SnippetTa
 }
 
 /** Settings and facts outside the workflow file that the token depends on. */
-function repositoryNotes(d: GitHubDetails, claims: { readonly [c: string]: readonly string[] }): string[] {
+function repositoryNotes(d: GitHubDetails, claims: Pins): string[] {
   const notes = [`In repository ${d.owner}/${d.repository}${d.repositoryId ? ` (id ${d.repositoryId}, owner id ${d.ownerId})` : ''} on ${d.issuerWebUrl}.`];
   if (d.subjectTemplate) {
     notes.push(`The repository's OIDC subject template must be ${JSON.stringify({ use_default: false, include_claim_keys: d.subjectTemplate })} (PUT /repos/${d.owner}/${d.repository}/actions/oidc/customization/sub).`);
@@ -89,7 +92,7 @@ function filterPattern(name: string): string {
   return name.replace(/[\\?+[\]!]/g, (c) => `\\${c}`).replace(/\*/g, '**');
 }
 
-function workflow(claims: { readonly [c: string]: readonly string[] }, on: string, jobs: string[]): string {
+function workflow(claims: Pins, on: string, jobs: string[]): string {
   const name = claims.workflow?.[0];
   return `${name ? `name: ${yq(name)}\n` : ''}${on}permissions:\n  id-token: write  # lets the job request its OIDC token\n  contents: read\njobs:\n${jobs.join('')}`;
 }
@@ -98,12 +101,14 @@ function jobId(env: string | undefined): string {
   return env === undefined ? 'deploy' : `deploy-${env.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'env'}`;
 }
 
-function runsOn(claims: { readonly [c: string]: readonly string[] }): string {
+function runsOn(claims: Pins): string {
   return claims.runner_environment?.[0] === 'self-hosted' ? 'self-hosted' : 'ubuntu-latest  # a GitHub-hosted runner';
 }
 
 /** One job: in the environment, on the runner, with the login step (or calling the pinned reusable workflow). */
-function job(env: string | undefined, guard: string | undefined, claims: { readonly [c: string]: readonly string[] }, source: SnippetSource, t: SnippetTarget, called: string | undefined): string {
+function job(
+  env: string | undefined, guard: string | undefined, claims: Pins, source: SnippetSource, t: SnippetTarget, called: string | undefined,
+): string {
   const lines = [`  ${jobId(env)}:`];
   if (guard) lines.push(`    if: ${guard}`);
   if (called) {
@@ -120,7 +125,7 @@ function job(env: string | undefined, guard: string | undefined, claims: { reado
 }
 
 /** The reusable workflow the trust pins (`job_workflow_ref`): its job runs in the environment and logs in. */
-function calledWorkflow(called: string, envs: readonly string[], claims: { readonly [c: string]: readonly string[] }, source: SnippetSource, t: SnippetTarget): SnippetFile {
+function calledWorkflow(called: string, envs: readonly string[], claims: Pins, source: SnippetSource, t: SnippetTarget): SnippetFile {
   const [path, ref] = called.split('@');
   const [owner, repo, ...rest] = path.split('/');
   const lines = ['on:', '  workflow_call:'];

@@ -29,7 +29,9 @@ export function gitlabSnippet(source: SnippetSource<GitLabDetails>, t: SnippetTa
   return renderFiles([{ path: '.gitlab-ci.yml', syntax: 'yaml', notes, body: jobs }]);
 }
 
-function job(env: string | undefined, d: GitLabDetails, claims: { readonly [c: string]: readonly string[] }, source: SnippetSource, t: SnippetTarget): string {
+type Pins = { readonly [claim: string]: readonly string[] };
+
+function job(env: string | undefined, d: GitLabDetails, claims: Pins, source: SnippetSource, t: SnippetTarget): string {
   const aud = t.cloud === 'gcp' ? gcpAudience(source, t) : firstAudience(source);
   const name = env === undefined ? 'deploy' : `deploy-${env.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'env'}`;
   const lines = [`${name}:`];
@@ -62,7 +64,7 @@ const IMAGES = {
 } as const;
 
 /** `rules:` conditions: one per pinned ref (or pattern), each with the pinned pipeline sources. */
-function ruleConditions(d: GitLabDetails, claims: { readonly [c: string]: readonly string[] }): string[] {
+function ruleConditions(d: GitLabDetails, claims: Pins): string[] {
   const refs = [
     ...(d.branches ?? []).map((b) => `$CI_COMMIT_BRANCH == ${literal(b)}`),
     ...(d.tags ?? []).map((tag) => `$CI_COMMIT_TAG == ${literal(tag)}`),
