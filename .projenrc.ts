@@ -55,6 +55,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ajv@^8.17.1',
     'ajv-draft-04@^1.0.0',
     'ajv-formats@^3.0.1',
+    // (yaml, a bundled dependency of the review, also parses every YAML CI snippet in test/snippets/.)
   ],
   bin: { 'ci-oidc-trust': 'bin/ci-oidc-trust' },
 

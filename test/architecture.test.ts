@@ -140,6 +140,7 @@ describe('registry', () => {
       expect('longSubjectFallback' in s.gcp).toBe(true);
       expect(s.aws.fixForUnseenClaim('some_claim', () => ['aud', 'sub'])).toMatch(/\S/);
       expect(s.azure.fixForUnseenClaims(['some_claim'])).toMatch(/\S/);
+      expect(s.azure.fixForSubjectPattern(20)).toMatch(/\S/);
       expect(s.gcp.issuerUri('https://issuer.example')).toMatch(/^https:\/\/issuer\.example\/?$/);
       expect(typeof s.snippet).toBe('function');
     }
@@ -209,7 +210,11 @@ describe('registry', () => {
     expect(() => compileAwsTrust(t, 'arn')).toThrow(/put it in the subject, or drop this pin/);
     expect(() => compileTrust(t, AzureCloud.PUBLIC)).toThrow(/make the CI provider put job_id, workflow into the subject/);
     expect(subjectExpression([t])).toBe('assertion.sub');
-    expect(ciSnippet(t, { cloud: 'aws', principal: 'arn:role' })).toBe('# Request a token from https://ci.acme.example with audience aud, then exchange it with arn:role.\n');
+    // The generic snippet: every claim the token must carry, and the token-file mechanism.
+    const text = ciSnippet(t, { cloud: 'aws', principal: 'arn:role' });
+    expect(text).toContain('# made-up-ci: a workload with a token from https://ci.acme.example.\n');
+    expect(text).toContain('# The token must carry aud = "aud".\n');
+    expect(text).toContain('AWS_ROLE_ARN=\'arn:role\' AWS_WEB_IDENTITY_TOKEN_FILE="$OIDC_TOKEN_FILE"');
   });
 });
 

@@ -80,7 +80,8 @@ export function compileAwsTrust(trust: Trust, federated: string): CompiledAwsTru
       statements.push({ Effect: 'Allow', Principal: { Federated: federated }, Action: actions, Condition: sortCondition(condition) });
     }
   }
-  return { trust: bound, statements };
+  // The bound trust judges tokens as STS does (one audience per token; azp first).
+  return { trust: bound._withStsAudience(), statements };
 }
 
 function termConditions(term: Term, prefix: string, keys: string[], trust: Trust, where: string): Record<string, Record<string, string | string[]>> {
@@ -89,7 +90,7 @@ function termConditions(term: Term, prefix: string, keys: string[], trust: Trust
   for (const t of term.tests) {
     if (t.kind === 'has') {
       // No documented STS key exposes a list claim (CircleCI context-ids): refuse rather than drop.
-      throw new TrustConfigError(where, `AWS cannot check the list claim ${t.claim} (contains ${t.values.join(', ')}): STS exposes no condition key for it`, 'drop this pin for AWS (pin the project and branch instead), or use GCP, whose condition can check it');
+      throw new TrustConfigError(where, `AWS cannot check the list claim ${t.claim} (contains ${t.values.join(', ')}): STS exposes no condition key for it`, 'drop this pin for AWS (the subject still pins the project), or use GCP, whose condition can check it');
     }
     const key = keyFor(t, prefix, keys, trust, where);
     if (seen.has(key)) {

@@ -126,7 +126,7 @@ function expressibleSubjects(trust: Trust, term: Term, where: string): readonly 
     if (t.kind === 'like') {
       throw new TrustConfigError(where,
         `Azure federated credentials match the subject exactly, without wildcards, but the condition ${condition} has the subject pattern ${JSON.stringify(renderPatterns(t))}`,
-        `enumerate the branches, tags or environments instead of a pattern (one credential per subject, at most ${AzureLimits.MAX_CREDENTIALS_PER_IDENTITY} per identity); Flexible FICs are preview and app-registration-only`);
+        providerSpec(trust.provider).azure.fixForSubjectPattern(AzureLimits.MAX_CREDENTIALS_PER_IDENTITY));
     }
     if (t.kind === 'has') {
       throw new TrustConfigError(where, `Azure federated credentials match the subject as one string, but the condition ${condition} tests sub as a list`, 'pin the subject to exact values');

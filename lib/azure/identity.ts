@@ -165,7 +165,7 @@ export abstract class FederatedIdentityBase extends Construct {
         subject: terraformLiteral(spec.subject),
         audience: [terraformLiteral(spec.audience)],
       });
-      resource.addOverride('//', terraformComment([trustEntry(bound, { cloud: 'azure', principal: '<client id of ' + this.node.path + '>' })]));
+      resource.addOverride('//', terraformComment([trustEntry(bound, { cloud: 'azure', principal: '<client id of ' + this.node.path + '>', ...(this.cloud === AzureCloud.PUBLIC ? {} : { azureCloud: this.cloud }) })]));
       this.held.push({ spec, trust: bound, resource });
     }
     this.held.sort((a, b) => cmp(a.spec.name, b.spec.name));
@@ -182,15 +182,23 @@ export abstract class FederatedIdentityBase extends Construct {
    * GitLab `id_tokens`, …), as shown in the review; put it in a `TerraformOutput` to publish it.
    * @param trust one of the identity's trusts; optional when it has exactly one
    * @param tenantId the Entra tenant id to show in the snippet
+   * @param subscriptionId the subscription the job works in
+   * @default - none: the job logs in without a subscription
    */
-  public ciSnippet(trust?: Trust, tenantId?: string): string {
+  public ciSnippet(trust?: Trust, tenantId?: string, subscriptionId?: string): string {
     const bound = [...new Map(this.held.map((h) => [h.trust.fingerprint, h.trust])).values()]
       .filter((t) => !trust || t.fingerprint === trust.withAudiences(t.audiences!).fingerprint);
     if (bound.length !== 1) {
       const problem = trust ? 'the trust is not one of this identity\'s trusts' : `the identity has ${bound.length} trusts`;
       throw new TrustConfigError(`${this.node.path}.ciSnippet`, problem, 'pass one of the trusts given to the identity');
     }
-    return ciSnippet(bound[0], { cloud: 'azure', principal: this.clientId, extra: tenantId });
+    return ciSnippet(bound[0], {
+      cloud: 'azure',
+      principal: this.clientId,
+      azureCloud: this.cloud,
+      ...(tenantId !== undefined ? { tenantId } : {}),
+      ...(subscriptionId !== undefined ? { subscriptionId } : {}),
+    });
   }
 
   /**

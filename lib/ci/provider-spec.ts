@@ -11,18 +11,37 @@ import { CiProfile } from '../model/trust';
 /** The cloud a CI snippet is for. @internal */
 export type SnippetCloud = 'aws' | 'gcp' | 'azure';
 
+/** The Azure cloud of an identity, as `AzureCloud` names it (lib/azure is not imported here). @internal */
+export type SnippetAzureCloud = 'PUBLIC' | 'US_GOVERNMENT' | 'CHINA';
+
 /**
- * Where the CI job exchanges its token: shown in the snippet.
+ * Where the CI job exchanges its token, and everything the job needs besides the token: shown in
+ * the snippet (lib/ci/<provider>/snippet.ts). Read back from review metadata it is untrusted JSON;
+ * lib/emit/snippets.ts normalizes it first.
  * @internal
  */
 export interface SnippetTarget {
   readonly cloud: SnippetCloud;
-  /** AWS role ARN, GCP provider resource name, or Azure client id (may be a placeholder). */
+  /** AWS role ARN, GCP provider resource name (`projects/N/locations/global/workloadIdentityPools/P/providers/Q`), or Azure client id (may be a placeholder). */
   readonly principal: string;
-  /** GCP service account email (impersonation), Azure tenant id. */
-  readonly extra?: string;
-  /** AWS region of the role's stack (a CDK token when unresolved). */
+  /** AWS: the region of the role's stack (a CDK token when unresolved; a placeholder when unknown). */
   readonly region?: string;
+  /**
+   * GCP: the service account the job impersonates (`roles/iam.workloadIdentityUser` granted to the
+   * trust). Undefined: direct resource access, the principal set itself holds the roles.
+   */
+  readonly serviceAccount?: string;
+  /** Azure: the Entra tenant id. */
+  readonly tenantId?: string;
+  /** Azure: the subscription the job works in; undefined: it logs in without one. */
+  readonly subscriptionId?: string;
+  /** Azure: the cloud of the identity (decides `az cloud set`, `environment:`). @default PUBLIC */
+  readonly azureCloud?: SnippetAzureCloud;
+  /**
+   * Earlier metadata: the GCP service account or the Azure tenant id in one field. Read back only
+   * (lib/emit/snippets.ts maps it to serviceAccount / tenantId).
+   */
+  readonly extra?: string;
 }
 
 /**
@@ -94,6 +113,12 @@ export interface AwsProviderFacts {
 export interface AzureProviderFacts {
   /** The fix for pins on claims other than `sub` (federated credentials match iss, sub and aud only). */
   fixForUnseenClaims(claims: readonly string[]): string;
+  /**
+   * The fix for a subject pattern (federated credentials match `sub` exactly): what part of this
+   * provider's subject varies and what can be done instead.
+   * @param maxCredentials the credentials an identity may hold (Azure's limit)
+   */
+  fixForSubjectPattern(maxCredentials: number): string;
 }
 
 /** GCP facts about a provider. @internal */
@@ -155,6 +180,8 @@ export interface ProviderSpec<D extends object = object> {
 export const SUBJECT_ONLY_FIXES = {
   aws: (): string => 'put it in the subject, or drop this pin',
   azure: (claims: readonly string[]): string => `make the CI provider put ${claims.join(', ')} into the subject, or drop the pin if the subject already identifies the workload`,
+  /** A pattern over values the trust could list instead (branches, tags, environments). */
+  azurePattern: (maxCredentials: number): string => `enumerate the branches, tags or environments instead of a pattern (one credential per subject, at most ${maxCredentials} per identity); Flexible FICs are preview and app-registration-only`,
 } as const;
 
 /** GCP facts of a provider whose issuer URI is the `iss` as is. @internal */

@@ -195,6 +195,8 @@ export class GcpWorkloadIdentityProvider extends Construct {
   private readonly bound = new Map<Trust, Trust>();
   private readonly networks = new Map<string, TrustNetwork>();
   private readonly grants = new Map<string, ServiceAccountIamMember>();
+  /** Service accounts granted to each trust (by fingerprint): what its snippet impersonates. */
+  private readonly impersonated = new Map<string, Set<string>>();
 
   public constructor(pool: GcpWorkloadIdentityPool, id: string, options: GcpWorkloadIdentityProviderOptions) {
     super(pool, id);
@@ -304,10 +306,14 @@ export class GcpWorkloadIdentityProvider extends Construct {
    * The CI-side job configuration for one trust (workflow, `id_tokens`, agent command…), as shown in
    * the review; put it in a `TerraformOutput` to publish it with the stack.
    * @param trust one of the provider's trusts; optional when the provider has exactly one
-   * @param serviceAccountEmail the service account the job impersonates, if any
+   * @param serviceAccountEmail the service account the job impersonates
+   * @default - the service account granted to the trust with grantServiceAccountImpersonation (the
+   * first by email when several are); none: direct resource access by the trust's principal set
    */
   public ciSnippet(trust?: Trust, serviceAccountEmail?: string): string {
-    return ciSnippet(this.resolve(trust, 'ciSnippet'), { cloud: 'gcp', principal: this.providerName, extra: serviceAccountEmail });
+    const t = this.resolve(trust, 'ciSnippet');
+    const serviceAccount = serviceAccountEmail ?? [...(this.impersonated.get(t.fingerprint) ?? [])].sort()[0];
+    return ciSnippet(t, { cloud: 'gcp', principal: this.providerName, ...(serviceAccount ? { serviceAccount } : {}) });
   }
 
   /**
@@ -329,8 +335,11 @@ export class GcpWorkloadIdentityProvider extends Construct {
       role: 'roles/iam.workloadIdentityUser',
       member: this.principalSetMember(t),
     });
-    grant.addOverride('//', terraformComment([trustEntry(t)]));
+    // The grant's review entry carries the snippet that impersonates this service account.
+    const email = sa.email ?? serviceAccountId;
+    grant.addOverride('//', terraformComment([trustEntry(t, { cloud: 'gcp', principal: this.providerName, serviceAccount: email })]));
     this.grants.set(key, grant);
+    this.impersonated.set(t.fingerprint, new Set([...(this.impersonated.get(t.fingerprint) ?? []), email]));
     const net = this.networks.get(t.fingerprint);
     if (net) {
       // Calls made as the service account carry its identity, not the principal set: admit it too.

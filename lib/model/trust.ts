@@ -60,6 +60,11 @@ export interface TrustInit {
    * (lib/ci/<provider>/provider-spec.ts). Opaque here and to the compilers, which never read it.
    */
   readonly details?: object;
+  /**
+   * Judge the audience as AWS STS reads it (set by the AWS compiler on the trusts it binds): `azp`
+   * when the token has one, else `aud`, which must be one value (a string or a list of one).
+   */
+  readonly stsAudience?: boolean;
 }
 
 /**
@@ -144,6 +149,18 @@ export class Trust {
     return new Trust({ ...this.init, audiences }, this);
   }
 
+  /**
+   * A copy that judges the audience as AWS STS does (the AWS compiler's bound trusts): STS uses
+   * `azp` as the audience when the token has one, and documents one audience per token, so a token
+   * whose `aud` lists several values (and has no `azp`) is denied. Sources:
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html,
+   * https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation (docs/snippets.md#sts-and-a-list-audience).
+   * @internal
+   */
+  public _withStsAudience(): Trust {
+    return new Trust({ ...this.init, audiences: this.audiences, stsAudience: true }, this);
+  }
+
   /** A copy with these network restrictions. */
   public withNetwork(network: NetworkRestriction): Trust {
     return new Trust({ ...this.init, network });
@@ -159,9 +176,11 @@ export class Trust {
     if (this.audiences === undefined) {
       reasons.push('audience: the trust is not bound to an audience yet (compile it, or call withAudiences)');
     } else {
-      const aud = claims.aud;
+      const aud = this.init.stsAudience && typeof claims.azp === 'string' ? claims.azp : claims.aud;
       const auds = Array.isArray(aud) ? aud : [aud];
-      if (!auds.some((a) => typeof a === 'string' && this.audiences!.includes(a))) {
+      if (this.init.stsAudience && auds.length > 1) {
+        reasons.push(`claim aud: AWS STS reads one audience, the token lists ${auds.length} (${JSON.stringify(aud)}) and has no azp`);
+      } else if (!auds.some((a) => typeof a === 'string' && this.audiences!.includes(a))) {
         reasons.push(`claim aud: expected ${this.audiences.length === 1 ? JSON.stringify(this.audiences[0]) : `one of ${JSON.stringify(this.audiences)}`}, got ${aud === undefined ? 'absent' : JSON.stringify(aud)}`);
       }
     }

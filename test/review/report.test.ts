@@ -62,10 +62,12 @@ test('CI snippets: the CDKTF constructs give the job configuration for each trus
   const azStack = new TerraformStack(Testing.app(), 'a2');
   const envOnly = GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2' }).inEnvironment('production').toTrust();
   const id = new FederatedManagedIdentity(azStack, 'Id', { name: 'deploy', resourceGroupName: 'rg', location: 'westeurope', trusts: [envOnly] });
-  const azure = id.ciSnippet(envOnly, '00000000-0000-4000-8000-000000000000');
+  const azure = id.ciSnippet(envOnly, '00000000-0000-4000-8000-000000000000', '11111111-1111-4111-8111-111111111111');
   expect(azure).toContain('uses: azure/login@v2');
   expect(azure).toContain('audience: api://AzureADTokenExchange');
   expect(azure).toContain('tenant-id: 00000000-0000-4000-8000-000000000000');
+  expect(azure).toContain('subscription-id: 11111111-1111-4111-8111-111111111111');
+  expect(azure).toContain('environment: production');
   expect(() => id.ciSnippet(trust())).toThrow(/not one of this identity's trusts/);
 });
 
@@ -147,28 +149,35 @@ describe('CI snippets of the other providers say what the job must request', () 
   test('CircleCI: the v2 token for its organization audience, a custom audience through `circleci run oidc get`', () => {
     const t = CircleCi.project({ organizationId: '0191f956-042f-7ec4-aa62-8e5eeae396d0', projectId: '0184990a-477b-4fa8-9968-496074483cee' }).onBranch('main').toTrust();
     expect(ciSnippet(t, aws)).toContain('printf \'%s\' "$CIRCLE_OIDC_TOKEN_V2" > "$AWS_WEB_IDENTITY_TOKEN_FILE"');
-    expect(ciSnippet(t, aws)).toContain('filters: { branches: { only: main } }');
+    expect(ciSnippet(t, aws)).toContain('filters: { branches: { only: [main] } }');
     expect(ciSnippet(t.withAudiences(['sts.amazonaws.com']), aws)).toContain('circleci run oidc get --claims \'{"aud":"sts.amazonaws.com"}\'');
   });
 
   test('Bitbucket: oidc on the step, custom audiences listed', () => {
     const t = BitbucketPipelines.repository({ workspace: 'acme', workspaceUuid: '{7baee083-4f25-4a97-8a9a-0fde1b623b45}', repositoryUuid: '{2e9e429c-7b8b-404f-8648-8c40c27c9ebd}' }).inDeploymentEnvironment('{3f2a8a4e-1111-4222-8333-944455556666}').toTrust();
-    expect(ciSnippet(t, aws)).toContain('      oidc: true\n');
-    expect(ciSnippet(t, aws)).toContain('deployment: production');
-    expect(ciSnippet(t.withAudiences(['sts.amazonaws.com']), aws)).toContain('audiences: [sts.amazonaws.com]');
+    // Step properties sit under `step:`; the deployment names the environment whose UUID the trust pins.
+    expect(ciSnippet(t, aws)).toContain('    - step:\n        name: deploy\n        oidc: true\n');
+    expect(ciSnippet(t, aws)).toContain('deployment: "<name of the environment {3f2a8a4e-1111-4222-8333-944455556666}>"');
+    expect(ciSnippet(t, aws)).not.toContain('deployment: production');
+    expect(ciSnippet(t.withAudiences(['sts.amazonaws.com']), aws)).toContain('        oidc:\n          audiences:\n            - sts.amazonaws.com\n');
   });
 
   test('Azure DevOps: the service connection by name, or the pipeline token request', () => {
     const ado = { organizationId: '5c7a3e55-0a4f-4a7e-9a45-54c1b6b2d4a1', organization: 'acme', project: 'platform' };
-    expect(ciSnippet(AzureDevOps.serviceConnection({ ...ado, serviceConnection: 'aws-prod' }).toTrust(), aws)).toContain('azureSubscription: aws-prod');
-    expect(ciSnippet(AzureDevOps.pipeline({ ...ado, pipeline: 'deploy' }).toTrust(), aws)).toContain('$(System.OidcRequestUri)?api-version=7.1');
+    // On AWS no Azure task: the service connection's token comes from the same REST call as the pipeline's.
+    const sc = ciSnippet(AzureDevOps.serviceConnection({ ...ado, serviceConnection: 'aws-prod' }).toTrust(), aws);
+    expect(sc).toContain('"$SYSTEM_OIDCREQUESTURI?api-version=7.1&serviceConnectionId=<id of service connection aws-prod>"');
+    expect(sc).not.toContain('AzureCLI@2');
+    expect(ciSnippet(AzureDevOps.serviceConnection({ ...ado, serviceConnection: 'az-prod' }).toTrust(), { cloud: 'azure', principal: 'client' })).toContain('azureSubscription: az-prod');
+    expect(ciSnippet(AzureDevOps.pipeline({ ...ado, pipeline: 'deploy' }).toTrust(), aws)).toContain('"$SYSTEM_OIDCREQUESTURI?api-version=7.1"');
   });
 
   test('HCP Terraform: the workspace variables for the run phase', () => {
     const apply = bound(HcpTerraform.workspace({ organization: 'acme', project: 'Platform', workspace: 'net' }).forApply().accept(Widening.NAME_ONLY_IDENTITY).toTrust());
-    expect(ciSnippet(apply, aws)).toBe('# HCP Terraform workspace acme/net: environment variables\nTFC_AWS_PROVIDER_AUTH=true\nTFC_AWS_APPLY_ROLE_ARN=arn:aws:iam::123456789012:role/deploy\nTFC_AWS_WORKLOAD_IDENTITY_AUDIENCE=sts.amazonaws.com\n');
+    const header = '# HCP Terraform workspace acme/net: variables\n# Environment variables of workspace acme/Platform/net (category "env").\n';
+    expect(ciSnippet(apply, aws)).toBe(`${header}# Plan runs need credentials of their own (TFC_*_PLAN_*): this trust admits apply runs only.\nTFC_AWS_PROVIDER_AUTH=true\nTFC_AWS_APPLY_ROLE_ARN=arn:aws:iam::123456789012:role/deploy\nTFC_AWS_WORKLOAD_IDENTITY_AUDIENCE=sts.amazonaws.com\nAWS_REGION=<region of the role's stack>\n`);
     const plan = HcpTerraform.workspace({ organization: 'acme', project: 'Platform', workspace: 'net' }).forPlan().accept(Widening.NAME_ONLY_IDENTITY).toTrust().withAudiences(['aws.workload.identity']);
-    expect(ciSnippet(plan, aws)).toBe('# HCP Terraform workspace acme/net: environment variables\nTFC_AWS_PROVIDER_AUTH=true\nTFC_AWS_PLAN_ROLE_ARN=arn:aws:iam::123456789012:role/deploy\n');
+    expect(ciSnippet(plan, { ...aws, region: 'eu-west-1' })).toBe(`${header}# Apply runs need credentials of their own (TFC_*_APPLY_*): this trust admits plan runs only.\nTFC_AWS_PROVIDER_AUTH=true\nTFC_AWS_PLAN_ROLE_ARN=arn:aws:iam::123456789012:role/deploy\nAWS_REGION=eu-west-1\n`);
   });
 });
 

@@ -3,8 +3,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import fc from 'fast-check';
+import { compileAwsTrust } from '../../lib/aws/compile';
 // The compiler's writing side and the simulator's own reading side: the round trips below check one against the other.
 import { escapeIamLiteral, iamGlobToString, isIamPolicyCharset as compilerCharset, likePattern } from '../../lib/aws/iam-strings';
+import { BitbucketPipelines } from '../../lib/ci/bitbucket';
 import { AwsTrustSimulator, SimulationRequest, SimulationResult } from '../../lib/testing';
 import { iamLiteralValue, isIamPolicyCharset, matchIamString, unresolvedPolicyVariables } from '../../lib/testing/aws/private/iam-strings';
 import { corpusTokens } from '../support/corpus';
@@ -438,30 +440,58 @@ describe('network keys: public STS endpoint vs STS VPC endpoint (docs/security.m
 });
 
 // ---------------------------------------------------------------------------------------------
-describe('array aud (Bitbucket token with a custom audience)', () => {
+describe('array aud (Bitbucket token with a custom audience): STS reads one audience', () => {
+  // Bitbucket appends custom audiences to the workspace one, so the token's aud is a list of two.
   const token = CORPUS.find((t) => Array.isArray(t.claims.aud))!.claims;
   const url = (token.iss as string).slice('https://'.length);
   const arn = `arn:aws:iam::123456789012:oidc-provider/${url}`;
   const policy = (condition: any) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: arn }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: condition }] });
-  const run = (condition: any, clientIds?: string[]) =>
-    AwsTrustSimulator.fromPolicyDocument(policy(condition), { providerClientIds: clientIds }).evaluate({ claims: token });
+  const run = (condition: any, clientIds?: string[], claims: Record<string, unknown> = token) =>
+    AwsTrustSimulator.fromPolicyDocument(policy(condition), { providerClientIds: clientIds }).evaluate({ claims });
+  const cond = { StringEquals: { [`${url}:aud`]: 'https://gw.example.com' } };
 
-  test('StringEquals on :aud passes if any element matches (documented choice)', () => {
-    expect(run({ StringEquals: { [`${url}:aud`]: 'https://gw.example.com' } }).allowed).toBe(true);
-    expect(run({ StringEquals: { [`${url}:aud`]: 'sts.amazonaws.com' } }).allowed).toBe(false);
-    expect(run({ StringNotEquals: { [`${url}:aud`]: 'https://gw.example.com' } }).allowed).toBe(false);
-    expect(run({ 'ForAllValues:StringEquals': { [`${url}:aud`]: 'https://gw.example.com' } }).allowed).toBe(false);
-    expect(run({ 'ForAllValues:StringLike': { [`${url}:aud`]: ['ari:cloud:bitbucket::workspace/*', 'https://gw.example.com'] } }).allowed).toBe(true);
+  test('a token whose aud lists several audiences is denied, whatever the policy and client IDs', () => {
+    expect((token.aud as string[]).length).toBe(2);
+    for (const r of [run(cond), run(cond, ['https://gw.example.com']), run({ 'ForAllValues:StringLike': { [`${url}:aud`]: ['ari:cloud:bitbucket::workspace/*', 'https://gw.example.com'] } })]) {
+      expect(r.allowed).toBe(false);
+      expect(r.failures).toContainEqual(expect.objectContaining({ check: 'audience', claim: 'aud', expected: 'one audience (or an azp claim)' }));
+    }
   });
 
-  test('the provider ClientIdList must contain one of the audiences', () => {
-    const cond = { StringEquals: { [`${url}:aud`]: 'https://gw.example.com' } };
-    expect(run(cond, ['https://gw.example.com']).allowed).toBe(true);
-    const bad = run(cond, ['sts.amazonaws.com']);
-    expect(bad.allowed).toBe(false);
-    expect(bad.trace).toContain(
-      'DENIED: token aud ["ari:cloud:bitbucket::workspace/WORKSPACE","https://gw.example.com"] is not in the provider\'s ClientIdList ["sts.amazonaws.com"] (STS: Incorrect token audience)',
+  test('a list of one audience is one audience (EKS service-account tokens carry aud as a list)', () => {
+    expect(run(cond, ['https://gw.example.com'], { ...token, aud: ['https://gw.example.com'] }).allowed).toBe(true);
+    expect(run(cond, ['sts.amazonaws.com'], { ...token, aud: ['https://gw.example.com'] }).trace).toContain(
+      'DENIED: token aud "https://gw.example.com" is not in the provider\'s ClientIdList ["sts.amazonaws.com"] (STS: Incorrect token audience)',
     );
+  });
+
+  test('with azp, STS uses azp as the audience: for the client ID list and the :aud key', () => {
+    const withAzp = { ...token, azp: 'https://gw.example.com' };
+    expect(run(cond, ['https://gw.example.com'], withAzp).allowed).toBe(true);
+    expect(run({ StringEquals: { [`${url}:aud`]: 'ari:cloud:bitbucket::workspace/WORKSPACE' } }, undefined, withAzp).allowed).toBe(false);
+    expect(run(cond, ['ari:cloud:bitbucket::workspace/WORKSPACE'], withAzp).allowed).toBe(false);
+  });
+
+  test('the model bound for AWS judges the same way (lib/aws/compile.ts binds it)', () => {
+    const t = BitbucketPipelines.repository({ workspace: 'acme', workspaceUuid: '{7baee083-4f25-4a97-8a9a-0fde1b623b45}', repositoryUuid: '{2e9e429c-7b8b-404f-8648-8c40c27c9ebd}' })
+      .inDeploymentEnvironment('{3f2a8a4e-1111-4222-8333-944455556666}').toTrust().withAudiences(['https://gw.example.com']);
+    const claims = { iss: t.issuer, sub: '{2e9e429c-7b8b-404f-8648-8c40c27c9ebd}:{3f2a8a4e-1111-4222-8333-944455556666}:{11111111-2222-4333-8444-555555555555}' };
+    const aws = compileAwsTrust(t, arn).trust;
+    expect(t.evaluate({ ...claims, aud: ['ari:cloud:bitbucket::workspace/7baee083-4f25-4a97-8a9a-0fde1b623b45', 'https://gw.example.com'] }).allowed).toBe(true); // GCP, Azure: any element
+    const denied = aws.evaluate({ ...claims, aud: ['ari:cloud:bitbucket::workspace/7baee083-4f25-4a97-8a9a-0fde1b623b45', 'https://gw.example.com'] });
+    expect(denied.allowed).toBe(false);
+    expect(denied.reasons).toEqual([expect.stringMatching(/^claim aud: AWS STS reads one audience, the token lists 2/)]);
+    expect(aws.evaluate({ ...claims, aud: 'https://gw.example.com' }).allowed).toBe(true);
+    expect(aws.evaluate({ ...claims, aud: ['https://gw.example.com'] }).allowed).toBe(true);
+    expect(aws.evaluate({ ...claims, aud: 'x', azp: 'https://gw.example.com' }).allowed).toBe(true);
+    expect(aws.fingerprint).toBe(t.fingerprint);
+  });
+
+  test('IAM operators on a multivalued key still pass when any element matches', () => {
+    const groups = { ...token, aud: 'https://gw.example.com', groups: ['a', 'b'] };
+    expect(run({ StringEquals: { [`${url}:groups`]: 'b' } }, undefined, groups).allowed).toBe(true);
+    expect(run({ StringNotEquals: { [`${url}:groups`]: 'b' } }, undefined, groups).allowed).toBe(false);
+    expect(run({ 'ForAllValues:StringEquals': { [`${url}:groups`]: 'b' } }, undefined, groups).allowed).toBe(false);
   });
 });
 

@@ -31,7 +31,7 @@ export const AZURE_DEVOPS_SPEC: ProviderSpec<AzureDevOpsDetails> = {
   ],
   tenant: undefined, // every issuer is one organization's or one Entra tenant's
   aws: { defaultAudience: undefined, fixForUnseenClaim: SUBJECT_ONLY_FIXES.aws },
-  azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure },
+  azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure, fixForSubjectPattern: SUBJECT_ONLY_FIXES.azurePattern },
   // Long organization, project and connection names exceed 127 bytes, and no claim is a short
   // unique id: such a token fails the exchange.
   gcp: gcpFacts(undefined),

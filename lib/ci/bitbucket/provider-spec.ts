@@ -1,6 +1,6 @@
 import { BITBUCKET_ANALYSER } from './analyser';
 import { bitbucketSnippet } from './snippet';
-import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
+import { gcpFacts, ProviderSpec } from '../provider-spec';
 
 /** What the Bitbucket builder records for the CI snippet and the review. @internal */
 export interface BitbucketDetails {
@@ -29,8 +29,17 @@ export const BITBUCKET_SPEC: ProviderSpec<BitbucketDetails> = {
   },
   issuers: [{ pattern: /^api\.bitbucket\.org\/2\.0\/workspaces\/[^/]+\/pipelines-config\/identity\/oidc$/, shared: false, label: 'a Bitbucket workspace' }],
   tenant: undefined, // every issuer is one workspace's
-  aws: { defaultAudience: undefined, fixForUnseenClaim: SUBJECT_ONLY_FIXES.aws },
-  azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure },
+  // Bitbucket's subject cannot be customized, and STS sees only aud and sub for a Bitbucket issuer.
+  aws: {
+    defaultAudience: undefined,
+    fixForUnseenClaim: (claim) => `Bitbucket's subject cannot be made to carry ${claim}: on AWS pin the deployment environment (its UUID is in the subject) instead, or use GCP, whose condition checks ${claim}`,
+  },
+  // The subject ends with the step UUID, new for every run: no finite list of exact subjects names
+  // this repository's steps in advance, and the subject cannot be customized.
+  azure: {
+    fixForUnseenClaims: (claims) => `Bitbucket's subject cannot be customized to carry ${claims.join(', ')}, and Azure checks nothing else: trust this repository from AWS or GCP (GCP can check ${claims.join(', ')})`,
+    fixForSubjectPattern: () => 'the Bitbucket subject ends with the step UUID, which is new for every run ({repository}[:{environment}]:{step}), so no list of exact subjects can name this repository\'s steps in advance: trust the repository from AWS or GCP, which match the subject up to the step',
+  },
   // `{repo}[:{env}]:{step}` stays far below 127 bytes.
   gcp: gcpFacts(undefined),
   snippet: bitbucketSnippet,

@@ -1,16 +1,56 @@
 import type { BitbucketDetails } from './provider-spec';
 import { SnippetSource, SnippetTarget } from '../provider-spec';
-import { firstAudience, UNKNOWN_REGION } from '../snippet-parts';
+import { AWS_CHECK, azureLoginCommands, gcpAccessNote, gcpLoginCommands, renderFiles, sq, UNKNOWN_REGION, yamlCommand, yq } from '../snippet-parts';
 
-/** The `bitbucket-pipelines.yml` step with `oidc:` and its audiences. @internal */
+/*
+ * The `bitbucket-pipelines.yml` pipeline a Bitbucket trust needs: the pinned branches' pipelines, a
+ * deployment step per pinned environment (`deployment:` names the environment whose UUID the
+ * subject carries), `oidc:` on the step, and the cloud's credential mechanism. Step properties sit
+ * under `step:`. Grammar: https://support.atlassian.com/bitbucket-cloud/docs/integrate-pipelines-with-resource-servers-using-oidc/
+ */
+
+/** The pipeline(s) for one trust. @internal */
 export function bitbucketSnippet(source: SnippetSource<BitbucketDetails>, t: SnippetTarget): string {
   const d = source._details;
-  const aud = firstAudience(source);
   const defaultAud = `ari:cloud:bitbucket::workspace/${String(d.workspaceUuid).slice(1, -1)}`;
-  const oidc = aud === defaultAud ? '      oidc: true\n' : `      oidc:\n        audiences: [${aud}]\n`;
-  const env = d.environments?.length ? '      deployment: production  # the environment whose UUID the trust pins\n' : '';
-  const use = t.cloud === 'aws'
-    ? `        - export AWS_ROLE_ARN="${t.principal}" AWS_WEB_IDENTITY_TOKEN_FILE=$(pwd)/token.jwt AWS_REGION="${t.region ?? UNKNOWN_REGION}"\n        - echo $BITBUCKET_STEP_OIDC_TOKEN > token.jwt`
-    : `        - echo $BITBUCKET_STEP_OIDC_TOKEN > token.jwt  # exchange with ${t.principal}`;
-  return `# bitbucket-pipelines.yml\npipelines:\n  branches:\n    ${d.branches?.[0] ?? 'main'}:\n    - step:\n${oidc}${env}      script:\n${use}\n`;
+  const custom = (source.audiences ?? []).filter((a) => a !== defaultAud);
+  const notes = [`In repository ${d.repositoryUuid} of workspace ${d.workspace}.`];
+  if (custom.length && t.cloud === 'aws') {
+    // Bitbucket appends custom audiences to the workspace one; STS accepts a token with one audience.
+    notes.push('Bitbucket adds custom audiences to the workspace audience, so this step\'s token carries several, and AWS STS does not accept a token with several audiences (docs/snippets.md#sts-and-a-list-audience): on AWS, trust the default workspace audience (no withAudience()).');
+  }
+  if (d.environments?.length) notes.push(`Replace each deployment placeholder with the name of the deployment environment whose UUID is shown (Repository settings > Deployments): the subject carries ${d.environments.length === 1 ? 'that UUID' : 'those UUIDs'}.`);
+  const oidc = custom.length ? ['oidc:', '  audiences:', ...custom.map((a) => `    - ${yq(a)}`)] : ['oidc: true'];
+  const script = scriptLines(t);
+  const step = (env: string | undefined): string[] => [
+    '- step:',
+    '    name: deploy',
+    ...oidc.map((l) => `    ${l}`),
+    ...(env ? [`    deployment: ${yq(`<name of the environment ${env}>`)}`] : []),
+    '    script:',
+    ...script.map((s) => (s.startsWith('#') ? `      ${s}` : `      - ${yamlCommand(s)}`)),
+  ];
+  const steps = (d.environments?.length ? d.environments : [undefined]).flatMap(step);
+  const pipelines = d.branches?.length
+    ? ['  branches:', ...d.branches.flatMap((b) => [`    ${yq(b)}:`, ...steps.map((l) => `      ${l}`)])]
+    : ['  default:', ...steps.map((l) => `    ${l}`)];
+  return renderFiles([{ path: 'bitbucket-pipelines.yml', syntax: 'yaml', notes, body: ['pipelines:', ...pipelines].join('\n') }]);
+}
+
+function scriptLines(t: SnippetTarget): string[] {
+  if (t.cloud === 'aws') {
+    return [
+      `export AWS_ROLE_ARN=${sq(t.principal)} AWS_WEB_IDENTITY_TOKEN_FILE="$(pwd)/.aws-web-identity-token" AWS_REGION=${sq(t.region ?? UNKNOWN_REGION)}`,
+      'printf \'%s\' "$BITBUCKET_STEP_OIDC_TOKEN" > "$AWS_WEB_IDENTITY_TOKEN_FILE"',
+      AWS_CHECK,
+    ];
+  }
+  if (t.cloud === 'gcp') {
+    return [
+      `# ${gcpAccessNote(t)}`,
+      'printf \'%s\' "$BITBUCKET_STEP_OIDC_TOKEN" > "$(pwd)/.gcp-oidc-token"',
+      ...gcpLoginCommands(t, '"$(pwd)/.gcp-oidc-token"', '"$(pwd)/.gcp-credentials.json"'),
+    ];
+  }
+  return azureLoginCommands(t, '"$BITBUCKET_STEP_OIDC_TOKEN"');
 }

@@ -245,7 +245,20 @@ export class BuildkiteTrustBuilder {
       needs,
       accepted: this.accepted,
       sessionTags: this.tagged,
-      details: { organization: this.org, pipeline: this.pipe, organizationId: this.orgId, pipelineId: this.pipeId, subject: this.subject, claims: uniqSorted([...(this.orgId ? ['organization_id'] : []), ...(this.pipeId ? ['pipeline_id'] : [])]) } satisfies BuildkiteDetails,
+      details: {
+        organization: this.org,
+        pipeline: this.pipe,
+        organizationId: this.orgId,
+        pipelineId: this.pipeId,
+        subject: this.subject,
+        claims: uniqSorted([...(this.orgId ? ['organization_id'] : []), ...(this.pipeId ? ['pipeline_id'] : [])]),
+        ...(branches.length ? { branches } : {}),
+        ...(tags.length ? { tags } : {}),
+        ...(patterns.length ? { branchPatterns: patterns } : {}),
+        ...(this.anyRef ? { anyRef: true } : {}),
+        ...(steps.length ? { steps } : {}),
+        ...(this.pins.size ? { pins: Object.fromEntries([...this.pins.entries()].sort().map(([k, v]) => [k, uniqSorted(v)])) } : {}),
+      } satisfies BuildkiteDetails,
     });
   }
 

@@ -12,6 +12,15 @@ export interface BuildkiteDetails {
   readonly subject: `${BuildkiteSubject}`;
   /** Optional claims the agent must request (`--claim`). */
   readonly claims: readonly string[];
+  readonly branches?: readonly string[];
+  readonly tags?: readonly string[];
+  readonly branchPatterns?: readonly string[];
+  /** Any ref (`onAnyRef()`). */
+  readonly anyRef?: boolean;
+  /** Pinned step keys (`onStep()`). */
+  readonly steps?: readonly string[];
+  /** Other pinned claims (build_source, runner_environment), values sorted. */
+  readonly pins?: { readonly [claim: string]: readonly string[] };
 }
 
 /** Buildkite's issuer, shared by every organization. @internal */
@@ -44,8 +53,10 @@ export const BUILDKITE_SPEC: ProviderSpec<BuildkiteDetails> = {
     defaultAudience: undefined,
     fixForUnseenClaim: (claim) => `have the agent tag it: withAwsSessionTags("${claim}") and \`buildkite-agent oidc request-token --aws-session-tag ${claim}\``,
   },
+  // Reached with the pipeline-id subject only: the default subject is a pattern (its commit varies).
   azure: {
-    fixForUnseenClaims: () => 'for Buildkite use the `--subject-claim` immutable form (e.g. `buildkite-agent oidc request-token --subject-claim pipeline_id`) and pin only the subject',
+    fixForUnseenClaims: (claims) => `with \`--subject-claim pipeline_id\` the subject is the pipeline UUID alone, so Azure cannot tell ${claims.join(', ')} apart: drop ${claims.length === 1 ? 'that pin' : 'those pins'} (every build of the pipeline is then trusted; gate deploys with a block step), or trust the pipeline from AWS (session tags) or GCP (attribute condition), which check ${claims.length === 1 ? 'it' : 'them'}`,
+    fixForSubjectPattern: () => 'the default Buildkite subject carries the commit SHA (…:ref:<ref>:commit:<sha>:step:<key>), which changes with every build, so no list of exact subjects covers it: request the token with `--subject-claim pipeline_id` (Buildkite.pipeline({ subject: BuildkiteSubject.PIPELINE_ID, pipelineId })), whose subject is the pipeline UUID, and pin no branch or step; or pin branches and steps from AWS or GCP',
   },
   // The default sub carries the 40-hex commit SHA. Job ids are unique per job; `buildkite-job:` has
   // a '-' before its first ':', which no Buildkite subject (`organization:`, or a bare id) has.

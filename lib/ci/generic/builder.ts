@@ -133,7 +133,11 @@ export class GenericOidcTrustBuilder {
       description: `${p.name} tokens with ${[...pins, ...[...this.patterns.entries()].sort().map(([c, pt]) => `${c} like ${pt}`)].join(', ')}`,
       needs,
       accepted: this.accepted,
-      details: { name: p.name } satisfies GenericOidcDetails,
+      details: {
+        name: p.name,
+        ...(this.exact.size ? { claims: Object.fromEntries([...this.exact.entries()].sort().map(([c, v]) => [c, uniqSorted(v)])) } : {}),
+        ...(this.patterns.size ? { patterns: Object.fromEntries([...this.patterns.entries()].sort()) } : {}),
+      } satisfies GenericOidcDetails,
     });
   }
 }

@@ -6,6 +6,10 @@ import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
 export interface GenericOidcDetails {
   /** The display name the user gave. */
   readonly name: string;
+  /** Exact pins (`withClaim`), values sorted. */
+  readonly claims?: { readonly [claim: string]: readonly string[] };
+  /** Pattern pins (`withClaimPattern`). */
+  readonly patterns?: { readonly [claim: string]: string };
 }
 
 /**
@@ -24,7 +28,7 @@ export const GENERIC_SPEC: ProviderSpec<GenericOidcDetails> = {
   issuers: [],
   tenant: undefined, // any issuer
   aws: { defaultAudience: undefined, fixForUnseenClaim: SUBJECT_ONLY_FIXES.aws },
-  azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure },
+  azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure, fixForSubjectPattern: SUBJECT_ONLY_FIXES.azurePattern },
   // Nothing is known about the claims: a sub over 127 bytes fails the exchange.
   gcp: gcpFacts(undefined),
   snippet: genericSnippet,

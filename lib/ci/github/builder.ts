@@ -359,6 +359,9 @@ export class GitHubTrustBuilder {
         environments: envs,
         refs: [...refs, ...patterns],
         issuerWebUrl: this.issuer.webUrl,
+        ...(this.pr ? { pullRequest: true } : {}),
+        ...(this.anyRef ? { anyRef: true } : {}),
+        ...(this.pins.size ? { claims: Object.fromEntries([...this.pins.entries()].sort().map(([k, v]) => [k, uniqSorted(v)])) } : {}),
       } satisfies GitHubDetails,
     });
   }

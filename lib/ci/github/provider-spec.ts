@@ -1,7 +1,7 @@
 import { GITHUB_ANALYSER } from './analyser';
 import type { GitHubSubjectFormat } from './builder';
 import { githubSnippet } from './snippet';
-import { gcpFacts, ProviderSpec } from '../provider-spec';
+import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
 
 /** What the GitHub builder records for the CI snippet and the review. @internal */
 export interface GitHubDetails {
@@ -16,6 +16,12 @@ export interface GitHubDetails {
   /** Pinned refs and ref patterns (`refs/heads/…`, `refs/tags/…`). */
   readonly refs: readonly string[];
   readonly issuerWebUrl: string;
+  /** Pull-request runs are trusted (`onPullRequest()`). */
+  readonly pullRequest?: boolean;
+  /** Any ref (`onAnyRef()`). */
+  readonly anyRef?: boolean;
+  /** Other pinned claims (`withClaim`, `fromReusableWorkflow`, `onGitHubHostedRunners`), values sorted. */
+  readonly claims?: { readonly [claim: string]: readonly string[] };
 }
 
 const ID_CLAIMS = ['repository_id', 'repository_owner_id'];
@@ -62,6 +68,7 @@ export const GITHUB_SPEC: ProviderSpec<GitHubDetails> = {
       if (rest.length) fixes.push(`customize the GitHub subject template to include ${rest.join(', ')} (withSubjectTemplate("repo", "context", ${rest.map((c) => JSON.stringify(c)).join(', ')}) and the same include_claim_keys on the repository)`);
       return fixes.join('; or ');
     },
+    fixForSubjectPattern: SUBJECT_ONLY_FIXES.azurePattern,
   },
   // The immutable `repo:OWNER@ID/REPO@ID:…` form and long branch or environment names exceed 127
   // bytes. `jti` is unique per token; `github-jti:` has a '-' before its first ':', which no GitHub

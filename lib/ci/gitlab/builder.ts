@@ -296,7 +296,20 @@ export class GitLabTrustBuilder {
       warnings,
       needs,
       accepted: this.accepted,
-      details: { projectPath: this.path, projectId: this.projectId, subjectComponents: this.components, branches, tags, environments: this.pins.get('environment') ?? [] } satisfies GitLabDetails,
+      details: {
+        projectPath: this.path,
+        projectId: this.projectId,
+        subjectComponents: this.components,
+        branches,
+        tags,
+        environments: this.pins.get('environment') ?? [],
+        ...(this.patterns.length ? {
+          branchPatterns: uniqSorted(this.patterns.filter((p) => p.type === 'branch').map((p) => p.pattern)),
+          tagPatterns: uniqSorted(this.patterns.filter((p) => p.type === 'tag').map((p) => p.pattern)),
+        } : {}),
+        ...(this.anyRef ? { anyRef: true } : {}),
+        ...([...this.pins.keys()].some((k) => k !== 'environment') ? { claims: Object.fromEntries([...this.pins.entries()].filter(([k]) => k !== 'environment').sort().map(([k, v]) => [k, uniqSorted(v)])) } : {}),
+      } satisfies GitLabDetails,
     });
   }
 

@@ -1,7 +1,7 @@
 import { GITLAB_ANALYSER } from './analyser';
 import { gitlabSnippet } from './snippet';
 import { SEG } from './subject';
-import { gcpFacts, ProviderSpec } from '../provider-spec';
+import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
 
 /** What the GitLab builder records for the CI snippet and the review. @internal */
 export interface GitLabDetails {
@@ -12,6 +12,13 @@ export interface GitLabDetails {
   readonly branches: readonly string[];
   readonly tags: readonly string[];
   readonly environments: readonly string[];
+  /** Branch and tag patterns (`*` wildcards). */
+  readonly branchPatterns?: readonly string[];
+  readonly tagPatterns?: readonly string[];
+  /** Any ref (`onAnyRef()`). */
+  readonly anyRef?: boolean;
+  /** Other pinned claims (ref_protected, environment_protected, deployment_tier, pipeline_source, runner_environment), values sorted. */
+  readonly claims?: { readonly [claim: string]: readonly string[] };
 }
 
 /** The gitlab.com issuer. @internal */
@@ -50,6 +57,7 @@ export const GITLAB_SPEC: ProviderSpec<GitLabDetails> = {
   },
   azure: {
     fixForUnseenClaims: (claims) => `add ${claims.join(', ')} to the project's ci_id_token_sub_claim_components (the GitLab builder's subjectComponents), so the subject carries ${claims.length === 1 ? 'it' : 'them'}`,
+    fixForSubjectPattern: SUBJECT_ONLY_FIXES.azurePattern,
   },
   // Deep group paths exceed 127 bytes. Job ids are unique per job; `gitlab-job:` has a '-' before
   // its first ':', which no GitLab subject (`project_path:`, `project_id:`) has.

@@ -82,7 +82,7 @@ export class HcpTerraformTrustBuilder {
       throw new TrustConfigError(`${w}(organizationId)`, `${JSON.stringify(props.organizationId)} is not an organization id (org- and 16 letters or digits)`, 'copy it from the organization settings');
     }
     this.props = props;
-    this.issuer = props.hostname === undefined ? HcpTerraform.ISSUER : validateIssuer(`https://${requireText(`${w}(hostname)`, props.hostname, 'hostname')}`, `${w}(hostname)`);
+    this.issuer = props.hostname === undefined ? HcpTerraform.ISSUER : tfeIssuer(`${w}(hostname)`, props.hostname);
   }
 
   /** Plan runs only: give them read-only permissions. */
@@ -148,5 +148,22 @@ export class HcpTerraformTrustBuilder {
         phases,
       } satisfies HcpTerraformDetails,
     });
+  }
+}
+
+/**
+ * The issuer of a Terraform Enterprise host (`https://<hostname>`). A scheme, port or path in the
+ * host name is refused here with a Terraform Enterprise example: the generic issuer check would read
+ * `https://https://…` as host `https` on an empty port, and suggest a GitHub issuer.
+ */
+function tfeIssuer(where: string, hostname: string): string {
+  const host = requireText(where, hostname, 'hostname');
+  const fix = 'give the Terraform Enterprise host name only, without scheme, port or path, e.g. tfe.example.com';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(host)) throw new TrustConfigError(where, `hostname ${JSON.stringify(host)} includes a URL scheme`, fix, 'CIT-M006');
+  if (/[/:@?#]/.test(host)) throw new TrustConfigError(where, `hostname ${JSON.stringify(host)} includes a port, path or other URL part`, fix, 'CIT-M006');
+  try {
+    return validateIssuer(`https://${host}`, where);
+  } catch (e) {
+    throw e instanceof TrustConfigError ? new TrustConfigError(where, e.problem, fix, 'CIT-M006') : e;
   }
 }

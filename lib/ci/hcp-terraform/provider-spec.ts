@@ -41,7 +41,10 @@ export const HCP_TERRAFORM_SPEC: ProviderSpec<HcpTerraformDetails> = {
     defaultAudience: HCP_TERRAFORM_AWS_AUDIENCE,
     fixForUnseenClaim: () => 'AWS sees only sub for HCP Terraform: leave out workspaceId/organizationId and accept Widening.NAME_ONLY_IDENTITY (the subject pins organization, project, workspace and run phase)',
   },
-  azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure },
+  azure: {
+    fixForUnseenClaims: (claims) => `Azure sees only the subject for HCP Terraform (organization, project, workspace, run phase), not ${claims.join(', ')}: leave out workspaceId/organizationId and accept Widening.NAME_ONLY_IDENTITY, or trust the workspace from GCP, which checks the ids`,
+    fixForSubjectPattern: SUBJECT_ONLY_FIXES.azurePattern,
+  },
   // Long organization, project and workspace names exceed 127 bytes, and no claim is a short
   // unique id of the run: such a token fails the exchange.
   gcp: gcpFacts(undefined),

@@ -31,7 +31,7 @@ export const JENKINS_SPEC: ProviderSpec<JenkinsDetails> = {
   issuers: [{ pattern: /^[^/]+(\/[^/]+)*\/oidc$/, shared: false, label: 'a Jenkins instance' }],
   tenant: undefined,
   aws: { defaultAudience: undefined, fixForUnseenClaim: SUBJECT_ONLY_FIXES.aws },
-  azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure },
+  azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure, fixForSubjectPattern: SUBJECT_ONLY_FIXES.azurePattern },
   gcp: gcpFacts(undefined),
   snippet: jenkinsSnippet,
   analyser: JENKINS_ANALYSER,

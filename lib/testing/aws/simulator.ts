@@ -37,6 +37,10 @@ import { fmtActual, fmtList, isObj, listOrNone, q, toStringList } from './privat
  *         the public STS endpoint; `aws:SourceVpc`, `aws:SourceVpce`, `aws:VpcSourceIp` only via an
  *         STS interface VPC endpoint.
  * [KEYS]  Condition key names are case-insensitive; values are compared as the operator says.
+ * [AUD]   "Create an OpenID Connect (OIDC) identity provider in IAM" (id_roles_providers_create_oidc):
+ *         the audience must be one of the provider's client IDs, and when a token sets both `aud`
+ *         and `azp`, STS uses `azp` as the audience; one audience per token is documented (OpenID
+ *         Connect Core §3.1.3.7 wants `azp` whenever `aud` lists several).
  */
 
 const ASSUME_ACTION = 'sts:AssumeRoleWithWebIdentity';
@@ -251,9 +255,14 @@ export class AwsTrustSimulator {
 
     // --- Audience vs the provider's client ID list (STS "Incorrect token audience"). ---
     const clientIds = providerArn !== undefined ? this.resolver.clientIdsFor(providerArn) ?? this.options.providerClientIds : undefined;
-    const auds = toStringList(claims.aud);
-    if (clientIds !== undefined) {
-      // Choice: a token with an array `aud` is accepted if any element is a registered client ID.
+    // [AUD] STS reads one audience: `azp` when the token has both, else `aud` (a string, or a list
+    // of one as in EKS service-account tokens). A list of several is not documented as accepted:
+    // denied (fail closed), as OIDC Core wants `azp` whenever there are several audiences.
+    const azp = typeof claims.azp === 'string' ? claims.azp : undefined;
+    const auds = azp !== undefined ? [azp] : toStringList(claims.aud);
+    if (azp === undefined && auds.length > 1) {
+      fatal.push({ check: 'audience', claim: 'aud', expected: 'one audience (or an azp claim)', actual: fmtActual(auds), message: `token aud ${fmtActual(auds)} lists ${auds.length} audiences and the token has no azp: STS reads one audience (Incorrect token audience)` });
+    } else if (clientIds !== undefined) {
       if (!auds.some((a) => clientIds.includes(a))) {
         const actual = fmtActual(auds.length ? auds : undefined);
         fatal.push({ check: 'audience', claim: 'aud', expected: `one of ${fmtList(clientIds)}`, actual, message: `token aud ${actual} is not in the provider's ClientIdList ${fmtList(clientIds)} (STS: Incorrect token audience)` });
@@ -341,6 +350,8 @@ export class AwsTrustSimulator {
         }
         ctx.set(key, values, Array.isArray(value));
       }
+      // [AUD] the `aud` key holds the audience STS read: `azp` when the token has one.
+      if (typeof claims.azp === 'string') ctx.set(`${issuerPath}:aud`, [claims.azp]);
     }
     for (const [k, v] of tags.principalTags) ctx.set(`aws:RequestTag/${k}`, [v]);
     if (tags.principalTags.size > 0) ctx.set('aws:TagKeys', [...tags.principalTags.keys()], true);
