@@ -160,6 +160,11 @@ export class GcpWorkloadIdentityPool extends Construct {
       throw new TrustConfigError(`GcpWorkloadIdentityPool(${this.node.path})`, `provider id ${JSON.stringify(p.providerId)} is used twice in pool ${this.poolId}`, 'give each provider its own providerId');
     }
     this.providers.push(p);
+    this._writeMetadata();
+  }
+
+  /** The pool's review metadata: every provider's entries. @internal */
+  public _writeMetadata(): void {
     // Entries are computed once per provider (fingerprints hash the condition); recomputing them on
     // every addProvider was quadratic in the number of trusts (bench/gcp-synth.ts).
     this.resource.addOverride('//', terraformComment(this.providers.flatMap((x) => x._entries)));
@@ -278,9 +283,7 @@ export class GcpWorkloadIdentityProvider extends Construct {
       oidc: { issuerUri: this.issuerUri, ...(isDefault ? {} : { allowedAudiences: [...audiences] }) },
     });
     this._entries = boundList.map((t) => trustEntry(t, { cloud: 'gcp', principal: this.providerName }));
-    this.resource.addOverride('//', terraformComment(this._entries, {
-      [GCP_METADATA_KEY]: { projectNumber: pool.projectNumber, poolId: pool.poolId, providerId: this.providerId },
-    }));
+    this.writeMetadata();
 
     for (const t of boundList) {
       if (!t.network) continue;
@@ -340,6 +343,11 @@ export class GcpWorkloadIdentityProvider extends Construct {
     grant.addOverride('//', terraformComment([trustEntry(t, { cloud: 'gcp', principal: this.providerName, serviceAccount: email })]));
     this.grants.set(key, grant);
     this.impersonated.set(t.fingerprint, new Set([...(this.impersonated.get(t.fingerprint) ?? []), email]));
+    // The review's snippet for this trust now impersonates the (first) granted service account.
+    const i = this.trusts.indexOf(t);
+    this._entries[i] = trustEntry(t, { cloud: 'gcp', principal: this.providerName, serviceAccount: [...this.impersonated.get(t.fingerprint)!].sort()[0] });
+    this.writeMetadata();
+    this.pool._writeMetadata();
     const net = this.networks.get(t.fingerprint);
     if (net) {
       // Calls made as the service account carry its identity, not the principal set: admit it too.
@@ -349,6 +357,12 @@ export class GcpWorkloadIdentityProvider extends Construct {
       net.admit(`serviceAccount:${sa.email}`);
     }
     return grant;
+  }
+
+  private writeMetadata(): void {
+    this.resource.addOverride('//', terraformComment(this._entries, {
+      [GCP_METADATA_KEY]: { projectNumber: this.pool.projectNumber, poolId: this.pool.poolId, providerId: this.providerId },
+    }));
   }
 
   private resolve(trust: Trust | undefined, method: string): Trust {
