@@ -160,11 +160,6 @@ export class GcpWorkloadIdentityPool extends Construct {
       throw new TrustConfigError(`GcpWorkloadIdentityPool(${this.node.path})`, `provider id ${JSON.stringify(p.providerId)} is used twice in pool ${this.poolId}`, 'give each provider its own providerId');
     }
     this.providers.push(p);
-    this._writeMetadata();
-  }
-
-  /** The pool's review metadata: every provider's entries. @internal */
-  public _writeMetadata(): void {
     // Entries are computed once per provider (fingerprints hash the condition); recomputing them on
     // every addProvider was quadratic in the number of trusts (bench/gcp-synth.ts).
     this.resource.addOverride('//', terraformComment(this.providers.flatMap((x) => x._entries)));
@@ -195,8 +190,10 @@ export class GcpWorkloadIdentityProvider extends Construct {
   public readonly attributeMapping: { [key: string]: string };
   /** The trusts as compiled: bound to the provider's audiences (use these with `Trust.evaluate`). */
   public readonly trusts: Trust[];
-  /** @internal */
+  /** The trusts' review entries as constructed (the pool's metadata lists them). @internal */
   public readonly _entries: TrustEntry[];
+  /** The provider's own entries: a trust's snippet names the service account granted to it. */
+  private readonly entries: TrustEntry[];
   private readonly bound = new Map<Trust, Trust>();
   private readonly networks = new Map<string, TrustNetwork>();
   private readonly grants = new Map<string, ServiceAccountIamMember>();
@@ -283,6 +280,7 @@ export class GcpWorkloadIdentityProvider extends Construct {
       oidc: { issuerUri: this.issuerUri, ...(isDefault ? {} : { allowedAudiences: [...audiences] }) },
     });
     this._entries = boundList.map((t) => trustEntry(t, { cloud: 'gcp', principal: this.providerName }));
+    this.entries = [...this._entries];
     this.writeMetadata();
 
     for (const t of boundList) {
@@ -344,10 +342,8 @@ export class GcpWorkloadIdentityProvider extends Construct {
     this.grants.set(key, grant);
     this.impersonated.set(t.fingerprint, new Set([...(this.impersonated.get(t.fingerprint) ?? []), email]));
     // The review's snippet for this trust now impersonates the (first) granted service account.
-    const i = this.trusts.indexOf(t);
-    this._entries[i] = trustEntry(t, { cloud: 'gcp', principal: this.providerName, serviceAccount: [...this.impersonated.get(t.fingerprint)!].sort()[0] });
+    this.entries[this.trusts.indexOf(t)] = trustEntry(t, { cloud: 'gcp', principal: this.providerName, serviceAccount: [...this.impersonated.get(t.fingerprint)!].sort()[0] });
     this.writeMetadata();
-    this.pool._writeMetadata();
     const net = this.networks.get(t.fingerprint);
     if (net) {
       // Calls made as the service account carry its identity, not the principal set: admit it too.
@@ -360,7 +356,7 @@ export class GcpWorkloadIdentityProvider extends Construct {
   }
 
   private writeMetadata(): void {
-    this.resource.addOverride('//', terraformComment(this._entries, {
+    this.resource.addOverride('//', terraformComment(this.entries, {
       [GCP_METADATA_KEY]: { projectNumber: this.pool.projectNumber, poolId: this.pool.poolId, providerId: this.providerId },
     }));
   }
