@@ -190,8 +190,10 @@ export class GcpWorkloadIdentityProvider extends Construct {
   public readonly attributeMapping: { [key: string]: string };
   /** The trusts as compiled: bound to the provider's audiences (use these with `Trust.evaluate`). */
   public readonly trusts: Trust[];
-  /** @internal */
+  /** The trusts' review entries as constructed (the pool's metadata lists them). @internal */
   public readonly _entries: TrustEntry[];
+  /** The provider's own entries: a trust's snippet names the service account granted to it. */
+  private readonly entries: TrustEntry[];
   private readonly bound = new Map<Trust, Trust>();
   private readonly networks = new Map<string, TrustNetwork>();
   private readonly grants = new Map<string, ServiceAccountIamMember>();
@@ -278,9 +280,8 @@ export class GcpWorkloadIdentityProvider extends Construct {
       oidc: { issuerUri: this.issuerUri, ...(isDefault ? {} : { allowedAudiences: [...audiences] }) },
     });
     this._entries = boundList.map((t) => trustEntry(t, { cloud: 'gcp', principal: this.providerName }));
-    this.resource.addOverride('//', terraformComment(this._entries, {
-      [GCP_METADATA_KEY]: { projectNumber: pool.projectNumber, poolId: pool.poolId, providerId: this.providerId },
-    }));
+    this.entries = [...this._entries];
+    this.writeMetadata();
 
     for (const t of boundList) {
       if (!t.network) continue;
@@ -340,6 +341,9 @@ export class GcpWorkloadIdentityProvider extends Construct {
     grant.addOverride('//', terraformComment([trustEntry(t, { cloud: 'gcp', principal: this.providerName, serviceAccount: email })]));
     this.grants.set(key, grant);
     this.impersonated.set(t.fingerprint, new Set([...(this.impersonated.get(t.fingerprint) ?? []), email]));
+    // The review's snippet for this trust now impersonates the (first) granted service account.
+    this.entries[this.trusts.indexOf(t)] = trustEntry(t, { cloud: 'gcp', principal: this.providerName, serviceAccount: [...this.impersonated.get(t.fingerprint)!].sort()[0] });
+    this.writeMetadata();
     const net = this.networks.get(t.fingerprint);
     if (net) {
       // Calls made as the service account carry its identity, not the principal set: admit it too.
@@ -349,6 +353,12 @@ export class GcpWorkloadIdentityProvider extends Construct {
       net.admit(`serviceAccount:${sa.email}`);
     }
     return grant;
+  }
+
+  private writeMetadata(): void {
+    this.resource.addOverride('//', terraformComment(this.entries, {
+      [GCP_METADATA_KEY]: { projectNumber: this.pool.projectNumber, poolId: this.pool.poolId, providerId: this.providerId },
+    }));
   }
 
   private resolve(trust: Trust | undefined, method: string): Trust {

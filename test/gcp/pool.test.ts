@@ -64,10 +64,12 @@ describe('one GitHub trust, one grant', () => {
     expect(typeof text).toBe('string'); // compact JSON text (lib/review/metadata.ts)
     const bound = provider.trusts[0];
     expect(bound.findings).toEqual([]); // so the entry has no warnings list (empty lists are left out)
-    expect(JSON.parse(text)).toEqual({ version: 1, trusts: [{ id: bound.fingerprint, provider: 'github-actions', description: bound.description, ciSnippetSource: expect.objectContaining({ target: { cloud: 'gcp', principal: PROVIDER_NAME } }) }] });
+    expect(JSON.parse(text)).toEqual({ version: 1, trusts: [{ id: bound.fingerprint, provider: 'github-actions', description: bound.description, ciSnippetSource: expect.objectContaining({ target: { cloud: 'gcp', principal: PROVIDER_NAME, serviceAccount: 'deploy@my-project.iam.gserviceaccount.com' } }) }] });
     expect(only(f.google_iam_workload_identity_pool_provider)['//']['ci-oidc-trust-gcp']).toEqual({ projectNumber: '123456789', poolId: 'ci-pool', providerId: 'github' });
     expect(JSON.parse(only(f.google_iam_workload_identity_pool)['//']['ci-oidc-trust']).trusts.map((t: any) => t.id)).toEqual([bound.fingerprint]);
     expect(JSON.parse(only(f.google_service_account_iam_member)['//']['ci-oidc-trust']).trusts[0].id).toBe(bound.fingerprint);
+    // The review's snippet impersonates the granted service account (the grant's entry and the provider's).
+    expect(JSON.parse(only(f.google_service_account_iam_member)['//']['ci-oidc-trust']).trusts[0].ciSnippetSource.target.serviceAccount).toBe('deploy@my-project.iam.gserviceaccount.com');
   });
 
   test('the simulator reads the synthesized provider', () => {

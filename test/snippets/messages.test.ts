@@ -105,3 +105,21 @@ describe('the snippets\' own contexts', () => {
     expect(text).not.toMatch(/# exchange/);
   });
 });
+
+test('the review renders a GCP trust\'s snippet with the service account granted to it', () => {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { TerraformStack, Testing } = require('cdktf');
+  const { GcpWorkloadIdentityPool } = require('../../lib/gcp');
+  const { readMetadata } = require('../../lib/review/scan/extract/metadata');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const stack = new TerraformStack(Testing.app(), 'review');
+  const trust = Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'deploy', pipelineId: PIPE }).onBranch('main').toTrust();
+  const provider = new GcpWorkloadIdentityPool(stack, 'Pool', { projectId: 'my-project', projectNumber: '123456789', poolId: 'ci-pool' }).addProvider('P', { providerId: 'buildkite', trusts: [trust] });
+  const before = readMetadata(JSON.parse(JSON.stringify(stack.toTerraform())).resource.google_iam_workload_identity_pool_provider[provider.resource.friendlyUniqueId]['//']['ci-oidc-trust'])[0].ciSnippet;
+  expect(before).toMatch(/Direct resource access/);
+  provider.grantServiceAccountImpersonation('deployer@my-project.iam.gserviceaccount.com', trust);
+  const json = JSON.parse(JSON.stringify(stack.toTerraform()));
+  const fromProvider = readMetadata(json.resource.google_iam_workload_identity_pool_provider[provider.resource.friendlyUniqueId]['//']['ci-oidc-trust'])[0].ciSnippet;
+  expect(fromProvider).toContain('--service-account=deployer@my-project.iam.gserviceaccount.com');
+  expect(fromProvider).not.toMatch(/Direct resource access/);
+});
