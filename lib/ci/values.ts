@@ -49,8 +49,13 @@ export function requireId(where: string, value: unknown, what: string): string {
   return v;
 }
 
-/** A git branch or tag name (git check-ref-format), without the refs/heads/ prefix. @internal */
-export function requireRefName(where: string, value: unknown, what: string): string {
+/**
+ * A git branch or tag name (git check-ref-format), without the refs/heads/ prefix. `patternMethod`
+ * names the method that takes a pattern (`onBranchPattern`), for the message when a `*` is given here.
+ * @internal
+ */
+export function requireRefName(where: string, value: unknown, what: string, patternMethod?: string): string {
+  if (patternMethod) refuseWildcard(where, value, what, patternMethod);
   const v = requireText(where, value, what);
   const problems: string[] = [];
   if (/^refs\//.test(v)) problems.push('starts with refs/ (give the short name)');
@@ -70,11 +75,29 @@ export function requireRefName(where: string, value: unknown, what: string): str
  * @internal
  */
 export function requireRefPattern(where: string, value: unknown, what: string): string {
+  // `*` alone is every branch (tag, environment) of the pinned identity: narrower than any ref, and
+  // the subject field it ends cannot hold a ':' (git refs forbid it; GitHub writes %3A).
+  if (value === '*') return value;
   const v = requireText(where, value, what);
   if (!v.includes('*')) throw new TrustConfigError(where, `${what} ${JSON.stringify(v)} has no *`, 'use the exact-name method instead');
   if (/^\*/.test(v)) throw new TrustConfigError(where, `${what} ${JSON.stringify(v)} starts with a wildcard`, 'start the pattern with literal text, e.g. "release/*"', 'CIT-M003');
   requireRefName(where, v.replace(/\*/g, 'x'), what);
   return v;
+}
+
+/**
+ * An exact-value method given a wildcard: name the pattern method that takes it.
+ * @internal
+ */
+export function refuseWildcard(where: string, value: unknown, what: string, patternMethod: string): void {
+  if (typeof value !== 'string' || !/[*?]/.test(value)) return;
+  const every = /^[*?]+$/.test(value.trim());
+  throw new TrustConfigError(where,
+    `${what} ${JSON.stringify(value)} ${every ? 'is a wildcard' : 'contains a wildcard'}; this method takes exact names only`,
+    every
+      ? `for every ${what} of the pinned identity call ${patternMethod}('*') and accept Widening.REF_PATTERN`
+      : `call ${patternMethod}(${JSON.stringify(value)}) and accept Widening.REF_PATTERN, or give the exact ${what}`,
+    'CIT-M003');
 }
 
 /** Sorted, deduplicated copy. @internal */

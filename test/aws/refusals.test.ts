@@ -11,7 +11,7 @@ import { Condition } from '../../lib/model/condition';
 import { Trust } from '../../lib/model/trust';
 import { thrownConfigError } from '../support/errors';
 
-const GH = { owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '89012345' };
+const GH = { owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '89012345', subjectFormat: GitHubSubjectFormat.IMMUTABLE };
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const stack = () => new Stack(new App(), 'S', { env: ENV });
 const role = (trusts: Trust[], extra: object = {}) => new CiOidcRole(stack(), 'R', { trusts, ...extra });
@@ -89,7 +89,7 @@ describe('conditions AWS cannot check', () => {
   test('GitHub event_name: names the claim, the visible keys and withSubjectTemplate', () => {
     const e = error(() => role([GitHubActions.repository(GH).onBranch('main').withClaim('event_name', 'push').toTrust()]));
     expect(e.message).toMatch(/AWS cannot check claim event_name \(push\): for issuer https:\/\/token\.actions\.githubusercontent\.com STS exposes only token\.actions\.githubusercontent\.com:aud, token\.actions\.githubusercontent\.com:sub, /);
-    expect(e.fix).toBe('put it in the subject: configure the repository\'s subject template to include "event_name" and call withSubjectTemplate(…, "event_name"); or drop this pin');
+    expect(e.fix).toBe('pin an environment with required reviewers instead (inEnvironment(): base-context runs from forks then wait for approval), or put event_name in the subject: configure the repository\'s subject template to include "event_name" and call withSubjectTemplate(…, "event_name")');
   });
 
   test('a value outside IAM\'s character set (Cyrillic о) names the value', () => {
@@ -178,8 +178,8 @@ describe('networks and role limits', () => {
 
 describe('letter case (docs/security.md#f11)', () => {
   test('two trusts whose subjects differ only in case are refused on one role', () => {
-    const lower = GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2' }).onBranch('main').toTrust();
-    const upper = GitHubActions.repository({ owner: 'Acme', repository: 'Web', ownerId: '1', repositoryId: '2' }).onBranch('main').toTrust();
+    const lower = GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2', subjectFormat: GitHubSubjectFormat.IMMUTABLE }).onBranch('main').toTrust();
+    const upper = GitHubActions.repository({ owner: 'Acme', repository: 'Web', ownerId: '1', repositoryId: '2', subjectFormat: GitHubSubjectFormat.IMMUTABLE }).onBranch('main').toTrust();
     const e = error(() => role([lower, upper]));
     expect(e.message).toMatch(/"repo:Acme@1\/Web@2:ref:refs\/heads\/main" and "repo:acme@1\/web@2:ref:refs\/heads\/main" differ only in letter case|"repo:acme@1\/web@2:ref:refs\/heads\/main" and "repo:Acme@1\/Web@2:ref:refs\/heads\/main" differ only in letter case/);
     expect(e.fix).toMatch(/spelling the CI provider shows/);

@@ -7,14 +7,14 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { TerraformStack, Testing } from 'cdktf';
 import { Buildkite } from '../../lib/ci/buildkite';
-import { GitHubActions } from '../../lib/ci/github';
+import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
 import { GitLabCi } from '../../lib/ci/gitlab';
 import { GcpWorkloadIdentityPool, GcpWorkloadIdentityPoolProps } from '../../lib/gcp';
 import { TrustConfigError } from '../../lib/model/errors';
 import { Widening } from '../../lib/model/rules';
 import { GcpTrustSimulator } from '../../lib/testing';
 
-const gh = () => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo', ownerId: '65', repositoryId: '74' });
+const gh = () => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo', ownerId: '65', repositoryId: '74', subjectFormat: GitHubSubjectFormat.IMMUTABLE });
 const POOL: GcpWorkloadIdentityPoolProps = { projectId: 'my-project', projectNumber: '123456789', poolId: 'ci-pool' };
 const PROVIDER_NAME = 'projects/123456789/locations/global/workloadIdentityPools/ci-pool/providers/github';
 

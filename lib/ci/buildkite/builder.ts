@@ -102,7 +102,7 @@ export class BuildkiteTrustBuilder {
 
   /** Builds of these branches. */
   public onBranch(...branches: string[]): BuildkiteTrustBuilder {
-    for (const b of branches) this.branches.push(requireRefName('BuildkiteTrustBuilder.onBranch', b, 'branch'));
+    for (const b of branches) this.branches.push(requireRefName('BuildkiteTrustBuilder.onBranch', b, 'branch', 'onBranchPattern'));
     return this;
   }
 

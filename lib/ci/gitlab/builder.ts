@@ -114,7 +114,7 @@ export class GitLabTrustBuilder {
 
   /** Pipelines on these branches. */
   public onBranch(...branches: string[]): GitLabTrustBuilder {
-    for (const b of branches) this.branches.push(requireRefName('GitLabTrustBuilder.onBranch', b, 'branch'));
+    for (const b of branches) this.branches.push(requireRefName('GitLabTrustBuilder.onBranch', b, 'branch', 'onBranchPattern'));
     return this;
   }
 
@@ -126,7 +126,7 @@ export class GitLabTrustBuilder {
 
   /** Pipelines on these tags. */
   public onTag(...tags: string[]): GitLabTrustBuilder {
-    for (const t of tags) this.tags.push(requireRefName('GitLabTrustBuilder.onTag', t, 'tag'));
+    for (const t of tags) this.tags.push(requireRefName('GitLabTrustBuilder.onTag', t, 'tag', 'onTagPattern'));
     return this;
   }
 
