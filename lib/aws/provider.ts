@@ -123,12 +123,15 @@ export class CiOidcProvider extends Resource implements ICiOidcProvider {
         const errors: string[] = [];
         if (ids.size > CLIENT_ID_LIMIT) errors.push(`CiOidcProvider ${this.node.path}: ${ids.size} client ids, over the IAM limit of ${CLIENT_ID_LIMIT}. Fix: use fewer audiences.`);
         for (const c of ids) if (c.length > CLIENT_ID_LENGTH) errors.push(`CiOidcProvider ${this.node.path}: client id ${JSON.stringify(c)} is ${c.length} characters, over the IAM limit of ${CLIENT_ID_LENGTH}.`);
+        // One error per duplicate, naming the first creator (path order), not one per pair of stacks.
         const account = Stack.of(this).account;
-        for (const other of PROVIDERS.get(this.node.root) ?? []) {
-          const sameAccount = Stack.of(other).account === account;
-          if (other !== this && sameAccount && other.issuer === this.issuer && other.node.path < this.node.path) {
-            errors.push(`CiOidcProvider ${this.node.path}: ${other.node.path} already creates the IAM OIDC provider for ${this.issuer} in account ${Token.isUnresolved(account) ? '(the same environment)' : account}; AWS allows one provider per issuer per account (EntityAlreadyExists at deploy). Fix: create it once and use CiOidcProvider.fromIssuer() in the other stacks.`);
-          }
+        const first = (PROVIDERS.get(this.node.root) ?? [])
+          .filter((o) => o.issuer === this.issuer && Stack.of(o).account === account)
+          .reduce((a, b) => (b.node.path < a.node.path ? b : a), this);
+        if (first !== this) {
+          const acct = Token.isUnresolved(account) ? '(the same environment)' : account;
+          const owner = Stack.of(first);
+          errors.push(`CiOidcProvider ${this.node.path}: ${first.node.path} already creates the IAM OIDC provider for ${this.issuer} in account ${acct}; AWS allows one provider per issuer per account (EntityAlreadyExists at deploy). Fix: keep the provider in one stack (${owner.stackName}, or a provider stack of its own) and in ${Stack.of(this).stackName} use CiOidcProvider.fromIssuer(this, 'Provider', '${this.issuer}') for the roles' providers; in a fresh account the provider must exist first, so make ${Stack.of(this).stackName} depend on ${owner.stackName} (stack.addDependency(providerStack)).`);
         }
         return errors;
       },

@@ -84,10 +84,16 @@ export interface GcpWorkloadIdentityProviderOptions {
 }
 
 function checkId(kind: string, value: string, where: string): string {
-  if (typeof value !== 'string' || value.length < ID.min || value.length > ID.value || !/^[a-z0-9-]+$/.test(value) || value.startsWith('gcp-')) {
-    const len = typeof value === 'string' ? value.length : 0;
-    throw new TrustConfigError(where, `GCP ${kind} id ${JSON.stringify(value)} is ${len} characters; GCP requires ${ID.min}-${ID.value} characters of [a-z0-9-], not starting with "gcp-"`, `choose a ${kind} id such as "ci-deploy"`);
-  }
+  // The first problem found leads the message: the one the user has to fix.
+  const rule = `GCP requires ${ID.min}-${ID.value} characters of [a-z0-9-], not starting with "gcp-"`;
+  const fail = (problem: string, fix: string): never => {
+    throw new TrustConfigError(where, `GCP ${kind} id ${JSON.stringify(value)} ${problem}; ${rule}`, fix);
+  };
+  if (typeof value !== 'string') fail('is not a string', `give the ${kind} id as a string, e.g. "ci-deploy"`);
+  if (/[A-Z]/.test(value)) fail('has upper-case letters', `use lower case: ${JSON.stringify(value.toLowerCase())}`);
+  if (!/^[a-z0-9-]*$/.test(value)) fail(`has characters other than a-z, 0-9 and - (${JSON.stringify([...new Set(value.replace(/[a-z0-9-]/g, ''))].join(''))})`, `use only lower-case letters, digits and hyphens, e.g. "ci-deploy"`);
+  if (value.startsWith('gcp-')) fail('starts with "gcp-", which GCP reserves', `choose an id without the prefix, e.g. ${JSON.stringify(value.length >= 8 ? value.slice(4) : `ci-${value.slice(4)}`)}`);
+  if (value.length < ID.min || value.length > ID.value) fail(`is ${value.length} characters`, `choose a ${kind} id of ${ID.min}-${ID.value} characters such as "ci-deploy"`);
   return value;
 }
 
@@ -97,6 +103,27 @@ function withSuffix(kind: string, id: string, suffix: string | undefined, where:
     throw new TrustConfigError(where, `idSuffix ${JSON.stringify(suffix)} is not [a-z0-9-]`, 'use lower-case letters, digits and hyphens, e.g. "v2"');
   }
   return checkId(kind, `${id}-${suffix}`, `${where} (with idSuffix)`);
+}
+
+const PROVIDER_AUDIENCE = /^(?:https:)?\/\/iam\.googleapis\.com\/(projects\/[^/]+\/locations\/[^/]+\/workloadIdentityPools\/[^/]+)\/providers\/([^/]+)$/;
+
+/**
+ * An explicit audience in GCP's own provider form must be this provider's: one naming another
+ * provider of the pool (copied from its neighbour) or a misspelt id synthesizes, deploys, and then
+ * denies every job that requests the audience the job was given.
+ */
+function checkProviderAudience(audience: string, providerName: string, pool: GcpWorkloadIdentityPool, where: string): void {
+  const m = PROVIDER_AUDIENCE.exec(audience);
+  if (!m || `${m[1]}/providers/${m[2]}` === providerName) return;
+  const own = providerName.slice(providerName.lastIndexOf('/') + 1);
+  const fix = `use this provider's audience, //iam.googleapis.com/${providerName} (or leave audiences unset for GCP's default), and request the same in the job`;
+  if (m[1] !== pool.poolName) {
+    throw new TrustConfigError(where, `audience ${JSON.stringify(audience)} names a provider of another pool (${m[1]}), not ${pool.poolName}`, fix);
+  }
+  if (pool._providerIds().includes(m[2])) {
+    throw new TrustConfigError(where, `audience ${JSON.stringify(audience)} names provider ${JSON.stringify(m[2])}, another provider of pool ${pool.poolId}, not this provider ${JSON.stringify(own)}`, fix);
+  }
+  throw new TrustConfigError(where, `audience ${JSON.stringify(audience)} names provider id ${JSON.stringify(m[2])}, which is not in pool ${pool.poolId}: a misspelling of this provider's id ${JSON.stringify(own)}?`, fix);
 }
 
 function checkLength(what: string, value: string | undefined, max: number, where: string): void {
@@ -151,6 +178,11 @@ export class GcpWorkloadIdentityPool extends Construct {
   /** Add an OIDC provider for trusts of one issuer. */
   public addProvider(id: string, options: GcpWorkloadIdentityProviderOptions): GcpWorkloadIdentityProvider {
     return new GcpWorkloadIdentityProvider(this, id, options);
+  }
+
+  /** Ids of the providers added so far. @internal */
+  public _providerIds(): string[] {
+    return this.providers.map((x) => x.providerId);
   }
 
   /** @internal */
@@ -251,6 +283,7 @@ export class GcpWorkloadIdentityProvider extends Construct {
         if (a.length > MAX_AUDIENCE_CHARS) {
           throw new TrustConfigError(where, `audience ${JSON.stringify(a)} is ${a.length} characters, over GCP's limit of ${MAX_AUDIENCE_CHARS}`, 'use a shorter audience');
         }
+        checkProviderAudience(a, this.providerName, pool, where);
       }
     }
     this.trusts = boundList;

@@ -161,7 +161,23 @@ describe('networks and role limits', () => {
     const b = new Stack(app, 'B', { env: ENV });
     new CiOidcRole(a, 'R', { trusts: [ghTrust()] });
     new CiOidcRole(b, 'R', { trusts: [ghTrust()] });
-    expect(() => app.synth()).toThrow(/CiOidcProvider B\/CiOidcProvidertokenactionsgithubusercontentcom: A\/CiOidcProvidertokenactionsgithubusercontentcom already creates the IAM OIDC provider for https:\/\/token\.actions\.githubusercontent\.com in account 123456789012; AWS allows one provider per issuer per account \(EntityAlreadyExists at deploy\)\. Fix: create it once and use CiOidcProvider\.fromIssuer\(\) in the other stacks\./);
+    expect(() => app.synth()).toThrow('CiOidcProvider B/CiOidcProvidertokenactionsgithubusercontentcom: A/CiOidcProvidertokenactionsgithubusercontentcom already creates the IAM OIDC provider for https://token.actions.githubusercontent.com in account 123456789012; AWS allows one provider per issuer per account (EntityAlreadyExists at deploy). Fix: keep the provider in one stack (A, or a provider stack of its own) and in B use CiOidcProvider.fromIssuer(this, \'Provider\', \'https://token.actions.githubusercontent.com\') for the roles\' providers; in a fresh account the provider must exist first, so make B depend on A (stack.addDependency(providerStack)).');
+  });
+
+  test('three stacks creating one provider: one error per duplicate stack, each naming the first', () => {
+    const app = new App();
+    for (const id of ['A', 'B', 'C']) new CiOidcRole(new Stack(app, id, { env: ENV }), 'R', { trusts: [ghTrust()] });
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = String((e as Error).message);
+    }
+    const errors = message.split('\n').filter((l) => l.includes('already creates the IAM OIDC provider'));
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toContain('CiOidcProvider B/CiOidcProvidertokenactionsgithubusercontentcom: A/CiOidcProvidertokenactionsgithubusercontentcom already creates');
+    expect(errors[1]).toContain('CiOidcProvider C/CiOidcProvidertokenactionsgithubusercontentcom: A/CiOidcProvidertokenactionsgithubusercontentcom already creates');
+    expect(errors[1]).toContain('make C depend on A');
   });
 
   test('...and pass with fromIssuer in the second stack, or in different accounts', () => {

@@ -203,6 +203,31 @@ describe('refusals name GCP, the limit and both numbers', () => {
     expect(err(() => pool.addProvider('P', { providerId: 'gcp-github', trusts: [gh().onBranch('main').toTrust()] })).message).toMatch(/GCP provider id "gcp-github"/);
   });
 
+  test.each([
+    ['CI-Pool', 'GCP pool id "CI-Pool" has upper-case letters; GCP requires 4-32 characters of [a-z0-9-], not starting with "gcp-". Fix: use lower case: "ci-pool"'],
+    ['gcp-ci', 'GCP pool id "gcp-ci" starts with "gcp-", which GCP reserves; GCP requires 4-32 characters of [a-z0-9-], not starting with "gcp-". Fix: choose an id without the prefix, e.g. "ci-ci"'],
+    ['ci_pool', 'GCP pool id "ci_pool" has characters other than a-z, 0-9 and - ("_"); GCP requires 4-32 characters of [a-z0-9-], not starting with "gcp-". Fix: use only lower-case letters, digits and hyphens, e.g. "ci-deploy"'],
+    ['abc', 'GCP pool id "abc" is 3 characters; GCP requires 4-32 characters of [a-z0-9-], not starting with "gcp-". Fix: choose a pool id of 4-32 characters such as "ci-deploy"'],
+  ])('pool id %s: the message leads with the actual problem', (poolId, message) => {
+    expect(err(() => setup({ poolId })).message).toBe(`GcpWorkloadIdentityPool(stack/Pool): ${message}`);
+  });
+
+  test('an explicit audience naming another provider of the pool, a misspelt id or another pool is refused', () => {
+    const { pool } = setup();
+    const base = `//iam.googleapis.com/${pool.poolName}/providers`;
+    pool.addProvider('A', { providerId: 'github', trusts: [gh().onBranch('main').toTrust()] });
+    const other = err(() => pool.addProvider('B', { providerId: 'gitlab', audiences: [`https:${base}/github`], trusts: [gh().onBranch('dev').toTrust()] }));
+    expect(other.problem).toBe(`audience "https:${base}/github" names provider "github", another provider of pool ${pool.poolId}, not this provider "gitlab"`);
+    expect(other.fix).toBe(`use this provider's audience, //iam.googleapis.com/${pool.poolName}/providers/gitlab (or leave audiences unset for GCP's default), and request the same in the job`);
+    const typo = err(() => pool.addProvider('C', { providerId: 'gitlab', trusts: [gh().onBranch('dev').withAudience(`${base}/gitlb`).toTrust()] }));
+    expect(typo.problem).toBe(`audience "${base}/gitlb" names provider id "gitlb", which is not in pool ${pool.poolId}: a misspelling of this provider's id "gitlab"?`);
+    const foreign = err(() => pool.addProvider('D', { providerId: 'gitlab', audiences: ['//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/other/providers/gitlab'], trusts: [gh().onBranch('dev').toTrust()] }));
+    expect(foreign.problem).toContain('names a provider of another pool (projects/1/locations/global/workloadIdentityPools/other)');
+    // Its own name, and audiences of another form, are accepted.
+    expect(() => pool.addProvider('E', { providerId: 'gitlab', audiences: [`${base}/gitlab`], trusts: [gh().onBranch('dev').toTrust()] })).not.toThrow();
+    expect(() => pool.addProvider('F', { providerId: 'custom', audiences: ['https://github.com/octo-org'], trusts: [gh().onBranch('dev').toTrust()] })).not.toThrow();
+  });
+
   test('project number, not id', () => {
     expect(err(() => setup({ projectNumber: 'my-project' })).message).toMatch(/project NUMBER/);
   });
