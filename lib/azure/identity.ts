@@ -56,6 +56,10 @@ const NAME = `[A-Za-z0-9][A-Za-z0-9_-]{${AZURE_LIMITS.identityName.min - 1},${AZ
 const IDENTITY_NAME = new RegExp(`^${NAME}$`);
 const IDENTITY_ID = new RegExp(`^\\/subscriptions\\/([0-9a-fA-F-]{36})\\/resourceGroups\\/([-\\w.()]{1,90})\\/providers\\/Microsoft\\.ManagedIdentity\\/userAssignedIdentities\\/(${NAME})$`);
 
+function credentialKey(c: AzureCredentialSpec): string {
+  return `${c.issuer}\u0000${c.subject}\u0000${c.audience}`;
+}
+
 interface Held {
   readonly spec: AzureCredentialSpec;
   readonly trust: Trust;
@@ -120,7 +124,11 @@ export abstract class FederatedIdentityBase extends Construct {
         'put trusts with different network restrictions on separate identities');
     }
 
-    const all = [...this.held.map((h) => h.spec), ...compiled.credentials];
+    // A credential another trust already holds exactly (same issuer, subject and audience) is the
+    // same credential: overlapping trusts share it instead of failing on Azure's uniqueness rule.
+    const heldKeys = new Set(this.held.map((h) => credentialKey(h.spec)));
+    const fresh = compiled.credentials.filter((c) => !heldKeys.has(credentialKey(c)));
+    const all = [...this.held.map((h) => h.spec), ...fresh];
     const bySubject = new Map<string, AzureCredentialSpec>();
     for (const c of all) {
       const key = `${c.issuer}\u0000${c.subject}`.toLowerCase();
@@ -140,10 +148,10 @@ export abstract class FederatedIdentityBase extends Construct {
     const max = AzureLimits.MAX_CREDENTIALS_PER_IDENTITY;
     if (all.length > max) {
       throw new TrustConfigError(where,
-        `the identity would hold ${all.length} federated identity credentials (${this.held.length} already, ${compiled.credentials.length} from this trust); Azure allows at most ${max} per identity`,
+        `the identity would hold ${all.length} federated identity credentials (${this.held.length} already, ${fresh.length} from this trust); Azure allows at most ${max} per identity`,
         `split the trusts over several identities (FederatedManagedIdentity) with at most ${max} subjects each, or narrow the trust (fewer branches, environments or audiences)`);
     }
-    for (const c of compiled.credentials) {
+    for (const c of fresh) {
       if (!CREDENTIAL_NAME.test(c.name)) throw new Error(`internal: bad credential name ${c.name}`);
     }
 
@@ -153,7 +161,7 @@ export abstract class FederatedIdentityBase extends Construct {
     this.trustList.push(bound);
     this.given.push(trust);
     const { FederatedIdentityCredential } = loadAzurerm();
-    for (const spec of compiled.credentials) {
+    for (const spec of fresh) {
       const resource = new FederatedIdentityCredential(this, spec.name, {
         name: spec.name,
         // Deprecated after azurerm 4.55 (PR #30860) and dropped in 5.0; required by the 4.55 bindings.

@@ -375,13 +375,20 @@ export class GcpWorkloadIdentityProvider extends Construct {
     return grant;
   }
 
+  private byValue(trust: Trust): Trust | undefined {
+    const fp = (trust.audiences === undefined ? trust.withAudiences(this.trusts[0].audiences!) : trust).fingerprint;
+    return this.trusts.find((t) => t.fingerprint === fp);
+  }
+
   private resolve(trust: Trust | undefined, method: string): Trust {
     const where = `${this.node.path}.${method}`;
     if (trust === undefined) {
       if (this.trusts.length === 1) return this.trusts[0];
       throw new TrustConfigError(where, `provider ${this.providerId} has ${this.trusts.length} trusts, and a grant must name the one it is for (a grant for the whole provider would be wider than each trust)`, 'pass the trust as the last argument');
     }
-    const b = this.bound.get(trust);
+    // The same object, or a trust equal by value (built again with the same calls): same fingerprint
+    // once bound to this provider's audiences.
+    const b = this.bound.get(trust) ?? this.byValue(trust);
     if (!b) {
       throw new TrustConfigError(where, `the trust "${trust.description}" is not one of provider ${this.providerId}'s trusts`, 'pass a Trust given in trusts when the provider was added');
     }

@@ -245,9 +245,12 @@ describe('FederatedManagedIdentity: refusals', () => {
     expect(e2.fix).toMatch(/^choose the subject form the repository emits \(Azure matches the subject only; docs\/subject-format.md\): subjectFormat GitHubSubjectFormat.IMMUTABLE/);
   });
 
-  test('the same subject twice, and case-only duplicates', () => {
-    const e = thrown(() => identity(stack(), [gh().inEnvironment('prod').toTrust(), gh().inEnvironment('prod', 'dev').toTrust()]));
-    expect(e.message).toMatch(/appear twice/);
+  test('overlapping trusts share an identical credential (issuer, subject, audience); case-only duplicates are refused', () => {
+    const s1 = stack();
+    const id = identity(s1, [gh().inEnvironment('prod').toTrust(), gh().inEnvironment('prod', 'dev').toTrust()]);
+    expect(id.credentials.map((c) => c.subject)).toEqual(['repo:acme@1001/web@2002:environment:dev', 'repo:acme@1001/web@2002:environment:prod']);
+    expect(id.trusts).toHaveLength(2);
+    expect(Object.keys(synth(s1).resource.azurerm_federated_identity_credential)).toHaveLength(2);
     const c = thrown(() => identity(stack(), [gh().inEnvironment('prod').toTrust(), GitHubActions.repository({ owner: 'Acme', repository: 'web', ownerId: '1001', repositoryId: '2002', subjectFormat: GitHubSubjectFormat.IMMUTABLE }).inEnvironment('prod').toTrust()]));
     expect(c.message).toMatch(/differ only in case/);
   });

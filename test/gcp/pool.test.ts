@@ -275,6 +275,16 @@ describe('refusals name GCP, the limit and both numbers', () => {
     expect(err(() => p.principalSetMember(gh().onBranch('dev').toTrust())).message).toMatch(/is not one of provider github's trusts/);
   });
 
+  test('a trust equal by value to one of the provider\'s (built again) is accepted by the grant methods', () => {
+    const { pool } = setup();
+    const given = gh().onBranch('main').toTrust();
+    const p = pool.addProvider('P', { providerId: 'github', trusts: [given, gh().onBranch('dev').toTrust()] });
+    const again = gh().onBranch('main').toTrust();
+    expect(again).not.toBe(given);
+    expect(p.principalSetMember(again)).toBe(p.principalSetMember(given));
+    expect(p.grantServiceAccountImpersonation('deploy@my-project.iam.gserviceaccount.com', again)).toBe(p.grantServiceAccountImpersonation('deploy@my-project.iam.gserviceaccount.com', given));
+  });
+
   test('duplicate provider id in a pool', () => {
     const { pool } = setup();
     pool.addProvider('A', { providerId: 'github', trusts: [gh().onBranch('main').toTrust()] });

@@ -246,6 +246,9 @@ export class GitHubTrustBuilder {
   /** Pin another GitHub claim to one of these exact values (e.g. `event_name`, `repository_visibility`, `repo_property_team`). */
   public withClaim(claim: string, ...values: string[]): GitHubTrustBuilder {
     const w = `GitHubTrustBuilder.withClaim(${claim})`;
+    if (claim === 'sub') {
+      throw new TrustConfigError(w, 'the builder sets sub itself, from the repository, the subject format and the context methods', 'use onBranch(), onTag(), inEnvironment() or onPullRequest() for the context, and withSubjectTemplate() when the repository has a custom subject template');
+    }
     if (!isGitHubClaim(claim)) throw new TrustConfigError(w, `${JSON.stringify(claim)} is not a GitHub Actions claim`, 'use a claim from the GitHub OIDC reference, e.g. event_name, runner_environment, repo_property_<name>');
     if (['repository', 'repository_id', 'repository_owner', 'repository_owner_id', 'environment', 'ref'].includes(claim)) {
       throw new TrustConfigError(w, `${claim} is set by the repository/context methods`, 'use GitHubActions.repository(), inEnvironment(), onBranch() or onTag()');
@@ -318,6 +321,9 @@ export class GitHubTrustBuilder {
     if (this.anyRef && hasContext) throw new TrustConfigError(w, 'onAnyRef() is combined with specific contexts', 'use either onAnyRef() or the specific contexts');
     if (!hasContext && !this.anyRef) throw new TrustConfigError(w, 'no branch, tag, environment or pull request is pinned', 'call onBranch(), onTag(), inEnvironment() or onPullRequest(); or onAnyRef() with Widening.ANY_REF', 'CIT-M011');
     if (this.anyRef) needs.push({ ruleId: 'CIT-M011', message: `every branch, tag, pull request and environment of ${this.owner}/${this.repo} is trusted` });
+    if (/[A-Z]/.test(`${this.owner}/${this.repo}`)) {
+      warnings.push({ ruleId: 'CIT-M022', level: RuleLevel.WARNING, message: `${this.owner}/${this.repo} has upper-case letters; subjects are compared case-sensitively, so the spelling must be the one GitHub's API returns (gh api repos/${this.owner}/${this.repo} --jq .full_name)` });
+    }
     if (this.pr) warnings.push({ ruleId: 'CIT-M013', level: RuleLevel.WARNING, message: 'pull-request runs are trusted; they execute code from the pull request' });
     const eventPinned = this.pins.has('event_name');
     if (!hasEnv && (refs.some((r) => r.startsWith('refs/tags/') || PRODUCTION_REF.test(r.replace(/^refs\/heads\//, ''))) || patterns.length)) {
