@@ -9,6 +9,7 @@ import { TrustConfigError } from '../model/errors';
 import { formatNumber } from '../model/limits';
 import { RULES } from '../model/rules';
 import { Trust } from '../model/trust';
+import { requireTrustList } from '../model/shapes';
 
 /** Options for compiling trusts into a principal. */
 export interface CiOidcPrincipalOptions {
@@ -55,6 +56,10 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
   private constructor(scope: IConstruct, trusts: Trust[], options: CiOidcPrincipalOptions, where: string) {
     super();
     this.scope = scope;
+    requireTrustList(`${where}.trusts`, trusts);
+    if (options.providers !== undefined && !Array.isArray(options.providers)) {
+      throw new TrustConfigError(`${where}.providers`, 'providers must be a list of IAM OIDC providers', 'wrap the provider in a list: [provider]');
+    }
     if (trusts.length === 0) throw new TrustConfigError(where, 'no trust given', 'pass at least one trust built with GitHubActions, GitLabCi or Buildkite');
     const quota = options.trustPolicySizeQuota ?? DEFAULT_TRUST_POLICY_QUOTA;
     if (!Number.isInteger(quota) || quota < DEFAULT_TRUST_POLICY_QUOTA || quota > AWS_LIMITS.trustPolicyLengthMax.value) {

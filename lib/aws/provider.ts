@@ -5,6 +5,7 @@ import { AWS_DEFAULT_AUDIENCE } from './compile';
 import { AWS_LIMITS } from './limits';
 import { TrustConfigError } from '../model/errors';
 import { issuerHostPath, validateIssuer } from '../model/issuer';
+import { requireObject, requireOptionalStringList } from '../model/shapes';
 
 /**
  * An IAM OIDC provider for one CI issuer, created here or imported: an `iam.IOidcProvider` whose
@@ -50,6 +51,7 @@ export class CiOidcProvider extends Resource implements ICiOidcProvider {
    * Later calls add their client ids to it.
    */
   public static forIssuer(scope: Construct, issuer: string, clientIds?: string[]): CiOidcProvider {
+    requireOptionalStringList('CiOidcProvider.forIssuer(clientIds)', clientIds, 'clientIds');
     const stack = Stack.of(scope);
     const id = `CiOidcProvider${issuerHostPath(validateIssuer(issuer)).replace(/[^A-Za-z0-9]/g, '')}`;
     const existing = stack.node.tryFindChild(id);
@@ -103,6 +105,9 @@ export class CiOidcProvider extends Resource implements ICiOidcProvider {
 
   public constructor(scope: Construct, id: string, props: CiOidcProviderProps) {
     super(scope, id);
+    requireObject(`CiOidcProvider(${id})`, props);
+    requireOptionalStringList(`CiOidcProvider(${id}).clientIds`, props.clientIds, 'clientIds');
+    requireOptionalStringList(`CiOidcProvider(${id}).thumbprints`, props.thumbprints, 'thumbprints');
     this.issuer = validateIssuer(props.issuer, `CiOidcProvider(${id}).issuer`);
     this.oidcProviderIssuer = issuerHostPath(this.issuer);
     this.clientIds = new Set(props.clientIds ?? [AWS_DEFAULT_AUDIENCE]);
@@ -140,6 +145,7 @@ export class CiOidcProvider extends Resource implements ICiOidcProvider {
 
   /** Allow more audiences (client ids). */
   public addClientIds(...clientIds: string[]): void {
+    requireOptionalStringList(`CiOidcProvider(${this.node.path}).addClientIds`, clientIds, 'clientIds');
     for (const c of clientIds) this.clientIds.add(c);
   }
 

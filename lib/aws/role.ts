@@ -10,6 +10,7 @@ import { TrustConfigError } from '../model/errors';
 import { formatNumber } from '../model/limits';
 import { truncate } from '../model/text';
 import { Trust } from '../model/trust';
+import { requireObject, requireTrustList } from '../model/shapes';
 
 /**
  * Props of {@link CiOidcRole}: the trusts, the principal options, and the props of `iam.RoleProps`
@@ -64,6 +65,8 @@ export class CiOidcRole extends iam.Role {
 
   public constructor(scope: Construct, id: string, props: CiOidcRoleProps) {
     const where = `CiOidcRole(${id})`;
+    requireObject(where, props);
+    requireTrustList(`${where}.trusts`, props.trusts);
     if (props.roleName !== undefined && !ROLE_NAME.test(props.roleName)) {
       throw new TrustConfigError(`${where}.roleName`, `${JSON.stringify(props.roleName)} is not ${NAME.min}-${NAME.value} characters of letters, digits and + = , . @ _ - (IAM role name limit: ${NAME.value})`, 'shorten or rename it');
     }

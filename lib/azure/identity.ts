@@ -14,6 +14,7 @@ import { TrustConfigError } from '../model/errors';
 import { NetworkRestriction } from '../model/network';
 import { shortHash } from '../model/text';
 import { Trust } from '../model/trust';
+import { requireObject, requireOptionalEnum, requireTrust, requireTrustList } from '../model/shapes';
 
 /** Options for a role assignment. */
 export interface AzureGrantOptions {
@@ -55,6 +56,12 @@ export interface ExistingManagedIdentityProps {
 const NAME = `[A-Za-z0-9][A-Za-z0-9_-]{${AZURE_LIMITS.identityName.min - 1},${AZURE_LIMITS.identityName.value - 1}}`;
 const IDENTITY_NAME = new RegExp(`^${NAME}$`);
 const IDENTITY_ID = new RegExp(`^\\/subscriptions\\/([0-9a-fA-F-]{36})\\/resourceGroups\\/([-\\w.()]{1,90})\\/providers\\/Microsoft\\.ManagedIdentity\\/userAssignedIdentities\\/(${NAME})$`);
+
+/** The props are an object and the cloud one of AzureCloud (checked before the base constructor). */
+function checkedCloud(where: string, props: { cloud?: AzureCloud }): AzureCloud | undefined {
+  requireObject(where, props);
+  return requireOptionalEnum(`${where}.cloud`, props.cloud, AzureCloud, 'AzureCloud');
+}
 
 function credentialKey(c: AzureCredentialSpec): string {
   return `${c.issuer}\u0000${c.subject}\u0000${c.audience}`;
@@ -115,6 +122,7 @@ export abstract class FederatedIdentityBase extends Construct {
    */
   public addTrust(trust: Trust): void {
     const where = `FederatedManagedIdentity(${this.node.path})`;
+    requireTrust(`${where}.addTrust`, trust);
     const compiled = compileTrust(trust, this.cloud);
     const bound = compiled.trust;
     checkIdentityNetwork(where, bound.network);
@@ -279,7 +287,8 @@ export class FederatedManagedIdentity extends FederatedIdentityBase {
   protected readonly credentialResourceGroupName: string;
 
   public constructor(scope: Construct, id: string, props: FederatedManagedIdentityProps) {
-    super(scope, id, props.cloud);
+    super(scope, id, checkedCloud(`FederatedManagedIdentity(${id})`, props));
+    requireTrustList(`FederatedManagedIdentity(${id}).trusts`, props.trusts);
     const { cdktf, UserAssignedIdentity } = loadAzurerm();
     const where = `FederatedManagedIdentity(${this.node.path})`;
     const literal = (v: unknown) => typeof v === 'string' && !cdktf.Token.isUnresolved(v);
@@ -322,7 +331,8 @@ class ExistingFederatedIdentity extends FederatedIdentityBase {
   private data?: DataAzurermUserAssignedIdentity;
 
   public constructor(scope: Construct, id: string, props: ExistingManagedIdentityProps) {
-    super(scope, id, props.cloud);
+    super(scope, id, checkedCloud(`FederatedManagedIdentity.fromExistingIdentity(${id})`, props));
+    requireTrustList(`FederatedManagedIdentity.fromExistingIdentity(${id}).trusts`, props.trusts);
     const where = `FederatedManagedIdentity.fromExistingIdentity(${this.node.path})`;
     const m = typeof props.identityId === 'string' ? IDENTITY_ID.exec(props.identityId) : null;
     if (!m) {

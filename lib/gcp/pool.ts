@@ -15,6 +15,7 @@ import { TrustConfigError } from '../model/errors';
 import { validateAudiences } from '../model/issuer';
 import { shortHash, truncate } from '../model/text';
 import { Trust } from '../model/trust';
+import { requireObject, requireOptionalString, requireOptionalStringList, requireTrust, requireTrustList } from '../model/shapes';
 
 /** GCP limits (docs/limits.md#gcp). */
 const MAX_AUDIENCES = GCP_LIMITS.audiences.value;
@@ -153,6 +154,9 @@ export class GcpWorkloadIdentityPool extends Construct {
   public constructor(scope: Construct, id: string, props: GcpWorkloadIdentityPoolProps) {
     super(scope, id);
     const where = `GcpWorkloadIdentityPool(${this.node.path})`;
+    requireObject(where, props);
+    requireOptionalString(`${where}.poolId`, props.poolId, 'poolId');
+    requireOptionalString(`${where}.idSuffix`, props.idSuffix, 'idSuffix');
     if (typeof props.projectId !== 'string' || !PROJECT_ID.test(props.projectId)) {
       throw new TrustConfigError(where, `projectId ${JSON.stringify(props.projectId)} is not a GCP project id (6-30 characters of [a-z0-9-], starting with a letter)`, 'give the project id, e.g. "my-project"');
     }
@@ -231,6 +235,10 @@ export class GcpWorkloadIdentityProvider extends Construct {
   public constructor(pool: GcpWorkloadIdentityPool, id: string, options: GcpWorkloadIdentityProviderOptions) {
     super(pool, id);
     const where = `GcpWorkloadIdentityProvider(${this.node.path})`;
+    requireObject(where, options, 'options');
+    requireTrustList(`${where}.trusts`, options.trusts);
+    requireOptionalStringList(`${where}.audiences`, options.audiences, 'audiences');
+    requireOptionalStringList(`${where}.ingressServices`, options.ingressServices, 'ingressServices');
     this.pool = pool;
     this.providerId = withSuffix('provider', options.providerId, options.idSuffix, where);
     this.providerName = `${pool.poolName}/providers/${this.providerId}`;
@@ -350,6 +358,7 @@ export class GcpWorkloadIdentityProvider extends Construct {
    * @param trust one of the provider's trusts; optional when the provider has exactly one
    */
   public grantServiceAccountImpersonation(serviceAccountId: string, trust?: Trust): ServiceAccountIamMember {
+    requireOptionalString(`${this.node.path}.grantServiceAccountImpersonation`, serviceAccountId, 'serviceAccountId');
     const t = this.resolve(trust, 'grantServiceAccountImpersonation');
     const where = `${this.node.path}.grantServiceAccountImpersonation`;
     const sa = normalizeServiceAccount(serviceAccountId, where);
@@ -388,6 +397,7 @@ export class GcpWorkloadIdentityProvider extends Construct {
     }
     // The same object, or a trust equal by value (built again with the same calls): same fingerprint
     // once bound to this provider's audiences.
+    requireTrust(where, trust);
     const b = this.bound.get(trust) ?? this.byValue(trust);
     if (!b) {
       throw new TrustConfigError(where, `the trust "${trust.description}" is not one of provider ${this.providerId}'s trusts`, 'pass a Trust given in trusts when the provider was added');

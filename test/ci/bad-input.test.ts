@@ -346,8 +346,8 @@ describe('bad input: issuer and audience', () => {
     refused(() => bk().onBranch('dev').withAudience(aud).toTrust(), { where: 'Buildkite(acme-inc/deploy).audiences', problem: `audience ${JSON.stringify(aud)} is empty or a wildcard`, fix: 'give the exact audience string', rule: 'CIT-M005' });
   });
 
-  test('withAudience() with no argument binds an empty list, which is refused', () => {
-    refused(() => gl().onBranch('dev').withAudience().toTrust(), { where: 'GitLabCi(acme/app).audiences', problem: 'no audience given', fix: 'give the audience the CI job requests, e.g. "sts.amazonaws.com"', rule: 'CIT-M005' });
+  test('withAudience() with no argument is refused where it is called', () => {
+    refused(() => gl().onBranch('dev').withAudience().toTrust(), { where: 'GitLabTrustBuilder.withAudience', problem: 'no audience given', fix: 'give the audience the CI job requests, e.g. "sts.amazonaws.com"', rule: 'CIT-M005' });
   });
 });
 

@@ -6,7 +6,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { CiOidcRole } from '../../lib/aws/role';
 import { Buildkite } from '../../lib/ci/buildkite';
 import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
-import { AwsTrustSimulator } from '../../lib/testing';
+import { AwsTrustSimulator, TokenExpectation } from '../../lib/testing';
 
 const PIPELINE_ID = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 
@@ -30,4 +30,24 @@ test('a Buildkite token with session tags on a role that also trusts GitHub: the
   // The sts:TagSession action note of the GitHub statement (Statement[1] allows it) comes last.
   expect(r.reasons[r.reasons.length - 1]).toBe('Statement[0] (Allow): sts:TagSession is not covered by Action ["sts:AssumeRoleWithWebIdentity"]');
   expect(sim.evaluate({ claims: { ...token, sub: 'organization:acme:pipeline:deploy:ref:refs/heads/main:commit:9f31820:step:deploy' } }).allowed).toBe(true);
+});
+
+test('the README\'s Buildkite test token with session tags is allowed by its role', () => {
+  const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+  const buildkiteRole = new CiOidcRole(stack, 'R', { trusts: [Buildkite.pipeline({ organization: 'acme', pipeline: 'deploy', pipelineId: PIPELINE_ID }).onBranch('main').withAwsSessionTags('pipeline_id').toTrust()] });
+  const pipelineId = PIPELINE_ID;
+  TokenExpectation.forRole(buildkiteRole).allows({
+    iss: 'https://agent.buildkite.com',
+    aud: 'sts.amazonaws.com',
+    sub: 'organization:acme:pipeline:deploy:ref:refs/heads/main:commit:9f31820:step:deploy',
+    pipeline_id: pipelineId,
+    'https://aws.amazon.com/tags': { principal_tags: { pipeline_id: [pipelineId] } },
+  });
+  TokenExpectation.forRole(buildkiteRole).denies({
+    iss: 'https://agent.buildkite.com',
+    aud: 'sts.amazonaws.com',
+    sub: 'organization:acme:pipeline:deploy:ref:refs/heads/main:commit:9f31820:step:deploy',
+    pipeline_id: pipelineId,
+    'https://aws.amazon.com/tags': { principal_tags: { pipeline_id: ['0190a1b2-0000-7e5f-8a9b-0c1d2e3f4a5b'] } },
+  }, 'aws:RequestTag/pipeline_id');
 });

@@ -5,7 +5,7 @@ import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network
 import { RuleLevel, Widening } from '../../model/rules';
 import { RequiredWidening, Trust, TrustFinding } from '../../model/trust';
 import { concat, globsCondition, joinFields, lit, pat } from '../globs';
-import { PRODUCTION_REF, refuseWildcard, requireId, requireName, requireRefName, requireRefPattern, requireText, uniqSorted } from '../values';
+import { guardMethods, PRODUCTION_REF, refuseWildcard, requireAudienceArgs, requireEnum, requireId, requireName, requireNetworkProps, requireProps, requireRefName, requireRefPattern, requireStrings, requireText, requireWidenings, uniqSorted } from '../values';
 import { GITHUB_VOLATILE, isGitHubClaim } from './claims';
 import { GitHubIssuer } from './issuer';
 import { GITHUB_SPEC, GitHubDetails } from './provider-spec';
@@ -112,6 +112,7 @@ export class GitHubTrustBuilder {
   /** Validates the props: builders come from GitHubActions.repository() only. */
   private constructor(props: GitHubRepositoryProps) {
     const w = 'GitHubActions.repository';
+    requireProps(w, props);
     this.owner = requireName(`${w}(owner)`, props.owner, 'owner', OWNER, 'up to 39 letters, digits and single inner hyphens');
     this.repo = requireName(`${w}(repository)`, props.repository, 'repository name', REPO, 'up to 100 of A-Z a-z 0-9 . _ -, without the owner, "/" or a ".git" suffix');
     this.ownerId = props.ownerId === undefined ? undefined : requireId(`${w}(ownerId)`, props.ownerId, 'owner id');
@@ -119,6 +120,10 @@ export class GitHubTrustBuilder {
     if ((this.ownerId === undefined) !== (this.repoId === undefined)) {
       throw new TrustConfigError(w, 'only one of ownerId and repositoryId is given', 'give both ids (GET /repos/{owner}/{repo} returns owner.id and id)');
     }
+    if (props.issuer !== undefined && !(props.issuer instanceof GitHubIssuer)) {
+      throw new TrustConfigError(`${w}(issuer)`, `issuer must be a GitHubIssuer, got ${typeof props.issuer === 'string' ? `the string ${JSON.stringify(props.issuer)}` : String(props.issuer)}`, 'use GitHubIssuer.GITHUB_COM, GitHubIssuer.enterpriseCloud(slug), GitHubIssuer.dataResidency(subdomain) or GitHubIssuer.enterpriseServer(hostname)');
+    }
+    if (props.subjectFormat !== undefined) requireEnum(`${w}(subjectFormat)`, props.subjectFormat, GitHubSubjectFormat, 'GitHubSubjectFormat');
     this.issuer = props.issuer ?? GitHubIssuer.GITHUB_COM;
     const hasIds = this.repoId !== undefined;
     this.format = props.subjectFormat ?? (hasIds && this.issuer.supportsImmutableSubject ? GitHubSubjectFormat.BOTH : GitHubSubjectFormat.NAME);
@@ -245,6 +250,7 @@ export class GitHubTrustBuilder {
 
   /** Pin another GitHub claim to one of these exact values (e.g. `event_name`, `repository_visibility`, `repo_property_team`). */
   public withClaim(claim: string, ...values: string[]): GitHubTrustBuilder {
+    requireStrings('GitHubTrustBuilder.withClaim', [claim], 'claim name');
     const w = `GitHubTrustBuilder.withClaim(${claim})`;
     if (claim === 'sub') {
       throw new TrustConfigError(w, 'the builder sets sub itself, from the repository, the subject format and the context methods', 'use onBranch(), onTag(), inEnvironment() or onPullRequest() for the context, and withSubjectTemplate() when the repository has a custom subject template');
@@ -267,6 +273,7 @@ export class GitHubTrustBuilder {
    */
   public withSubjectTemplate(...keys: string[]): GitHubTrustBuilder {
     const w = 'GitHubTrustBuilder.withSubjectTemplate';
+    requireStrings(w, keys, 'template key');
     if (keys.length === 0) throw new TrustConfigError(w, 'the template is empty', 'give the include_claim_keys list, e.g. "repo", "context"');
     for (const k of keys) {
       if (!TEMPLATE_KEY.test(k) || !(k === 'repo' || k === 'context' || isGitHubClaim(k))) {
@@ -283,19 +290,20 @@ export class GitHubTrustBuilder {
 
   /** The audiences the job requests. @default - the cloud's default when compiled (sts.amazonaws.com, api://AzureADTokenExchange, the GCP provider name) */
   public withAudience(...audiences: string[]): GitHubTrustBuilder {
+    requireAudienceArgs('GitHubTrustBuilder.withAudience', audiences);
     this.auds = [...(this.auds ?? []), ...audiences];
     return this;
   }
 
   /** Restrict where the credential request may come from. */
   public restrictNetwork(network: NetworkRestrictionProps): GitHubTrustBuilder {
-    this.net = NetworkRestriction.of(network);
+    this.net = NetworkRestriction.of(requireNetworkProps('GitHubTrustBuilder.restrictNetwork', network));
     return this;
   }
 
   /** Accept named widenings of the secure default (each is shown in the review). */
   public accept(...widenings: Widening[]): GitHubTrustBuilder {
-    this.accepted.push(...widenings);
+    this.accepted.push(...requireWidenings('GitHubTrustBuilder.accept', widenings));
     return this;
   }
 
@@ -442,3 +450,6 @@ export class GitHubTrustBuilder {
 function encodeGlob(g: Glob): Glob {
   return { parts: g.parts.map(encodeSubjectValue) };
 }
+
+guardMethods(GitHubTrustBuilder);
+guardMethods(GitHubActions, GitHubActions);
