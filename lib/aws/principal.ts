@@ -8,8 +8,8 @@ import { CiOidcProvider, providerIssuer } from './provider';
 import { TrustConfigError } from '../model/errors';
 import { formatNumber } from '../model/limits';
 import { RULES } from '../model/rules';
-import { Trust } from '../model/trust';
 import { requireTrustList } from '../model/shapes';
+import { Trust } from '../model/trust';
 
 /** Options for compiling trusts into a principal. */
 export interface CiOidcPrincipalOptions {

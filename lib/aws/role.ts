@@ -8,9 +8,9 @@ import { REVIEW_METADATA_KEY, reviewMetadata, trustEntry } from '../emit/metadat
 import { ciSnippet } from '../emit/snippets';
 import { TrustConfigError } from '../model/errors';
 import { formatNumber } from '../model/limits';
+import { requireObject, requireTrustList } from '../model/shapes';
 import { truncate } from '../model/text';
 import { Trust } from '../model/trust';
-import { requireObject, requireTrustList } from '../model/shapes';
 
 /**
  * Props of {@link CiOidcRole}: the trusts, the principal options, and the props of `iam.RoleProps`

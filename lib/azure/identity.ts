@@ -12,9 +12,9 @@ import { ciSnippet } from '../emit/snippets';
 import { cmp } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { NetworkRestriction } from '../model/network';
+import { requireObject, requireOptionalEnum, requireTrust, requireTrustList } from '../model/shapes';
 import { shortHash } from '../model/text';
 import { Trust } from '../model/trust';
-import { requireObject, requireOptionalEnum, requireTrust, requireTrustList } from '../model/shapes';
 
 /** Options for a role assignment. */
 export interface AzureGrantOptions {

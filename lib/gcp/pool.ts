@@ -13,9 +13,9 @@ import { terraformComment, TrustEntry, trustEntry } from '../emit/metadata';
 import { ciSnippet } from '../emit/snippets';
 import { TrustConfigError } from '../model/errors';
 import { validateAudiences } from '../model/issuer';
+import { requireObject, requireOptionalString, requireOptionalStringList, requireTrust, requireTrustList } from '../model/shapes';
 import { shortHash, truncate } from '../model/text';
 import { Trust } from '../model/trust';
-import { requireObject, requireOptionalString, requireOptionalStringList, requireTrust, requireTrustList } from '../model/shapes';
 
 /** GCP limits (docs/limits.md#gcp). */
 const MAX_AUDIENCES = GCP_LIMITS.audiences.value;
@@ -92,7 +92,7 @@ function checkId(kind: string, value: string, where: string): string {
   };
   if (typeof value !== 'string') fail('is not a string', `give the ${kind} id as a string, e.g. "ci-deploy"`);
   if (/[A-Z]/.test(value)) fail('has upper-case letters', `use lower case: ${JSON.stringify(value.toLowerCase())}`);
-  if (!/^[a-z0-9-]*$/.test(value)) fail(`has characters other than a-z, 0-9 and - (${JSON.stringify([...new Set(value.replace(/[a-z0-9-]/g, ''))].join(''))})`, `use only lower-case letters, digits and hyphens, e.g. "ci-deploy"`);
+  if (!/^[a-z0-9-]*$/.test(value)) fail(`has characters other than a-z, 0-9 and - (${JSON.stringify([...new Set(value.replace(/[a-z0-9-]/g, ''))].join(''))})`, 'use only lower-case letters, digits and hyphens, e.g. "ci-deploy"');
   if (value.startsWith('gcp-')) fail('starts with "gcp-", which GCP reserves', `choose an id without the prefix, e.g. ${JSON.stringify(value.length >= 8 ? value.slice(4) : `ci-${value.slice(4)}`)}`);
   if (value.length < ID.min || value.length > ID.value) fail(`is ${value.length} characters`, `choose a ${kind} id of ${ID.min}-${ID.value} characters such as "ci-deploy"`);
   return value;

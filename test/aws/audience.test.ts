@@ -5,10 +5,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations } from 'aws-cdk-lib/assertions';
 import { CiOidcRole } from '../../lib/aws/role';
-import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
+import { GitHubActions, GitHubIssuer, GitHubSubjectFormat } from '../../lib/ci/github';
 import { HcpTerraform } from '../../lib/ci/hcp-terraform';
 import { Widening } from '../../lib/model/rules';
 import { TrustReport } from '../../lib/review/report';
+import { thrownConfigError } from '../support/errors';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 const gh = () => GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2', subjectFormat: GitHubSubjectFormat.IMMUTABLE }).inEnvironment('production');
@@ -42,4 +43,12 @@ test('the provider\'s own default counts: HCP Terraform requests aws.workload.id
   expect(ok.trusts[0].findings.map((f) => f.ruleId)).not.toContain('CIT-M021');
   const off = new CiOidcRole(stack, 'B', { trusts: [hcp().withAudience('sts.amazonaws.com').toTrust()] });
   expect(off.trusts[0].findings.find((f) => f.ruleId === 'CIT-M021')!.message).toContain('not "aws.workload.identity"');
+});
+
+test('subject form: the default (either form, repository_id pinned) is refused where AWS cannot see repository_id, naming the choice', () => {
+  const stack = new Stack(new App(), 'S', { env: ENV });
+  const ghec = GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2', issuer: GitHubIssuer.enterpriseCloud('octocat-inc') }).inEnvironment('production').toTrust();
+  const e = thrownConfigError(() => new CiOidcRole(stack, 'R', { trusts: [ghec] }));
+  expect(e.problem).toMatch(/^AWS cannot check claim repository_id \(2\): for issuer https:\/\/token\.actions\.githubusercontent\.com\/octocat-inc STS exposes only/);
+  expect(e.fix).toBe('choose the subject form the repository emits (docs/subject-format.md): subjectFormat GitHubSubjectFormat.IMMUTABLE when its tokens carry repo:OWNER@ID/REPO@ID (the ids are then in the subject), or put repository_id in the subject template (withSubjectTemplate("repo", "context", "repository_id") and the same include_claim_keys on the repository)');
 });

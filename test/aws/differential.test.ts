@@ -102,7 +102,7 @@ function stressTrusts(): Record<string, () => Trust> {
       .restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24', '2001:db8::/32'], awsVpcIds: ['vpc-0123456789abcdef0'] }).toTrust(),
     // Only aud and sub are AWS keys for an enterprise issuer (the IdP-specific claim list is for the
     // github.com issuer), so the trust pins the environment through sub alone, and the subject form
-    // is chosen (the default, either form with repository_id, is refused there: test/aws/refusals).
+    // is chosen (the default, either form with repository_id, is refused there: test/aws/audience.test.ts).
     'GHEC enterprise issuer (key prefix with a path)': () => GitHubActions.repository({ ...GH, issuer: GitHubIssuer.enterpriseCloud('octocat-inc'), subjectFormat: GitHubSubjectFormat.IMMUTABLE })
       .inEnvironment('production', 'staging').toTrust(),
     'gitlab self-managed, project_id subject component': () => GitLabCi.project({

@@ -245,6 +245,13 @@ describe('FederatedManagedIdentity: refusals', () => {
     expect(e2.fix).toMatch(/^choose the subject form the repository emits \(Azure matches the subject only; docs\/subject-format.md\): subjectFormat GitHubSubjectFormat.IMMUTABLE/);
   });
 
+  test('a name-form repository keeps its id in the subject with a template including repository_id: exact on Azure', () => {
+    const t = GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1001', repositoryId: '2002', subjectFormat: GitHubSubjectFormat.NAME })
+      .withSubjectTemplate('repo', 'context', 'repository_id').inEnvironment('prod').toTrust();
+    const id = identity(stack(), [t]);
+    expect(id.credentials.map((c) => c.subject)).toEqual(['repo:acme/web:environment:prod:repository_id:2002']);
+  });
+
   test('overlapping trusts share an identical credential (issuer, subject, audience); case-only duplicates are refused', () => {
     const s1 = stack();
     const id = identity(s1, [gh().inEnvironment('prod').toTrust(), gh().inEnvironment('prod', 'dev').toTrust()]);

@@ -18,8 +18,14 @@ const gh = () => GitHubActions.repository({ owner: 'acme', repository: 'app', ow
 /** A GitHub token of acme/app as GitHub renders it for this run. */
 function token(run: { ref: string; event?: string; environment?: string; repo?: string }): Record<string, unknown> {
   const claims: Record<string, unknown> = {
-    iss: ISS, aud: 'sts.amazonaws.com', repository: run.repo ?? 'acme/app', repository_owner_id: '100', repository_id: '200',
-    ref: run.ref, event_name: run.event ?? 'push', ...(run.environment ? { environment: run.environment } : {}),
+    iss: ISS,
+    aud: 'sts.amazonaws.com',
+    repository: run.repo ?? 'acme/app',
+    repository_owner_id: '100',
+    repository_id: '200',
+    ref: run.ref,
+    event_name: run.event ?? 'push',
+    ...(run.environment ? { environment: run.environment } : {}),
   };
   claims.sub = renderSubject(claims, true);
   return claims;

@@ -17,10 +17,10 @@ test('a Buildkite token with session tags on a role that also trusts GitHub: the
   const sim = AwsTrustSimulator.fromRole(new CiOidcRole(stack, 'R', { trusts: [github, buildkite] }));
   // The token as `buildkite-agent oidc request-token --aws-session-tag pipeline_id` mints it.
   const token = {
-    iss: 'https://agent.buildkite.com',
-    aud: 'sts.amazonaws.com',
-    sub: 'organization:acme:pipeline:deploy:ref:refs/heads/dev:commit:9f31820:step:deploy',
-    pipeline_id: PIPELINE_ID,
+    'iss': 'https://agent.buildkite.com',
+    'aud': 'sts.amazonaws.com',
+    'sub': 'organization:acme:pipeline:deploy:ref:refs/heads/dev:commit:9f31820:step:deploy',
+    'pipeline_id': PIPELINE_ID,
     'https://aws.amazon.com/tags': { principal_tags: { pipeline_id: [PIPELINE_ID] } },
   };
   const r = sim.evaluate({ claims: token });
@@ -37,17 +37,17 @@ test('the README\'s Buildkite test token with session tags is allowed by its rol
   const buildkiteRole = new CiOidcRole(stack, 'R', { trusts: [Buildkite.pipeline({ organization: 'acme', pipeline: 'deploy', pipelineId: PIPELINE_ID }).onBranch('main').withAwsSessionTags('pipeline_id').toTrust()] });
   const pipelineId = PIPELINE_ID;
   TokenExpectation.forRole(buildkiteRole).allows({
-    iss: 'https://agent.buildkite.com',
-    aud: 'sts.amazonaws.com',
-    sub: 'organization:acme:pipeline:deploy:ref:refs/heads/main:commit:9f31820:step:deploy',
-    pipeline_id: pipelineId,
+    'iss': 'https://agent.buildkite.com',
+    'aud': 'sts.amazonaws.com',
+    'sub': 'organization:acme:pipeline:deploy:ref:refs/heads/main:commit:9f31820:step:deploy',
+    'pipeline_id': pipelineId,
     'https://aws.amazon.com/tags': { principal_tags: { pipeline_id: [pipelineId] } },
   });
   TokenExpectation.forRole(buildkiteRole).denies({
-    iss: 'https://agent.buildkite.com',
-    aud: 'sts.amazonaws.com',
-    sub: 'organization:acme:pipeline:deploy:ref:refs/heads/main:commit:9f31820:step:deploy',
-    pipeline_id: pipelineId,
+    'iss': 'https://agent.buildkite.com',
+    'aud': 'sts.amazonaws.com',
+    'sub': 'organization:acme:pipeline:deploy:ref:refs/heads/main:commit:9f31820:step:deploy',
+    'pipeline_id': pipelineId,
     'https://aws.amazon.com/tags': { principal_tags: { pipeline_id: ['0190a1b2-0000-7e5f-8a9b-0c1d2e3f4a5b'] } },
   }, 'aws:RequestTag/pipeline_id');
 });
