@@ -11,7 +11,7 @@
  */
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
-import { FederatedManagedIdentity, GitHubActions, GitLabCi, GitLabSubjectComponent } from 'ci-oidc-trust';
+import { FederatedManagedIdentity, GitHubActions, GitHubSubjectFormat, GitLabCi, GitLabSubjectComponent } from 'ci-oidc-trust';
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
 const RESOURCE_GROUP = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-web-prod`;
@@ -21,7 +21,8 @@ export function main(outdir = 'cdktf.out'): void {
   const stack = new TerraformStack(app, 'ci-identity');
   new AzurermProvider(stack, 'azurerm', { features: [{}], subscriptionId: SUBSCRIPTION });
 
-  const github = GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '890123456' })
+  // Azure matches the subject only, so say which form the repository emits (docs/subject-format.md).
+  const github = GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '890123456', subjectFormat: GitHubSubjectFormat.IMMUTABLE })
     .inEnvironment('production', 'staging')
     .toTrust();
 

@@ -126,7 +126,9 @@ const PEERS = `
       expect(out.loaded).toEqual([]);
       // The CDKTF constructs say what to install instead of failing on a missing module.
       expect(out.errors).toEqual([expect.stringMatching(/install cdktf and @cdktf\/provider-google/), expect.stringMatching(/install cdktf and @cdktf\/provider-azurerm/)]);
-      expect(out.statement.Condition.StringEquals['token.actions.githubusercontent.com:sub']).toBe('repo:acme@1/web@2:ref:refs/heads/main');
+      // The default with ids: either subject form, both held to the repository id.
+      expect(out.statement.Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual(['repo:acme/web:ref:refs/heads/main', 'repo:acme@1/web@2:ref:refs/heads/main']);
+      expect(out.statement.Condition.StringEquals['token.actions.githubusercontent.com:repository_id']).toBe('2');
     });
   });
 
@@ -147,7 +149,8 @@ const PEERS = `
         const lib = require('ci-oidc-trust');
         const atRoot = cached();
         const { Testing, TerraformStack } = require('cdktf');
-        const trust = lib.GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '890123456' }).inEnvironment('production').toTrust();
+        // Azure matches the subject only: the form is chosen (docs/subject-format.md).
+        const trust = lib.GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '890123456', subjectFormat: lib.GitHubSubjectFormat.IMMUTABLE }).inEnvironment('production').toTrust();
 
         const gcp = new TerraformStack(Testing.app(), 'gcp');
         const pool = new lib.GcpWorkloadIdentityPool(gcp, 'Pool', { projectId: 'acme-prod', projectNumber: '123456789012', poolId: 'ci-deploy' });

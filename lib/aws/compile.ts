@@ -7,6 +7,7 @@ import { TrustConfigError } from '../model/errors';
 import { globSource } from '../model/glob';
 import { issuerHostPath } from '../model/issuer';
 import { requireEnforceable } from '../model/network';
+import { RuleLevel } from '../model/rules';
 import { Trust } from '../model/trust';
 
 /** The audience AWS's official actions and SDKs request. @internal */
@@ -44,7 +45,16 @@ export interface CompiledAwsTrust {
  */
 export function compileAwsTrust(trust: Trust, federated: string): CompiledAwsTrust {
   // Some providers request their own audience for AWS by default (HCP Terraform: aws.workload.identity).
-  const bound = trust.audiences ? trust : trust.withAudiences([providerSpec(trust.provider).aws.defaultAudience ?? AWS_DEFAULT_AUDIENCE]);
+  const toolDefault = providerSpec(trust.provider).aws.defaultAudience ?? AWS_DEFAULT_AUDIENCE;
+  let bound = trust.audiences ? trust : trust.withAudiences([toolDefault]);
+  if (!bound.audiences!.includes(toolDefault)) {
+    // Allowed, but a job that keeps its tool's default audience is denied: say so before deploy.
+    bound = bound._withFinding({
+      ruleId: 'CIT-M021',
+      level: RuleLevel.WARNING,
+      message: `the AWS trust accepts ${bound.audiences!.map((a) => JSON.stringify(a)).join(', ')}, not ${JSON.stringify(toolDefault)}, the audience AWS's tools request by default; every job must request ${bound.audiences!.length === 1 ? 'it' : 'one of them'} explicitly`,
+    });
+  }
   const where = `AWS role trust for "${trust.description}"`;
   const prefix = issuerHostPath(bound.issuer);
   const keys = awsClaimKeys(bound.issuer);

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { AwsStatementJson, compileAwsTrust, DEFAULT_TRUST_POLICY_QUOTA, RAISED_TRUST_POLICY_QUOTA } from './compile';
@@ -7,6 +7,8 @@ import { mergeStatements } from './merge';
 import { CiOidcProvider, providerIssuer } from './provider';
 import { TrustConfigError } from '../model/errors';
 import { formatNumber } from '../model/limits';
+import { RULES } from '../model/rules';
+import { requireTrustList } from '../model/shapes';
 import { Trust } from '../model/trust';
 
 /** Options for compiling trusts into a principal. */
@@ -54,6 +56,10 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
   private constructor(scope: IConstruct, trusts: Trust[], options: CiOidcPrincipalOptions, where: string) {
     super();
     this.scope = scope;
+    requireTrustList(`${where}.trusts`, trusts);
+    if (options.providers !== undefined && !Array.isArray(options.providers)) {
+      throw new TrustConfigError(`${where}.providers`, 'providers must be a list of IAM OIDC providers', 'wrap the provider in a list: [provider]');
+    }
     if (trusts.length === 0) throw new TrustConfigError(where, 'no trust given', 'pass at least one trust built with GitHubActions, GitLabCi or Buildkite');
     const quota = options.trustPolicySizeQuota ?? DEFAULT_TRUST_POLICY_QUOTA;
     if (!Number.isInteger(quota) || quota < DEFAULT_TRUST_POLICY_QUOTA || quota > AWS_LIMITS.trustPolicyLengthMax.value) {
@@ -71,6 +77,10 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
       arns.add(provider.oidcProviderArn);
       statements.push(...compiled.statements);
       bound.push(compiled.trust);
+      // The compiler's deployment findings as synth warnings too (the review reads them from the trust).
+      for (const f of compiled.trust.findings.filter((x) => x.ruleId === 'CIT-M021')) {
+        Annotations.of(scope).addWarningV2(`ci-oidc-trust:${f.ruleId}`, `${f.message} [${f.ruleId}]. Fix: ${RULES[f.ruleId as 'CIT-M021'].fix}`);
+      }
     }
     refuseCaseTwins(scope, statements);
     // Deterministic order; statements that differ in one key's values share one statement.

@@ -5,6 +5,7 @@ import { AWS_DEFAULT_AUDIENCE } from './compile';
 import { AWS_LIMITS } from './limits';
 import { TrustConfigError } from '../model/errors';
 import { issuerHostPath, validateIssuer } from '../model/issuer';
+import { requireObject, requireOptionalStringList } from '../model/shapes';
 
 /**
  * An IAM OIDC provider for one CI issuer, created here or imported: an `iam.IOidcProvider` whose
@@ -50,6 +51,7 @@ export class CiOidcProvider extends Resource implements ICiOidcProvider {
    * Later calls add their client ids to it.
    */
   public static forIssuer(scope: Construct, issuer: string, clientIds?: string[]): CiOidcProvider {
+    requireOptionalStringList('CiOidcProvider.forIssuer(clientIds)', clientIds, 'clientIds');
     const stack = Stack.of(scope);
     const id = `CiOidcProvider${issuerHostPath(validateIssuer(issuer)).replace(/[^A-Za-z0-9]/g, '')}`;
     const existing = stack.node.tryFindChild(id);
@@ -103,6 +105,9 @@ export class CiOidcProvider extends Resource implements ICiOidcProvider {
 
   public constructor(scope: Construct, id: string, props: CiOidcProviderProps) {
     super(scope, id);
+    requireObject(`CiOidcProvider(${id})`, props);
+    requireOptionalStringList(`CiOidcProvider(${id}).clientIds`, props.clientIds, 'clientIds');
+    requireOptionalStringList(`CiOidcProvider(${id}).thumbprints`, props.thumbprints, 'thumbprints');
     this.issuer = validateIssuer(props.issuer, `CiOidcProvider(${id}).issuer`);
     this.oidcProviderIssuer = issuerHostPath(this.issuer);
     this.clientIds = new Set(props.clientIds ?? [AWS_DEFAULT_AUDIENCE]);
@@ -123,12 +128,15 @@ export class CiOidcProvider extends Resource implements ICiOidcProvider {
         const errors: string[] = [];
         if (ids.size > CLIENT_ID_LIMIT) errors.push(`CiOidcProvider ${this.node.path}: ${ids.size} client ids, over the IAM limit of ${CLIENT_ID_LIMIT}. Fix: use fewer audiences.`);
         for (const c of ids) if (c.length > CLIENT_ID_LENGTH) errors.push(`CiOidcProvider ${this.node.path}: client id ${JSON.stringify(c)} is ${c.length} characters, over the IAM limit of ${CLIENT_ID_LENGTH}.`);
+        // One error per duplicate, naming the first creator (path order), not one per pair of stacks.
         const account = Stack.of(this).account;
-        for (const other of PROVIDERS.get(this.node.root) ?? []) {
-          const sameAccount = Stack.of(other).account === account;
-          if (other !== this && sameAccount && other.issuer === this.issuer && other.node.path < this.node.path) {
-            errors.push(`CiOidcProvider ${this.node.path}: ${other.node.path} already creates the IAM OIDC provider for ${this.issuer} in account ${Token.isUnresolved(account) ? '(the same environment)' : account}; AWS allows one provider per issuer per account (EntityAlreadyExists at deploy). Fix: create it once and use CiOidcProvider.fromIssuer() in the other stacks.`);
-          }
+        const first = (PROVIDERS.get(this.node.root) ?? [])
+          .filter((o) => o.issuer === this.issuer && Stack.of(o).account === account)
+          .reduce((a, b) => (b.node.path < a.node.path ? b : a), this);
+        if (first !== this) {
+          const acct = Token.isUnresolved(account) ? '(the same environment)' : account;
+          const owner = Stack.of(first);
+          errors.push(`CiOidcProvider ${this.node.path}: ${first.node.path} already creates the IAM OIDC provider for ${this.issuer} in account ${acct}; AWS allows one provider per issuer per account (EntityAlreadyExists at deploy). Fix: keep the provider in one stack (${owner.stackName}, or a provider stack of its own) and in ${Stack.of(this).stackName} use CiOidcProvider.fromIssuer(this, 'Provider', '${this.issuer}') for the roles' providers; in a fresh account the provider must exist first, so make ${Stack.of(this).stackName} depend on ${owner.stackName} (stack.addDependency(providerStack)).`);
         }
         return errors;
       },
@@ -137,6 +145,7 @@ export class CiOidcProvider extends Resource implements ICiOidcProvider {
 
   /** Allow more audiences (client ids). */
   public addClientIds(...clientIds: string[]): void {
+    requireOptionalStringList(`CiOidcProvider(${this.node.path}).addClientIds`, clientIds, 'clientIds');
     for (const c of clientIds) this.clientIds.add(c);
   }
 

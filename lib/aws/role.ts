@@ -8,6 +8,7 @@ import { REVIEW_METADATA_KEY, reviewMetadata, trustEntry } from '../emit/metadat
 import { ciSnippet } from '../emit/snippets';
 import { TrustConfigError } from '../model/errors';
 import { formatNumber } from '../model/limits';
+import { requireObject, requireTrustList } from '../model/shapes';
 import { truncate } from '../model/text';
 import { Trust } from '../model/trust';
 
@@ -64,6 +65,8 @@ export class CiOidcRole extends iam.Role {
 
   public constructor(scope: Construct, id: string, props: CiOidcRoleProps) {
     const where = `CiOidcRole(${id})`;
+    requireObject(where, props);
+    requireTrustList(`${where}.trusts`, props.trusts);
     if (props.roleName !== undefined && !ROLE_NAME.test(props.roleName)) {
       throw new TrustConfigError(`${where}.roleName`, `${JSON.stringify(props.roleName)} is not ${NAME.min}-${NAME.value} characters of letters, digits and + = , . @ _ - (IAM role name limit: ${NAME.value})`, 'shorten or rename it');
     }

@@ -12,6 +12,7 @@ import { ciSnippet } from '../emit/snippets';
 import { cmp } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { NetworkRestriction } from '../model/network';
+import { requireObject, requireOptionalEnum, requireTrust, requireTrustList } from '../model/shapes';
 import { shortHash } from '../model/text';
 import { Trust } from '../model/trust';
 
@@ -55,6 +56,16 @@ export interface ExistingManagedIdentityProps {
 const NAME = `[A-Za-z0-9][A-Za-z0-9_-]{${AZURE_LIMITS.identityName.min - 1},${AZURE_LIMITS.identityName.value - 1}}`;
 const IDENTITY_NAME = new RegExp(`^${NAME}$`);
 const IDENTITY_ID = new RegExp(`^\\/subscriptions\\/([0-9a-fA-F-]{36})\\/resourceGroups\\/([-\\w.()]{1,90})\\/providers\\/Microsoft\\.ManagedIdentity\\/userAssignedIdentities\\/(${NAME})$`);
+
+/** The props are an object and the cloud one of AzureCloud (checked before the base constructor). */
+function checkedCloud(where: string, props: { cloud?: AzureCloud }): AzureCloud | undefined {
+  requireObject(where, props);
+  return requireOptionalEnum(`${where}.cloud`, props.cloud, AzureCloud, 'AzureCloud');
+}
+
+function credentialKey(c: AzureCredentialSpec): string {
+  return `${c.issuer}\u0000${c.subject}\u0000${c.audience}`;
+}
 
 interface Held {
   readonly spec: AzureCredentialSpec;
@@ -111,6 +122,7 @@ export abstract class FederatedIdentityBase extends Construct {
    */
   public addTrust(trust: Trust): void {
     const where = `FederatedManagedIdentity(${this.node.path})`;
+    requireTrust(`${where}.addTrust`, trust);
     const compiled = compileTrust(trust, this.cloud);
     const bound = compiled.trust;
     checkIdentityNetwork(where, bound.network);
@@ -120,7 +132,11 @@ export abstract class FederatedIdentityBase extends Construct {
         'put trusts with different network restrictions on separate identities');
     }
 
-    const all = [...this.held.map((h) => h.spec), ...compiled.credentials];
+    // A credential another trust already holds exactly (same issuer, subject and audience) is the
+    // same credential: overlapping trusts share it instead of failing on Azure's uniqueness rule.
+    const heldKeys = new Set(this.held.map((h) => credentialKey(h.spec)));
+    const fresh = compiled.credentials.filter((c) => !heldKeys.has(credentialKey(c)));
+    const all = [...this.held.map((h) => h.spec), ...fresh];
     const bySubject = new Map<string, AzureCredentialSpec>();
     for (const c of all) {
       const key = `${c.issuer}\u0000${c.subject}`.toLowerCase();
@@ -140,10 +156,10 @@ export abstract class FederatedIdentityBase extends Construct {
     const max = AzureLimits.MAX_CREDENTIALS_PER_IDENTITY;
     if (all.length > max) {
       throw new TrustConfigError(where,
-        `the identity would hold ${all.length} federated identity credentials (${this.held.length} already, ${compiled.credentials.length} from this trust); Azure allows at most ${max} per identity`,
+        `the identity would hold ${all.length} federated identity credentials (${this.held.length} already, ${fresh.length} from this trust); Azure allows at most ${max} per identity`,
         `split the trusts over several identities (FederatedManagedIdentity) with at most ${max} subjects each, or narrow the trust (fewer branches, environments or audiences)`);
     }
-    for (const c of compiled.credentials) {
+    for (const c of fresh) {
       if (!CREDENTIAL_NAME.test(c.name)) throw new Error(`internal: bad credential name ${c.name}`);
     }
 
@@ -153,7 +169,7 @@ export abstract class FederatedIdentityBase extends Construct {
     this.trustList.push(bound);
     this.given.push(trust);
     const { FederatedIdentityCredential } = loadAzurerm();
-    for (const spec of compiled.credentials) {
+    for (const spec of fresh) {
       const resource = new FederatedIdentityCredential(this, spec.name, {
         name: spec.name,
         // Deprecated after azurerm 4.55 (PR #30860) and dropped in 5.0; required by the 4.55 bindings.
@@ -279,7 +295,8 @@ export class FederatedManagedIdentity extends FederatedIdentityBase {
   protected readonly credentialResourceGroupName: string;
 
   public constructor(scope: Construct, id: string, props: FederatedManagedIdentityProps) {
-    super(scope, id, props.cloud);
+    super(scope, id, checkedCloud(`FederatedManagedIdentity(${id})`, props));
+    requireTrustList(`FederatedManagedIdentity(${id}).trusts`, props.trusts);
     const { cdktf, UserAssignedIdentity } = loadAzurerm();
     const where = `FederatedManagedIdentity(${this.node.path})`;
     const literal = (v: unknown) => typeof v === 'string' && !cdktf.Token.isUnresolved(v);
@@ -322,7 +339,8 @@ class ExistingFederatedIdentity extends FederatedIdentityBase {
   private data?: DataAzurermUserAssignedIdentity;
 
   public constructor(scope: Construct, id: string, props: ExistingManagedIdentityProps) {
-    super(scope, id, props.cloud);
+    super(scope, id, checkedCloud(`FederatedManagedIdentity.fromExistingIdentity(${id})`, props));
+    requireTrustList(`FederatedManagedIdentity.fromExistingIdentity(${id}).trusts`, props.trusts);
     const where = `FederatedManagedIdentity.fromExistingIdentity(${this.node.path})`;
     const m = typeof props.identityId === 'string' ? IDENTITY_ID.exec(props.identityId) : null;
     if (!m) {

@@ -1,5 +1,5 @@
 import { TrustConfigError } from '../model/errors';
-import { UNSAFE_CHARS } from '../model/rules';
+import { UNSAFE_CHARS, Widening } from '../model/rules';
 
 /**
  * Validators shared by the CI builders. Each throws a TrustConfigError that names the field,
@@ -49,8 +49,13 @@ export function requireId(where: string, value: unknown, what: string): string {
   return v;
 }
 
-/** A git branch or tag name (git check-ref-format), without the refs/heads/ prefix. @internal */
-export function requireRefName(where: string, value: unknown, what: string): string {
+/**
+ * A git branch or tag name (git check-ref-format), without the refs/heads/ prefix. `patternMethod`
+ * names the method that takes a pattern (`onBranchPattern`), for the message when a `*` is given here.
+ * @internal
+ */
+export function requireRefName(where: string, value: unknown, what: string, patternMethod?: string): string {
+  if (patternMethod) refuseWildcard(where, value, what, patternMethod);
   const v = requireText(where, value, what);
   const problems: string[] = [];
   if (/^refs\//.test(v)) problems.push('starts with refs/ (give the short name)');
@@ -70,11 +75,29 @@ export function requireRefName(where: string, value: unknown, what: string): str
  * @internal
  */
 export function requireRefPattern(where: string, value: unknown, what: string): string {
+  // `*` alone is every branch (tag, environment) of the pinned identity: narrower than any ref, and
+  // the subject field it ends cannot hold a ':' (git refs forbid it; GitHub writes %3A).
+  if (value === '*') return value;
   const v = requireText(where, value, what);
   if (!v.includes('*')) throw new TrustConfigError(where, `${what} ${JSON.stringify(v)} has no *`, 'use the exact-name method instead');
   if (/^\*/.test(v)) throw new TrustConfigError(where, `${what} ${JSON.stringify(v)} starts with a wildcard`, 'start the pattern with literal text, e.g. "release/*"', 'CIT-M003');
   requireRefName(where, v.replace(/\*/g, 'x'), what);
   return v;
+}
+
+/**
+ * An exact-value method given a wildcard: name the pattern method that takes it.
+ * @internal
+ */
+export function refuseWildcard(where: string, value: unknown, what: string, patternMethod: string): void {
+  if (typeof value !== 'string' || !/[*?]/.test(value)) return;
+  const every = /^[*?]+$/.test(value.trim());
+  throw new TrustConfigError(where,
+    `${what} ${JSON.stringify(value)} ${every ? 'is a wildcard' : 'contains a wildcard'}; this method takes exact names only`,
+    every
+      ? `for every ${what} of the pinned identity call ${patternMethod}('*') and accept Widening.REF_PATTERN`
+      : `call ${patternMethod}(${JSON.stringify(value)}) and accept Widening.REF_PATTERN, or give the exact ${what}`,
+    'CIT-M003');
 }
 
 /** Sorted, deduplicated copy. @internal */
@@ -94,3 +117,110 @@ export const BRACED_UUID = new RegExp(`^\\{${UUID.source.slice(1, -1)}\\}$`);
  * @internal
  */
 export const PRODUCTION_REF = /^(main|master|trunk|prod|production|live|release)$|^release\//i;
+
+/*
+ * Run-time shapes. The jsii languages (Python, Java, .NET, Go) and plain JavaScript pass anything:
+ * null, undefined, a number, a string where a list is declared, a value outside an enum. Each public
+ * entry point checks what it is given and says where, what and how to fix, never a TypeError.
+ */
+
+/** What a value is, for messages: `null`, `a string ("x")`, `a list`, `a number (3)`. @internal */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)})`;
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value} (${String(value)})`;
+}
+
+/** A props struct: a non-null object, not a list. @internal */
+export function requireProps<T>(where: string, props: T, what = 'props'): T {
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+    throw new TrustConfigError(where, `${what} must be an object, got ${describeValue(props)}`, `pass the ${what} struct with its required fields`);
+  }
+  return props;
+}
+
+/** A list of strings (never a string, which would be matched by substring or split into letters). @internal */
+export function requireStringList(where: string, value: unknown, what: string): string[] {
+  if (!Array.isArray(value)) {
+    throw new TrustConfigError(where, `${what} must be a list of strings, got ${describeValue(value)}`, typeof value === 'string' ? `wrap the value in a list: [${JSON.stringify(value)}]` : `give ${what} as a list of strings`);
+  }
+  value.forEach((v, i) => {
+    if (typeof v !== 'string') throw new TrustConfigError(where, `${what}[${i}] must be a string, got ${describeValue(v)}`, `give ${what} as a list of strings`);
+  });
+  return value as string[];
+}
+
+/** Each vararg a string. @internal */
+export function requireStrings(where: string, values: readonly unknown[], what: string): string[] {
+  values.forEach((v, i) => {
+    if (typeof v !== 'string') throw new TrustConfigError(where, `${what} ${values.length > 1 ? `#${i + 1} ` : ''}must be a string, got ${describeValue(v)}`, `give each ${what} as a string`);
+  });
+  return values as string[];
+}
+
+/** A value of a string enum (jsii passes enum values as their strings). @internal */
+export function requireEnum<E extends string>(where: string, value: unknown, enumObject: Record<string, E>, enumName: string): E {
+  const values = Object.values(enumObject);
+  if (typeof value !== 'string' || !values.includes(value as E)) {
+    throw new TrustConfigError(where, `${describeValue(value)} is not a ${enumName}`, `use one of ${values.map((v) => `${enumName}.${v}`).join(', ')}`);
+  }
+  return value as E;
+}
+
+/** Each vararg a value of the enum. @internal */
+export function requireEnums<E extends string>(where: string, values: readonly unknown[], enumObject: Record<string, E>, enumName: string): E[] {
+  return values.map((v) => requireEnum(where, v, enumObject, enumName));
+}
+
+/** An optional boolean. @internal */
+export function requireOptionalBoolean(where: string, value: unknown, what: string): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') throw new TrustConfigError(where, `${what} must be true or false, got ${describeValue(value)}`, `give ${what} as a boolean`);
+  return value as boolean | undefined;
+}
+
+/** The widenings given to `accept()`. @internal */
+export function requireWidenings(where: string, widenings: readonly unknown[]): Widening[] {
+  return requireEnums(where, widenings, Widening as unknown as Record<string, Widening>, 'Widening');
+}
+
+/** The audiences given to `withAudience()`: strings, at least one (the model checks the values). @internal */
+export function requireAudienceArgs(where: string, audiences: readonly unknown[]): string[] {
+  if (audiences.length === 0) throw new TrustConfigError(where, 'no audience given', 'give the audience the CI job requests, e.g. "sts.amazonaws.com"', 'CIT-M005');
+  return requireStrings(where, audiences, 'audience');
+}
+
+/** The props of `restrictNetwork()`, checked for shape here and for values by NetworkRestriction. @internal */
+export function requireNetworkProps<T>(where: string, network: T): T {
+  return requireProps(where, network, 'network restriction');
+}
+
+/**
+ * The safety net under the explicit checks: a TypeError from a public method of a builder (an input
+ * of a shape no check above foresaw) becomes a TrustConfigError naming the method.
+ * @internal
+ */
+export function guardMethods(cls: { prototype: object; name: string }, statics?: object): void {
+  const wrap = (owner: any, key: string, label: string) => {
+    const fn = owner[key];
+    if (typeof fn !== 'function' || key === 'constructor' || key.startsWith('_')) return;
+    Object.defineProperty(owner, key, {
+      configurable: true,
+      writable: true,
+      value: function guarded(this: unknown, ...args: unknown[]) {
+        try {
+          return fn.apply(this, args);
+        } catch (e) {
+          if (e instanceof TypeError) {
+            throw new TrustConfigError(label, `an argument has a shape the method does not take (${e.message})`, 'pass the documented types: strings, lists of strings, structs and enum values, never null');
+          }
+          throw e;
+        }
+      },
+    });
+  };
+  for (const key of Object.getOwnPropertyNames(cls.prototype)) wrap(cls.prototype, key, `${cls.name}.${key}`);
+  if (statics) for (const key of Object.getOwnPropertyNames(statics)) if (!['length', 'name', 'prototype'].includes(key)) wrap(statics, key, `${(statics as any).name}.${key}`);
+}

@@ -13,6 +13,7 @@ import { terraformComment, TrustEntry, trustEntry } from '../emit/metadata';
 import { ciSnippet } from '../emit/snippets';
 import { TrustConfigError } from '../model/errors';
 import { validateAudiences } from '../model/issuer';
+import { requireObject, requireOptionalString, requireOptionalStringList, requireTrust, requireTrustList } from '../model/shapes';
 import { shortHash, truncate } from '../model/text';
 import { Trust } from '../model/trust';
 
@@ -84,10 +85,16 @@ export interface GcpWorkloadIdentityProviderOptions {
 }
 
 function checkId(kind: string, value: string, where: string): string {
-  if (typeof value !== 'string' || value.length < ID.min || value.length > ID.value || !/^[a-z0-9-]+$/.test(value) || value.startsWith('gcp-')) {
-    const len = typeof value === 'string' ? value.length : 0;
-    throw new TrustConfigError(where, `GCP ${kind} id ${JSON.stringify(value)} is ${len} characters; GCP requires ${ID.min}-${ID.value} characters of [a-z0-9-], not starting with "gcp-"`, `choose a ${kind} id such as "ci-deploy"`);
-  }
+  // The first problem found leads the message: the one the user has to fix.
+  const rule = `GCP requires ${ID.min}-${ID.value} characters of [a-z0-9-], not starting with "gcp-"`;
+  const fail = (problem: string, fix: string): never => {
+    throw new TrustConfigError(where, `GCP ${kind} id ${JSON.stringify(value)} ${problem}; ${rule}`, fix);
+  };
+  if (typeof value !== 'string') fail('is not a string', `give the ${kind} id as a string, e.g. "ci-deploy"`);
+  if (/[A-Z]/.test(value)) fail('has upper-case letters', `use lower case: ${JSON.stringify(value.toLowerCase())}`);
+  if (!/^[a-z0-9-]*$/.test(value)) fail(`has characters other than a-z, 0-9 and - (${JSON.stringify([...new Set(value.replace(/[a-z0-9-]/g, ''))].join(''))})`, 'use only lower-case letters, digits and hyphens, e.g. "ci-deploy"');
+  if (value.startsWith('gcp-')) fail('starts with "gcp-", which GCP reserves', `choose an id without the prefix, e.g. ${JSON.stringify(value.length >= 8 ? value.slice(4) : `ci-${value.slice(4)}`)}`);
+  if (value.length < ID.min || value.length > ID.value) fail(`is ${value.length} characters`, `choose a ${kind} id of ${ID.min}-${ID.value} characters such as "ci-deploy"`);
   return value;
 }
 
@@ -97,6 +104,27 @@ function withSuffix(kind: string, id: string, suffix: string | undefined, where:
     throw new TrustConfigError(where, `idSuffix ${JSON.stringify(suffix)} is not [a-z0-9-]`, 'use lower-case letters, digits and hyphens, e.g. "v2"');
   }
   return checkId(kind, `${id}-${suffix}`, `${where} (with idSuffix)`);
+}
+
+const PROVIDER_AUDIENCE = /^(?:https:)?\/\/iam\.googleapis\.com\/(projects\/[^/]+\/locations\/[^/]+\/workloadIdentityPools\/[^/]+)\/providers\/([^/]+)$/;
+
+/**
+ * An explicit audience in GCP's own provider form must be this provider's: one naming another
+ * provider of the pool (copied from its neighbour) or a misspelt id synthesizes, deploys, and then
+ * denies every job that requests the audience the job was given.
+ */
+function checkProviderAudience(audience: string, providerName: string, pool: GcpWorkloadIdentityPool, where: string): void {
+  const m = PROVIDER_AUDIENCE.exec(audience);
+  if (!m || `${m[1]}/providers/${m[2]}` === providerName) return;
+  const own = providerName.slice(providerName.lastIndexOf('/') + 1);
+  const fix = `use this provider's audience, //iam.googleapis.com/${providerName} (or leave audiences unset for GCP's default), and request the same in the job`;
+  if (m[1] !== pool.poolName) {
+    throw new TrustConfigError(where, `audience ${JSON.stringify(audience)} names a provider of another pool (${m[1]}), not ${pool.poolName}`, fix);
+  }
+  if (pool._providerIds().includes(m[2])) {
+    throw new TrustConfigError(where, `audience ${JSON.stringify(audience)} names provider ${JSON.stringify(m[2])}, another provider of pool ${pool.poolId}, not this provider ${JSON.stringify(own)}`, fix);
+  }
+  throw new TrustConfigError(where, `audience ${JSON.stringify(audience)} names provider id ${JSON.stringify(m[2])}, which is not in pool ${pool.poolId}: a misspelling of this provider's id ${JSON.stringify(own)}?`, fix);
 }
 
 function checkLength(what: string, value: string | undefined, max: number, where: string): void {
@@ -126,6 +154,9 @@ export class GcpWorkloadIdentityPool extends Construct {
   public constructor(scope: Construct, id: string, props: GcpWorkloadIdentityPoolProps) {
     super(scope, id);
     const where = `GcpWorkloadIdentityPool(${this.node.path})`;
+    requireObject(where, props);
+    requireOptionalString(`${where}.poolId`, props.poolId, 'poolId');
+    requireOptionalString(`${where}.idSuffix`, props.idSuffix, 'idSuffix');
     if (typeof props.projectId !== 'string' || !PROJECT_ID.test(props.projectId)) {
       throw new TrustConfigError(where, `projectId ${JSON.stringify(props.projectId)} is not a GCP project id (6-30 characters of [a-z0-9-], starting with a letter)`, 'give the project id, e.g. "my-project"');
     }
@@ -151,6 +182,11 @@ export class GcpWorkloadIdentityPool extends Construct {
   /** Add an OIDC provider for trusts of one issuer. */
   public addProvider(id: string, options: GcpWorkloadIdentityProviderOptions): GcpWorkloadIdentityProvider {
     return new GcpWorkloadIdentityProvider(this, id, options);
+  }
+
+  /** Ids of the providers added so far. @internal */
+  public _providerIds(): string[] {
+    return this.providers.map((x) => x.providerId);
   }
 
   /** @internal */
@@ -203,6 +239,10 @@ export class GcpWorkloadIdentityProvider extends Construct {
   public constructor(pool: GcpWorkloadIdentityPool, id: string, options: GcpWorkloadIdentityProviderOptions) {
     super(pool, id);
     const where = `GcpWorkloadIdentityProvider(${this.node.path})`;
+    requireObject(where, options, 'options');
+    requireTrustList(`${where}.trusts`, options.trusts);
+    requireOptionalStringList(`${where}.audiences`, options.audiences, 'audiences');
+    requireOptionalStringList(`${where}.ingressServices`, options.ingressServices, 'ingressServices');
     this.pool = pool;
     this.providerId = withSuffix('provider', options.providerId, options.idSuffix, where);
     this.providerName = `${pool.poolName}/providers/${this.providerId}`;
@@ -255,6 +295,7 @@ export class GcpWorkloadIdentityProvider extends Construct {
         if (a.length > MAX_AUDIENCE_CHARS) {
           throw new TrustConfigError(where, `audience ${JSON.stringify(a)} is ${a.length} characters, over GCP's limit of ${MAX_AUDIENCE_CHARS}`, 'use a shorter audience');
         }
+        checkProviderAudience(a, this.providerName, pool, where);
       }
     }
     this.trusts = boundList;
@@ -324,6 +365,7 @@ export class GcpWorkloadIdentityProvider extends Construct {
    * @param trust one of the provider's trusts; optional when the provider has exactly one
    */
   public grantServiceAccountImpersonation(serviceAccountId: string, trust?: Trust): ServiceAccountIamMember {
+    requireOptionalString(`${this.node.path}.grantServiceAccountImpersonation`, serviceAccountId, 'serviceAccountId');
     const t = this.resolve(trust, 'grantServiceAccountImpersonation');
     const where = `${this.node.path}.grantServiceAccountImpersonation`;
     const sa = normalizeServiceAccount(serviceAccountId, where);
@@ -361,13 +403,21 @@ export class GcpWorkloadIdentityProvider extends Construct {
     }));
   }
 
+  private byValue(trust: Trust): Trust | undefined {
+    const fp = (trust.audiences === undefined ? trust.withAudiences(this.trusts[0].audiences!) : trust).fingerprint;
+    return this.trusts.find((t) => t.fingerprint === fp);
+  }
+
   private resolve(trust: Trust | undefined, method: string): Trust {
     const where = `${this.node.path}.${method}`;
     if (trust === undefined) {
       if (this.trusts.length === 1) return this.trusts[0];
       throw new TrustConfigError(where, `provider ${this.providerId} has ${this.trusts.length} trusts, and a grant must name the one it is for (a grant for the whole provider would be wider than each trust)`, 'pass the trust as the last argument');
     }
-    const b = this.bound.get(trust);
+    // The same object, or a trust equal by value (built again with the same calls): same fingerprint
+    // once bound to this provider's audiences.
+    requireTrust(where, trust);
+    const b = this.bound.get(trust) ?? this.byValue(trust);
     if (!b) {
       throw new TrustConfigError(where, `the trust "${trust.description}" is not one of provider ${this.providerId}'s trusts`, 'pass a Trust given in trusts when the provider was added');
     }

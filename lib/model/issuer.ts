@@ -51,6 +51,10 @@ export function issuerHostPath(issuer: string): string {
  * @internal
  */
 export function validateAudiences(audiences: string[], where = 'audiences'): string[] {
+  if (!Array.isArray(audiences)) {
+    // A string would be read letter by letter.
+    throw new TrustConfigError(where, `audiences must be a list of strings, got ${typeof audiences === 'string' ? `the string ${JSON.stringify(audiences)}` : String(audiences)}`, typeof audiences === 'string' ? `wrap it in a list: [${JSON.stringify(audiences)}]` : 'give the audiences as a list of strings', 'CIT-M005');
+  }
   if (audiences.length === 0) {
     throw new TrustConfigError(where, 'no audience given', 'give the audience the CI job requests, e.g. "sts.amazonaws.com"', 'CIT-M005');
   }

@@ -111,6 +111,15 @@ export class NetworkRestriction {
 
   private constructor(props: NetworkRestrictionProps) {
     const w = 'NetworkRestriction';
+    if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+      throw new TrustConfigError(w, `the restriction must be an object, got ${props === null ? 'null' : Array.isArray(props) ? 'a list' : typeof props}`, 'pass { sourceIpCidrs: [...] } (or awsVpcIds, awsVpcEndpointIds, gcpVpcNetworks, azureSubnetIds, azurePrivateEndpointIds)');
+    }
+    for (const k of ['sourceIpCidrs', 'awsVpcIds', 'awsVpcEndpointIds', 'gcpVpcNetworks', 'azureSubnetIds', 'azurePrivateEndpointIds'] as const) {
+      const v: unknown = props[k];
+      if (v !== undefined && !Array.isArray(v)) {
+        throw new TrustConfigError(`${w}.${k}`, `${k} must be a list, got ${typeof v === 'string' ? `the string ${JSON.stringify(v)}` : v === null ? 'null' : typeof v}`, typeof v === 'string' ? `wrap it in a list: [${JSON.stringify(v)}]` : `give ${k} as a list of strings`);
+      }
+    }
     this.sourceIpCidrs = uniq((props.sourceIpCidrs ?? []).map((c) => formatCidr(parseCidr(c, `${w}.sourceIpCidrs`))));
     this.awsVpcIds = uniq(check(props.awsVpcIds, /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/, `${w}.awsVpcIds`, 'vpc-0123456789abcdef0'));
     this.awsVpcEndpointIds = uniq(check(props.awsVpcEndpointIds, /^vpce-[0-9a-f]{8}([0-9a-f]{9})?$/, `${w}.awsVpcEndpointIds`, 'vpce-0123456789abcdef0'));
@@ -215,6 +224,7 @@ export function parseCidr(s: string, where: string): Cidr {
   const fail = (problem: string): never => {
     throw new TrustConfigError(where, `${JSON.stringify(s)} ${problem}`, 'write a network CIDR such as 203.0.113.0/24 or 2001:db8::/32');
   };
+  if (typeof s !== 'string') fail('is not a string');
   if (typeof s !== 'string') fail('is not a string');
   const m = /^([^/]+)\/(\d{1,3})$/.exec(s);
   if (!m) fail('is not in address/prefix form');

@@ -161,6 +161,17 @@ export class Trust {
     return new Trust({ ...this.init, audiences: this.audiences, stsAudience: true }, this);
   }
 
+  /**
+   * A copy that also carries this warning (a compiler's finding about how the trust is deployed,
+   * such as CIT-M021). Not part of the fingerprint: it changes no decision.
+   * @internal
+   */
+  public _withFinding(finding: TrustFinding): Trust {
+    const t = new Trust(this.init, this);
+    (t as { findings: TrustFinding[] }).findings = dedupeFindings([...this.findings, finding]);
+    return t;
+  }
+
   /** A copy with these network restrictions. */
   public withNetwork(network: NetworkRestriction): Trust {
     return new Trust({ ...this.init, network });

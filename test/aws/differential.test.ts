@@ -90,14 +90,20 @@ function stressTrusts(): Record<string, () => Trust> {
       .withSubjectTemplate('repo', 'repository_owner_id', 'context').inEnvironment('prod:eu').toTrust(),
     'github branch pattern (REF_PATTERN)': () => GitHubActions.repository(GH).onBranchPattern('release/*').onBranch('main').accept(Widening.REF_PATTERN).toTrust(),
     'github any ref (ANY_REF)': () => GitHubActions.repository(GH).onAnyRef().accept(Widening.ANY_REF).toTrust(),
+    'github every branch (onBranchPattern *)': () => GitHubActions.repository(GH).onBranchPattern('*').accept(Widening.REF_PATTERN).toTrust(),
+    'github every tag (onTagPattern *)': () => GitHubActions.repository(GH).onTagPattern('*').accept(Widening.REF_PATTERN).toTrust(),
+    'github every environment (inEnvironmentPattern *)': () => GitHubActions.repository(GH).inEnvironmentPattern('*').accept(Widening.REF_PATTERN).toTrust(),
+    'github environment pattern prod-* and an exact environment': () => GitHubActions.repository(GH).inEnvironmentPattern('prod-*').inEnvironment('staging').accept(Widening.REF_PATTERN).toTrust(),
+    'gitlab every branch (onBranchPattern *)': () => GitLabCi.project(GL).onBranchPattern('*').accept(Widening.REF_PATTERN).toTrust(),
     'github custom subject with job_workflow_ref': () => GitHubActions.repository(GH)
       .withSubjectTemplate('repo', 'context', 'job_workflow_ref')
       .fromReusableWorkflow('acme/shared/.github/workflows/deploy.yml@refs/heads/main').onBranch('main').toTrust(),
     'github pull requests, custom audience, source IPs': () => GitHubActions.repository(GH).onPullRequest().withAudience('https://github.com/acme')
       .restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24', '2001:db8::/32'], awsVpcIds: ['vpc-0123456789abcdef0'] }).toTrust(),
     // Only aud and sub are AWS keys for an enterprise issuer (the IdP-specific claim list is for the
-    // github.com issuer), so the trust pins the environment through sub alone.
-    'GHEC enterprise issuer (key prefix with a path)': () => GitHubActions.repository({ ...GH, issuer: GitHubIssuer.enterpriseCloud('octocat-inc') })
+    // github.com issuer), so the trust pins the environment through sub alone, and the subject form
+    // is chosen (the default, either form with repository_id, is refused there: test/aws/audience.test.ts).
+    'GHEC enterprise issuer (key prefix with a path)': () => GitHubActions.repository({ ...GH, issuer: GitHubIssuer.enterpriseCloud('octocat-inc'), subjectFormat: GitHubSubjectFormat.IMMUTABLE })
       .inEnvironment('production', 'staging').toTrust(),
     'gitlab self-managed, project_id subject component': () => GitLabCi.project({
       ...GL,

@@ -77,7 +77,7 @@ describe.each(EXAMPLES)('%s', (name, build, main) => {
 });
 
 describe('explicit properties', () => {
-  test('github deploy: immutable-id subject for environment production, ref pinned to main; grants work', () => {
+  test('github deploy: either subject form (the default with ids) for environment production, repository_id and ref pinned; grants work', () => {
     const { template, trust } = synth(github.buildGitHubDeploy);
     expect(trust.Statement).toHaveLength(1);
     expect(trust.Statement[0].Action).toBe('sts:AssumeRoleWithWebIdentity');
@@ -85,7 +85,9 @@ describe('explicit properties', () => {
       StringEquals: {
         'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
         'token.actions.githubusercontent.com:ref': 'refs/heads/main',
-        'token.actions.githubusercontent.com:sub': 'repo:acme@1234567/web@89012345:environment:production',
+        // Both forms in one statement, each held to the repository id (docs/subject-format.md).
+        'token.actions.githubusercontent.com:repository_id': '89012345',
+        'token.actions.githubusercontent.com:sub': ['repo:acme/web:environment:production', 'repo:acme@1234567/web@89012345:environment:production'],
       },
     });
     template.hasResourceProperties('AWS::IAM::Policy', {

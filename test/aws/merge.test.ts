@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { AwsStatementJson } from '../../lib/aws/compile';
 import { mergeStatements } from '../../lib/aws/merge';
 import { CiOidcRole } from '../../lib/aws/role';
-import { GitHubActions } from '../../lib/ci/github';
+import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
 import { Widening } from '../../lib/model/rules';
 import { AwsTrustSimulator } from '../../lib/testing';
 
@@ -66,7 +66,7 @@ test('merging is deterministic and order-independent for one input set', () => {
   }), { numRuns: 500, seed: 7 });
 });
 
-const GH = { owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '89012345' };
+const GH = { owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '89012345', subjectFormat: GitHubSubjectFormat.IMMUTABLE };
 function statementsOf(trusts: ReturnType<ReturnType<typeof GitHubActions.repository>['toTrust']>[], quota = 2048) {
   const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
   return new CiOidcRole(stack, 'R', { trusts, trustPolicySizeQuota: quota }).principal;
@@ -77,6 +77,15 @@ test('25 branch trusts of one repository share one statement and fit the default
   const p = statementsOf(trusts);
   expect(p._statements).toHaveLength(1);
   expect(p._statements[0].Condition.StringEquals[`${HOST}:sub`]).toHaveLength(25);
+  expect(p._policyLength()).toBeLessThanOrEqual(2048);
+});
+
+test('with the default subject form (either form, repository_id pinned) 12 branch trusts share one statement within 2,048', () => {
+  const trusts = Array.from({ length: 12 }, (_, i) => GitHubActions.repository({ ...GH, subjectFormat: undefined }).onBranch(`release-${String(i).padStart(2, '0')}`).toTrust());
+  const p = statementsOf(trusts);
+  expect(p._statements).toHaveLength(1);
+  expect(p._statements[0].Condition.StringEquals[`${HOST}:sub`]).toHaveLength(24);
+  expect(p._statements[0].Condition.StringEquals[`${HOST}:repository_id`]).toBe('89012345');
   expect(p._policyLength()).toBeLessThanOrEqual(2048);
 });
 

@@ -11,7 +11,7 @@ import { Condition } from '../../lib/model/condition';
 import { Trust } from '../../lib/model/trust';
 import { thrownConfigError } from '../support/errors';
 
-const GH = { owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '89012345' };
+const GH = { owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '89012345', subjectFormat: GitHubSubjectFormat.IMMUTABLE };
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const stack = () => new Stack(new App(), 'S', { env: ENV });
 const role = (trusts: Trust[], extra: object = {}) => new CiOidcRole(stack(), 'R', { trusts, ...extra });
@@ -89,7 +89,7 @@ describe('conditions AWS cannot check', () => {
   test('GitHub event_name: names the claim, the visible keys and withSubjectTemplate', () => {
     const e = error(() => role([GitHubActions.repository(GH).onBranch('main').withClaim('event_name', 'push').toTrust()]));
     expect(e.message).toMatch(/AWS cannot check claim event_name \(push\): for issuer https:\/\/token\.actions\.githubusercontent\.com STS exposes only token\.actions\.githubusercontent\.com:aud, token\.actions\.githubusercontent\.com:sub, /);
-    expect(e.fix).toBe('put it in the subject: configure the repository\'s subject template to include "event_name" and call withSubjectTemplate(…, "event_name"); or drop this pin');
+    expect(e.fix).toBe('pin an environment with required reviewers instead (inEnvironment(): base-context runs from forks then wait for approval), or put event_name in the subject: configure the repository\'s subject template to include "event_name" and call withSubjectTemplate(…, "event_name")');
   });
 
   test('a value outside IAM\'s character set (Cyrillic о) names the value', () => {
@@ -161,7 +161,23 @@ describe('networks and role limits', () => {
     const b = new Stack(app, 'B', { env: ENV });
     new CiOidcRole(a, 'R', { trusts: [ghTrust()] });
     new CiOidcRole(b, 'R', { trusts: [ghTrust()] });
-    expect(() => app.synth()).toThrow(/CiOidcProvider B\/CiOidcProvidertokenactionsgithubusercontentcom: A\/CiOidcProvidertokenactionsgithubusercontentcom already creates the IAM OIDC provider for https:\/\/token\.actions\.githubusercontent\.com in account 123456789012; AWS allows one provider per issuer per account \(EntityAlreadyExists at deploy\)\. Fix: create it once and use CiOidcProvider\.fromIssuer\(\) in the other stacks\./);
+    expect(() => app.synth()).toThrow('CiOidcProvider B/CiOidcProvidertokenactionsgithubusercontentcom: A/CiOidcProvidertokenactionsgithubusercontentcom already creates the IAM OIDC provider for https://token.actions.githubusercontent.com in account 123456789012; AWS allows one provider per issuer per account (EntityAlreadyExists at deploy). Fix: keep the provider in one stack (A, or a provider stack of its own) and in B use CiOidcProvider.fromIssuer(this, \'Provider\', \'https://token.actions.githubusercontent.com\') for the roles\' providers; in a fresh account the provider must exist first, so make B depend on A (stack.addDependency(providerStack)).');
+  });
+
+  test('three stacks creating one provider: one error per duplicate stack, each naming the first', () => {
+    const app = new App();
+    for (const id of ['A', 'B', 'C']) new CiOidcRole(new Stack(app, id, { env: ENV }), 'R', { trusts: [ghTrust()] });
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = String((e as Error).message);
+    }
+    const errors = message.split('\n').filter((l) => l.includes('already creates the IAM OIDC provider'));
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toContain('CiOidcProvider B/CiOidcProvidertokenactionsgithubusercontentcom: A/CiOidcProvidertokenactionsgithubusercontentcom already creates');
+    expect(errors[1]).toContain('CiOidcProvider C/CiOidcProvidertokenactionsgithubusercontentcom: A/CiOidcProvidertokenactionsgithubusercontentcom already creates');
+    expect(errors[1]).toContain('make C depend on A');
   });
 
   test('...and pass with fromIssuer in the second stack, or in different accounts', () => {
@@ -178,8 +194,8 @@ describe('networks and role limits', () => {
 
 describe('letter case (docs/security.md#f11)', () => {
   test('two trusts whose subjects differ only in case are refused on one role', () => {
-    const lower = GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2' }).onBranch('main').toTrust();
-    const upper = GitHubActions.repository({ owner: 'Acme', repository: 'Web', ownerId: '1', repositoryId: '2' }).onBranch('main').toTrust();
+    const lower = GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2', subjectFormat: GitHubSubjectFormat.IMMUTABLE }).onBranch('main').toTrust();
+    const upper = GitHubActions.repository({ owner: 'Acme', repository: 'Web', ownerId: '1', repositoryId: '2', subjectFormat: GitHubSubjectFormat.IMMUTABLE }).onBranch('main').toTrust();
     const e = error(() => role([lower, upper]));
     expect(e.message).toMatch(/"repo:Acme@1\/Web@2:ref:refs\/heads\/main" and "repo:acme@1\/web@2:ref:refs\/heads\/main" differ only in letter case|"repo:acme@1\/web@2:ref:refs\/heads\/main" and "repo:Acme@1\/Web@2:ref:refs\/heads\/main" differ only in letter case/);
     expect(e.fix).toMatch(/spelling the CI provider shows/);

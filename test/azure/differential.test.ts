@@ -17,7 +17,7 @@ import { AzureTrustSimulator } from '../../lib/testing';
 import { corpusTokens } from '../support/corpus';
 import { HAZARDS, tokenFor } from '../support/tokens';
 
-const IDS = { ownerId: '65', repositoryId: '74' };
+const IDS = { ownerId: '65', repositoryId: '74', subjectFormat: GitHubSubjectFormat.IMMUTABLE };
 const gh = (p: Partial<Parameters<typeof GitHubActions.repository>[0]> = {}) => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo', ...IDS, ...p });
 
 /** Trusts Azure can hold exactly. */
@@ -41,9 +41,13 @@ const EXPRESSIBLE: [string, () => Trust][] = [
 const INEXPRESSIBLE: [string, () => Trust, RegExp][] = [
   ['GitHub ref pattern', () => gh().onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust(), /enumerate the branches/],
   ['GitHub any ref', () => gh().onAnyRef().accept(Widening.ANY_REF).toTrust(), /enumerate the branches/],
+  ['GitHub every branch', () => gh().onBranchPattern('*').accept(Widening.REF_PATTERN).toTrust(), /enumerate the branches, tags or environments/],
+  ['GitHub every tag', () => gh().onTagPattern('*').accept(Widening.REF_PATTERN).toTrust(), /enumerate the branches, tags or environments/],
+  ['GitHub every environment', () => gh().inEnvironmentPattern('*').accept(Widening.REF_PATTERN).toTrust(), /enumerate the branches, tags or environments/],
+  ['GitHub event pin', () => gh().onBranch('main').onEvent('push').toTrust(), /also pins event_name.*required reviewers/],
   ['GitHub environment + branch pin', () => gh().inEnvironment('prod').onBranch('main').toTrust(), /pins ref.*withSubjectTemplate/],
-  ['GitHub name form with ids', () => gh({ subjectFormat: GitHubSubjectFormat.NAME }).inEnvironment('prod').toTrust(), /pins repository_id.*immutable subject format/],
-  ['GitHub both forms', () => gh({ subjectFormat: GitHubSubjectFormat.BOTH }).onBranch('main').toTrust(), /immutable subject format/],
+  ['GitHub name form with ids', () => gh({ subjectFormat: GitHubSubjectFormat.NAME }).inEnvironment('prod').toTrust(), /pins repository_id.*choose the subject form the repository emits.*GitHubSubjectFormat\.IMMUTABLE/],
+  ['GitHub both forms', () => gh({ subjectFormat: GitHubSubjectFormat.BOTH }).onBranch('main').toTrust(), /choose the subject form the repository emits \(Azure matches the subject only/],
   ['GitHub reusable workflow pin', () => gh().onBranch('main').fromReusableWorkflow('octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main').toTrust(), /job_workflow_ref.*withSubjectTemplate/],
   ['GitHub hosted runners pin', () => gh().onBranch('main').onGitHubHostedRunners().toTrust(), /runner_environment/],
   ['GitLab default subject with project id', () => GitLabCi.project({ projectPath: 'g/p', projectId: '42' }).onBranch('main').toTrust(), /project_id.*ci_id_token_sub_claim_components/],

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { TerraformStack, Testing } from 'cdktf';
 import { AzureCloud, AzureFederation, FederatedManagedIdentity } from '../../lib/azure';
 import { credentialName } from '../../lib/azure/compile';
-import { GitHubActions } from '../../lib/ci/github';
+import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
 import { AzureTrustSimulator } from '../../lib/testing';
@@ -13,7 +13,7 @@ const SUB = '00000000-0000-0000-0000-000000000000';
 const RG_SCOPE = `/subscriptions/${SUB}/resourceGroups/rg`;
 const SUBNET = `/subscriptions/${SUB}/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/runners`;
 const PE = `/subscriptions/${SUB}/resourceGroups/net/providers/Microsoft.Network/privateEndpoints/blob-pe`;
-const gh = (owner = 'acme', repository = 'web') => GitHubActions.repository({ owner, repository, ownerId: '1001', repositoryId: '2002' });
+const gh = (owner = 'acme', repository = 'web') => GitHubActions.repository({ owner, repository, ownerId: '1001', repositoryId: '2002', subjectFormat: GitHubSubjectFormat.IMMUTABLE });
 
 function stack(): TerraformStack {
   return new TerraformStack(Testing.app(), 'test');
@@ -242,13 +242,23 @@ describe('FederatedManagedIdentity: refusals', () => {
     expect(e1.fix).toContain('withSubjectTemplate("repo", "context", "ref")');
     const e2 = thrown(() => identity(stack(), [GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2', subjectFormat: 'NAME' as any }).onBranch('main').toTrust()]));
     expect(e2.message).toMatch(/also pins repository_id;/);
-    expect(e2.fix).toMatch(/immutable subject format/);
+    expect(e2.fix).toMatch(/^choose the subject form the repository emits \(Azure matches the subject only; docs\/subject-format.md\): subjectFormat GitHubSubjectFormat.IMMUTABLE/);
   });
 
-  test('the same subject twice, and case-only duplicates', () => {
-    const e = thrown(() => identity(stack(), [gh().inEnvironment('prod').toTrust(), gh().inEnvironment('prod', 'dev').toTrust()]));
-    expect(e.message).toMatch(/appear twice/);
-    const c = thrown(() => identity(stack(), [gh().inEnvironment('prod').toTrust(), GitHubActions.repository({ owner: 'Acme', repository: 'web', ownerId: '1001', repositoryId: '2002' }).inEnvironment('prod').toTrust()]));
+  test('a name-form repository keeps its id in the subject with a template including repository_id: exact on Azure', () => {
+    const t = GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1001', repositoryId: '2002', subjectFormat: GitHubSubjectFormat.NAME })
+      .withSubjectTemplate('repo', 'context', 'repository_id').inEnvironment('prod').toTrust();
+    const id = identity(stack(), [t]);
+    expect(id.credentials.map((c) => c.subject)).toEqual(['repo:acme/web:environment:prod:repository_id:2002']);
+  });
+
+  test('overlapping trusts share an identical credential (issuer, subject, audience); case-only duplicates are refused', () => {
+    const s1 = stack();
+    const id = identity(s1, [gh().inEnvironment('prod').toTrust(), gh().inEnvironment('prod', 'dev').toTrust()]);
+    expect(id.credentials.map((c) => c.subject)).toEqual(['repo:acme@1001/web@2002:environment:dev', 'repo:acme@1001/web@2002:environment:prod']);
+    expect(id.trusts).toHaveLength(2);
+    expect(Object.keys(synth(s1).resource.azurerm_federated_identity_credential)).toHaveLength(2);
+    const c = thrown(() => identity(stack(), [gh().inEnvironment('prod').toTrust(), GitHubActions.repository({ owner: 'Acme', repository: 'web', ownerId: '1001', repositoryId: '2002', subjectFormat: GitHubSubjectFormat.IMMUTABLE }).inEnvironment('prod').toTrust()]));
     expect(c.message).toMatch(/differ only in case/);
   });
 

@@ -43,7 +43,7 @@ const OWNER_ID = '100';
 const REPO_ID = '200';
 const PIPE_ID = '0184990a-477b-4fa8-9968-496074483cee';
 const gh = (p: { owner?: any; repository?: any; ownerId?: any; repositoryId?: any; subjectFormat?: GitHubSubjectFormat } = {}) =>
-  GitHubActions.repository({ owner: 'acme', repository: 'app', ownerId: OWNER_ID, repositoryId: REPO_ID, ...p });
+  GitHubActions.repository({ owner: 'acme', repository: 'app', ownerId: OWNER_ID, repositoryId: REPO_ID, subjectFormat: GitHubSubjectFormat.IMMUTABLE, ...p });
 const gl = (p: any = {}) => GitLabCi.project({ projectPath: 'acme/app', projectId: '20', ...p });
 const bk = (p: any = {}) => Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'deploy', pipelineId: PIPE_ID, ...p });
 
@@ -63,11 +63,14 @@ describe('bad input: empty / wildcard-only', () => {
     ['repository "?"', () => gh({ repository: '?' }), { where: `${GH_REPO}(repository)`, problem: 'repository name "?" is a wildcard', fix: 'give the exact repository name; wildcards are only allowed through the explicit pattern methods', rule: 'CIT-M003' }],
     ['repository "**"', () => gh({ repository: '**' }), { where: `${GH_REPO}(repository)`, problem: 'repository name "**" is a wildcard', fix: 'give the exact repository name; wildcards are only allowed through the explicit pattern methods', rule: 'CIT-M003' }],
     ['owner "acme*"', () => gh({ owner: 'acme*' }), { where: `${GH_REPO}(owner)`, problem: 'owner "acme*" contains a wildcard; a wildcard in an identity admits look-alike and future names', fix: 'give the exact owner', rule: 'CIT-M002' }],
-    ['branch "*"', () => gh().onBranch('*'), { where: `${GH}.onBranch`, problem: 'branch "*" is a wildcard', fix: 'give the exact branch; wildcards are only allowed through the explicit pattern methods', rule: 'CIT-M003' }],
-    ['branch pattern "*"', () => gh().onBranchPattern('*'), { where: `${GH}.onBranchPattern`, problem: 'branch pattern "*" is a wildcard', fix: 'give the exact branch pattern; wildcards are only allowed through the explicit pattern methods', rule: 'CIT-M003' }],
+    ['branch "*" (names the pattern method)', () => gh().onBranch('*'), { where: `${GH}.onBranch`, problem: 'branch "*" is a wildcard; this method takes exact names only', fix: 'for every branch of the pinned identity call onBranchPattern(\'*\') and accept Widening.REF_PATTERN', rule: 'CIT-M003' }],
+    ['tag "*" (names the pattern method)', () => gh().onTag('*'), { where: `${GH}.onTag`, problem: 'tag "*" is a wildcard; this method takes exact names only', fix: 'for every tag of the pinned identity call onTagPattern(\'*\') and accept Widening.REF_PATTERN', rule: 'CIT-M003' }],
+    ['environment "*" (names the pattern method)', () => gh().inEnvironment('*'), { where: `${GH}.inEnvironment`, problem: 'environment "*" is a wildcard; this method takes exact names only', fix: 'for every environment of the pinned identity call inEnvironmentPattern(\'*\') and accept Widening.REF_PATTERN', rule: 'CIT-M003' }],
+    ['branch pattern "**"', () => gh().onBranchPattern('**'), { where: `${GH}.onBranchPattern`, problem: 'branch pattern "**" is a wildcard', fix: 'give the exact branch pattern; wildcards are only allowed through the explicit pattern methods', rule: 'CIT-M003' }],
+    ['environment pattern "*-prod" (wildcard-led)', () => gh().inEnvironmentPattern('*-prod'), { where: `${GH}.inEnvironmentPattern`, problem: 'environment pattern "*-prod" starts with a wildcard', fix: 'use "*" for every environment, or start the pattern with literal text, e.g. "prod-*"', rule: 'CIT-M003' }],
     ['branch pattern "*-hotfix" (wildcard-led)', () => gh().onBranchPattern('*-hotfix'), { where: `${GH}.onBranchPattern`, problem: 'branch pattern "*-hotfix" starts with a wildcard', fix: 'start the pattern with literal text, e.g. "release/*"', rule: 'CIT-M003' }],
     ['GitLab project path ""', () => gl({ projectPath: '' }), { where: 'GitLabCi.project(projectPath)', problem: 'project path is empty or blank', fix: 'give the exact project path', rule: 'CIT-M003' }],
-    ['GitLab tag "?"', () => gl().onTag('?'), { where: 'GitLabTrustBuilder.onTag', problem: 'tag "?" is a wildcard', fix: 'give the exact tag; wildcards are only allowed through the explicit pattern methods', rule: 'CIT-M003' }],
+    ['GitLab tag "?"', () => gl().onTag('?'), { where: 'GitLabTrustBuilder.onTag', problem: 'tag "?" is a wildcard', fix: 'for every tag of the pinned identity call onTagPattern(\'*\') and accept Widening.REF_PATTERN', rule: 'CIT-M003' }],
     ['Buildkite pipeline "*"', () => bk({ pipeline: '*' }), { where: 'Buildkite.pipeline(pipeline)', problem: 'pipeline slug "*" is a wildcard', fix: 'give the exact pipeline slug; wildcards are only allowed through the explicit pattern methods', rule: 'CIT-M003' }],
     ['Buildkite step " "', () => bk().onStep(' '), { where: 'BuildkiteTrustBuilder.onStep', problem: 'step key is empty or blank', fix: 'give the exact step key', rule: 'CIT-M003' }],
     ['GitHub withClaim value ""', () => gh().withClaim('event_name', ''), { where: `${GH}.withClaim(event_name)`, problem: 'event_name is empty or blank', fix: 'give the exact event_name', rule: 'CIT-M003' }],
@@ -86,8 +89,8 @@ describe('bad input: wildcard inside a name', () => {
     ['Buildkite organization "acme?"', () => bk({ organization: 'acme?' }), { where: 'Buildkite.pipeline(organization)', problem: 'organization slug "acme?" contains a wildcard', fix: 'give the exact organization slug', rule: 'CIT-M002' }],
     ['GitLab group "acme/*"', () => gl({ projectPath: 'acme/*' }), { where: 'GitLabCi.project(projectPath)', problem: 'project path "acme/*" contains a wildcard', fix: 'give the exact project path', rule: 'CIT-M002' }],
     ['GitLab "acme*/app"', () => gl({ projectPath: 'acme*/app' }), { where: 'GitLabCi.project(projectPath)', problem: 'project path "acme*/app" contains a wildcard', fix: 'give the exact project path', rule: 'CIT-M002' }],
-    ['GitHub branch "release/*" through the exact-name method', () => gh().onBranch('release/*'), { where: `${GH}.onBranch`, problem: `branch "release/*" ${REF_PROBLEM} contains a space or one of ~ ^ : ? * [ \\`, fix: BRANCH_FIX }],
-    ['GitHub environment "prod*"', () => gh().inEnvironment('prod*'), { where: `${GH}.inEnvironment`, problem: 'environment "prod*" contains one of * ? " \' ` \\ $ or is over 255 characters', fix: 'use the environment name as GitHub shows it' }],
+    ['GitHub branch "release/*" through the exact-name method', () => gh().onBranch('release/*'), { where: `${GH}.onBranch`, problem: 'branch "release/*" contains a wildcard; this method takes exact names only', fix: 'call onBranchPattern("release/*") and accept Widening.REF_PATTERN, or give the exact branch', rule: 'CIT-M003' }],
+    ['GitHub environment "prod*"', () => gh().inEnvironment('prod*'), { where: `${GH}.inEnvironment`, problem: 'environment "prod*" contains a wildcard; this method takes exact names only', fix: 'call inEnvironmentPattern("prod*") and accept Widening.REF_PATTERN, or give the exact environment', rule: 'CIT-M003' }],
     ['GitHub enterprise slug "acme*"', () => GitHubIssuer.enterpriseCloud('acme*'), { where: 'GitHubIssuer.enterpriseCloud(enterpriseSlug)', problem: 'enterprise slug "acme*" contains a wildcard', fix: 'give the exact enterprise slug', rule: 'CIT-M002' }],
   ] as [string, () => unknown, Expected][])('%s', (_, fn, x) => {
     refused(fn, x);
@@ -193,7 +196,7 @@ describe('bad input: case and duplicates', () => {
   test('repeated branches, tags and environments are deduplicated', () => {
     const t = gh().onBranch('dev', 'dev').onBranch('dev').toTrust();
     expect(t.condition.toString()).toBe(`sub == "repo:acme@${OWNER_ID}/app@${REPO_ID}:ref:refs/heads/dev"`);
-    expect(t.description).toBe(`GitHub Actions jobs of acme/app (owner id ${OWNER_ID}, repository id ${REPO_ID}) on branch dev`);
+    expect(t.description).toBe(`GitHub Actions jobs of acme/app (owner id ${OWNER_ID}, repository id ${REPO_ID}; immutable subject) on branch dev, by any event (push, and base-context events such as pull_request_target, workflow_run and issue_comment that a fork's author can start)`);
     const e = gh().inEnvironment('prod', 'prod').toTrust();
     expect(e.condition.toString()).toBe(`sub == "repo:acme@${OWNER_ID}/app@${REPO_ID}:environment:prod"`);
     expect(gl().onTag('v1', 'v1').toTrust().condition.toString()).toBe('project_id == "20" && sub == "project_path:acme/app:ref_type:tag:ref:v1"');
@@ -343,8 +346,8 @@ describe('bad input: issuer and audience', () => {
     refused(() => bk().onBranch('dev').withAudience(aud).toTrust(), { where: 'Buildkite(acme-inc/deploy).audiences', problem: `audience ${JSON.stringify(aud)} is empty or a wildcard`, fix: 'give the exact audience string', rule: 'CIT-M005' });
   });
 
-  test('withAudience() with no argument binds an empty list, which is refused', () => {
-    refused(() => gl().onBranch('dev').withAudience().toTrust(), { where: 'GitLabCi(acme/app).audiences', problem: 'no audience given', fix: 'give the audience the CI job requests, e.g. "sts.amazonaws.com"', rule: 'CIT-M005' });
+  test('withAudience() with no argument is refused where it is called', () => {
+    refused(() => gl().onBranch('dev').withAudience().toTrust(), { where: 'GitLabTrustBuilder.withAudience', problem: 'no audience given', fix: 'give the audience the CI job requests, e.g. "sts.amazonaws.com"', rule: 'CIT-M005' });
   });
 });
 

@@ -8,12 +8,12 @@ import { RuleLevel, Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
 
 const IMM = 'repo:acme@100/app@200';
-const gh = (p: any = {}) => GitHubActions.repository({ owner: 'acme', repository: 'app', ownerId: '100', repositoryId: '200', ...p });
+const gh = (p: any = {}) => GitHubActions.repository({ owner: 'acme', repository: 'app', ownerId: '100', repositoryId: '200', subjectFormat: GitHubSubjectFormat.IMMUTABLE, ...p });
 const gl = (p: any = {}) => GitLabCi.project({ projectPath: 'g/p', projectId: '20', ...p });
 const PIPE = '0184990a-477b-4fa8-9968-496074483cee';
 const bk = (p: any = {}) => Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'deploy', pipelineId: PIPE, ...p });
 const ruleIds = (t: Trust) => t.findings.map((f) => f.ruleId);
-const M014_GH = (refs: string) => ({ ruleId: 'CIT-M014', level: RuleLevel.WARNING, message: `deploys from ${refs} without a GitHub environment, so no protection rule or reviewer applies` });
+const M014_GH = (refs: string) => ({ ruleId: 'CIT-M014', level: RuleLevel.WARNING, message: `deploys from ${refs} without a GitHub environment, so no protection rule or reviewer applies; every event's runs on these refs get its tokens, including pull_request_target, workflow_run and issue_comment runs that a fork's author can start: pin an environment with required reviewers, or the events (onEvent) where the cloud checks event_name (GCP)` });
 
 function refusedWith(fn: () => unknown, text: string, rule?: string): void {
   try {
@@ -45,7 +45,7 @@ describe('GitHub Actions contexts', () => {
   test('environment names with ":" are %3A-encoded in sub, as GitHub renders them', () => {
     const t = gh().inEnvironment('Production:V1').toTrust();
     expect(t.condition.toString()).toBe(`sub == "${IMM}:environment:Production%3AV1"`);
-    expect(t.description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200) in environment Production:V1');
+    expect(t.description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200; immutable subject) in environment Production:V1');
     expect(renderSubject({ repository: 'acme/app', repository_owner_id: '100', repository_id: '200', environment: 'Production:V1' }, true)).toBe(`${IMM}:environment:Production%3AV1`);
   });
 
@@ -109,19 +109,23 @@ describe('warnings', () => {
 });
 
 describe('GitHub subject formats and issuers', () => {
-  test('IMMUTABLE (default with ids), NAME (ids as claims), BOTH (migration)', () => {
+  test('IMMUTABLE, NAME (ids as claims), BOTH (the default with ids: either form, repository_id pinned)', () => {
     expect(gh().onBranch('dev').toTrust().condition.toString()).toBe(`sub == "${IMM}:ref:refs/heads/dev"`);
     expect(gh({ subjectFormat: GitHubSubjectFormat.NAME }).onBranch('dev').toTrust().condition.toString())
       .toBe('repository_id == "200" && sub == "repo:acme/app:ref:refs/heads/dev"');
     const both = gh({ subjectFormat: GitHubSubjectFormat.BOTH }).onBranch('dev').withAudience('sts.amazonaws.com').toTrust();
-    expect(both.condition.toString()).toBe(`repository_id == "200" && sub == "repo:acme/app:ref:refs/heads/dev" || sub == "${IMM}:ref:refs/heads/dev"`);
+    expect(both.condition.toString()).toBe(`repository_id == "200" && sub in ["repo:acme/app:ref:refs/heads/dev","${IMM}:ref:refs/heads/dev"]`);
+    // BOTH is the default when the ids are given (no repository is locked out by the form it emits)
+    const byDefault = gh({ subjectFormat: undefined }).onBranch('dev').withAudience('sts.amazonaws.com').toTrust();
+    expect(byDefault.condition.toString()).toBe(both.condition.toString());
+    expect(byDefault.description).toContain('(owner id 100, repository id 200; name or immutable subject)');
+    expect((byDefault._details as any).subjectFormat).toBe('BOTH');
     const claims = { iss: 'https://token.actions.githubusercontent.com', aud: 'sts.amazonaws.com', repository: 'acme/app', repository_owner_id: '100', repository_id: '200', ref: 'refs/heads/dev' };
     expect(both.evaluate({ ...claims, sub: renderSubject(claims, true) }).allowed).toBe(true);
     expect(both.evaluate({ ...claims, sub: renderSubject(claims, false) }).allowed).toBe(true);
     // the name form from a re-registered repository (other ids) is denied
     expect(both.evaluate({ ...claims, repository_id: '999', sub: 'repo:acme/app:ref:refs/heads/dev' }).reasons).toEqual([
-      'alternative 1: claim repository_id: expected "200", got "999"',
-      `alternative 2: claim sub: expected "${IMM}:ref:refs/heads/dev", got "repo:acme/app:ref:refs/heads/dev"`,
+      'claim repository_id: expected "200", got "999"',
     ]);
   });
 
@@ -129,11 +133,11 @@ describe('GitHub subject formats and issuers', () => {
     expect(gh({ issuer: GitHubIssuer.enterpriseCloud('octocat-inc') }).onBranch('dev').toTrust().issuer).toBe('https://token.actions.githubusercontent.com/octocat-inc');
     expect(gh({ issuer: GitHubIssuer.dataResidency('acme') }).onBranch('dev').toTrust().issuer).toBe('https://token.actions.acme.ghe.com');
     expect(gh({ issuer: GitHubIssuer.dataResidency('acme', true) }).onBranch('dev').toTrust().issuer).toBe('https://token.actions.acme.ghe.com/acme');
-    const ghes = gh({ issuer: GitHubIssuer.enterpriseServer('github.example.com') }).onBranch('dev').toTrust();
+    const ghes = gh({ issuer: GitHubIssuer.enterpriseServer('github.example.com'), subjectFormat: undefined }).onBranch('dev').toTrust();
     expect(ghes.issuer).toBe('https://github.example.com/_services/token');
     // GHES has no immutable subject: the default becomes NAME with the ids as claims
     expect(ghes.condition.toString()).toBe('repository_id == "200" && sub == "repo:acme/app:ref:refs/heads/dev"');
-    expect(ghes.description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200) on github.example.com on branch dev');
+    expect(ghes.description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200; name subject) on github.example.com on branch dev, by any event (push, and base-context events such as pull_request_target, workflow_run and issue_comment that a fork\'s author can start)');
     expect(GitHubIssuer.enterpriseServer('github.example.com').supportsImmutableSubject).toBe(false);
   });
 
@@ -260,11 +264,11 @@ describe('Buildkite subjects and session tags', () => {
 
 describe('descriptions', () => {
   test('exact sentences', () => {
-    expect(gh().onBranch('main').toTrust().description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200) on branch main');
-    expect(gh().inEnvironment('prod', 'staging').onBranch('main').onTag('v1').toTrust().description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200) in environment prod or staging, on branch main or on tag v1');
-    expect(gh().onPullRequest().withClaim('event_name', 'pull_request').toTrust().description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200) in pull requests, with event_name pull_request');
-    expect(gh({ issuer: GitHubIssuer.enterpriseCloud('octocat-inc') }).onAnyRef().accept(Widening.ANY_REF).toTrust().description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200) on the octocat-inc enterprise on github.com on any ref');
-    expect(GitHubActions.repository({ owner: 'acme', repository: 'app' }).onBranchPattern('release/*').accept(Widening.NAME_ONLY_IDENTITY, Widening.REF_PATTERN).toTrust().description).toBe('GitHub Actions jobs of acme/app (by name only) on refs matching refs/heads/release/*');
+    expect(gh().onBranch('main').toTrust().description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200; immutable subject) on branch main, by any event (push, and base-context events such as pull_request_target, workflow_run and issue_comment that a fork\'s author can start)');
+    expect(gh().inEnvironment('prod', 'staging').onBranch('main').onTag('v1').toTrust().description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200; immutable subject) in environment prod or staging, on branch main or on tag v1');
+    expect(gh().onPullRequest().withClaim('event_name', 'pull_request').toTrust().description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200; immutable subject) in pull requests, with event_name pull_request');
+    expect(gh({ issuer: GitHubIssuer.enterpriseCloud('octocat-inc') }).onAnyRef().accept(Widening.ANY_REF).toTrust().description).toBe('GitHub Actions jobs of acme/app (owner id 100, repository id 200; immutable subject) on the octocat-inc enterprise on github.com on any ref, by any event (push, and base-context events such as pull_request_target, workflow_run and issue_comment that a fork\'s author can start)');
+    expect(GitHubActions.repository({ owner: 'acme', repository: 'app' }).onBranchPattern('release/*').accept(Widening.NAME_ONLY_IDENTITY, Widening.REF_PATTERN).toTrust().description).toBe('GitHub Actions jobs of acme/app (by name only) on refs matching refs/heads/release/*, by any event (push, and base-context events such as pull_request_target, workflow_run and issue_comment that a fork\'s author can start)');
     expect(gl({ instanceUrl: 'https://gitlab.example.com' }).onBranch('dev').toTrust().description).toBe('GitLab CI/CD pipelines of g/p (project id 20) on gitlab.example.com on branch dev');
     expect(GitLabCi.project({ projectPath: 'g/p' }).onBranchPattern('release/*').accept(Widening.NAME_ONLY_IDENTITY, Widening.REF_PATTERN).toTrust().description).toBe('GitLab CI/CD pipelines of g/p (by path only) on branches matching release/*');
     expect(bk().onBranch('dev').onStep('build', 'deploy').fromBuildSource(BuildkiteBuildSource.UI).toTrust().description).toBe(`Buildkite jobs of pipeline acme-inc/deploy (pipeline id ${PIPE}) on branch dev, step build or deploy, with build_source ui`);
@@ -273,7 +277,7 @@ describe('descriptions', () => {
 
   test('explain() gives the sentence, issuer, audience and exact condition', () => {
     const t = gh().onBranch('dev').withAudience('sts.amazonaws.com').toTrust();
-    expect(t.explain()).toBe(`GitHub Actions jobs of acme/app (owner id 100, repository id 200) on branch dev. Issuer https://token.actions.githubusercontent.com; audience sts.amazonaws.com; condition: sub == "${IMM}:ref:refs/heads/dev"`);
+    expect(t.explain()).toBe(`GitHub Actions jobs of acme/app (owner id 100, repository id 200; immutable subject) on branch dev, by any event (push, and base-context events such as pull_request_target, workflow_run and issue_comment that a fork's author can start). Issuer https://token.actions.githubusercontent.com; audience sts.amazonaws.com; condition: sub == "${IMM}:ref:refs/heads/dev"`);
   });
 });
 

@@ -6,7 +6,7 @@
 import { isCelError, parse, run } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import fc from 'fast-check';
-import { GitHubActions } from '../../lib/ci/github';
+import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
 import { GcpCel } from '../../lib/gcp';
 import { celString, claimRef, compilePattern, compileTerms, compileTermsTotal, globRegex } from '../../lib/gcp/cel';
 import { Condition } from '../../lib/model/condition';
@@ -15,7 +15,7 @@ import { matchGlob } from '../../lib/model/glob';
 import { Trust } from '../../lib/model/trust';
 
 const evalCel = (expr: string, assertion: Record<string, unknown> = {}) => run(expr, { assertion: assertion as any }, { funcs: strings });
-const gh = () => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo', ownerId: '65', repositoryId: '74' });
+const gh = () => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo', ownerId: '65', repositoryId: '74', subjectFormat: GitHubSubjectFormat.IMMUTABLE });
 const SUB = 'repo:octo-org@65/octo-repo@74:ref:refs/heads/main';
 
 describe('celString (CEL string literal escaping)', () => {

@@ -28,6 +28,12 @@ const TRUSTS: Record<string, [string, () => Trust][]> = {
     ['immutable, branches, tags and PRs', () => gh().onBranch('main', 'release/1.2').onTag('v1.0.0').toTrust()],
     ['ref pattern', () => gh().onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust()],
     ['any ref', () => gh().onAnyRef().accept(Widening.ANY_REF).toTrust()],
+    ['every branch (onBranchPattern *)', () => gh().onBranchPattern('*').accept(Widening.REF_PATTERN).toTrust()],
+    ['every tag (onTagPattern *)', () => gh().onTagPattern('*').accept(Widening.REF_PATTERN).toTrust()],
+    ['every environment (inEnvironmentPattern *)', () => gh().inEnvironmentPattern('*').accept(Widening.REF_PATTERN).toTrust()],
+    ['environment pattern and exact environment', () => gh().inEnvironmentPattern('prod-*').inEnvironment('staging').accept(Widening.REF_PATTERN).toTrust()],
+    ['every environment, name-form template without context', () => gh().inEnvironmentPattern('*').withSubjectTemplate('repo', 'environment').accept(Widening.REF_PATTERN).toTrust()],
+    ['branch pinned to push runs (onEvent)', () => gh().onBranch('main').onEvent('push', 'workflow_dispatch').toTrust()],
     ['both subject forms + env and branch pin', () => gh({ subjectFormat: GitHubSubjectFormat.BOTH }).inEnvironment('prod').onBranch('main').toTrust()],
     ['name form with ids, reusable workflow, hosted runners', () => gh({ subjectFormat: GitHubSubjectFormat.NAME }).onBranch('main').fromReusableWorkflow('octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main').onGitHubHostedRunners().toTrust()],
     ['name only (accepted)', () => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo' }).inEnvironment('prod').accept(Widening.NAME_ONLY_IDENTITY).toTrust()],
@@ -149,7 +155,7 @@ describe('GCP grants on a provider with several trusts', () => {
   });
 
   test('the whole-pool member would be wider (why grants never use it)', () => {
-    const claims = withRunIds({ iss: 'https://token.actions.githubusercontent.com', aud: provider.audience, sub: 'repo:octo-org@65/octo-repo@74:ref:refs/heads/feature' });
+    const claims = withRunIds({ iss: 'https://token.actions.githubusercontent.com', aud: provider.audience, repository_id: '74', sub: 'repo:octo-org@65/octo-repo@74:ref:refs/heads/feature' });
     expect(sim.evaluate({ claims, gcpMember: 'principalSet://iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/ci-pool/*' }).allowed).toBe(true);
     expect(sim.evaluate({ claims, gcpMember: provider.principalSetMember(trusts[1]) }).allowed).toBe(false);
     expect(sim.evaluate({ claims, gcpMember: provider.principalSetMember(trusts[3]) }).allowed).toBe(true);

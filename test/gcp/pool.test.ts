@@ -7,14 +7,14 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { TerraformStack, Testing } from 'cdktf';
 import { Buildkite } from '../../lib/ci/buildkite';
-import { GitHubActions } from '../../lib/ci/github';
+import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
 import { GitLabCi } from '../../lib/ci/gitlab';
 import { GcpWorkloadIdentityPool, GcpWorkloadIdentityPoolProps } from '../../lib/gcp';
 import { TrustConfigError } from '../../lib/model/errors';
 import { Widening } from '../../lib/model/rules';
 import { GcpTrustSimulator } from '../../lib/testing';
 
-const gh = () => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo', ownerId: '65', repositoryId: '74' });
+const gh = () => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo', ownerId: '65', repositoryId: '74', subjectFormat: GitHubSubjectFormat.IMMUTABLE });
 const POOL: GcpWorkloadIdentityPoolProps = { projectId: 'my-project', projectNumber: '123456789', poolId: 'ci-pool' };
 const PROVIDER_NAME = 'projects/123456789/locations/global/workloadIdentityPools/ci-pool/providers/github';
 
@@ -205,6 +205,31 @@ describe('refusals name GCP, the limit and both numbers', () => {
     expect(err(() => pool.addProvider('P', { providerId: 'gcp-github', trusts: [gh().onBranch('main').toTrust()] })).message).toMatch(/GCP provider id "gcp-github"/);
   });
 
+  test.each([
+    ['CI-Pool', 'GCP pool id "CI-Pool" has upper-case letters; GCP requires 4-32 characters of [a-z0-9-], not starting with "gcp-". Fix: use lower case: "ci-pool"'],
+    ['gcp-ci', 'GCP pool id "gcp-ci" starts with "gcp-", which GCP reserves; GCP requires 4-32 characters of [a-z0-9-], not starting with "gcp-". Fix: choose an id without the prefix, e.g. "ci-ci"'],
+    ['ci_pool', 'GCP pool id "ci_pool" has characters other than a-z, 0-9 and - ("_"); GCP requires 4-32 characters of [a-z0-9-], not starting with "gcp-". Fix: use only lower-case letters, digits and hyphens, e.g. "ci-deploy"'],
+    ['abc', 'GCP pool id "abc" is 3 characters; GCP requires 4-32 characters of [a-z0-9-], not starting with "gcp-". Fix: choose a pool id of 4-32 characters such as "ci-deploy"'],
+  ])('pool id %s: the message leads with the actual problem', (poolId, message) => {
+    expect(err(() => setup({ poolId })).message).toBe(`GcpWorkloadIdentityPool(stack/Pool): ${message}`);
+  });
+
+  test('an explicit audience naming another provider of the pool, a misspelt id or another pool is refused', () => {
+    const { pool } = setup();
+    const base = `//iam.googleapis.com/${pool.poolName}/providers`;
+    pool.addProvider('A', { providerId: 'github', trusts: [gh().onBranch('main').toTrust()] });
+    const other = err(() => pool.addProvider('B', { providerId: 'gitlab', audiences: [`https:${base}/github`], trusts: [gh().onBranch('dev').toTrust()] }));
+    expect(other.problem).toBe(`audience "https:${base}/github" names provider "github", another provider of pool ${pool.poolId}, not this provider "gitlab"`);
+    expect(other.fix).toBe(`use this provider's audience, //iam.googleapis.com/${pool.poolName}/providers/gitlab (or leave audiences unset for GCP's default), and request the same in the job`);
+    const typo = err(() => pool.addProvider('C', { providerId: 'gitlab', trusts: [gh().onBranch('dev').withAudience(`${base}/gitlb`).toTrust()] }));
+    expect(typo.problem).toBe(`audience "${base}/gitlb" names provider id "gitlb", which is not in pool ${pool.poolId}: a misspelling of this provider's id "gitlab"?`);
+    const foreign = err(() => pool.addProvider('D', { providerId: 'gitlab', audiences: ['//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/other/providers/gitlab'], trusts: [gh().onBranch('dev').toTrust()] }));
+    expect(foreign.problem).toContain('names a provider of another pool (projects/1/locations/global/workloadIdentityPools/other)');
+    // Its own name, and audiences of another form, are accepted.
+    expect(() => pool.addProvider('E', { providerId: 'gitlab', audiences: [`${base}/gitlab`], trusts: [gh().onBranch('dev').toTrust()] })).not.toThrow();
+    expect(() => pool.addProvider('F', { providerId: 'custom', audiences: ['https://github.com/octo-org'], trusts: [gh().onBranch('dev').toTrust()] })).not.toThrow();
+  });
+
   test('project number, not id', () => {
     expect(err(() => setup({ projectNumber: 'my-project' })).message).toMatch(/project NUMBER/);
   });
@@ -250,6 +275,16 @@ describe('refusals name GCP, the limit and both numbers', () => {
     const { pool } = setup();
     const p = pool.addProvider('P', { providerId: 'github', trusts: [gh().onBranch('main').toTrust()] });
     expect(err(() => p.principalSetMember(gh().onBranch('dev').toTrust())).message).toMatch(/is not one of provider github's trusts/);
+  });
+
+  test('a trust equal by value to one of the provider\'s (built again) is accepted by the grant methods', () => {
+    const { pool } = setup();
+    const given = gh().onBranch('main').toTrust();
+    const p = pool.addProvider('P', { providerId: 'github', trusts: [given, gh().onBranch('dev').toTrust()] });
+    const again = gh().onBranch('main').toTrust();
+    expect(again).not.toBe(given);
+    expect(p.principalSetMember(again)).toBe(p.principalSetMember(given));
+    expect(p.grantServiceAccountImpersonation('deploy@my-project.iam.gserviceaccount.com', again)).toBe(p.grantServiceAccountImpersonation('deploy@my-project.iam.gserviceaccount.com', given));
   });
 
   test('duplicate provider id in a pool', () => {

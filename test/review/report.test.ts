@@ -10,7 +10,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { TerraformStack, Testing } from 'cdktf';
 import { CiOidcRole } from '../../lib/aws/role';
 import { FederatedManagedIdentity } from '../../lib/azure';
-import { GitHubActions } from '../../lib/ci/github';
+import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
 import { GcpWorkloadIdentityPool } from '../../lib/gcp';
 import { TrustReport } from '../../lib/review';
 import { SCHEMA, validate } from '../support/schema';
@@ -38,7 +38,7 @@ describe.each(names)('example %s', (name) => {
   });
 });
 
-const trust = () => GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2' }).inEnvironment('production').onBranch('main').toTrust();
+const trust = () => GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2', subjectFormat: GitHubSubjectFormat.IMMUTABLE }).inEnvironment('production').onBranch('main').toTrust();
 
 test('TrustReport.fromCdkApp and fromCdkStack see the role and its sentence', () => {
   const app = new App();
@@ -46,7 +46,7 @@ test('TrustReport.fromCdkApp and fromCdkStack see the role and its sentence', ()
   new CiOidcRole(stack, 'Deploy', { trusts: [trust()] });
   for (const r of [TrustReport.fromCdkApp(app), TrustReport.fromCdkStack(stack)]) {
     expect(r.summary).toEqual({ trusts: 1, errors: 0, warnings: 0 });
-    expect(r.toMarkdown()).toContain('GitHub Actions jobs of acme/web (owner id 1, repository id 2) in environment production, on branch main');
+    expect(r.toMarkdown()).toContain('GitHub Actions jobs of acme/web (owner id 1, repository id 2; immutable subject) in environment production, on branch main');
   }
 });
 
@@ -60,7 +60,7 @@ test('CI snippets: the CDKTF constructs give the job configuration for each trus
   expect(gcp).toContain('environment: production');
 
   const azStack = new TerraformStack(Testing.app(), 'a2');
-  const envOnly = GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2' }).inEnvironment('production').toTrust();
+  const envOnly = GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2', subjectFormat: GitHubSubjectFormat.IMMUTABLE }).inEnvironment('production').toTrust();
   const id = new FederatedManagedIdentity(azStack, 'Id', { name: 'deploy', resourceGroupName: 'rg', location: 'westeurope', trusts: [envOnly] });
   const azure = id.ciSnippet(envOnly, '00000000-0000-4000-8000-000000000000', '11111111-1111-4111-8111-111111111111');
   expect(azure).toContain('uses: azure/login@v2');

@@ -7,7 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { TerraformStack, Testing } from 'cdktf';
 import { CiOidcRole } from '../../lib/aws/role';
 import { FederatedManagedIdentity } from '../../lib/azure';
-import { GitHubActions } from '../../lib/ci/github';
+import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
 import { GcpWorkloadIdentityPool } from '../../lib/gcp';
 import { testing } from '../../lib/index';
 import { thrownConfigError } from '../support/errors';
@@ -15,7 +15,7 @@ import { thrownConfigError } from '../support/errors';
 const { TokenExpectation } = testing;
 
 const GH = { iss: 'https://token.actions.githubusercontent.com', sub: 'repo:acme@1/web@2:environment:production', ref: 'refs/heads/main' };
-const repo = () => GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2' });
+const repo = () => GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2', subjectFormat: GitHubSubjectFormat.IMMUTABLE });
 const trust = () => repo().inEnvironment('production').onBranch('main').toTrust();
 // Azure sees only the subject: a trust with a separate ref pin is refused, so pin the environment only.
 const envOnly = () => repo().inEnvironment('production').toTrust();

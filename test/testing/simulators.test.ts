@@ -11,14 +11,14 @@ import { TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { CiOidcRole } from '../../lib/aws/role';
 import { FederatedManagedIdentity } from '../../lib/azure';
-import { GitHubActions } from '../../lib/ci/github';
+import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
 import { GcpWorkloadIdentityPool } from '../../lib/gcp';
 import { GCP_METADATA_KEY } from '../../lib/gcp/metadata';
 import { TrustConfigError } from '../../lib/model/errors';
 import { AwsTrustSimulator, AzureTrustSimulator, GcpTrustSimulator, SimulationRequest, SimulationResult } from '../../lib/testing';
 import { thrownConfigError } from '../support/errors';
 
-const repo = () => GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2' });
+const repo = () => GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2', subjectFormat: GitHubSubjectFormat.IMMUTABLE });
 const ISS = 'https://token.actions.githubusercontent.com';
 const SUB = 'repo:acme@1/web@2:environment:production';
 

@@ -4,7 +4,7 @@ import { TrustConfigError } from '../../model/errors';
 import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network';
 import { RuleLevel, Widening } from '../../model/rules';
 import { Trust, TrustFinding } from '../../model/trust';
-import { requireName, UUID } from '../values';
+import { guardMethods, requireName, requireNetworkProps, requireProps, requireWidenings, UUID } from '../values';
 
 /** An Azure DevOps organization and project, under the Azure DevOps issuer. */
 export interface AzureDevOpsProps {
@@ -56,17 +56,17 @@ export class AzureDevOps {
 
   /** Workload identity federation for a service connection, Azure DevOps issuer. */
   public static serviceConnection(props: AzureDevOpsServiceConnectionProps): AzureDevOpsTrustBuilder {
-    return AzureDevOpsTrustBuilder._azureDevOps('sc', props, props.serviceConnection);
+    return AzureDevOpsTrustBuilder._azureDevOps('sc', props, requireProps('AzureDevOps.serviceConnection', props).serviceConnection);
   }
 
   /** The pipeline ID token (`System.OidcRequestUri`) of one pipeline. */
   public static pipeline(props: AzureDevOpsPipelineProps): AzureDevOpsTrustBuilder {
-    return AzureDevOpsTrustBuilder._azureDevOps('p', props, props.pipeline);
+    return AzureDevOpsTrustBuilder._azureDevOps('p', props, requireProps('AzureDevOps.pipeline', props).pipeline);
   }
 
   /** A service connection converted to the Entra issuer (ids only, nothing renamable). */
   public static entraServiceConnection(props: AzureDevOpsEntraProps): AzureDevOpsTrustBuilder {
-    return AzureDevOpsTrustBuilder._entra(props);
+    return AzureDevOpsTrustBuilder._entra(requireProps('AzureDevOps.entraServiceConnection', props));
   }
 
   private constructor() {}
@@ -113,13 +113,13 @@ export class AzureDevOpsTrustBuilder {
 
   /** Restrict where the credential request may come from. */
   public restrictNetwork(network: NetworkRestrictionProps): AzureDevOpsTrustBuilder {
-    this.net = NetworkRestriction.of(network);
+    this.net = NetworkRestriction.of(requireNetworkProps('AzureDevOpsTrustBuilder.restrictNetwork', network));
     return this;
   }
 
   /** Accept named widenings (shown in the review). */
   public accept(...widenings: Widening[]): AzureDevOpsTrustBuilder {
-    this.accepted.push(...widenings);
+    this.accepted.push(...requireWidenings('AzureDevOpsTrustBuilder.accept', widenings));
     return this;
   }
 
@@ -140,3 +140,6 @@ export class AzureDevOpsTrustBuilder {
     });
   }
 }
+
+guardMethods(AzureDevOpsTrustBuilder);
+guardMethods(AzureDevOps, AzureDevOps);

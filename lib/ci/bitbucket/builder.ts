@@ -6,7 +6,7 @@ import { RequiredWidening, Trust } from '../../model/trust';
 import { globsCondition } from '../globs';
 import { BITBUCKET_SPEC, BitbucketDetails } from './provider-spec';
 import { bitbucketSubject } from './subject';
-import { BRACED_UUID, requireName, requireRefName, uniqSorted } from '../values';
+import { BRACED_UUID, guardMethods, requireAudienceArgs, requireName, requireNetworkProps, requireProps, requireRefName, requireWidenings, uniqSorted } from '../values';
 
 /** The repository whose pipeline steps are trusted. */
 export interface BitbucketRepositoryProps {
@@ -54,6 +54,7 @@ export class BitbucketTrustBuilder {
   /** Validates the props: builders come from BitbucketPipelines.repository() only. */
   private constructor(props: BitbucketRepositoryProps) {
     const w = 'BitbucketPipelines.repository';
+    requireProps(w, props);
     requireName(`${w}(workspace)`, props.workspace, 'workspace', /^[a-z0-9][a-z0-9_-]{0,61}$/, 'lower-case letters, digits, _ and -');
     for (const [k, v] of [['workspaceUuid', props.workspaceUuid], ['repositoryUuid', props.repositoryUuid]] as const) {
       if (!BRACED_UUID.test(String(v))) throw new TrustConfigError(`${w}(${k})`, `${JSON.stringify(v)} is not a lower-case UUID in braces`, 'copy it from Repository settings > OpenID Connect, braces included');
@@ -84,19 +85,20 @@ export class BitbucketTrustBuilder {
 
   /** Audiences. @default - the workspace audience `ari:cloud:bitbucket::workspace/<uuid>` */
   public withAudience(...audiences: string[]): BitbucketTrustBuilder {
+    requireAudienceArgs('BitbucketTrustBuilder.withAudience', audiences);
     this.auds = [...(this.auds ?? []), ...audiences];
     return this;
   }
 
   /** Restrict where the credential request may come from. */
   public restrictNetwork(network: NetworkRestrictionProps): BitbucketTrustBuilder {
-    this.net = NetworkRestriction.of(network);
+    this.net = NetworkRestriction.of(requireNetworkProps('BitbucketTrustBuilder.restrictNetwork', network));
     return this;
   }
 
   /** Accept named widenings (shown in the review). */
   public accept(...widenings: Widening[]): BitbucketTrustBuilder {
-    this.accepted.push(...widenings);
+    this.accepted.push(...requireWidenings('BitbucketTrustBuilder.accept', widenings));
     return this;
   }
 
@@ -135,3 +137,6 @@ export class BitbucketTrustBuilder {
     });
   }
 }
+
+guardMethods(BitbucketTrustBuilder);
+guardMethods(BitbucketPipelines, BitbucketPipelines);

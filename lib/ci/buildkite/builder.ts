@@ -7,7 +7,7 @@ import { CiProfile, RequiredWidening, Trust, TrustFinding } from '../../model/tr
 import { globsCondition, lit, pat } from '../globs';
 import { BUILDKITE_ISSUER, BUILDKITE_SPEC, BuildkiteDetails } from './provider-spec';
 import { buildkiteIdentity, buildkiteSubject } from './subject';
-import { PRODUCTION_REF, requireName, requireRefName, requireRefPattern, requireText, uniqSorted, UUID } from '../values';
+import { guardMethods, PRODUCTION_REF, requireAudienceArgs, requireEnum, requireEnums, requireName, requireNetworkProps, requireProps, requireRefName, requireRefPattern, requireStrings, requireText, requireWidenings, uniqSorted, UUID } from '../values';
 
 /** What Buildkite puts in `sub` (`buildkite-agent oidc request-token --subject-claim`, docs/claims.md#buildkite). */
 export enum BuildkiteSubject {
@@ -86,6 +86,8 @@ export class BuildkiteTrustBuilder {
   /** Validates the props: builders come from Buildkite.pipeline() only. */
   private constructor(props: BuildkitePipelineProps) {
     const w = 'Buildkite.pipeline';
+    requireProps(w, props);
+    if (props.subject !== undefined) requireEnum(`${w}(subject)`, props.subject, BuildkiteSubject, 'BuildkiteSubject');
     this.org = requireName(`${w}(organization)`, props.organization, 'organization slug', SLUG, 'lower-case letters, digits and inner hyphens');
     this.pipe = requireName(`${w}(pipeline)`, props.pipeline, 'pipeline slug', SLUG, 'lower-case letters, digits and inner hyphens');
     const uuid = (v: string | undefined, what: string) => {
@@ -102,7 +104,7 @@ export class BuildkiteTrustBuilder {
 
   /** Builds of these branches. */
   public onBranch(...branches: string[]): BuildkiteTrustBuilder {
-    for (const b of branches) this.branches.push(requireRefName('BuildkiteTrustBuilder.onBranch', b, 'branch'));
+    for (const b of branches) this.branches.push(requireRefName('BuildkiteTrustBuilder.onBranch', b, 'branch', 'onBranchPattern'));
     return this;
   }
 
@@ -136,7 +138,7 @@ export class BuildkiteTrustBuilder {
 
   /** Only builds started this way (`build_source`). */
   public fromBuildSource(...sources: BuildkiteBuildSource[]): BuildkiteTrustBuilder {
-    return this.pin('build_source', sources.map(String));
+    return this.pin('build_source', requireEnums('BuildkiteTrustBuilder.fromBuildSource', sources, BuildkiteBuildSource, 'BuildkiteBuildSource'));
   }
 
   /** Only Buildkite-hosted agents (`runner_environment == buildkite-hosted`). */
@@ -149,6 +151,7 @@ export class BuildkiteTrustBuilder {
    * claims compile to `aws:RequestTag/<claim>` conditions, and the role allows `sts:TagSession`.
    */
   public withAwsSessionTags(...claims: string[]): BuildkiteTrustBuilder {
+    requireStrings('BuildkiteTrustBuilder.withAwsSessionTags', claims, 'claim');
     const allowed = ['organization_slug', 'organization_id', 'pipeline_slug', 'pipeline_id', 'build_branch', 'build_tag', 'build_source', 'step_key', 'runner_environment', 'cluster_id', 'queue_id', 'queue_key'];
     for (const c of claims) {
       if (!allowed.includes(c)) throw new TrustConfigError('BuildkiteTrustBuilder.withAwsSessionTags', `${JSON.stringify(c)} is not a claim the agent can tag`, `use ${allowed.join(', ')}`);
@@ -159,19 +162,20 @@ export class BuildkiteTrustBuilder {
 
   /** The audience the agent requests (`--audience`). @default - the cloud's default when compiled */
   public withAudience(...audiences: string[]): BuildkiteTrustBuilder {
+    requireAudienceArgs('BuildkiteTrustBuilder.withAudience', audiences);
     this.auds = [...(this.auds ?? []), ...audiences];
     return this;
   }
 
   /** Restrict where the credential request may come from (e.g. static agent egress IPs). */
   public restrictNetwork(network: NetworkRestrictionProps): BuildkiteTrustBuilder {
-    this.net = NetworkRestriction.of(network);
+    this.net = NetworkRestriction.of(requireNetworkProps('BuildkiteTrustBuilder.restrictNetwork', network));
     return this;
   }
 
   /** Accept named widenings of the secure default (each is shown in the review). */
   public accept(...widenings: Widening[]): BuildkiteTrustBuilder {
-    this.accepted.push(...widenings);
+    this.accepted.push(...requireWidenings('BuildkiteTrustBuilder.accept', widenings));
     return this;
   }
 
@@ -268,3 +272,6 @@ export class BuildkiteTrustBuilder {
     return this;
   }
 }
+
+guardMethods(BuildkiteTrustBuilder);
+guardMethods(Buildkite, Buildkite);

@@ -6,7 +6,7 @@ import { RequiredWidening, Trust } from '../../model/trust';
 import { concat, globsCondition, lit } from '../globs';
 import { CIRCLECI_SPEC, CircleCiDetails } from './provider-spec';
 import { CIRCLECI_V2_TAIL, circleCiSubject } from './subject';
-import { requireRefName, requireText, uniqSorted, UUID } from '../values';
+import { guardMethods, requireAudienceArgs, requireNetworkProps, requireProps, requireRefName, requireText, requireWidenings, uniqSorted, UUID } from '../values';
 
 /** The project whose jobs are trusted. */
 export interface CircleCiProjectProps {
@@ -58,6 +58,7 @@ export class CircleCiTrustBuilder {
   /** Validates the props: builders come from CircleCi.project() only. */
   private constructor(props: CircleCiProjectProps) {
     const w = 'CircleCi.project';
+    requireProps(w, props);
     for (const [k, v] of [['organizationId', props.organizationId], ['projectId', props.projectId]] as const) {
       if (!UUID.test(String(v))) throw new TrustConfigError(`${w}(${k})`, `${JSON.stringify(v)} is not a lower-case UUID`, 'copy it from Organization/Project settings');
     }
@@ -103,19 +104,20 @@ export class CircleCiTrustBuilder {
 
   /** Audiences (`circleci run oidc get --claims '{"aud": …}'`). @default - the organization id */
   public withAudience(...audiences: string[]): CircleCiTrustBuilder {
+    requireAudienceArgs('CircleCiTrustBuilder.withAudience', audiences);
     this.auds = [...(this.auds ?? []), ...audiences];
     return this;
   }
 
   /** Restrict where the credential request may come from. */
   public restrictNetwork(network: NetworkRestrictionProps): CircleCiTrustBuilder {
-    this.net = NetworkRestriction.of(network);
+    this.net = NetworkRestriction.of(requireNetworkProps('CircleCiTrustBuilder.restrictNetwork', network));
     return this;
   }
 
   /** Accept named widenings (shown in the review). */
   public accept(...widenings: Widening[]): CircleCiTrustBuilder {
-    this.accepted.push(...widenings);
+    this.accepted.push(...requireWidenings('CircleCiTrustBuilder.accept', widenings));
     return this;
   }
 
@@ -154,3 +156,6 @@ export class CircleCiTrustBuilder {
     });
   }
 }
+
+guardMethods(CircleCiTrustBuilder);
+guardMethods(CircleCi, CircleCi);

@@ -7,7 +7,7 @@ import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network
 import { Widening } from '../../model/rules';
 import { RequiredWidening, Trust } from '../../model/trust';
 import { SharedIssuerMatch, sharedIssuer } from '../registry';
-import { requireText, uniqSorted } from '../values';
+import { guardMethods, requireAudienceArgs, requireNetworkProps, requireProps, requireStringList, requireStrings, requireText, requireWidenings, uniqSorted } from '../values';
 
 /** A self-hosted or otherwise unknown OIDC issuer (Jenkins, Forgejo, Kubernetes service accounts, …). */
 export interface GenericOidcProps {
@@ -55,8 +55,11 @@ export class GenericOidcTrustBuilder {
   /** Validates the props: builders come from GenericOidc.issuer() only. */
   private constructor(props: GenericOidcProps) {
     const w = 'GenericOidc.issuer';
+    requireProps(w, props);
     requireText(`${w}(name)`, props.name, 'name');
     validateIssuer(props.issuer, `${w}(issuer)`);
+    // A string here would be matched by substring ('repository_id'.includes('id')): refuse it.
+    if (props.identityClaims !== undefined) requireStringList(`${w}(identityClaims)`, props.identityClaims, 'identityClaims');
     if (!props.identityClaims || props.identityClaims.length === 0) {
       throw new TrustConfigError(`${w}(identityClaims)`, 'no identity claim is declared, so no trust could be judged to pin a tenant', 'name the claim(s) that identify one job or workload, e.g. ["sub"]', 'CIT-M001');
     }
@@ -65,6 +68,7 @@ export class GenericOidcTrustBuilder {
 
   /** Pin a claim to one of these exact values. */
   public withClaim(claim: string, ...values: string[]): GenericOidcTrustBuilder {
+    requireStrings('GenericOidcTrustBuilder.withClaim', [claim, ...values], 'claim name and value');
     if (values.length === 0) throw new TrustConfigError(`GenericOidcTrustBuilder.withClaim(${claim})`, 'no value given', 'give at least one exact value');
     const w = `GenericOidcTrustBuilder.withClaim(${claim})`;
     for (const v of values) {
@@ -80,6 +84,7 @@ export class GenericOidcTrustBuilder {
 
   /** Pin a non-identity claim to an anchored `*` pattern. Requires Widening.REF_PATTERN. */
   public withClaimPattern(claim: string, pattern: string): GenericOidcTrustBuilder {
+    requireStrings('GenericOidcTrustBuilder.withClaimPattern', [claim, pattern], 'claim name and pattern');
     if (this.props.identityClaims.includes(claim)) {
       throw new TrustConfigError(`GenericOidcTrustBuilder.withClaimPattern(${claim})`, `${claim} is an identity claim and must be exact`, 'use withClaim()', 'CIT-M002');
     }
@@ -89,19 +94,20 @@ export class GenericOidcTrustBuilder {
 
   /** Audiences the tokens carry (required: generic issuers have no default). */
   public withAudience(...audiences: string[]): GenericOidcTrustBuilder {
+    requireAudienceArgs('GenericOidcTrustBuilder.withAudience', audiences);
     this.auds = [...(this.auds ?? []), ...audiences];
     return this;
   }
 
   /** Restrict where the credential request may come from. */
   public restrictNetwork(network: NetworkRestrictionProps): GenericOidcTrustBuilder {
-    this.net = NetworkRestriction.of(network);
+    this.net = NetworkRestriction.of(requireNetworkProps('GenericOidcTrustBuilder.restrictNetwork', network));
     return this;
   }
 
   /** Accept named widenings (shown in the review). */
   public accept(...widenings: Widening[]): GenericOidcTrustBuilder {
-    this.accepted.push(...widenings);
+    this.accepted.push(...requireWidenings('GenericOidcTrustBuilder.accept', widenings));
     return this;
   }
 
@@ -168,3 +174,6 @@ function sharedIssuerNeeds(
   }
   return immutable ? [] : [{ ruleId: 'CIT-M010', message: `the ${shared.name} ${tenant.unit} is pinned by name only (${[...tenant.nameClaims, 'sub'].filter((c) => exact.has(c) || (c === 'sub' && subPattern !== undefined)).join(', ')}); a deleted or renamed one can be re-registered by anyone` }];
 }
+
+guardMethods(GenericOidcTrustBuilder);
+guardMethods(GenericOidc, GenericOidc);

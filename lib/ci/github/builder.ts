@@ -5,7 +5,7 @@ import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network
 import { RuleLevel, Widening } from '../../model/rules';
 import { RequiredWidening, Trust, TrustFinding } from '../../model/trust';
 import { concat, globsCondition, joinFields, lit, pat } from '../globs';
-import { PRODUCTION_REF, requireId, requireName, requireRefName, requireRefPattern, requireText, uniqSorted } from '../values';
+import { guardMethods, PRODUCTION_REF, refuseWildcard, requireAudienceArgs, requireEnum, requireId, requireName, requireNetworkProps, requireProps, requireRefName, requireRefPattern, requireStrings, requireText, requireWidenings, uniqSorted } from '../values';
 import { GITHUB_VOLATILE, isGitHubClaim } from './claims';
 import { GitHubIssuer } from './issuer';
 import { GITHUB_SPEC, GitHubDetails } from './provider-spec';
@@ -17,7 +17,11 @@ export enum GitHubSubjectFormat {
   IMMUTABLE = 'IMMUTABLE',
   /** `repo:OWNER/REPO:…`, with the repository id pinned as the `repository_id` claim where ids are given. */
   NAME = 'NAME',
-  /** Migration: accept both forms (the name form still pins `repository_id` as a claim). */
+  /**
+   * Either form, with the repository id pinned as the `repository_id` claim (so both forms are held to
+   * the same immutable id): the default when ids are given. AWS (github.com) and GCP check it; Azure
+   * matches the subject only and refuses it at synth, so on Azure choose IMMUTABLE or NAME.
+   */
   BOTH = 'BOTH',
 }
 
@@ -40,11 +44,24 @@ export interface GitHubRepositoryProps {
   /** Which GitHub signs the tokens. @default GitHubIssuer.GITHUB_COM */
   readonly issuer?: GitHubIssuer;
   /**
-   * The `sub` form the repository's tokens carry.
-   * @default IMMUTABLE when both ids are given and the issuer supports it, else NAME
+   * The `sub` form the repository's tokens carry: `gh api repos/OWNER/REPO/actions/oidc/customization/sub`
+   * shows the repository's setting, and a run's token shows the form itself (docs/subject-format.md).
+   * @default BOTH when both ids are given and the issuer has the immutable form (the repository id
+   * is then pinned as a claim, so no repository is locked out by its form; Azure needs an explicit
+   * choice), else NAME
    */
   readonly subjectFormat?: GitHubSubjectFormat;
 }
+
+/**
+ * Events whose runs get a branch subject (`ref:refs/heads/<branch>`) without the pushed code: they run
+ * the base branch's workflow, and someone without write access can start them (a fork's pull request
+ * for pull_request_target, a comment for issue_comment, a fork's finished run for workflow_run).
+ * https://docs.github.com/en/actions/reference/workflows-and-actions/events-that-trigger-workflows
+ */
+const BASE_CONTEXT_EVENTS = 'pull_request_target, workflow_run and issue_comment';
+const BASE_CONTEXT_EVENTS_WARNING = `every event's runs on these refs get its tokens, including ${BASE_CONTEXT_EVENTS} runs that a fork's author can start: pin an environment with required reviewers, or the events (onEvent) where the cloud checks event_name (GCP)`;
+const EVENT_NAME = /^[a-z][a-z_]{1,63}$/;
 
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9_]|-(?=[A-Za-z0-9_])){0,38}$/;
 const REPO = /^(?!\.\.?$)(?!.*\.git$)[A-Za-z0-9._-]{1,100}$/;
@@ -85,6 +102,7 @@ export class GitHubTrustBuilder {
   private readonly envs: string[] = [];
   private readonly refs: string[] = [];
   private readonly refPatterns: string[] = [];
+  private readonly envPatterns: string[] = [];
   private pr = false;
   private anyRef = false;
   private readonly pins = new Map<string, string[]>();
@@ -96,6 +114,7 @@ export class GitHubTrustBuilder {
   /** Validates the props: builders come from GitHubActions.repository() only. */
   private constructor(props: GitHubRepositoryProps) {
     const w = 'GitHubActions.repository';
+    requireProps(w, props);
     this.owner = requireName(`${w}(owner)`, props.owner, 'owner', OWNER, 'up to 39 letters, digits and single inner hyphens');
     this.repo = requireName(`${w}(repository)`, props.repository, 'repository name', REPO, 'up to 100 of A-Z a-z 0-9 . _ -, without the owner, "/" or a ".git" suffix');
     this.ownerId = props.ownerId === undefined ? undefined : requireId(`${w}(ownerId)`, props.ownerId, 'owner id');
@@ -103,9 +122,13 @@ export class GitHubTrustBuilder {
     if ((this.ownerId === undefined) !== (this.repoId === undefined)) {
       throw new TrustConfigError(w, 'only one of ownerId and repositoryId is given', 'give both ids (GET /repos/{owner}/{repo} returns owner.id and id)');
     }
+    if (props.issuer !== undefined && !(props.issuer instanceof GitHubIssuer)) {
+      throw new TrustConfigError(`${w}(issuer)`, `issuer must be a GitHubIssuer, got ${typeof props.issuer === 'string' ? `the string ${JSON.stringify(props.issuer)}` : String(props.issuer)}`, 'use GitHubIssuer.GITHUB_COM, GitHubIssuer.enterpriseCloud(slug), GitHubIssuer.dataResidency(subdomain) or GitHubIssuer.enterpriseServer(hostname)');
+    }
+    if (props.subjectFormat !== undefined) requireEnum(`${w}(subjectFormat)`, props.subjectFormat, GitHubSubjectFormat, 'GitHubSubjectFormat');
     this.issuer = props.issuer ?? GitHubIssuer.GITHUB_COM;
     const hasIds = this.repoId !== undefined;
-    this.format = props.subjectFormat ?? (hasIds && this.issuer.supportsImmutableSubject ? GitHubSubjectFormat.IMMUTABLE : GitHubSubjectFormat.NAME);
+    this.format = props.subjectFormat ?? (hasIds && this.issuer.supportsImmutableSubject ? GitHubSubjectFormat.BOTH : GitHubSubjectFormat.NAME);
     if (this.format !== GitHubSubjectFormat.NAME && !hasIds) {
       throw new TrustConfigError(`${w}(subjectFormat)`, `the ${this.format} subject format needs ownerId and repositoryId`, 'give both ids');
     }
@@ -116,13 +139,13 @@ export class GitHubTrustBuilder {
 
   /** Jobs on these branches (short names, e.g. `main`). */
   public onBranch(...branches: string[]): GitHubTrustBuilder {
-    for (const b of branches) this.refs.push(`refs/heads/${requireRefName('GitHubTrustBuilder.onBranch', b, 'branch')}`);
+    for (const b of branches) this.refs.push(`refs/heads/${requireRefName('GitHubTrustBuilder.onBranch', b, 'branch', 'onBranchPattern')}`);
     return this;
   }
 
   /** Jobs on these tags (short names, e.g. `v1.2.0`). */
   public onTag(...tags: string[]): GitHubTrustBuilder {
-    for (const t of tags) this.refs.push(`refs/tags/${requireRefName('GitHubTrustBuilder.onTag', t, 'tag')}`);
+    for (const t of tags) this.refs.push(`refs/tags/${requireRefName('GitHubTrustBuilder.onTag', t, 'tag', 'onTagPattern')}`);
     return this;
   }
 
@@ -141,6 +164,7 @@ export class GitHubTrustBuilder {
   /** Jobs that reference one of these environments (the subject then carries the environment). */
   public inEnvironment(...environments: string[]): GitHubTrustBuilder {
     for (const e of environments) {
+      refuseWildcard('GitHubTrustBuilder.inEnvironment', e, 'environment', 'inEnvironmentPattern');
       const v = requireText('GitHubTrustBuilder.inEnvironment', e, 'environment');
       if (/[*?"'`\\$]/.test(v) || v.length > 255) {
         throw new TrustConfigError('GitHubTrustBuilder.inEnvironment', `environment ${JSON.stringify(v)} contains one of * ? " ' \` \\ $ or is over 255 characters`, 'use the environment name as GitHub shows it');
@@ -154,6 +178,29 @@ export class GitHubTrustBuilder {
       }
       this.envs.push(v);
     }
+    return this;
+  }
+
+  /**
+   * Jobs that reference an environment matching a pattern: `*` for every environment of the
+   * repository, or literal text then `*` (`prod-*`). Requires Widening.REF_PATTERN. Never admits a
+   * job without an environment (branch, tag and pull-request subjects have no `environment:` field).
+   * The pattern matches the name as the token spells it, case-sensitively (as every cloud compares
+   * `sub`); GitHub matches environment names case-insensitively, so write the pattern's letters as
+   * the environments are named in GitHub's settings, which is the spelling tokens carry.
+   */
+  public inEnvironmentPattern(pattern: string): GitHubTrustBuilder {
+    const w = 'GitHubTrustBuilder.inEnvironmentPattern';
+    if (pattern !== '*') {
+      const v = requireText(w, pattern, 'environment pattern');
+      if (!v.includes('*')) throw new TrustConfigError(w, `environment pattern ${JSON.stringify(v)} has no *`, 'use inEnvironment() for an exact name');
+      if (v.startsWith('*')) throw new TrustConfigError(w, `environment pattern ${JSON.stringify(v)} starts with a wildcard`, 'use "*" for every environment, or start the pattern with literal text, e.g. "prod-*"', 'CIT-M003');
+      if (/[?"'`\\$]/.test(v) || v.length > 255) {
+        throw new TrustConfigError(w, `environment pattern ${JSON.stringify(v)} contains one of ? " ' \` \\ $ or is over 255 characters`, 'use the environment name as GitHub shows it, with * for the varying part');
+      }
+      if (/%3A/i.test(v)) throw new TrustConfigError(w, `environment pattern ${JSON.stringify(v)} is already %3A-encoded, which is ambiguous`, 'give the plain name with ":"; the subject encoding is applied for you');
+    }
+    this.envPatterns.push(pattern);
     return this;
   }
 
@@ -186,9 +233,30 @@ export class GitHubTrustBuilder {
     return this.withClaim('runner_environment', 'github-hosted');
   }
 
+  /**
+   * Only runs of these events (`event_name`, e.g. `push`, `workflow_dispatch`): keeps base-context
+   * events such as pull_request_target and workflow_run, which a fork's author can start, off a
+   * branch trust. GCP checks it in the attribute condition; AWS and Azure cannot see `event_name`
+   * (synth fails with the fix: an environment with required reviewers, or `event_name` in the
+   * subject template).
+   */
+  public onEvent(...events: string[]): GitHubTrustBuilder {
+    const w = 'GitHubTrustBuilder.onEvent';
+    if (events.length === 0) throw new TrustConfigError(w, 'no event given', 'give at least one event name, e.g. "push"');
+    for (const e of events) {
+      const v = requireText(w, e, 'event name');
+      if (!EVENT_NAME.test(v)) throw new TrustConfigError(w, `event name ${JSON.stringify(v)} is not a GitHub event name (lower-case letters and _)`, 'use the event name as in the workflow\'s `on:` (push, workflow_dispatch, release, …)');
+    }
+    return this.withClaim('event_name', ...events);
+  }
+
   /** Pin another GitHub claim to one of these exact values (e.g. `event_name`, `repository_visibility`, `repo_property_team`). */
   public withClaim(claim: string, ...values: string[]): GitHubTrustBuilder {
+    requireStrings('GitHubTrustBuilder.withClaim', [claim], 'claim name');
     const w = `GitHubTrustBuilder.withClaim(${claim})`;
+    if (claim === 'sub') {
+      throw new TrustConfigError(w, 'the builder sets sub itself, from the repository, the subject format and the context methods', 'use onBranch(), onTag(), inEnvironment() or onPullRequest() for the context, and withSubjectTemplate() when the repository has a custom subject template');
+    }
     if (!isGitHubClaim(claim)) throw new TrustConfigError(w, `${JSON.stringify(claim)} is not a GitHub Actions claim`, 'use a claim from the GitHub OIDC reference, e.g. event_name, runner_environment, repo_property_<name>');
     if (['repository', 'repository_id', 'repository_owner', 'repository_owner_id', 'environment', 'ref'].includes(claim)) {
       throw new TrustConfigError(w, `${claim} is set by the repository/context methods`, 'use GitHubActions.repository(), inEnvironment(), onBranch() or onTag()');
@@ -207,6 +275,7 @@ export class GitHubTrustBuilder {
    */
   public withSubjectTemplate(...keys: string[]): GitHubTrustBuilder {
     const w = 'GitHubTrustBuilder.withSubjectTemplate';
+    requireStrings(w, keys, 'template key');
     if (keys.length === 0) throw new TrustConfigError(w, 'the template is empty', 'give the include_claim_keys list, e.g. "repo", "context"');
     for (const k of keys) {
       if (!TEMPLATE_KEY.test(k) || !(k === 'repo' || k === 'context' || isGitHubClaim(k))) {
@@ -229,19 +298,20 @@ export class GitHubTrustBuilder {
 
   /** The audiences the job requests. @default - the cloud's default when compiled (sts.amazonaws.com, api://AzureADTokenExchange, the GCP provider name) */
   public withAudience(...audiences: string[]): GitHubTrustBuilder {
+    requireAudienceArgs('GitHubTrustBuilder.withAudience', audiences);
     this.auds = [...(this.auds ?? []), ...audiences];
     return this;
   }
 
   /** Restrict where the credential request may come from. */
   public restrictNetwork(network: NetworkRestrictionProps): GitHubTrustBuilder {
-    this.net = NetworkRestriction.of(network);
+    this.net = NetworkRestriction.of(requireNetworkProps('GitHubTrustBuilder.restrictNetwork', network));
     return this;
   }
 
   /** Accept named widenings of the secure default (each is shown in the review). */
   public accept(...widenings: Widening[]): GitHubTrustBuilder {
-    this.accepted.push(...widenings);
+    this.accepted.push(...requireWidenings('GitHubTrustBuilder.accept', widenings));
     return this;
   }
 
@@ -253,37 +323,48 @@ export class GitHubTrustBuilder {
     const envs = uniqSorted(this.envs);
     const refs = uniqSorted(this.refs);
     const patterns = uniqSorted(this.refPatterns);
+    const envPatterns = uniqSorted(this.envPatterns);
+    // Every environment context this trust admits, exact names and patterns.
+    const envGlobs: Glob[] = [...envs.map(lit), ...envPatterns.map(pat)];
+    const hasEnv = envGlobs.length > 0;
     const template = this.template ?? [...DEFAULT_TEMPLATE];
 
     if (this.repoId === undefined) needs.push({ ruleId: 'CIT-M010', message: `${this.owner}/${this.repo} is trusted by name only; a deleted or renamed owner or repository can be re-registered by anyone` });
     if (patterns.length) needs.push({ ruleId: 'CIT-M012', message: `ref patterns ${patterns.join(', ')} admit every matching ref anyone with push access creates` });
-    if (this.pr && envs.length) throw new TrustConfigError(w, 'a job in an environment gets the environment subject, never the pull_request one', 'drop onPullRequest(), or pin event_name with withClaim("event_name", "pull_request")');
-    const hasContext = envs.length + refs.length + patterns.length > 0 || this.pr;
+    if (envPatterns.length) needs.push({ ruleId: 'CIT-M012', message: `environment patterns ${envPatterns.join(', ')} admit jobs of every matching environment anyone with admin access creates` });
+    if (this.pr && hasEnv) throw new TrustConfigError(w, 'a job in an environment gets the environment subject, never the pull_request one', 'drop onPullRequest(), or pin event_name with withClaim("event_name", "pull_request")');
+    const hasContext = envGlobs.length + refs.length + patterns.length > 0 || this.pr;
     if (this.anyRef && hasContext) throw new TrustConfigError(w, 'onAnyRef() is combined with specific contexts', 'use either onAnyRef() or the specific contexts');
     if (!hasContext && !this.anyRef) throw new TrustConfigError(w, 'no branch, tag, environment or pull request is pinned', 'call onBranch(), onTag(), inEnvironment() or onPullRequest(); or onAnyRef() with Widening.ANY_REF', 'CIT-M011');
     if (this.anyRef) needs.push({ ruleId: 'CIT-M011', message: `every branch, tag, pull request and environment of ${this.owner}/${this.repo} is trusted` });
+    if (/[A-Z]/.test(`${this.owner}/${this.repo}`)) {
+      warnings.push({ ruleId: 'CIT-M022', level: RuleLevel.WARNING, message: `${this.owner}/${this.repo} has upper-case letters; subjects are compared case-sensitively, so the spelling must be the one GitHub's API returns (gh api repos/${this.owner}/${this.repo} --jq .full_name)` });
+    }
     if (this.pr) warnings.push({ ruleId: 'CIT-M013', level: RuleLevel.WARNING, message: 'pull-request runs are trusted; they execute code from the pull request' });
-    if (!envs.length && (refs.some((r) => r.startsWith('refs/tags/') || PRODUCTION_REF.test(r.replace(/^refs\/heads\//, ''))) || patterns.length)) {
-      warnings.push({ ruleId: 'CIT-M014', level: RuleLevel.WARNING, message: `deploys from ${[...refs, ...patterns].join(', ')} without a GitHub environment, so no protection rule or reviewer applies` });
+    const eventPinned = this.pins.has('event_name');
+    if (!hasEnv && (refs.some((r) => r.startsWith('refs/tags/') || PRODUCTION_REF.test(r.replace(/^refs\/heads\//, ''))) || patterns.length)) {
+      const events = eventPinned ? '' : `; ${BASE_CONTEXT_EVENTS_WARNING}`;
+      warnings.push({ ruleId: 'CIT-M014', level: RuleLevel.WARNING, message: `deploys from ${[...refs, ...patterns].join(', ')} without a GitHub environment, so no protection rule or reviewer applies${events}` });
     }
 
     // Values each template key can take, as globs; the pins a key consumes are then not separate tests.
-    const contexts: Glob[] = envs.length
-      ? envs.map((e) => lit(environmentContext(e)))
+    const contexts: Glob[] = hasEnv
+      ? envGlobs.map((g) => concat(lit(environmentContext('')), encodeGlob(g)))
       : this.anyRef
         ? [{ parts: ['', ''] }]
         : [...refs.map((r) => lit(refContext(r))), ...patterns.map((p) => concat(lit(refContext('')), encodeGlob(pat(p)))), ...(this.pr ? [lit(PULL_REQUEST_CONTEXT)] : [])];
     const refValues: Glob[] = [...refs.map(lit), ...patterns.map(pat)];
-    const derived = new Map<string, string[]>([
-      ['repository', [`${this.owner}/${this.repo}`]],
-      ['repository_owner', [this.owner]],
-      ...(this.repoId ? [['repository_owner_id', [this.ownerId!]], ['repository_id', [this.repoId]]] as [string, string[]][] : []),
-      ...(envs.length ? [['environment', envs]] as [string, string[]][] : []),
-      ...[...this.pins.entries()].map(([k, v]) => [k, uniqSorted(v)] as [string, string[]]),
+    const lits = (v: string[]): Glob[] => v.map(lit);
+    const derived = new Map<string, Glob[]>([
+      ['repository', lits([`${this.owner}/${this.repo}`])],
+      ['repository_owner', lits([this.owner])],
+      ...(this.repoId ? [['repository_owner_id', lits([this.ownerId!])], ['repository_id', lits([this.repoId])]] as [string, Glob[]][] : []),
+      ...(hasEnv ? [['environment', envGlobs]] as [string, Glob[]][] : []),
+      ...[...this.pins.entries()].map(([k, v]) => [k, lits(uniqSorted(v))] as [string, Glob[]]),
     ]);
-    if (refs.length && !patterns.length && !envs.length) {
+    if (refs.length && !patterns.length && !hasEnv) {
       const types = uniqSorted(refs.map((r) => (r.startsWith('refs/tags/') ? 'tag' : 'branch')));
-      if (!derived.has('ref_type')) derived.set('ref_type', types);
+      if (!derived.has('ref_type')) derived.set('ref_type', lits(types));
     }
 
     if (this.pr && !template.includes('context')) {
@@ -298,7 +379,8 @@ export class GitHubTrustBuilder {
         if (key === 'context') return contexts;
         if (key === 'repo') {
           consumed.add('repository');
-          if (immutable) ['repository_owner_id', 'repository_id'].forEach((k) => consumed.add(k));
+          // BOTH keeps the repository_id pin on the immutable form too (see below).
+          if (immutable && this.format !== GitHubSubjectFormat.BOTH) ['repository_owner_id', 'repository_id'].forEach((k) => consumed.add(k));
           return [lit(repoField(this.owner, this.repo, immutable ? { ownerId: this.ownerId, repositoryId: this.repoId } : undefined))];
         }
         if (key === 'ref') {
@@ -309,33 +391,42 @@ export class GitHubTrustBuilder {
         const v = derived.get(key);
         if (!v) throw new TrustConfigError(w, `the subject template has "${key}", which this trust does not pin, so the subject could hold any value there`, `pin it with withClaim("${key}", ...), or remove it from the template`);
         consumed.add(key);
-        return v.map((x) => lit(claimField(key, x)));
+        return v.map((g) => concat(lit(claimField(key, '')), encodeGlob(g)));
       }), w);
       const tests: Condition[] = [globsCondition('sub', subjects)];
       // A template without "context" does not carry the branch/tag/environment in `sub`: pin them as
       // claims, or the builder would silently drop onBranch()/onTag()/inEnvironment().
-      if ((envs.length || !template.includes('context')) && !consumed.has('ref') && refValues.length) tests.push(globsCondition('ref', refValues));
-      if (envs.length && !template.includes('context') && !consumed.has('environment')) tests.push(Condition.oneOf('environment', envs));
+      if ((hasEnv || !template.includes('context')) && !consumed.has('ref') && refValues.length) tests.push(globsCondition('ref', refValues));
+      if (hasEnv && !template.includes('context') && !consumed.has('environment')) tests.push(globsCondition('environment', envGlobs));
       // The name-form subject pins owner and repository names; the repository id (unique, never
       // reused) makes a recycled name useless. The owner id would add nothing, and AWS cannot see it.
-      if (!immutable && this.repoId && !consumed.has('repository_id')) tests.push(Condition.exact('repository_id', this.repoId));
+      // BOTH pins it on the immutable form too (it repeats the subject's id), so the two forms merge
+      // into one alternative: one IAM statement, one CEL clause.
+      if (this.repoId && !consumed.has('repository_id')) tests.push(Condition.exact('repository_id', this.repoId));
       for (const [k, v] of this.pins) if (!consumed.has(k)) tests.push(Condition.oneOf(k, uniqSorted(v)));
       alternatives.push(Condition.allOf(...tests));
     }
 
-    const ids = this.repoId ? ` (owner id ${this.ownerId}, repository id ${this.repoId})` : ' (by name only)';
+    const form = this.format === GitHubSubjectFormat.BOTH ? 'name or immutable subject' : this.format === GitHubSubjectFormat.IMMUTABLE ? 'immutable subject' : 'name subject';
+    const ids = this.repoId ? ` (owner id ${this.ownerId}, repository id ${this.repoId}; ${form})` : ' (by name only)';
     const ctx: string[] = [];
-    if (envs.length) ctx.push(`in environment ${envs.join(' or ')}`);
+    const envText = [
+      ...(envs.length ? [`in environment ${envs.join(' or ')}`] : []),
+      ...envPatterns.map((p) => (p === '*' ? 'in every environment' : `in environments matching ${p}`)),
+    ];
+    if (envText.length) ctx.push(envText.join(' or '));
     const branchNames = refs.filter((r) => r.startsWith('refs/heads/')).map((r) => r.slice(11));
     const tagNames = refs.filter((r) => r.startsWith('refs/tags/')).map((r) => r.slice(10));
     const refText = [
       ...(branchNames.length ? [`on branch ${branchNames.join(' or ')}`] : []),
       ...(tagNames.length ? [`on tag ${tagNames.join(' or ')}`] : []),
-      ...patterns.map((p) => `on refs matching ${p}`),
+      ...patterns.map((p) => (p === 'refs/heads/*' ? 'on every branch' : p === 'refs/tags/*' ? 'on every tag' : `on refs matching ${p}`)),
       ...(this.pr ? ['in pull requests'] : []),
       ...(this.anyRef ? ['on any ref'] : []),
     ];
     if (refText.length) ctx.push(refText.join(' or '));
+    const branchTrust = branchNames.length > 0 || patterns.some((p) => p.startsWith('refs/heads/')) || this.anyRef;
+    if (branchTrust && !hasEnv && !eventPinned) ctx.push(`by any event (push, and base-context events such as ${BASE_CONTEXT_EVENTS} that a fork's author can start)`);
     for (const [k, v] of [...this.pins.entries()].sort()) ctx.push(`with ${k} ${uniqSorted(v).join(' or ')}`);
     const issuerText = this.issuer === GitHubIssuer.GITHUB_COM ? '' : ` on ${this.issuer.label}`;
     return Trust._create({
@@ -370,3 +461,6 @@ export class GitHubTrustBuilder {
 function encodeGlob(g: Glob): Glob {
   return { parts: g.parts.map(encodeSubjectValue) };
 }
+
+guardMethods(GitHubTrustBuilder);
+guardMethods(GitHubActions, GitHubActions);

@@ -1,6 +1,6 @@
 import { TrustConfigError } from '../../model/errors';
 import { validateIssuer } from '../../model/issuer';
-import { requireName } from '../values';
+import { guardMethods, requireName, requireOptionalBoolean } from '../values';
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/i;
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
@@ -24,6 +24,7 @@ export class GitHubIssuer {
 
   /** GHE.com data residency: `https://token.actions.<subdomain>.ghe.com` (optionally with the enterprise path). */
   public static dataResidency(subdomain: string, enterpriseIssuer?: boolean): GitHubIssuer {
+    requireOptionalBoolean('GitHubIssuer.dataResidency(enterpriseIssuer)', enterpriseIssuer, 'enterpriseIssuer');
     const sub = requireName('GitHubIssuer.dataResidency(subdomain)', subdomain, 'subdomain', /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lower-case letters, digits and inner hyphens');
     const base = `https://token.actions.${sub}.ghe.com`;
     return new GitHubIssuer(enterpriseIssuer ? `${base}/${sub}` : base, `https://${sub}.ghe.com`, true, `${sub}.ghe.com`);
@@ -55,3 +56,5 @@ export class GitHubIssuer {
     this.label = label;
   }
 }
+
+guardMethods(GitHubIssuer, GitHubIssuer);

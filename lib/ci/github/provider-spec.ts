@@ -58,12 +58,19 @@ export const GITHUB_SPEC: ProviderSpec<GitHubDetails> = {
   },
   aws: {
     defaultAudience: undefined,
-    fixForUnseenClaim: (claim) => `put it in the subject: configure the repository's subject template to include "${claim}" and call withSubjectTemplate(…, "${claim}"); or drop this pin`,
+    fixForUnseenClaim: (claim) => claim === 'repository_id'
+      ? 'choose the subject form the repository emits (docs/subject-format.md): subjectFormat GitHubSubjectFormat.IMMUTABLE when its tokens carry repo:OWNER@ID/REPO@ID (the ids are then in the subject), or put repository_id in the subject template (withSubjectTemplate("repo", "context", "repository_id") and the same include_claim_keys on the repository)'
+      : claim === 'event_name'
+        ? 'pin an environment with required reviewers instead (inEnvironment(): base-context runs from forks then wait for approval), or put event_name in the subject: configure the repository\'s subject template to include "event_name" and call withSubjectTemplate(…, "event_name")'
+        : `put it in the subject: configure the repository's subject template to include "${claim}" and call withSubjectTemplate(…, "${claim}"); or drop this pin`,
   },
   azure: {
     fixForUnseenClaims: (claims) => {
       const fixes: string[] = [];
-      if (claims.some((c) => ID_CLAIMS.includes(c))) fixes.push('use the immutable subject format (GitHubSubjectFormat.IMMUTABLE: repo:OWNER@ID/REPO@ID) so the ids are part of the subject');
+      // The default (BOTH) pins repository_id beside either subject form, which Azure cannot check:
+      // the user must say which form the repository emits, as nothing else on Azure can.
+      if (claims.some((c) => ID_CLAIMS.includes(c))) fixes.push('choose the subject form the repository emits (Azure matches the subject only; docs/subject-format.md): subjectFormat GitHubSubjectFormat.IMMUTABLE when its tokens carry repo:OWNER@ID/REPO@ID; for a repository still on the name form, two trusts during the migration, IMMUTABLE and a name-form one (GitHubActions.repository({ owner, repository }) with Widening.NAME_ONLY_IDENTITY), then drop the name-form one');
+      if (claims.includes('event_name')) fixes.push('pin an environment with required reviewers instead of the events (inEnvironment())');
       const rest = claims.filter((c) => !ID_CLAIMS.includes(c));
       if (rest.length) fixes.push(`customize the GitHub subject template to include ${rest.join(', ')} (withSubjectTemplate("repo", "context", ${rest.map((c) => JSON.stringify(c)).join(', ')}) and the same include_claim_keys on the repository)`);
       return fixes.join('; or ');

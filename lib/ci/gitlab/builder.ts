@@ -8,7 +8,7 @@ import { RequiredWidening, Trust, TrustFinding } from '../../model/trust';
 import { globsCondition, joinFields, lit, pat } from '../globs';
 import { GITLAB_COM, GITLAB_SPEC, GitLabDetails } from './provider-spec';
 import { componentField, DEFAULT_SUB_COMPONENTS, SEG } from './subject';
-import { PRODUCTION_REF, requireId, requireName, requireRefName, requireRefPattern, requireText, uniqSorted } from '../values';
+import { guardMethods, PRODUCTION_REF, requireAudienceArgs, requireEnums, requireId, requireName, requireNetworkProps, requireProps, requireRefName, requireRefPattern, requireStringList, requireStrings, requireText, requireWidenings, uniqSorted } from '../values';
 
 /** A component of GitLab's `sub` (project setting `ci_id_token_sub_claim_components`, docs/claims.md#gitlab). */
 export enum GitLabSubjectComponent {
@@ -96,6 +96,11 @@ export class GitLabTrustBuilder {
   /** Validates the props: builders come from GitLabCi.project() only. */
   private constructor(props: GitLabProjectProps) {
     const w = 'GitLabCi.project';
+    requireProps(w, props);
+    if (props.subjectComponents !== undefined) {
+      requireStringList(`${w}(subjectComponents)`, props.subjectComponents, 'subjectComponents');
+      requireEnums(`${w}(subjectComponents)`, props.subjectComponents, GitLabSubjectComponent, 'GitLabSubjectComponent');
+    }
     this.path = requireName(`${w}(projectPath)`, props.projectPath, 'project path', PATH, 'group/project (subgroups allowed), segments of A-Z a-z 0-9 _ . - not starting with . or -');
     if (/\.(git|atom)$/.test(this.path)) throw new TrustConfigError(`${w}(projectPath)`, `project path ${JSON.stringify(this.path)} ends with .git or .atom`, 'give the path without the suffix');
     this.projectId = props.projectId === undefined ? undefined : requireId(`${w}(projectId)`, props.projectId, 'project id');
@@ -118,7 +123,7 @@ export class GitLabTrustBuilder {
 
   /** Pipelines on these branches. */
   public onBranch(...branches: string[]): GitLabTrustBuilder {
-    for (const b of branches) this.branches.push(requireRefName('GitLabTrustBuilder.onBranch', b, 'branch'));
+    for (const b of branches) this.branches.push(requireRefName('GitLabTrustBuilder.onBranch', b, 'branch', 'onBranchPattern'));
     return this;
   }
 
@@ -130,7 +135,7 @@ export class GitLabTrustBuilder {
 
   /** Pipelines on these tags. */
   public onTag(...tags: string[]): GitLabTrustBuilder {
-    for (const t of tags) this.tags.push(requireRefName('GitLabTrustBuilder.onTag', t, 'tag'));
+    for (const t of tags) this.tags.push(requireRefName('GitLabTrustBuilder.onTag', t, 'tag', 'onTagPattern'));
     return this;
   }
 
@@ -174,11 +179,12 @@ export class GitLabTrustBuilder {
 
   /** Jobs whose environment has one of these deployment tiers. */
   public withDeploymentTier(...tiers: GitLabDeploymentTier[]): GitLabTrustBuilder {
-    return this.pin('deployment_tier', tiers.map(String));
+    return this.pin('deployment_tier', requireEnums('GitLabTrustBuilder.withDeploymentTier', tiers, GitLabDeploymentTier, 'GitLabDeploymentTier'));
   }
 
   /** Pipelines from these sources (e.g. `push`, `web`, `schedule`). */
   public withPipelineSource(...sources: string[]): GitLabTrustBuilder {
+    requireStrings('GitLabTrustBuilder.withPipelineSource', sources, 'pipeline source');
     for (const s of sources) {
       if (!PIPELINE_SOURCES.includes(s)) throw new TrustConfigError('GitLabTrustBuilder.withPipelineSource', `${JSON.stringify(s)} is not a GitLab pipeline source`, `use one of ${PIPELINE_SOURCES.join(', ')}`);
     }
@@ -192,19 +198,20 @@ export class GitLabTrustBuilder {
 
   /** The audiences the job's `id_tokens:` entry sets. @default - the cloud's default when compiled */
   public withAudience(...audiences: string[]): GitLabTrustBuilder {
+    requireAudienceArgs('GitLabTrustBuilder.withAudience', audiences);
     this.auds = [...(this.auds ?? []), ...audiences];
     return this;
   }
 
   /** Restrict where the credential request may come from. */
   public restrictNetwork(network: NetworkRestrictionProps): GitLabTrustBuilder {
-    this.net = NetworkRestriction.of(network);
+    this.net = NetworkRestriction.of(requireNetworkProps('GitLabTrustBuilder.restrictNetwork', network));
     return this;
   }
 
   /** Accept named widenings of the secure default (each is shown in the review). */
   public accept(...widenings: Widening[]): GitLabTrustBuilder {
-    this.accepted.push(...widenings);
+    this.accepted.push(...requireWidenings('GitLabTrustBuilder.accept', widenings));
     return this;
   }
 
@@ -319,3 +326,6 @@ export class GitLabTrustBuilder {
     return this;
   }
 }
+
+guardMethods(GitLabTrustBuilder);
+guardMethods(GitLabCi, GitLabCi);

@@ -7,7 +7,7 @@ import { RequiredWidening, Trust } from '../../model/trust';
 import { globsCondition, lit } from '../globs';
 import { HCP_TERRAFORM_SPEC, HcpTerraformDetails } from './provider-spec';
 import { hcpTerraformSubject } from './subject';
-import { requireName, requireText, uniqSorted } from '../values';
+import { guardMethods, requireAudienceArgs, requireName, requireNetworkProps, requireProps, requireText, requireWidenings, uniqSorted } from '../values';
 
 /** An HCP Terraform run phase (`terraform_run_phase`, the last field of `sub`). */
 export enum HcpTerraformRunPhase {
@@ -72,6 +72,7 @@ export class HcpTerraformTrustBuilder {
   /** Validates the props: builders come from HcpTerraform.workspace() only. */
   private constructor(props: HcpTerraformWorkspaceProps) {
     const w = 'HcpTerraform.workspace';
+    requireProps(w, props);
     requireName(`${w}(organization)`, props.organization, 'organization', NAME, 'letters, digits, _ and -');
     requireName(`${w}(workspace)`, props.workspace, 'workspace', NAME, 'letters, digits, _ and -');
     requireName(`${w}(project)`, props.project, 'project', PROJECT, 'letters, digits, spaces, _ and -');
@@ -99,19 +100,20 @@ export class HcpTerraformTrustBuilder {
 
   /** The workload identity audience (`TFC_*_WORKLOAD_IDENTITY_AUDIENCE`). @default - the cloud's default when compiled (AWS: aws.workload.identity) */
   public withAudience(...audiences: string[]): HcpTerraformTrustBuilder {
+    requireAudienceArgs('HcpTerraformTrustBuilder.withAudience', audiences);
     this.auds = [...(this.auds ?? []), ...audiences];
     return this;
   }
 
   /** Restrict where the credential request may come from. */
   public restrictNetwork(network: NetworkRestrictionProps): HcpTerraformTrustBuilder {
-    this.net = NetworkRestriction.of(network);
+    this.net = NetworkRestriction.of(requireNetworkProps('HcpTerraformTrustBuilder.restrictNetwork', network));
     return this;
   }
 
   /** Accept named widenings (shown in the review). */
   public accept(...widenings: Widening[]): HcpTerraformTrustBuilder {
-    this.accepted.push(...widenings);
+    this.accepted.push(...requireWidenings('HcpTerraformTrustBuilder.accept', widenings));
     return this;
   }
 
@@ -167,3 +169,6 @@ function tfeIssuer(where: string, hostname: string): string {
     throw e instanceof TrustConfigError ? new TrustConfigError(where, e.problem, fix, 'CIT-M006') : e;
   }
 }
+
+guardMethods(HcpTerraformTrustBuilder);
+guardMethods(HcpTerraform, HcpTerraform);

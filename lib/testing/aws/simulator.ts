@@ -289,7 +289,7 @@ export class AwsTrustSimulator {
     const allowed = result.allowed && fatal.length === 0;
     if (allowed) trace.push(`ALLOWED: ${actions.join(' + ')}`);
     const matched = result.matched.map((i) => this.trust.statements[i].label);
-    return simulationResult('AwsTrustSimulator', allowed, [...fatal, ...result.failures], trace, matched);
+    return simulationResult('AwsTrustSimulator', allowed, [...fatal, ...rankFailures(result.failures, this.trust.statements.length)], trace, matched);
   }
 
   /**
@@ -373,4 +373,23 @@ export class AwsTrustSimulator {
     const urls = p.federated.map((a) => providerUrlFromArn(a) ?? a);
     return { ok: false, text: `Federated ${fmtList(p.federated)} (URL ${fmtList(urls)}) does not name the token's provider ${providerArn}` };
   }
+}
+
+/**
+ * The condition that failed first: failures of statements whose principal is the token's provider
+ * lead, then their action notes, then statements of other providers, then the per-action summary.
+ * An action note about sts:TagSession goes last when some statement does cover it.
+ */
+function rankFailures(failures: SimulationFailure[], statements: number): SimulationFailure[] {
+  const otherPrincipal = new Set(failures.filter((f) => f.check === 'Principal' || f.check === 'NotPrincipal').map((f) => f.element));
+  const tagNotCovered = new Set(failures.filter((f) => (f.check === 'Action' || f.check === 'NotAction') && f.actual === TAG_ACTION).map((f) => f.element));
+  const tagCovered = tagNotCovered.size < statements;
+  const rank = (f: SimulationFailure): number => {
+    if (f.check === 'Allow') return 4;
+    const action = f.check === 'Action' || f.check === 'NotAction';
+    if (action && f.actual === TAG_ACTION && tagCovered) return 5;
+    if (f.element !== undefined && otherPrincipal.has(f.element)) return 3;
+    return action ? 1 : 0;
+  };
+  return failures.map((f, i) => ({ f, i, r: rank(f) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.f);
 }
