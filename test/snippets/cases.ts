@@ -11,7 +11,7 @@ import { BitbucketPipelines } from '../../lib/ci/bitbucket';
 import { Buildkite, BuildkiteBuildSource, BuildkiteSubject } from '../../lib/ci/buildkite';
 import { CircleCi } from '../../lib/ci/circleci';
 import { GenericOidc } from '../../lib/ci/generic';
-import { GitHubActions, GitHubIssuer } from '../../lib/ci/github';
+import { GitHubActions, GitHubIssuer, GitHubSubjectFormat } from '../../lib/ci/github';
 import { GitLabCi, GitLabDeploymentTier, GitLabSubjectComponent } from '../../lib/ci/gitlab';
 import { HcpTerraform } from '../../lib/ci/hcp-terraform';
 import { Widening } from '../../lib/model/rules';
@@ -33,8 +33,16 @@ export interface Case {
 }
 
 const GH = { issuer: 'https://token.actions.githubusercontent.com', owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '89012345' };
-const gh = (props: object = {}) =>
-  GitHubActions.repository({ owner: GH.owner, repository: GH.repository, ownerId: GH.ownerId, repositoryId: GH.repositoryId, ...props });
+// The immutable form, chosen: the default with ids (both forms, held to repository_id) cannot be
+// compiled for Azure, and the emulator derives the subject the repository emits in this form.
+const gh = (props: object = {}) => GitHubActions.repository({
+  owner: GH.owner,
+  repository: GH.repository,
+  ownerId: GH.ownerId,
+  repositoryId: GH.repositoryId,
+  ...('issuer' in props ? {} : { subjectFormat: GitHubSubjectFormat.IMMUTABLE }),
+  ...props,
+});
 const ghRuns = (w: Partial<typeof GH> & { extra?: Record<string, string> } = {}) => (s: string) => githubRuns(s, { ...GH, ...w });
 
 const GL = { issuer: 'https://gitlab.com', projectPath: 'acme/platform/infra', projectId: '4242' };
@@ -180,7 +188,7 @@ export const CASES: Case[] = [
     name: 'GitHub Enterprise Server, ids as claims',
     trust: () => gh({ issuer: GitHubIssuer.enterpriseServer('github.acme.example') }).onBranch('main').toTrust(),
     runs: ghRuns({ issuer: 'https://github.acme.example/_services/token' }),
-    refused: { aws: [/subject template to include "repository_id"/, 'STS cannot see repository_id on GHES'], azure: [/immutable subject format/, 'GHES has no immutable subject, so the id is a claim'] },
+    refused: { aws: [/put repository_id in the subject template/, 'STS cannot see repository_id on GHES'], azure: [/choose the subject form the repository emits/, 'GHES has no immutable subject, so the id is a claim'] },
   },
   {
     provider: 'GitHub Actions',
@@ -189,7 +197,7 @@ export const CASES: Case[] = [
     runs: ghRuns({ issuer: 'https://github.acme.example/_services/token' }),
   },
   {
-    provider: 'GitHub Actions', name: 'GitHub Enterprise Cloud issuer, environment', trust: () => gh({ issuer: GitHubIssuer.enterpriseCloud('octocat-inc') }).inEnvironment('production').toTrust(), runs: ghRuns({ issuer: 'https://token.actions.githubusercontent.com/octocat-inc' }),
+    provider: 'GitHub Actions', name: 'GitHub Enterprise Cloud issuer, environment', trust: () => gh({ issuer: GitHubIssuer.enterpriseCloud('octocat-inc'), subjectFormat: GitHubSubjectFormat.IMMUTABLE }).inEnvironment('production').toTrust(), runs: ghRuns({ issuer: 'https://token.actions.githubusercontent.com/octocat-inc' }),
   },
   {
     provider: 'GitHub Actions', name: 'name form (no ids), branch', trust: () => GitHubActions.repository({ owner: 'acme', repository: 'web' }).onBranch('main').accept(Widening.NAME_ONLY_IDENTITY).toTrust(), runs: ghRuns(),
