@@ -9,6 +9,13 @@ import { SnippetAzureCloud, SnippetSource, SnippetTarget } from './provider-spec
 /** What an AWS snippet says for the region when the stack's region is not known at synth. @internal */
 export const UNKNOWN_REGION = '<region of the role\'s stack>';
 
+/**
+ * Where a snippet for a container-based CI job (CircleCI, a generic shell) writes the GCP credential
+ * configuration: the job's own /tmp, which no other job shares. A path on the CI runner, not here.
+ * @internal
+ */
+export const JOB_GCP_CREDENTIALS_FILE = '/tmp/gcp-credentials.json';
+
 /** What a snippet says for an Azure tenant id it was not given. @internal */
 export const UNKNOWN_TENANT = '<tenant id>';
 

@@ -1,6 +1,6 @@
 import type { CircleCiDetails } from './provider-spec';
 import { SnippetSource, SnippetTarget } from '../provider-spec';
-import { AWS_CHECK, awsWebIdentityEnv, azureLoginCommands, firstAudience, gcpAccessNote, gcpAudience, gcpLoginCommands, renderFiles, yamlCommand, yq } from '../snippet-parts';
+import { AWS_CHECK, awsWebIdentityEnv, azureLoginCommands, firstAudience, gcpAccessNote, gcpAudience, gcpLoginCommands, JOB_GCP_CREDENTIALS_FILE, renderFiles, yamlCommand, yq } from '../snippet-parts';
 
 /*
  * The `.circleci/config.yml` job and workflow a CircleCI trust needs: the token (the v2 token, or
@@ -26,10 +26,10 @@ export function circleciSnippet(source: SnippetSource<CircleCiDetails>, t: Snipp
     ? [`printf '%s' ${token} > "$AWS_WEB_IDENTITY_TOKEN_FILE"`, AWS_CHECK]
     : t.cloud === 'gcp'
       // Each run step is a shell of its own: the credential file's path is a job environment variable.
-      ? [`printf '%s' ${token} > ${file}`, ...gcpLoginCommands(t, file, '/tmp/gcp-credentials.json').filter((c) => !c.startsWith('export '))]
+      ? [`printf '%s' ${token} > ${file}`, ...gcpLoginCommands(t, file, JOB_GCP_CREDENTIALS_FILE).filter((c) => !c.startsWith('export '))]
       : azureLoginCommands(t, token);
   const env: Array<[string, string]> = t.cloud === 'aws' ? awsWebIdentityEnv(t, '/tmp/aws-web-identity-token')
-    : t.cloud === 'gcp' ? [['GOOGLE_APPLICATION_CREDENTIALS', '/tmp/gcp-credentials.json']] : [];
+    : t.cloud === 'gcp' ? [['GOOGLE_APPLICATION_CREDENTIALS', JOB_GCP_CREDENTIALS_FILE]] : [];
   const environment = env.length ? `    environment:\n${env.map(([k, v]) => `      ${k}: ${yq(v)}\n`).join('')}` : '';
   const image = t.cloud === 'aws' ? 'cimg/aws:2024.03' : t.cloud === 'gcp' ? 'google/cloud-sdk:slim' : 'mcr.microsoft.com/azure-cli:latest';
   const branches = (d.refs ?? []).map((r) => r.replace(/^refs\/heads\//, ''));

@@ -1,6 +1,6 @@
 import type { GenericOidcDetails } from './provider-spec';
 import { SnippetSource, SnippetTarget } from '../provider-spec';
-import { AWS_CHECK, awsWebIdentityEnv, azureCloud, azureLoginCommands, firstAudience, gcpAccessNote, gcpLoginCommands, renderFiles, sq, yq } from '../snippet-parts';
+import { AWS_CHECK, awsWebIdentityEnv, azureCloud, azureLoginCommands, firstAudience, gcpAccessNote, gcpLoginCommands, JOB_GCP_CREDENTIALS_FILE, renderFiles, sq, yq } from '../snippet-parts';
 
 /*
  * Any other issuer: nothing is known about how its workloads get tokens, except for Kubernetes
@@ -55,9 +55,9 @@ function kubernetesSnippet(
     ? awsWebIdentityEnv(t, token)
     : t.cloud === 'azure'
       ? [['AZURE_CLIENT_ID', t.principal], ['AZURE_TENANT_ID', t.tenantId ?? '<tenant id>'], ['AZURE_FEDERATED_TOKEN_FILE', token], ['AZURE_AUTHORITY_HOST', AUTHORITY[azureCloud(t)]]]
-      : [['GOOGLE_APPLICATION_CREDENTIALS', '/tmp/gcp-credentials.json']];
+      : [['GOOGLE_APPLICATION_CREDENTIALS', JOB_GCP_CREDENTIALS_FILE]];
   const script = t.cloud === 'aws' ? ['aws sts get-caller-identity']
-    : t.cloud === 'gcp' ? gcpLoginCommands(t, token, '/tmp/gcp-credentials.json').filter((c) => !c.startsWith('export '))
+    : t.cloud === 'gcp' ? gcpLoginCommands(t, token, JOB_GCP_CREDENTIALS_FILE).filter((c) => !c.startsWith('export '))
       : azureLoginCommands(t, `"$(cat ${token})"`);
   const image = t.cloud === 'aws' ? 'amazon/aws-cli:latest' : t.cloud === 'gcp' ? 'google/cloud-sdk:slim' : 'mcr.microsoft.com/azure-cli:latest';
   const body = [
