@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { annotateTrusts } from './annotations';
 import { AwsStatementJson, compileAwsTrust, DEFAULT_TRUST_POLICY_QUOTA, RAISED_TRUST_POLICY_QUOTA } from './compile';
 import { AWS_LIMITS } from './limits';
 import { mergeStatements } from './merge';
@@ -35,7 +36,9 @@ export interface CiOidcPrincipalOptions {
 export class CiOidcPrincipal extends iam.PrincipalBase {
   /** Compile `trusts` for use in `scope`'s stack. */
   public static fromTrusts(scope: IConstruct, trusts: Trust[], options?: CiOidcPrincipalOptions): CiOidcPrincipal {
-    return new CiOidcPrincipal(scope, trusts, options ?? {}, `CiOidcPrincipal(${scope.node.path})`);
+    const principal = new CiOidcPrincipal(scope, trusts, options ?? {}, `CiOidcPrincipal(${scope.node.path})`);
+    annotateTrusts(scope, principal.trusts);
+    return principal;
   }
 
   /** For CiOidcRole: errors name the role. @internal */
@@ -48,6 +51,8 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
   public readonly assumeRoleAction = 'sts:AssumeRoleWithWebIdentity';
   /** @internal */
   public readonly _statements: AwsStatementJson[];
+  /** Each trust's own IAM Condition blocks, before statements of several trusts merge (for the review metadata). @internal */
+  public readonly _trustConditions: AwsStatementJson['Condition'][][];
   private readonly providerArns: string[];
   private readonly scope: IConstruct;
 
@@ -61,6 +66,7 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
     }
     const statements: AwsStatementJson[] = [];
     const bound: Trust[] = [];
+    const perTrust: AwsStatementJson['Condition'][][] = [];
     const arns = new Set<string>();
     const given = (options.providers ?? []).map((p, i) => ({ provider: p, issuer: providerIssuer(p, `${where}.providers[${i}]`) }));
     for (const trust of trusts) {
@@ -71,11 +77,13 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
       arns.add(provider.oidcProviderArn);
       statements.push(...compiled.statements);
       bound.push(compiled.trust);
+      perTrust.push(compiled.statements.map((s) => s.Condition));
     }
     refuseCaseTwins(scope, statements);
     // Deterministic order; statements that differ in one key's values share one statement.
     this._statements = mergeStatements(statements);
     this.trusts = bound;
+    this._trustConditions = perTrust;
     this.providerArns = [...arns];
     // The statements are final here, so the quota is checked now (statements users add to their own
     // role's policy are theirs to size).

@@ -5,10 +5,10 @@
  * Exit codes: 0 no finding fails the gate (by default only errors do); 1 a finding fails it;
  * 2 usage or input problem; 3 internal error. Not exported from the package index.
  */
+import { reviewModel } from './attribution/attribute';
 import { buildReport, renderJson, renderMarkdown } from './render';
-import { detectFormat, discoverFiles, extractAll, InputError, loadFiles } from './scan/extract';
+import { detectFormat, discoverFiles, InputError, loadFiles } from './scan/extract';
 import { isFindingId, Severity } from './scan/findings';
-import { scan } from './scan/scanner';
 
 export interface CliIo {
   readonly stdout: { write(s: string): unknown };
@@ -91,12 +91,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (files.length === 1 && files[0] === args.path.split(/[\\/]/).pop() && detectFormat(loaded[0].json) === undefined) {
       throw new InputError(`${args.path}: valid JSON but neither a CloudFormation template (no "Resources") nor Terraform JSON (no "resource"/"data").`);
     }
-    const trusts = extractAll(loaded);
-    const findings = scan(trusts);
-    const report = buildReport(args.path, files, trusts, findings, { failOn: args.failOn, skip: args.skip });
+    const report = buildReport(args.path, files, reviewModel(loaded), { failOn: args.failOn, skip: args.skip });
     if (args.format === 'json') {
       io.stdout.write(renderJson(report));
-      if (trusts.length === 0) err(`no trust relationships found in ${files.length} file${files.length === 1 ? '' : 's'}.`);
+      if (report.trusts.length === 0) err(`no trust relationships found in ${files.length} file${files.length === 1 ? '' : 's'}.`);
     } else {
       io.stdout.write(renderMarkdown(report, { color: io.isTTY && args.color }));
     }

@@ -1,0 +1,147 @@
+/**
+ * The review's unit and attribution on the cases the issue names: grants attributed by member (not
+ * by pool), every declared trust shown with its warnings, the summary agreeing with the lines,
+ * merged IAM statements split back per trust, statements no trust declares, overlapping trusts
+ * across principals, what each principal can do, and cdktf's Testing.synth output.
+ */
+import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { TerraformStack, Testing } from 'cdktf';
+import { CiOidcRole } from '../../lib/aws/role';
+import { FederatedManagedIdentity } from '../../lib/azure';
+import { GitHubActions } from '../../lib/ci/github';
+import { GitLabCi } from '../../lib/ci/gitlab';
+import { GcpWorkloadIdentityPool } from '../../lib/gcp';
+import { Widening } from '../../lib/model/rules';
+import { TrustReport } from '../../lib/review';
+
+const web = () => GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '890123456' });
+const infra = () => GitLabCi.project({ projectPath: 'platform/infra', projectId: '4242' });
+const json = (r: TrustReport) => JSON.parse(r.toJson());
+
+/** The issue's app: a pool with a GitHub provider (production deploy, pull requests) and a GitLab provider. */
+function issueApp(): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), 'ci');
+  const pool = new GcpWorkloadIdentityPool(stack, 'Pool', { projectId: 'acme-prod', projectNumber: '123456789012', poolId: 'ci-deploy' });
+  const production = web().inEnvironment('production').toTrust();
+  const pulls = web().onPullRequest().toTrust();
+  const github = pool.addProvider('GitHub', { providerId: 'github', trusts: [production, pulls] });
+  github.grantServiceAccountImpersonation('deploy@acme-prod.iam.gserviceaccount.com', production);
+  github.grantServiceAccountImpersonation('reader@acme-prod.iam.gserviceaccount.com', pulls);
+  new StorageBucketIamMember(stack, 'State', { bucket: 'acme-state', role: 'roles/storage.objectAdmin', member: github.principalSetMember(production) });
+  const gitlab = pool.addProvider('GitLab', { providerId: 'gitlab', trusts: [infra().onProtectedBranch('main').toTrust()] });
+  gitlab.grantServiceAccountImpersonation('infra@acme-prod.iam.gserviceaccount.com');
+  return stack;
+}
+
+describe('a GCP pool with a GitHub and a GitLab provider', () => {
+  const doc = json(TrustReport.fromCdktfStack(issueApp()));
+  const unit = (words: string) => doc.trusts.find((t: any) => t.identity.includes(words));
+  const uses = (t: any) => t.canUse.map((u: any) => u.principal).sort();
+
+  test('every declared trust is a trust relationship, the pull requests included', () => {
+    expect(doc.trusts.map((t: any) => [t.kind, t.identity]).sort()).toEqual([
+      ['declared', 'GitHub Actions jobs of acme/web (owner id 1234567, repository id 890123456) in environment production'],
+      ['declared', 'GitHub Actions jobs of acme/web (owner id 1234567, repository id 890123456) in pull requests'],
+      ['declared', 'GitLab CI/CD pipelines of platform/infra (project id 4242) on protected branch main'],
+    ]);
+    expect(unit('pull requests').metadata.warnings.map((w: any) => w.id)).toEqual(['CIT-M013']);
+  });
+
+  test('grants are attributed by their member: GitLab cannot use what GitHub was granted', () => {
+    expect(uses(unit('platform/infra'))).toEqual(['service account projects/acme-prod/serviceAccounts/infra@acme-prod.iam.gserviceaccount.com']);
+    expect(uses(unit('environment production'))).toEqual([
+      'service account projects/acme-prod/serviceAccounts/deploy@acme-prod.iam.gserviceaccount.com',
+      'storage_bucket acme-state',
+    ]);
+    expect(uses(unit('pull requests'))).toEqual(['service account projects/acme-prod/serviceAccounts/reader@acme-prod.iam.gserviceaccount.com']);
+    const bucket = doc.principals.find((p: any) => p.principal === 'storage_bucket acme-state');
+    expect(bucket.permissions).toEqual(['roles/storage.objectAdmin']);
+    expect(bucket.usedBy.map((u: any) => u.trust)).toEqual([unit('environment production').id]);
+  });
+
+  test('the summary counts what is shown, declared warnings included', () => {
+    const declared = doc.trusts.reduce((n: number, t: any) => n + (t.metadata?.warnings.length ?? 0), 0);
+    expect(declared).toBe(2); // CIT-M013 pull requests, CIT-M014 GitLab main without an environment
+    expect(doc.summary).toMatchObject({ trusts: 3, principals: 4, errors: 0, declaredWarnings: 2, warnings: 2 + doc.findings.filter((f: any) => f.severity === 'warning').length });
+    const md = TrustReport.fromCdktfStack(issueApp()).toMarkdown();
+    expect(md).toContain(`${doc.summary.warnings} warning${doc.summary.warnings === 1 ? '' : 's'} (2 declared by ci-oidc-trust)`);
+    expect((md.match(/^- warning `CIT-M01[34]`/gm) ?? []).length).toBe(2);
+  });
+
+  test('Testing.synth drops the metadata: the review says how to keep it, and still attributes by member', () => {
+    const stripped = json(TrustReport.fromTemplate(JSON.parse(Testing.synth(issueApp()))));
+    expect(stripped.trusts.every((t: any) => t.metadata === null)).toBe(true);
+    expect(stripped.trusts.every((t: any) => t.notes.some((n: string) => n.includes('TrustReport.fromCdktfStack(stack)')))).toBe(true);
+    const gitlab = stripped.trusts.filter((t: any) => t.ciProvider === 'gitlab-ci');
+    expect(gitlab.flatMap((t: any) => t.canUse.map((u: any) => u.principal))).toEqual(['service account projects/acme-prod/serviceAccounts/infra@acme-prod.iam.gserviceaccount.com']);
+  });
+});
+
+describe('AWS', () => {
+  test('merged statements are split back per trust; overlapping trusts can use each other\'s roles', () => {
+    const stack = new Stack(new App(), 'S');
+    const production = web().inEnvironment('production').toTrust();
+    const api = GitHubActions.repository({ owner: 'acme', repository: 'api', ownerId: '1234567', repositoryId: '890123457' }).inEnvironment('production').toTrust();
+    const deployRole = new CiOidcRole(stack, 'Deploy', { trusts: [production, api] });
+    const readOnly = new CiOidcRole(stack, 'ReadOnly', { trusts: [web().onAnyRef().accept(Widening.ANY_REF).toTrust()] });
+    readOnly.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess'));
+    const template = Template.fromStack(stack).toJSON();
+    const deploy = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::IAM::Role' && r.Properties.Description.includes('acme/api'));
+    expect(deploy.Properties.AssumeRolePolicyDocument.Statement).toHaveLength(1); // both subjects in one statement
+
+    const doc = json(TrustReport.fromTemplate(template));
+    // The review names a trust by its fingerprint as compiled (bound to its audience).
+    const unit = (t: { fingerprint: string }) => doc.trusts.find((u: any) => u.metadata?.id === t.fingerprint);
+    const [boundProduction, boundApi] = deployRole.trusts;
+    const [anyRef] = readOnly.trusts;
+    expect(doc.trusts).toHaveLength(3);
+    const names = (u: any) => u.canUse.map((x: any) => `${x.principal}${x.permissions.map((p: string) => ` — ${p}`).join('')}${x.own ? '' : ` via ${x.via}`}`);
+    // Each trust's own subject only, not the merged list.
+    expect(unit(boundProduction).conditions.find((c: any) => c.key?.endsWith(':sub')).values).toEqual(['repo:acme@1234567/web@890123456:environment:production']);
+    // web's production jobs match the any-ref trust too; api's do not.
+    expect(names(unit(boundProduction))).toEqual([expect.stringMatching(/^IAM role Deploy/), expect.stringMatching(/^IAM role ReadOnly.*AWS managed policy ReadOnlyAccess via statement 0$/)]);
+    expect(names(unit(boundApi))).toEqual([expect.stringMatching(/^IAM role Deploy/)]);
+    // And any-ref jobs in the production environment can assume the deploy role.
+    expect(names(unit(anyRef))).toEqual([expect.stringMatching(/^IAM role ReadOnly/), expect.stringMatching(/^IAM role Deploy.* via statement 0$/)]);
+  });
+
+  test('a statement no declared trust covers is a trust relationship of its own', () => {
+    const stack = new Stack(new App(), 'S');
+    const role = new CiOidcRole(stack, 'Deploy', { trusts: [web().inEnvironment('production').toTrust()] });
+    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.FederatedPrincipal(role.principal.policyFragment.principalJson.Federated[0], {}, 'sts:AssumeRoleWithWebIdentity')],
+      conditions: { StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/*' } },
+    }));
+    const doc = json(TrustReport.fromCdkStack(stack));
+    expect(doc.trusts.map((t: any) => t.kind).sort()).toEqual(['declared', 'statement']);
+    const extra = doc.trusts.find((t: any) => t.kind === 'statement');
+    expect(extra.metadata).toBeNull();
+    expect(extra.findings.length).toBeGreaterThan(0); // judged on its own: an organisation-wide subject
+  });
+
+  test('a trust no token of which passes its own role says why', () => {
+    const template = {
+      Resources: {
+        P: { Type: 'AWS::IAM::OIDCProvider', Properties: { Url: 'https://gitlab.com', ClientIdList: ['sts.amazonaws.com'] } },
+        R: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Federated: { Ref: 'P' } }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'gitlab.com:aud': 'https://gitlab.com', 'gitlab.com:sub': 'project_path:acme/web:ref_type:branch:ref:main' } } }] } } },
+      },
+    };
+    const [t] = json(TrustReport.fromTemplate(template)).trusts;
+    expect(t.canUse).toEqual([]);
+    expect(t.notes).toEqual(['no token of this trust relationship gets through IAM role R: claim aud: no value passes every test']);
+  });
+});
+
+test('Azure: one trust relationship per declared trust, with its credentials and the role assignments', () => {
+  const stack = new TerraformStack(Testing.app(), 'az');
+  const id = new FederatedManagedIdentity(stack, 'Deployer', { name: 'deployer', resourceGroupName: 'rg', location: 'westeurope', trusts: [web().inEnvironment('production', 'staging').toTrust(), web().onPullRequest().toTrust()] });
+  id.grant('/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-web', 'Reader');
+  const doc = json(TrustReport.fromCdktfStack(stack));
+  expect(doc.trusts.map((t: any) => [t.kind, t.conditions.length]).sort()).toEqual([['declared', 1], ['declared', 2]]);
+  for (const t of doc.trusts) expect(t.canUse.map((u: any) => u.principal)).toEqual(['Reader on /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-web']);
+  expect(doc.summary.declaredWarnings).toBe(1);
+});
