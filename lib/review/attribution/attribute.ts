@@ -7,7 +7,7 @@
  */
 import { awsModel } from './aws';
 import { azureModel } from './azure';
-import { conjoin, solve } from './constraints';
+import { conjoin, disjoint, reach, solve } from './constraints';
 import { gcpModel } from './gcp';
 import { Attribution, Principal, Unit } from './types';
 import { cmp, extractAll, GcpGrant, LoadedFile, TrustRelationship } from '../scan/extract';
@@ -33,7 +33,18 @@ export function modelOf(rels: TrustRelationship[], loaded: LoadedFile[]): Review
   const azure = azureModel(rels.filter(t => t.cloud === 'azure'), files);
   const units = [...aws.units, ...gcp.units, ...azure.units].sort((a, b) => cmp(a.file, b.file) || cmp(a.resource, b.resource) || cmp(a.id, b.id));
   const principals = [...aws.principals, ...gcp.principals, ...azure.principals].sort((a, b) => cmp(a.id, b.id));
-  const attributions = units.flatMap(u => principals.map(p => attribute(u, p)).filter((a): a is Attribution => a !== undefined));
+  // Issuer and audience first: most unit and principal pairs of a large review share neither.
+  const KEYS = ['iss', 'aud'];
+  const reachOf = new Map<object, Map<string, Set<string> | undefined>>();
+  for (const u of units) reachOf.set(u, reach(u.conjs, KEYS));
+  for (const p of principals) reachOf.set(p, reach(p.gates.flatMap(g => g.conjs), KEYS));
+  const apart = (u: Unit, p: Principal) => KEYS.some(k => {
+    const a = reachOf.get(u)!.get(k);
+    const b = reachOf.get(p)!.get(k);
+    return a !== undefined && b !== undefined && ![...a].some(v => b.has(v));
+  });
+  const attributions = units.flatMap(u => principals.filter(p => !apart(u, p)).map(p => attribute(u, p)))
+    .filter((a): a is Attribution => a !== undefined);
   // A trust relationship that can use nothing on its own resource is worth saying (a broken trust).
   for (const u of units) {
     if (attributions.some(a => a.unit === u.id)) continue;
@@ -91,6 +102,7 @@ export function attribute(u: Unit, p: Principal): Attribution | undefined {
   for (const gate of p.gates) {
     for (const mine of u.conjs) {
       for (const theirs of gate.conjs) {
+        if (disjoint(mine, theirs)) continue;
         const v = solve(conjoin(mine, theirs));
         if (v.verdict === 'yes') return { unit: u.id, principal: p.id, certainty: 'admitted', via: gate.via, witness: v.witness };
         if (v.verdict === 'unknown') {

@@ -76,6 +76,58 @@ export function conjoin(...cs: Conj[]): Conj {
   };
 }
 
+/** Per alternative, the exact values each claim may have (the intersection of its `eq` tests). */
+const EXACT = new WeakMap<Conj, Map<string, Set<string>>>();
+function exactValues(c: Conj): Map<string, Set<string>> {
+  let m = EXACT.get(c);
+  if (!m) {
+    m = new Map();
+    for (const t of c.tests) {
+      if (t.kind !== 'eq') continue;
+      const prev = m.get(t.claim);
+      m.set(t.claim, new Set(prev ? t.values.filter(v => prev.has(v)) : t.values));
+    }
+    EXACT.set(c, m);
+  }
+  return m;
+}
+
+/**
+ * A cheap, exact "no": two alternatives pin one claim to exact values they do not share. Most
+ * pairs of a large review differ so (another repository, another issuer); `solve` decides the rest.
+ */
+export function disjoint(a: Conj, b: Conj): boolean {
+  const ea = exactValues(a);
+  const eb = exactValues(b);
+  const [small, large] = ea.size <= eb.size ? [ea, eb] : [eb, ea];
+  for (const [claim, values] of small) {
+    const other = large.get(claim);
+    if (other && ![...values].some(v => other.has(v))) return true;
+  }
+  return false;
+}
+
+/**
+ * The values some claims can take in any of the alternatives (undefined: any value), to skip
+ * whole principals at once: a token of another issuer or audience passes none of their gates.
+ */
+export function reach(cs: readonly Conj[], claims: readonly string[]): Map<string, Set<string> | undefined> {
+  const out = new Map<string, Set<string> | undefined>();
+  for (const claim of claims) {
+    let all: Set<string> | undefined = new Set();
+    for (const c of cs) {
+      const values = exactValues(c).get(claim);
+      if (!values) {
+        all = undefined;
+        break;
+      }
+      for (const v of values) all.add(v);
+    }
+    out.set(claim, all);
+  }
+  return out;
+}
+
 /** Can one token pass every test of the alternative? Exact on the tests it holds. */
 export function solve(c: Conj): Verdict {
   if (c.never !== undefined) return { verdict: 'no', why: c.never };

@@ -185,12 +185,13 @@ function gatesFor(g: GcpGrant, pool: Provider[]): Principal['gates'] {
     }
     let conjs: Conj[];
     try {
-      conjs = and(and([p.base], p.alternatives), select);
+      // Alternatives no token can pass (another trust's condition with this trust's attribute) go.
+      conjs = and(and([p.base], p.alternatives), select).filter(c => solve(c).verdict !== 'no');
     } catch {
       conjs = [conjoin(p.base, { tests: [], opaque: ['too many alternatives'] })];
     }
     return { via: `member \`${g.member}\` through provider ${p.providerId}`, conjs };
-  });
+  }).filter(gate => gate.conjs.length > 0);
 }
 
 function mappingConditions(mapping: Record<string, string>, keys?: string[]): UnitCondition[] {
