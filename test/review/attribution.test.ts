@@ -145,3 +145,45 @@ test('Azure: one trust relationship per declared trust, with its credentials and
   for (const t of doc.trusts) expect(t.canUse.map((u: any) => u.principal)).toEqual(['Reader on /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-web']);
   expect(doc.summary.declaredWarnings).toBe(1);
 });
+
+test('a template this library did not write: one trust relationship per condition alternative, grants attributed by member form', () => {
+  const pool = 'projects/123456789012/locations/global/workloadIdentityPools/ci-pool';
+  const tf = {
+    resource: {
+      google_iam_workload_identity_pool: { ci: { workload_identity_pool_id: 'ci-pool' } },
+      google_iam_workload_identity_pool_provider: {
+        github: {
+          workload_identity_pool_id: '${google_iam_workload_identity_pool.ci.workload_identity_pool_id}',
+          workload_identity_pool_provider_id: 'github',
+          attribute_condition: "assertion.repository_id == '11' || (assertion.repository_id == '22' && assertion.ref == 'refs/heads/main')",
+          attribute_mapping: { 'google.subject': 'assertion.sub', 'attribute.repository_id': 'assertion.repository_id' },
+          oidc: [{ issuer_uri: 'https://token.actions.githubusercontent.com' }],
+        },
+      },
+      google_service_account_iam_member: {
+        web: { service_account_id: 'projects/p/serviceAccounts/web@p.iam.gserviceaccount.com', role: 'roles/iam.workloadIdentityUser', member: `principalSet://iam.googleapis.com/${pool}/attribute.repository_id/11` },
+        api: { service_account_id: 'projects/p/serviceAccounts/api@p.iam.gserviceaccount.com', role: 'roles/iam.workloadIdentityUser', member: `principal://iam.googleapis.com/${pool}/subject/repo:acme/api:ref:refs/heads/main` },
+        all: { service_account_id: 'projects/p/serviceAccounts/all@p.iam.gserviceaccount.com', role: 'roles/iam.workloadIdentityUser', member: `principalSet://iam.googleapis.com/${pool}/*` },
+      },
+    },
+  };
+  const doc = json(TrustReport.fromTemplate(tf, 'main.tf.json'));
+  expect(doc.trusts.map((t: any) => [t.kind, t.id.split('#').pop(), t.canUse.map((u: any) => u.principal.replace(/^service account projects\/p\/serviceAccounts\//, '')).sort()])).toEqual([
+    ['alternative', 'alternative-1', ['all@p.iam.gserviceaccount.com', 'api@p.iam.gserviceaccount.com', 'web@p.iam.gserviceaccount.com']],
+    ['alternative', 'alternative-2', ['all@p.iam.gserviceaccount.com', 'api@p.iam.gserviceaccount.com']],
+  ]);
+  // Repository 11's tokens can carry any subject, so the subject grant for api's main branch is theirs too:
+  // the simulator agrees on the review's witness.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { reviewModel } = require('../../lib/review/attribution/attribute');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { GcpTrustSimulator } = require('../../lib/testing');
+  const model = reviewModel([{ file: 'main.tf.json', json: tf }]);
+  const sim = GcpTrustSimulator.fromTerraformJson(tf, 'github', { projectNumber: '123456789012' });
+  const members: Record<string, { member: string }> = tf.resource.google_service_account_iam_member;
+  for (const a of model.attributions) {
+    const { member } = members[a.principal.split('.').pop()];
+    const r = sim.evaluate({ claims: a.witness.claims, gcpMember: member });
+    expect([a.principal, r.reasons]).toEqual([a.principal, []]);
+  }
+});

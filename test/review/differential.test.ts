@@ -110,7 +110,7 @@ const USABLE: Record<Cloud, number[]> = (() => {
 interface Plan {
   roles: { trusts: number[]; readOnly: boolean }[];
   providers: { family: Family; trusts: number[]; serviceAccounts: number[][]; buckets: number[][] }[];
-  identities: { trusts: number[]; roles: number[] }[];
+  identities: { trusts: number[]; roles: number[]; existing: boolean }[];
 }
 
 const SERVICE_ACCOUNTS = ['deploy', 'reader', 'builder'].map((n) => `${n}@acme-prod.iam.gserviceaccount.com`);
@@ -136,6 +136,7 @@ const planArb: fc.Arbitrary<Plan> = fc.record({
   identities: fc.array(fc.record({
     trusts: some(USABLE.azure, 2),
     roles: fc.uniqueArray(fc.nat(AZURE_ROLES.length - 1), { minLength: 1, maxLength: 2 }),
+    existing: fc.boolean(),
   }), { maxLength: 2 }),
 }).filter((p) => p.roles.length + p.providers.length + p.identities.length > 0);
 
@@ -179,7 +180,10 @@ function build(plan: Plan): Built {
   }
   const identities: FederatedIdentityBase[] = [];
   plan.identities.forEach((p, i) => {
-    const id = new FederatedManagedIdentity(tf, `Id${i}`, { name: `id-ci-${i}`, resourceGroupName: 'rg-ci', location: 'westeurope' });
+    // An existing identity gets its principal id from a data source the review links by name.
+    const id = p.existing
+      ? FederatedManagedIdentity.fromExistingIdentity(tf, `Id${i}`, { identityId: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ci/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-old-${i}` })
+      : new FederatedManagedIdentity(tf, `Id${i}`, { name: `id-ci-${i}`, resourceGroupName: 'rg-ci', location: 'westeurope' });
     for (const t of p.trusts) {
       try {
         id.addTrust(CATALOGUE[t].make('azure'));
@@ -200,6 +204,7 @@ function build(plan: Plan): Built {
 interface Token { claims: Record<string, unknown>; request?: RequestContext }
 
 interface Figures {
+  existing: number;
   apps: number;
   trusts: number;
   principals: number;
@@ -213,7 +218,9 @@ interface Figures {
 
 const figures: Record<string, Figures> = {};
 function tally(name: string): Figures {
-  return (figures[name] ??= { apps: 0, trusts: 0, principals: 0, pairs: 0, listed: 0, tokens: 0, misattributions: [], omissions: [], possibly: 0 });
+  // eslint-disable-next-line @stylistic/max-len
+  figures[name] ??= { existing: 0, apps: 0, trusts: 0, principals: 0, pairs: 0, listed: 0, tokens: 0, possibly: 0, misattributions: [], omissions: [] };
+  return figures[name];
 }
 
 /** GCP's subject fallbacks read per-run ids that real tokens always carry. */
@@ -243,8 +250,11 @@ function compare(built: Built, f: Figures, seed: number): void {
     for (const t of p.trusts) trusts.push({ trust: t, cloud: 'gcp', unit: unitFor('gcp', (r) => r === address, t) });
   }
   for (const id of built.identities) {
-    const address = `azurerm_user_assigned_identity.${(id as FederatedManagedIdentity).identity.friendlyUniqueId}`;
-    const own = (r: string) => r === address || doc.resource.azurerm_federated_identity_credential?.[r.split('.')[1]]?.parent_id === `\${${address}.id}`;
+    if (!(id as FederatedManagedIdentity).identity) f.existing++;
+    const managed = (id as FederatedManagedIdentity).identity;
+    const address = managed ? `azurerm_user_assigned_identity.${managed.friendlyUniqueId}` : id.identityId;
+    const parent = managed ? `\${${address}.id}` : id.identityId;
+    const own = (r: string) => r === address || doc.resource.azurerm_federated_identity_credential?.[r.split('.')[1]]?.parent_id === parent;
     for (const t of id.trusts) trusts.push({ trust: t, cloud: 'azure', unit: unitFor('azure', own, t) });
   }
   // Every trust shown, and nothing else: the review's units are the model's trusts.
@@ -272,8 +282,8 @@ function compare(built: Built, f: Figures, seed: number): void {
       }
     }
     for (const [name, r] of Object.entries<any>(doc.resource.azurerm_role_assignment ?? {})) {
-      const identity = /^\$\{azurerm_user_assigned_identity\.([^.]+)\.principal_id\}$/.exec(r.principal_id)![1];
-      const sim = AzureTrustSimulator.fromTerraformJson(doc, doc.resource.azurerm_user_assigned_identity[identity].name);
+      const [, data, identity] = /^\$\{(data\.)?azurerm_user_assigned_identity\.([^.]+)\.principal_id\}$/.exec(r.principal_id)!;
+      const sim = AzureTrustSimulator.fromTerraformJson(doc, (data ? doc.data : doc.resource).azurerm_user_assigned_identity[identity].name);
       principals.push({ id: `${tfFile}#azurerm_role_assignment.${name}`, admits: (tok) => sim.evaluate({ claims: tok.claims }).allowed });
     }
   }
@@ -319,7 +329,7 @@ function compare(built: Built, f: Figures, seed: number): void {
 afterAll(() => {
   for (const [name, x] of Object.entries(figures)) {
     // The figures the pull request quotes.
-    process.stdout.write(`review differential (${name}): ${x.apps} apps, ${x.trusts} trusts, ${x.principals} principals, ${x.pairs} (trust, principal) pairs, ${x.listed} listed, ${x.tokens} tokens; ${x.misattributions.length} misattributions, ${x.omissions.length} omissions, ${x.possibly} undecided\n`);
+    process.stdout.write(`review differential (${name}): ${x.apps} apps, ${x.trusts} trusts, ${x.principals} principals, ${x.pairs} (trust, principal) pairs, ${x.listed} listed, ${x.tokens} tokens, ${x.existing} existing Azure identities; ${x.misattributions.length} misattributions, ${x.omissions.length} omissions, ${x.possibly} undecided\n`);
   }
 });
 

@@ -8,7 +8,7 @@
  */
 import { rawResource } from './aws';
 import { Conj, conjoin, solve } from './constraints';
-import { and, CelTooComplex, conditionalOf, conditionConjs, Mapping, mappedValueConjs, nodeConjs, parseMappingOf } from './read-cel';
+import { and, CelTooComplex, conditionalOf, conditionConjs, Mapping, mappedValueConjs, mappingRequirements, nodeConjs, parseMappingOf } from './read-cel';
 import { Principal, Unit, UnitCondition } from './types';
 import { GcpGrant, LoadedFile, TrustRelationship } from '../scan/extract';
 import { tfMetadata } from '../scan/extract/terraform';
@@ -72,7 +72,8 @@ function readProvider(t: TrustRelationship, files: Map<string, LoadedFile>, numb
   const providerId = typeof body.workload_identity_pool_provider_id === 'string' ? body.workload_identity_pool_provider_id : t.resource;
   const mapping = parseMappingOf(t.gcp!.attributeMapping);
   const oidc = asArray(body.oidc).filter(isObj)[0] ?? {};
-  const tests: Conj['tests'][number][] = [];
+  // Every mapping must evaluate, or the exchange fails.
+  const tests: Conj['tests'][number][] = mappingRequirements(mapping);
   const opaque: string[] = [];
   const uri = oidc.issuer_uri;
   if (typeof uri === 'string' && !uri.includes('${')) {

@@ -201,6 +201,24 @@ function paren(n: CelNode, op: string): string {
   return child < rank(op) || (n.k === 'bin' && rank(op) === 3 && child === 3) ? `(${text(n)})` : text(n);
 }
 
+/**
+ * What every token must carry for the mapping to evaluate (an error fails the exchange): the claim
+ * a mapping reads as is must be present (`google.subject` a string); `size(bytes(c)) <= N ? c : …`
+ * needs `c`. Other shapes are taken as total (ci-oidc-trust's guarded conditionals are); the
+ * 127-byte limit on `google.subject` is not modelled.
+ */
+export function mappingRequirements(mapping: Mapping): ClaimTest[] {
+  const out: ClaimTest[] = [];
+  for (const [key, n] of mapping) {
+    let ref = claimOf(n, new Map());
+    if (!ref && n.k === 'cond' && n.c.k === 'bin' && n.c.op === '<=' && n.c.l.k === 'call' && n.c.l.name === 'size' && n.c.l.args[0]?.k === 'call' && n.c.l.args[0].name === 'bytes') {
+      ref = claimOf(n.c.l.args[0].args[0], new Map());
+    }
+    if (ref) out.push({ kind: 'type', claim: ref.name, type: key === 'google.subject' || !ref.text ? 'string' : 'scalar' });
+  }
+  return out;
+}
+
 /** The condition of a mapping `(COND) ? 'v' : '-'` (ci-oidc-trust's per-trust attribute), else undefined. */
 export function conditionalOf(expr: string): { condition: CelNode; value: string } | undefined {
   try {
