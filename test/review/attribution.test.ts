@@ -187,3 +187,16 @@ test('a template this library did not write: one trust relationship per conditio
     expect([a.principal, r.reasons]).toEqual([a.principal, []]);
   }
 });
+
+test('GCP: a trust\'s VPC-SC ingress policy is shown under that trust, not under the other trusts of its provider', () => {
+  const stack = new TerraformStack(Testing.app(), 'net');
+  const pool = new GcpWorkloadIdentityPool(stack, 'Pool', { projectId: 'acme-prod', projectNumber: '123456789012', poolId: 'ci-deploy' });
+  const restricted = web().inEnvironment('production').restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24'] }).toTrust();
+  const open = web().onPullRequest().toTrust();
+  const p = pool.addProvider('GitHub', { providerId: 'github', trusts: [restricted, open], perimeterName: 'accessPolicies/1/servicePerimeters/ci' });
+  p.grantServiceAccountImpersonation('reader@acme-prod.iam.gserviceaccount.com', open);
+  const doc = json(TrustReport.fromCdktfStack(stack));
+  const network = (words: string) => doc.trusts.find((t: any) => t.identity.includes(words)).network;
+  expect(network('environment production')).toEqual([expect.stringMatching(/^VPC-SC ingress .*attribute\.trust_[0-9a-f]{8}\/github/)]);
+  expect(network('pull requests')).toEqual([]);
+});

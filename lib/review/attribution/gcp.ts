@@ -263,8 +263,10 @@ function providerUnits(p: Provider, scope: string): Unit[] {
       if (mine.length === 0) mine = own;
     }
     for (const a of mine) covered.add(altKey(a));
-    const own = `/attribute.trust_${e.id}/${p.providerId}\``;
-    out.push({ ...unit(`${t.id}#${e.id}`, 'declared', mine, conjs, ['google.subject', key], e), ownGate: via => via.includes(own) });
+    const own = `/attribute.trust_${e.id}/${p.providerId}`;
+    // A VPC-SC ingress policy that names another trust's attribute restricts that trust, not this one.
+    const network = t.network.filter(n => !/\/attribute\.trust_[0-9a-f]{8}\//.test(n) || n.includes(own));
+    out.push({ ...unit(`${t.id}#${e.id}`, 'declared', mine, conjs, ['google.subject', key], e), network, ownGate: via => via.includes(`${own}\``) });
   }
   const rest = p.alternatives.filter(a => !covered.has(altKey(a)));
   // ci-oidc-trust's per-trust attributes without the metadata that names them: say how to keep it.
