@@ -200,3 +200,13 @@ test('GCP: a trust\'s VPC-SC ingress policy is shown under that trust, not under
   expect(network('environment production')).toEqual([expect.stringMatching(/^VPC-SC ingress .*attribute\.trust_[0-9a-f]{8}\/github/)]);
   expect(network('pull requests')).toEqual([]);
 });
+
+test('GCP: what a service account may do is shown next to who can impersonate it', () => {
+  const stack = issueApp();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ProjectIamMember } = require('@cdktf/provider-google/lib/project-iam-member');
+  new ProjectIamMember(stack, 'DeployerRuns', { project: 'acme-prod', role: 'roles/run.developer', member: 'serviceAccount:deploy@acme-prod.iam.gserviceaccount.com' });
+  const doc = json(TrustReport.fromCdktfStack(stack));
+  const production = doc.trusts.find((t: any) => t.identity.includes('environment production'));
+  expect(production.canUse.find((u: any) => u.principal.includes('deploy@')).permissions).toEqual(['roles/iam.workloadIdentityUser', 'as the service account: roles/run.developer on project acme-prod']);
+});

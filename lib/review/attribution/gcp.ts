@@ -139,7 +139,9 @@ export function gcpModel(rels: TrustRelationship[], files: Map<string, LoadedFil
         const label = /^google_service_account_iam_(member|binding)$/.test(type)
           ? `service account ${describe(body.service_account_id)}`
           : `${type.replace(/^google_/, '').replace(/_iam_(member|binding)$/, '')} ${describe(target)}`;
-        p = { id, cloud: 'gcp', file: t.file, resource: g.resource, resourceType: type, label, permissions: [g.role], gates: [], homeKey: scope };
+        const email = /^google_service_account_iam_(member|binding)$/.test(type) ? /([^/]+@[^/]+)$/.exec(describe(body.service_account_id))?.[1] : undefined;
+        const asAccount = email ? serviceAccountRoles(files, email) : [];
+        p = { id, cloud: 'gcp', file: t.file, resource: g.resource, resourceType: type, label, permissions: [g.role, ...asAccount], gates: [], homeKey: scope };
         principals.push(p);
       }
       (p.gates as Principal['gates'][number][]).push(...gatesFor(g, pool));
@@ -169,6 +171,24 @@ export function gcpModel(rels: TrustRelationship[], files: Map<string, LoadedFil
     });
   }
   return { units, principals, grants };
+}
+
+/** What a service account may do, from the grants of this review naming it (`serviceAccount:EMAIL`). */
+function serviceAccountRoles(files: Map<string, LoadedFile>, email: string): string[] {
+  const out: string[] = [];
+  const member = `serviceaccount:${email.toLowerCase()}`;
+  for (const f of [...files.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
+    const resources = isObj(f.json) && isObj((f.json as Obj).resource) ? (f.json as Obj).resource : {};
+    for (const type of Object.keys(resources).filter(x => /^google_.+_iam_(member|binding)$/.test(x)).sort()) {
+      for (const name of Object.keys(resources[type]).sort()) {
+        const b = resources[type][name];
+        if (!isObj(b) || ![...asArray(b.member), ...asArray(b.members)].some(m => String(m).toLowerCase() === member)) continue;
+        const target = type.replace(/^google_/, '').replace(/_iam_(member|binding)$/, '');
+        out.push(`as the service account: ${String(b.role ?? '?')} on ${target} ${describe(TARGETS.map(k => b[k]).find(v => v !== undefined))}`);
+      }
+    }
+  }
+  return out;
 }
 
 function gatesFor(g: GcpGrant, pool: Provider[]): Principal['gates'] {
