@@ -210,3 +210,14 @@ test('GCP: what a service account may do is shown next to who can impersonate it
   const production = doc.trusts.find((t: any) => t.identity.includes('environment production'));
   expect(production.canUse.find((u: any) => u.principal.includes('deploy@')).permissions).toEqual(['roles/iam.workloadIdentityUser', 'as the service account: roles/run.developer on project acme-prod']);
 });
+
+test('GCP: a condition that does not parse is shown and judged as written (not analysable), not read as true', () => {
+  const tf = {
+    resource: {
+      google_iam_workload_identity_pool_provider: { p: { workload_identity_pool_id: 'ci-pool', workload_identity_pool_provider_id: 'p', attribute_condition: "assertion.repository_id == '2002' &&", attribute_mapping: { 'google.subject': 'assertion.sub' }, oidc: [{ issuer_uri: 'https://token.actions.githubusercontent.com' }] } },
+    },
+  };
+  const [t] = json(TrustReport.fromTemplate(tf)).trusts;
+  expect(t.conditions[0].expression).toBe("assertion.repository_id == '2002' &&");
+  expect(t.findings).toEqual(['CIT-GCP-016']);
+});

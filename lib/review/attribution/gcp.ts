@@ -225,7 +225,8 @@ function providerUnits(p: Provider, scope: string): Unit[] {
   const out: Unit[] = [];
   const covered = new Set<string>();
   const unit = (id: string, kind: Unit['kind'], alts: Conj[], conjs: Conj[], keys: string[] | undefined, metadata = undefined as typeof entries[number] | undefined, notes: string[] = []): Unit => {
-    const condition = t.gcp!.attributeCondition === undefined ? undefined : altText(alts);
+    // An unreadable condition is shown and judged as written (the scanner reports it not analysable).
+    const condition = t.gcp!.attributeCondition === undefined ? undefined : p.error ? t.gcp!.attributeCondition : altText(alts);
     const many = alts.length > 1;
     return {
       id,
@@ -244,7 +245,8 @@ function providerUnits(p: Provider, scope: string): Unit[] {
       parts: [{ ...t, id, gcp: { ...t.gcp!, ...(condition !== undefined ? { attributeCondition: condition } : {}), grants: [] }, metadata }],
       conjs,
       conditions: [
-        ...(t.gcp!.attributeCondition === undefined ? [] : alts.map((a, i) => ({ kind: 'cel' as const, field: 'attribute_condition' as const, expression: altText([a])!, ...(many ? { alternative: i + 1 } : {}) }))),
+        ...(condition === undefined ? [] : p.error ? [{ kind: 'cel' as const, field: 'attribute_condition' as const, expression: condition }]
+          : alts.map((a, i) => ({ kind: 'cel' as const, field: 'attribute_condition' as const, expression: altText([a])!, ...(many ? { alternative: i + 1 } : {}) }))),
         ...mappingConditions(t.gcp!.attributeMapping, keys),
       ],
       notes: p.error ? [p.error, ...notes] : notes,
