@@ -221,3 +221,26 @@ test('GCP: a condition that does not parse is shown and judged as written (not a
   expect(t.conditions[0].expression).toBe("assertion.repository_id == '2002' &&");
   expect(t.findings).toEqual(['CIT-GCP-016']);
 });
+
+test('GCP: a literal member in another file reaches the pool of its project number; the same pool id elsewhere does not', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { reviewModel } = require('../../lib/review/attribution/attribute');
+  const provider = (project: string) => ({
+    resource: {
+      google_iam_workload_identity_pool_provider: {
+        gh: {
+          '//': { 'ci-oidc-trust-gcp': { projectNumber: project, poolId: 'ci-pool', providerId: 'gh' } },
+          'workload_identity_pool_id': 'ci-pool',
+          'workload_identity_pool_provider_id': 'gh',
+          'attribute_condition': "assertion.repository_id == '11'",
+          'attribute_mapping': { 'google.subject': 'assertion.sub', 'attribute.repository_id': 'assertion.repository_id' },
+          'oidc': [{ issuer_uri: 'https://token.actions.githubusercontent.com' }],
+        },
+      },
+    },
+  });
+  const grants = { resource: { google_storage_bucket_iam_member: { state: { bucket: 'acme-state', role: 'roles/storage.objectViewer', member: 'principalSet://iam.googleapis.com/projects/111/locations/global/workloadIdentityPools/ci-pool/attribute.repository_id/11' } } } };
+  const m = reviewModel([{ file: 'a/cdk.tf.json', json: provider('111') }, { file: 'b/cdk.tf.json', json: provider('222') }, { file: 'c/cdk.tf.json', json: grants }]);
+  expect(m.units.map((u: any) => u.file)).toEqual(['a/cdk.tf.json', 'b/cdk.tf.json']);
+  expect(m.attributions.map((a: any) => [a.unit.split('#')[0], a.principal])).toEqual([['a/cdk.tf.json', 'c/cdk.tf.json#google_storage_bucket_iam_member.state']]);
+});

@@ -105,11 +105,9 @@ export function attribute(u: Unit, p: Principal): Attribution | undefined {
         if (disjoint(mine, theirs)) continue;
         const v = solve(conjoin(mine, theirs));
         if (v.verdict === 'yes') return { unit: u.id, principal: p.id, certainty: 'admitted', via: gate.via, witness: v.witness };
-        if (v.verdict === 'unknown') {
-          // A unit whose own condition cannot be read is attributed its own principals only.
-          if (!own && (mine.opaque?.length ?? 0) > 0) continue;
-          possibly ??= { via: gate.via, why: v.why };
-        }
+        // Undecided is said for the unit's own principals; another principal is listed only when
+        // decided (else every trust of an issuer would "possibly" reach every unreadable role).
+        if (v.verdict === 'unknown' && own) possibly ??= { via: gate.via, why: v.why };
       }
     }
   }

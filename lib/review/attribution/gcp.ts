@@ -29,10 +29,12 @@ interface Provider {
   readonly error?: string;
 }
 
-/** Pools are matched by literal id across files, by reference within one file. */
-function scopeOf(file: string, pool: string): string {
-  return pool.startsWith('ref:') || pool === '?' ? `${file}|${pool}` : pool;
+/** A pool within its file: Terraform references resolve only there. */
+function localScope(file: string, pool: string): string {
+  return `${file}|${pool}`;
 }
+
+const LITERAL_MEMBER = /^principal(?:Set)?:\/\/iam\.googleapis\.com\/projects\/([0-9]+)\/locations\/global\/workloadIdentityPools\/([^/]+)\//;
 
 function describe(v: unknown): string {
   const ref = typeof v === 'string' ? /^\$\{([\w-]+)\.([\w-]+)\.[\w.[\]-]+\}$/.exec(v) : null;
@@ -51,18 +53,19 @@ function altText(cs: Conj[]): string | undefined {
   return texts.length === 1 ? texts[0] : texts.map(t => (t.includes(' && ') ? `(${t})` : t)).join(' || ');
 }
 
+/** Project numbers by file and pool id: from ci-oidc-trust's facts on a provider, or a literal member in the file. */
 function projectNumbers(rels: TrustRelationship[], files: Map<string, LoadedFile>): Map<string, string> {
   const out = new Map<string, string>();
   for (const t of rels) {
     for (const g of t.gcp?.grants ?? []) {
-      const m = /^principal(?:Set)?:\/\/iam\.googleapis\.com\/projects\/([0-9]+)\/locations\/global\/workloadIdentityPools\/([^/]+)\//.exec(g.member);
-      if (m) out.set(m[2], m[1]);
+      const m = LITERAL_MEMBER.exec(g.member);
+      if (m) out.set(localScope(t.file, m[2]), m[1]);
     }
   }
   for (const t of rels) {
     if (t.resourceType !== 'google_iam_workload_identity_pool_provider') continue;
     const facts = rawResource(files.get(t.file), t.resource)?.['//']?.[FACTS_KEY];
-    if (isObj(facts) && typeof facts.projectNumber === 'string') out.set(String(facts.poolId ?? t.gcp!.pool), facts.projectNumber);
+    if (isObj(facts) && typeof facts.projectNumber === 'string') out.set(localScope(t.file, String(facts.poolId ?? t.gcp!.pool)), facts.projectNumber);
   }
   return out;
 }
@@ -83,14 +86,14 @@ function readProvider(t: TrustRelationship, files: Map<string, LoadedFile>, numb
     opaque.push('issuer_uri is not a literal');
   }
   const allowed = asArray(oidc.allowed_audiences).map(String);
-  const number = numbers.get(t.gcp!.pool);
+  const number = numbers.get(localScope(t.file, t.gcp!.pool));
   if (allowed.length) {
     tests.push({ kind: 'eq', claim: 'aud', values: allowed });
-  } else if (number && !t.gcp!.pool.startsWith('ref:')) {
-    const def = `//iam.googleapis.com/projects/${number}/locations/global/workloadIdentityPools/${t.gcp!.pool}/providers/${providerId}`;
-    tests.push({ kind: 'eq', claim: 'aud', values: [def, `https:${def}`] });
   } else {
-    opaque.push('the default audience (the provider\'s full name needs the project number)');
+    // GCP's default: the provider's full name. Unknown parts stay placeholders: the value is still
+    // this provider's own, which is all attribution needs (no other gate names it).
+    const def = `//iam.googleapis.com/projects/${number ?? '<project number>'}/locations/global/workloadIdentityPools/${t.gcp!.pool.replace(/^ref:/, '<pool ')}${t.gcp!.pool.startsWith('ref:') ? '>' : ''}/providers/${providerId}`;
+    tests.push({ kind: 'eq', claim: 'aud', values: [def, `https:${def}`] });
   }
   const base: Conj = { tests, opaque, ...(t.gcp!.disabled ? { never: `the ${t.gcp!.disabled} is disabled` } : {}) };
   try {
@@ -111,11 +114,20 @@ export interface GcpModel {
 export function gcpModel(rels: TrustRelationship[], files: Map<string, LoadedFile>): GcpModel {
   const numbers = projectNumbers(rels, files);
   const providers = rels.filter(t => t.resourceType === 'google_iam_workload_identity_pool_provider').map(t => readProvider(t, files, numbers));
-  const byScope = new Map<string, Provider[]>();
+  // Providers by pool: within their file, and by project number and pool id for literal members
+  // of other files (pool ids are unique per project only).
+  const byKey = new Map<string, Provider[]>();
+  const add = (k: string, p: Provider) => byKey.set(k, [...(byKey.get(k) ?? []), p]);
   for (const p of providers) {
-    const k = scopeOf(p.rel.file, p.rel.gcp!.pool);
-    byScope.set(k, [...(byScope.get(k) ?? []), p]);
+    const pool = p.rel.gcp!.pool;
+    add(localScope(p.rel.file, pool), p);
+    const number = numbers.get(localScope(p.rel.file, pool));
+    if (number && !pool.startsWith('ref:')) add(`${number}|${pool}`, p);
   }
+  const providersFor = (file: string, pool: string, member: string): Provider[] => {
+    const m = LITERAL_MEMBER.exec(member);
+    return [...new Set([...(byKey.get(localScope(file, pool)) ?? []), ...(m ? byKey.get(`${m[1]}|${m[2]}`) ?? [] : [])])];
+  };
 
   // Principals: every grant once, with a gate per provider of its pool and member.
   const principals: Principal[] = [];
@@ -123,9 +135,9 @@ export function gcpModel(rels: TrustRelationship[], files: Map<string, LoadedFil
   const orphans: TrustRelationship[] = [];
   const seen = new Set<string>();
   for (const t of rels) {
-    const scope = scopeOf(t.file, t.gcp!.pool);
-    const pool = byScope.get(scope) ?? [];
-    if (t.resourceType !== 'google_iam_workload_identity_pool_provider' && pool.length === 0) orphans.push(t);
+    const scope = localScope(t.file, t.gcp!.pool);
+    const isProvider = t.resourceType === 'google_iam_workload_identity_pool_provider';
+    if (!isProvider && t.gcp!.grants.every(g => providersFor(t.file, t.gcp!.pool, g.member).length === 0)) orphans.push(t);
     for (const g of t.gcp!.grants) {
       const id = `${t.file}#${g.resource}`;
       grants.set(id, [...(grants.get(id) ?? []).filter(x => x.member !== g.member), g]);
@@ -144,12 +156,12 @@ export function gcpModel(rels: TrustRelationship[], files: Map<string, LoadedFil
         p = { id, cloud: 'gcp', file: t.file, resource: g.resource, resourceType: type, label, permissions: [g.role, ...asAccount], gates: [], homeKey: scope };
         principals.push(p);
       }
-      (p.gates as Principal['gates'][number][]).push(...gatesFor(g, pool));
+      (p.gates as Principal['gates'][number][]).push(...gatesFor(g, providersFor(t.file, t.gcp!.pool, g.member)));
     }
   }
 
   const units: Unit[] = [];
-  for (const p of providers) units.push(...providerUnits(p, scopeOf(p.rel.file, p.rel.gcp!.pool)));
+  for (const p of providers) units.push(...providerUnits(p, localScope(p.rel.file, p.rel.gcp!.pool)));
   for (const t of orphans) {
     if (units.some(u => u.id === t.id)) continue;
     units.push({
@@ -167,7 +179,7 @@ export function gcpModel(rels: TrustRelationship[], files: Map<string, LoadedFil
       conjs: [{ tests: [], opaque: [`the provider of pool ${t.gcp!.pool} is not in this review`] }],
       conditions: [],
       notes: [],
-      homeKey: scopeOf(t.file, t.gcp!.pool),
+      homeKey: localScope(t.file, t.gcp!.pool),
     });
   }
   return { units, principals, grants };
