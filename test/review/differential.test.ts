@@ -65,6 +65,8 @@ const CATALOGUE: { name: string; family: Family; make: (cloud: Cloud) => Trust }
   { name: 'web any ref', family: 'github', make: () => web().onAnyRef().accept(Widening.ANY_REF).toTrust() },
   { name: 'web release branches', family: 'github', make: () => web().onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust() },
   { name: 'web main in production', family: 'github', make: () => web().onBranch('main').inEnvironment('production').toTrust() },
+  { name: 'web main from the office', family: 'github', make: () => web().onBranch('main').restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24', '2001:db8::/32'] }).toTrust() },
+  { name: 'web production through a VPC endpoint', family: 'github', make: () => web().inEnvironment('production').restrictNetwork({ awsVpcEndpointIds: ['vpce-0123456789abcdef0'] }).toTrust() },
   { name: 'api main', family: 'github', make: () => api().onBranch('main', 'develop').toTrust() },
   { name: 'api production', family: 'github', make: () => api().inEnvironment('production').toTrust() },
   { name: 'infra protected main', family: 'gitlab', make: () => infra().onProtectedBranch('main').toTrust() },
@@ -154,7 +156,8 @@ function build(plan: Plan): Built {
   const cdkApp = new App({ outdir: path.join(dir, 'cdk.out') });
   const stack = new Stack(cdkApp, 'Ci', { env: { account: '123456789012', region: 'eu-west-1' } });
   const roles = plan.roles.map((r, i) => {
-    const role = new CiOidcRole(stack, `Role${i}`, { trusts: r.trusts.map((t) => CATALOGUE[t].make('aws')), trustPolicySizeQuota: 4096 });
+    // Trusts with different networks share a role only without the session deny policy.
+    const role = new CiOidcRole(stack, `Role${i}`, { trusts: r.trusts.map((t) => CATALOGUE[t].make('aws')), trustPolicySizeQuota: 4096, sessionNetworkPolicy: false });
     if (r.readOnly) role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess'));
     else role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: ['arn:aws:s3:::acme-artifacts/*'] }));
     return { logicalId: stack.getLogicalId(role.node.defaultChild as iam.CfnRole), role };
