@@ -24,10 +24,12 @@ export function buildGitLabProtected(app: App): ExampleStack {
   return { stack, role };
 }
 
-export function main(outdir = 'cdk.out'): void {
+/** Synthesizes the example into `outdir`; returns the app (the tests read its constructs). */
+export function main(outdir = 'cdk.out'): App {
   const app = new App({ outdir });
   buildGitLabProtected(app);
   app.synth();
+  return app;
 }
 
 if (require.main === module) main();

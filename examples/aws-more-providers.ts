@@ -41,10 +41,12 @@ export function buildMoreProviders(app: App): Stack {
   return stack;
 }
 
-export function main(outdir = 'cdk.out'): void {
+/** Synthesizes the example into `outdir`; returns the app (the tests read its constructs). */
+export function main(outdir = 'cdk.out'): App {
   const app = new App({ outdir });
   buildMoreProviders(app);
   app.synth();
+  return app;
 }
 
 if (require.main === module) main();

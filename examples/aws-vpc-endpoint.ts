@@ -38,10 +38,12 @@ export function buildVpcEndpoint(app: App): ExampleStack {
   return { stack, role };
 }
 
-export function main(outdir = 'cdk.out'): void {
+/** Synthesizes the example into `outdir`; returns the app (the tests read its constructs). */
+export function main(outdir = 'cdk.out'): App {
   const app = new App({ outdir });
   buildVpcEndpoint(app);
   app.synth();
+  return app;
 }
 
 if (require.main === module) main();

@@ -16,7 +16,8 @@ import { FederatedManagedIdentity, GitHubActions, GitHubSubjectFormat, GitLabCi,
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
 const RESOURCE_GROUP = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-web-prod`;
 
-export function main(outdir = 'cdktf.out'): void {
+/** Synthesizes the example into `outdir`; returns the app (the tests read its constructs). */
+export function main(outdir = 'cdktf.out'): App {
   const app = new App({ outdir });
   const stack = new TerraformStack(app, 'ci-identity');
   new AzurermProvider(stack, 'azurerm', { features: [{}], subscriptionId: SUBSCRIPTION });
@@ -53,6 +54,7 @@ export function main(outdir = 'cdktf.out'): void {
   new TerraformOutput(stack, 'tenant_id', { value: deployer.tenantId });
 
   app.synth();
+  return app;
 }
 
 if (require.main === module) main();

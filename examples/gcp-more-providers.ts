@@ -10,7 +10,8 @@ import { BitbucketPipelines, CircleCi, GcpWorkloadIdentityPool, HcpTerraform } f
 
 const DEPLOY_SA = 'deploy@acme-prod.iam.gserviceaccount.com';
 
-export function main(outdir = 'cdktf.out'): void {
+/** Synthesizes the example into `outdir`; returns the app (the tests read its constructs). */
+export function main(outdir = 'cdktf.out'): App {
   const app = new App({ outdir });
   const stack = new TerraformStack(app, 'ci-gcp-more');
   new GoogleProvider(stack, 'google', { project: 'acme-prod' });
@@ -28,6 +29,7 @@ export function main(outdir = 'cdktf.out'): void {
     trusts: [HcpTerraform.workspace({ organization: 'acme', project: 'Platform', workspace: 'network-prod', workspaceId: 'ws-mbsd5E3Ktt5Rg2Xm', organizationId: 'org-GRNbCjYNpBB6NEH9' }).forApply().toTrust()],
   }).grantServiceAccountImpersonation(DEPLOY_SA);
   app.synth();
+  return app;
 }
 
 if (require.main === module) main();

@@ -1,13 +1,13 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { annotateTrusts } from './annotations';
 import { AwsStatementJson, compileAwsTrust, DEFAULT_TRUST_POLICY_QUOTA, RAISED_TRUST_POLICY_QUOTA } from './compile';
 import { AWS_LIMITS } from './limits';
 import { mergeStatements } from './merge';
 import { CiOidcProvider, providerIssuer } from './provider';
 import { TrustConfigError } from '../model/errors';
 import { formatNumber } from '../model/limits';
-import { RULES } from '../model/rules';
 import { requireTrustList } from '../model/shapes';
 import { Trust } from '../model/trust';
 
@@ -37,7 +37,9 @@ export interface CiOidcPrincipalOptions {
 export class CiOidcPrincipal extends iam.PrincipalBase {
   /** Compile `trusts` for use in `scope`'s stack. */
   public static fromTrusts(scope: IConstruct, trusts: Trust[], options?: CiOidcPrincipalOptions): CiOidcPrincipal {
-    return new CiOidcPrincipal(scope, trusts, options ?? {}, `CiOidcPrincipal(${scope.node.path})`);
+    const principal = new CiOidcPrincipal(scope, trusts, options ?? {}, `CiOidcPrincipal(${scope.node.path})`);
+    annotateTrusts(scope, principal.trusts);
+    return principal;
   }
 
   /** For CiOidcRole: errors name the role. @internal */
@@ -50,6 +52,8 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
   public readonly assumeRoleAction = 'sts:AssumeRoleWithWebIdentity';
   /** @internal */
   public readonly _statements: AwsStatementJson[];
+  /** Each trust's own IAM Condition blocks, before statements of several trusts merge (for the review metadata). @internal */
+  public readonly _trustConditions: AwsStatementJson['Condition'][][];
   private readonly providerArns: string[];
   private readonly scope: IConstruct;
 
@@ -67,6 +71,7 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
     }
     const statements: AwsStatementJson[] = [];
     const bound: Trust[] = [];
+    const perTrust: AwsStatementJson['Condition'][][] = [];
     const arns = new Set<string>();
     const given = (options.providers ?? []).map((p, i) => ({ provider: p, issuer: providerIssuer(p, `${where}.providers[${i}]`) }));
     for (const trust of trusts) {
@@ -77,15 +82,13 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
       arns.add(provider.oidcProviderArn);
       statements.push(...compiled.statements);
       bound.push(compiled.trust);
-      // The compiler's deployment findings as synth warnings too (the review reads them from the trust).
-      for (const f of compiled.trust.findings.filter((x) => x.ruleId === 'CIT-M021')) {
-        Annotations.of(scope).addWarningV2(`ci-oidc-trust:${f.ruleId}`, `${f.message} [${f.ruleId}]. Fix: ${RULES[f.ruleId as 'CIT-M021'].fix}`);
-      }
+      perTrust.push(compiled.statements.map((s) => s.Condition));
     }
     refuseCaseTwins(scope, statements);
     // Deterministic order; statements that differ in one key's values share one statement.
     this._statements = mergeStatements(statements);
     this.trusts = bound;
+    this._trustConditions = perTrust;
     this.providerArns = [...arns];
     // The statements are final here, so the quota is checked now (statements users add to their own
     // role's policy are theirs to size).

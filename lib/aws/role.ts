@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { annotateTrusts } from './annotations';
 import { sessionDenyStatement } from './compile';
 import { AWS_LIMITS } from './limits';
 import { CiOidcPrincipal, CiOidcPrincipalOptions } from './principal';
@@ -115,7 +116,15 @@ export class CiOidcRole extends iam.Role {
     // (the snippet then names it as a placeholder); the stack output resolves it at deploy.
     const region = Stack.of(this).region;
     const known = Token.isUnresolved(region) ? {} : { region };
-    cfn.addMetadata(REVIEW_METADATA_KEY, reviewMetadata(this.trusts.map((t) => trustEntry(t, { cloud: 'aws', principal: `<ARN of role ${this.node.path}>`, ...known }, description))));
+    // Each entry records its trust's own condition blocks, so the review can tell which parts of
+    // merged statements belong to which trust (docs/review.md#the-unit-a-trust-relationship).
+    cfn.addMetadata(REVIEW_METADATA_KEY, reviewMetadata(this.trusts.map((t, i) => ({
+      ...trustEntry(t, { cloud: 'aws', principal: `<ARN of role ${this.node.path}>`, ...known }, description),
+      conditions: principal._trustConditions[i],
+    }))));
+    // Model warnings and accepted widenings where users look: `cdk synth` prints them, and each can
+    // be acknowledged by its rule id (Annotations.of(scope).acknowledgeWarning('CIT-M013')).
+    annotateTrusts(this, this.trusts);
     if (props.ciSnippetOutput) {
       new CfnOutput(this, 'CiSnippet', { description: 'CI job configuration for this role (ci-oidc-trust)', value: ciSnippet(this.trusts[0], { cloud: 'aws', principal: this.roleArn, region }) });
     }

@@ -7,6 +7,7 @@ import { AzureCloud, AzureCredentialSpec, AzureLimits, compileTrust, CREDENTIAL_
 import { AZURE_LIMITS } from './limits';
 import { checkIdentityNetwork, describeNetwork, networkCondition, parseRole, sameNetwork } from './network';
 import { loadAzurerm } from './providers';
+import { annotateCdktf } from '../emit/annotations';
 import { REVIEW_METADATA_KEY, reviewMetadata, terraformComment, trustEntry } from '../emit/metadata';
 import { ciSnippet } from '../emit/snippets';
 import { cmp } from '../model/condition';
@@ -184,6 +185,8 @@ export abstract class FederatedIdentityBase extends Construct {
       resource.addOverride('//', terraformComment([trustEntry(bound, { cloud: 'azure', principal: '<client id of ' + this.node.path + '>', ...(this.cloud === AzureCloud.PUBLIC ? {} : { azureCloud: this.cloud }) })]));
       this.held.push({ spec, trust: bound, resource });
     }
+    // Model warnings and accepted widenings, printed by `cdktf synth` (the review shows them too).
+    annotateCdktf(this, [bound]);
     this.held.sort((a, b) => cmp(a.spec.name, b.spec.name));
     // Concurrent creation on one identity fails with 409: chain them in name order.
     this.held.forEach((h, i) => {

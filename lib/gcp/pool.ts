@@ -9,6 +9,7 @@ import { GCP_METADATA_KEY } from './metadata';
 import { checkNetwork, TrustNetwork } from './network';
 import { google } from './providers';
 import { providerSpec } from '../ci/registry';
+import { annotateCdktf } from '../emit/annotations';
 import { terraformComment, TrustEntry, trustEntry } from '../emit/metadata';
 import { ciSnippet } from '../emit/snippets';
 import { TrustConfigError } from '../model/errors';
@@ -330,6 +331,8 @@ export class GcpWorkloadIdentityProvider extends Construct {
       net.admit(this.principalSetMember(t));
       this.networks.set(t.fingerprint, net);
     }
+    // Model warnings and accepted widenings, printed by `cdktf synth` (the review shows them too).
+    annotateCdktf(this, boundList);
     pool._register(this);
   }
 

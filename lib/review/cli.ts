@@ -9,11 +9,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs as parseNodeArgs } from 'util';
+import { modelOf } from './attribution/attribute';
 import { buildReport, renderJson, renderMarkdown, ReviewReport } from './render';
 import { renderSarif } from './sarif';
 import { discoverFiles, extractAll, formatOf, InputError, loadInputs } from './scan/extract';
 import { isFindingId, NOT_ANALYSABLE_IDS, Severity } from './scan/findings';
-import { scan } from './scan/scanner';
 
 export interface CliIo {
   readonly stdout: { write(s: string): unknown };
@@ -144,7 +144,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       throw new InputError(`${args.path}: readable, but neither a CloudFormation template (no "Resources"), Terraform (no "resource"/"data") nor \`terraform show -json\` output.`);
     }
     const trusts = extractAll(loaded);
-    const report = buildReport(args.path, files, trusts, scan(trusts), { failOn: args.failOn, skip: args.skip, strict: args.strict });
+    const report = buildReport(args.path, files, modelOf(trusts, loaded), { failOn: args.failOn, skip: args.skip, strict: args.strict });
     const note = notAnalysableNote(report, args.strict);
     if (args.format === 'json') {
       io.stdout.write(renderJson(report));

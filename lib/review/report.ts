@@ -1,18 +1,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Stack, Stage } from 'aws-cdk-lib';
+import { reviewModel } from './attribution/attribute';
 import { buildReport, renderJson, renderMarkdown, ReviewReport } from './render';
-import { discoverFiles, extractAll, LoadedFile, loadFiles, loadInputs } from './scan/extract';
-import { scan } from './scan/scanner';
+import { discoverFiles, LoadedFile, loadFiles, loadInputs } from './scan/extract';
 
 /** Counts of a review. */
 export interface TrustReportSummary {
-  /** Trust relationships found. */
+  /** Trust relationships found (docs/review.md#the-unit-a-trust-relationship). */
   readonly trusts: number;
   /** Error findings. */
   readonly errors: number;
-  /** Warning findings. */
+  /** Warnings shown: warning findings and the warnings the trusts declare. */
   readonly warnings: number;
+  /** Of the warnings, those the trusts declare (model warnings and accepted widenings). */
+  readonly declaredWarnings: number;
 }
 
 /**
@@ -57,8 +59,10 @@ export class TrustReport {
   }
 
   /**
-   * Review a template object: CloudFormation, or Terraform JSON such as cdktf's
-   * `JSON.parse(Testing.synth(stack))` (no cdktf needed here).
+   * Review a template object: CloudFormation, or Terraform JSON. cdktf's `Testing.synth(stack)`
+   * removes the `//` comments that carry the declared trusts (sentences, warnings, snippets), so
+   * its output reads like a template this library did not write: use `fromCdktfStack(stack)` to
+   * keep them.
    */
   public static fromTemplate(template: any, name?: string): TrustReport {
     const file = name ?? 'template.json';
@@ -77,9 +81,25 @@ export class TrustReport {
     return TrustReport.fromPath(app.outdir, 'cdktf.out');
   }
 
+  /**
+   * Review one CDKTF stack with the declared trusts. cdktf's `Testing.synth(stack)` drops the `//`
+   * metadata that names them; this reads the stack's Terraform JSON with it (after the same aspect
+   * pass). Typed loosely so that the package root does not load cdktf.
+   */
+  public static fromCdktfStack(stack: any): TrustReport {
+    if (typeof stack?.toTerraform !== 'function' || typeof stack?.node?.id !== 'string') {
+      throw new Error('TrustReport.fromCdktfStack: expected a cdktf TerraformStack');
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const cdktf = require('cdktf');
+    cdktf.Testing.synth(stack); // runs the aspects, as a real synth does
+    const json = JSON.parse(JSON.stringify(stack.toTerraform()));
+    const file = `stacks/${stack.node.id}/cdk.tf.json`;
+    return TrustReport.of(stack.node.id, [file], [{ file, json }]);
+  }
+
   private static of(input: string, files: string[], loaded: LoadedFile[]): TrustReport {
-    const trusts = extractAll(loaded);
-    return new TrustReport(buildReport(input, files, trusts, scan(trusts)));
+    return new TrustReport(buildReport(input, files, reviewModel(loaded)));
   }
 
   /** Counts. */
@@ -88,7 +108,8 @@ export class TrustReport {
 
   private constructor(report: ReviewReport) {
     this.report = report;
-    this.summary = { trusts: report.summary.trusts, errors: report.summary.errors, warnings: report.summary.warnings };
+    const { trusts, errors, warnings, declaredWarnings } = report.summary;
+    this.summary = { trusts, errors, warnings, declaredWarnings };
   }
 
   /** Markdown for pull requests (stable order, diff-friendly). */

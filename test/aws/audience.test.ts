@@ -21,7 +21,7 @@ test('a non-default audience: a CIT-M021 finding on the compiled trust, a synth 
   const stack = new Stack(app, 'S', { env: ENV });
   const role = new CiOidcRole(stack, 'R', { trusts: [gh().withAudience('https://github.com/acme').toTrust()] });
   expect(role.trusts[0].findings).toContainEqual({ ruleId: 'CIT-M021', level: 'WARNING', message: MESSAGE });
-  Annotations.fromStack(stack).hasWarning('*', `${MESSAGE} [CIT-M021]. Fix: accept the default audience, or make every job request the trust's audience explicitly (the CI snippet shows how) [ack: ci-oidc-trust:CIT-M021]`);
+  Annotations.fromStack(stack).hasWarning('*', `CIT-M021: ${MESSAGE}. Fix: accept the default audience, or make every job request the trust's audience explicitly (the CI snippet shows how) (trust: ${role.trusts[0].description}) [ack: CIT-M021]`);
   const report = TrustReport.fromCdkApp(app).toMarkdown();
   expect(report).toContain('CIT-M021');
   expect(report).toContain(MESSAGE);

@@ -45,7 +45,7 @@ test('TrustReport.fromCdkApp and fromCdkStack see the role and its sentence', ()
   const stack = new Stack(app, 'S');
   new CiOidcRole(stack, 'Deploy', { trusts: [trust()] });
   for (const r of [TrustReport.fromCdkApp(app), TrustReport.fromCdkStack(stack)]) {
-    expect(r.summary).toEqual({ trusts: 1, errors: 0, warnings: 0 });
+    expect(r.summary).toEqual({ trusts: 1, errors: 0, warnings: 0, declaredWarnings: 0 });
     expect(r.toMarkdown()).toContain('GitHub Actions jobs of acme/web (owner id 1, repository id 2; immutable subject) in environment production, on branch main');
   }
 });
@@ -129,7 +129,7 @@ test('TrustReport.fromCdktfApp synthesizes the app and reviews its stacks', () =
   new GoogleProvider(stack, 'google', { project: 'my-project' });
   new GcpWorkloadIdentityPool(stack, 'Pool', { projectId: 'my-project', projectNumber: '123456789', poolId: 'ci-pool' }).addProvider('P', { providerId: 'github', trusts: [trust()] });
   const report = TrustReport.fromCdktfApp(app);
-  expect(report.summary).toEqual({ trusts: 1, errors: 0, warnings: 0 });
+  expect(report.summary).toEqual({ trusts: 1, errors: 0, warnings: 0, declaredWarnings: 0 });
   expect(report.toMarkdown()).toContain('GitHub Actions jobs of acme/web');
   expect(() => TrustReport.fromCdktfApp({})).toThrow(/expected a cdktf App/);
 });

@@ -9,6 +9,7 @@ import { GitHubActions } from '../../lib/ci/github';
 import { GitLabCi, GitLabSubjectComponent } from '../../lib/ci/gitlab';
 import { TrustConfigError } from '../../lib/model/errors';
 import { RULES, RuleLevel } from '../../lib/model/rules';
+import { reviewModel } from '../../lib/review/attribution/attribute';
 import { main } from '../../lib/review/cli';
 import { buildReport } from '../../lib/review/render';
 import { extractAll, extractCloudFormation, extractTerraform, loadFiles, loadInputs, TrustRelationship } from '../../lib/review/scan/extract';
@@ -376,10 +377,9 @@ describe('the catalogue', () => {
 
   test('--strict (buildReport): not analysable gates and is reported as an error', () => {
     const dir = path.join(__dirname, 'fixtures', 'insecure');
-    const trusts = extractAll(loadFiles(dir, ['aws-unresolved-condition.template.json']));
-    const found = scan(trusts);
-    expect(buildReport('x', ['f'], trusts, found).summary).toMatchObject({ errors: 0, result: 'pass' });
-    const strict = buildReport('x', ['f'], trusts, found, { strict: true });
+    const model = reviewModel(loadFiles(dir, ['aws-unresolved-condition.template.json']));
+    expect(buildReport('x', ['f'], model).summary).toMatchObject({ errors: 0, result: 'pass' });
+    const strict = buildReport('x', ['f'], model, { strict: true });
     expect(strict.summary).toMatchObject({ errors: 1, warnings: 0, result: 'fail' });
     expect(strict.findings.map(f => [f.class, f.severity])).toEqual([['not-analysable', 'error']]);
   });
@@ -483,7 +483,7 @@ describe('gates: --fail-on and --skip', () => {
 
   test('JSON findings carry their class and the provider\'s fix', async () => {
     const doc = JSON.parse((await run(['review', fixture('gcp-circleci-no-condition.tf.json'), '--format', 'json'])).stdout);
-    expect(doc.schemaVersion).toBe('1.1.0');
+    expect(doc.schemaVersion).toBe('2.0.0');
     expect(doc.findings.map((f: any) => [f.id, f.class, f.severity])).toEqual([['CIT-GCP-018', 'warning', 'warning']]);
     expect(doc.findings[0].fix).toContain('oidc.circleci.com/project-id');
   });

@@ -24,6 +24,7 @@ export function extractTfAzure(file: string, tf: Obj): TrustRelationship[] {
     let identity: string | undefined;
     if (ref?.type === 'azurerm_user_assigned_identity') identity = `azurerm_user_assigned_identity.${ref.name}`;
     else if (ref?.type === 'azuread_service_principal') identity = spApp.get(ref.name) ?? `azuread_service_principal.${ref.name}`;
+    else if (ref?.type === 'data' && ref.name === 'azurerm_user_assigned_identity') identity = existingIdentity(tf, ref.attr.split('.')[0]);
     else if (typeof body.principal_id === 'string') identity = body.principal_id;
     if (!identity) continue;
     const ra: AzureRoleAssignment = {
@@ -95,4 +96,21 @@ export function extractTfAzure(file: string, tf: Obj): TrustRelationship[] {
     }
   }
   return out;
+}
+
+/**
+ * An identity read with a data source (`${data.azurerm_user_assigned_identity.X.principal_id}`, as
+ * `fromExistingIdentity` writes): the literal resource id its credentials name as `parent_id`, matched
+ * by name and resource group; else the data source's address.
+ */
+function existingIdentity(tf: Obj, dataName: string): string {
+  const body = tfResources(tf, 'data', 'azurerm_user_assigned_identity').find(([n]) => n === dataName)?.[1];
+  const fallback = `data.azurerm_user_assigned_identity.${dataName}`;
+  if (!body || typeof body.name !== 'string' || typeof body.resource_group_name !== 'string') return fallback;
+  const tail = `/resourcegroups/${body.resource_group_name}/providers/microsoft.managedidentity/userassignedidentities/${body.name}`.toLowerCase();
+  for (const [, fic] of tfResources(tf, 'resource', 'azurerm_federated_identity_credential')) {
+    const parent = fic.user_assigned_identity_id ?? fic.parent_id;
+    if (typeof parent === 'string' && parent.toLowerCase().endsWith(tail)) return parent;
+  }
+  return fallback;
 }
