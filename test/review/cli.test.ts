@@ -157,8 +157,6 @@ describe('error cases: one clear line, no stack trace', () => {
     [['review', 'x', '--bogus'], /unknown argument '--bogus'/],
     [['review', 'x', '--format', 'yaml'], /--format must be 'markdown', 'json' or 'sarif', got 'yaml'/],
     [['review'], /missing path/],
-    [['scan', 'x'], /unknown command 'scan'/],
-    [[], /missing command/],
     [['review', 'a', 'b'], /expected one path/],
   ])('usage error %j', async (argv, msg) => {
     const r = await run(argv as string[]);
@@ -168,10 +166,36 @@ describe('error cases: one clear line, no stack trace', () => {
     noStack(r.stderr);
   });
 
-  test('--help', async () => {
-    const r = await run(['review', '--help']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Usage:');
+  test.each([
+    [['scan', 'x'], /unknown command 'scan'; commands: review/],
+    [[], /missing command/],
+  ])('no command: %j lists the commands', async (argv, msg) => {
+    const r = await run(argv as string[]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(msg);
+    expect(r.stderr).toContain('Usage: ci-oidc-trust <command> [options]');
+    expect(r.stderr).toMatch(/^ {2}review {2}every CI OIDC trust relationship/m);
+  });
+
+  test('--help per command: its usage, options and exit codes; the overview lists every command', async () => {
+    for (const argv of [['review', '--help'], ['review', '-h'], ['help', 'review'], ['review', 'x', '--help']]) {
+      const r = await run(argv);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/^Usage: ci-oidc-trust review </);
+      expect(r.stdout).toContain('--fail-on error|warning');
+      expect(r.stdout).toContain('Exit codes: 0');
+    }
+    const all = await run(['--help']);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(/^Usage: ci-oidc-trust <command> \[options\]\n\nCommands:\n {2}review /);
+  });
+
+  test('a usage error names the command and how to get its help', async () => {
+    const r = await run(['review', 'x', '--format']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--format needs a value.');
+    expect(r.stderr).toContain('Run `ci-oidc-trust review --help` for details.');
   });
 });
 

@@ -1,0 +1,9 @@
+import { Command } from './command';
+import { REVIEW } from './review';
+
+/** Every command of `ci-oidc-trust`, in the order `--help` lists them. Add a command: one file, one line. */
+export const COMMANDS: readonly Command[] = [
+  REVIEW,
+];
+
+export { CliIo, Command, UsageError } from './command';
