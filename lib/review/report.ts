@@ -114,7 +114,7 @@ export class TrustReport {
 
   /** Markdown for pull requests (stable order, diff-friendly). */
   public toMarkdown(): string {
-    return renderMarkdown(this.report, { color: false });
+    return renderMarkdown(this.report);
   }
 
   /** JSON in the versioned schema of docs/review-schema.json. */

@@ -1,21 +1,25 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../lib/review/cli';
+import { TrustReport } from '../../lib/review/report';
 import { SCHEMA, validate } from '../support/schema';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
-async function run(argv: string[], isTTY = false) {
+async function runWith(argv: string[], opts: { isTTY: boolean; color?: boolean }) {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
     stdout: { write: (s: string) => { stdout += s; } },
     stderr: { write: (s: string) => { stderr += s; } },
-    isTTY,
+    ...opts,
   });
   return { code, stdout, stderr };
 }
+
+const run = (argv: string[], isTTY = false) => runWith(argv, { isTTY });
 
 function tmpdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'cit-review-'));
@@ -96,14 +100,80 @@ describe('review command', () => {
   test('colour and progress only on a TTY, and --no-color wins', async () => {
     const file = path.join(FIXTURES, 'insecure', 'aws-aud-only.template.json');
     const tty = await run(['review', file], true);
-    expect(tty.stdout).toMatch(/\x1b\[31m/);
-    expect(tty.stderr).toMatch(/^Scanning 1 file/);
+    expect(tty.stdout).toMatch(/\x1b\[1;31m/);
+    expect(tty.stderr).toBe(`Scanning 1 file under ${file}…\r\x1b[2K`); // the progress line is erased
     const plain = await run(['review', file, '--no-color'], true);
     expect(plain.stdout).not.toMatch(/\x1b\[/);
+    const noColorEnv = await runWith(['review', file], { isTTY: true, color: false });
+    expect(noColorEnv.stdout).toBe(plain.stdout);
     const piped = await run(['review', file], false);
     expect(piped.stderr).toBe('');
     expect(piped.stdout).not.toMatch(/\x1b\[/);
   });
+});
+
+describe('terminal and pipe output', () => {
+  const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
+
+  test('a pipe gets the Markdown of the report, byte for byte', async () => {
+    const dir = path.join(FIXTURES, 'insecure');
+    const piped = await run(['review', dir], false);
+    expect(piped.stdout.startsWith(TrustReport.fromPath(dir, dir).toMarkdown())).toBe(true);
+    expect(piped.stdout).toMatch(/^# ci-oidc-trust review$/m);
+    expect(piped.stdout).toMatch(/^\| Principal \| Permissions \| Used by \|$/m);
+  });
+
+  test('a terminal gets headings and colours by severity, and no Markdown syntax or escapes', async () => {
+    const dir = path.join(FIXTURES, 'insecure');
+    const tty = await run(['review', dir], true);
+    expect(tty.stdout.startsWith('\x1b[1;4mci-oidc-trust review\x1b[0m\n')).toBe(true);
+    expect(tty.stdout).toMatch(/\x1b\[1m1\. /); // section headings in bold
+    expect(tty.stdout).toContain('\x1b[1m\x1b[1;31mFAIL\x1b[0m\x1b[0m');
+    expect(tty.stdout).toContain('\x1b[1;31merror\x1b[0m');
+    expect(tty.stdout).toContain('\x1b[33mwarning\x1b[0m');
+    const text = strip(tty.stdout);
+    expect(text).not.toMatch(/^#+ /m);
+    expect(text).not.toContain('**');
+    expect(text).not.toContain('`');
+    expect(text).not.toMatch(/\\[*_[\]<>|\\]/); // no Markdown escapes
+    expect(text).not.toContain('<details>');
+    expect(text).not.toMatch(/^\|/m); // tables are entries, not pipes
+  });
+
+  test('the terminal says what the Markdown says: every identity, finding and condition value, unescaped', async () => {
+    const dir = path.join(FIXTURES, 'insecure');
+    const doc = JSON.parse((await run(['review', dir, '--format', 'json'])).stdout);
+    const text = strip((await run(['review', dir], true)).stdout);
+    for (const t of doc.trusts) {
+      expect(text).toContain(`Who: ${t.identity.replace(/`/g, '')}`);
+      for (const c of t.conditions) if (c.kind === 'iam') for (const v of c.values) expect(text).toContain(v);
+    }
+    for (const f of doc.findings) expect(text).toContain(f.id);
+    expect((text.match(/^\d+\. /gm) ?? []).length).toBe(doc.trusts.length);
+  });
+
+  test('control characters from an artifact never reach the terminal', async () => {
+    const dir = tmpdir();
+    const template = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'insecure', 'aws-aud-only.template.json'), 'utf8'));
+    const role = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::IAM::Role');
+    role.Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:aud'] = 'sts.amazonaws.com\x1b[2J\x07';
+    fs.writeFileSync(path.join(dir, 'evil.template.json'), JSON.stringify(template));
+    const tty = await run(['review', dir], true);
+    expect(strip(tty.stdout)).not.toMatch(/[\x00-\x08\x0b-\x1f]/);
+    expect(tty.stdout).toContain('sts.amazonaws.com\\x1b[2J\\x07');
+  });
+
+  const compiled = fs.existsSync(path.join(__dirname, '../../lib/review/cli.js'));
+  (compiled ? test : test.skip)('a closed pipe (`| head`) ends quietly with the command\'s own exit code', () => {
+    const bin = path.join(__dirname, '../../bin/ci-oidc-trust');
+    // The insecure fixtures' review is several times the pipe's 64 KiB buffer.
+    const dir = path.join(FIXTURES, 'insecure');
+    const r = spawnSync('bash', ['-c', `set -o pipefail; node ${JSON.stringify(bin)} review ${JSON.stringify(dir)} | head -n 1`], { encoding: 'utf8' });
+    expect(r.stdout).toBe('# ci-oidc-trust review\n');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1); // the insecure fixtures fail the gate; the closed pipe does not change that
+  });
+  if (!compiled) test('NOTICE: the closed-pipe test needs the compiled CLI (npx projen compile); skipped', () => undefined);
 });
 
 describe('error cases: one clear line, no stack trace', () => {

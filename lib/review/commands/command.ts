@@ -11,8 +11,10 @@ import { parseArgs, ParseArgsConfig } from 'util';
 export interface CliIo {
   readonly stdout: { write(s: string): unknown };
   readonly stderr: { write(s: string): unknown };
-  /** True when stdout is a terminal: enables colour and the progress line. */
+  /** True when stdout is a terminal: the review is rendered for reading, with the progress line. */
   readonly isTTY: boolean;
+  /** False when the environment asks for no colour (NO_COLOR, https://no-color.org). */
+  readonly color?: boolean;
 }
 
 /** Wrong arguments: exit 2 with the message and the command's usage. */

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildReport, renderJson, renderMarkdown, ReviewReport } from '../render';
+import { buildReport, renderJson, renderMarkdown, renderTerminal, ReviewReport } from '../render';
 import { renderSarif } from '../sarif';
 import { isFindingId, NOT_ANALYSABLE_IDS, Severity } from '../scan/findings';
 import { choice, CliIo, Command, Parsed, UsageError } from './command';
@@ -52,7 +52,7 @@ export const REVIEW: Command = {
     '  --strict                      fail on trusts that are not analysable',
     '  --fail-on error|warning       the lowest severity that fails (default error)',
     '  --skip ID[,ID…]               report the named findings without counting them (repeatable)',
-    '  --no-color                    no colour on a terminal',
+    '  --no-color                    no colour on a terminal (also when NO_COLOR is set)',
     '',
     'Exit codes: 0 no finding fails the gate; 1 a finding fails it (an error: someone outside the',
     'tenant can get credentials; with --strict also a trust that is not analysable; with --fail-on',
@@ -89,8 +89,9 @@ export const REVIEW: Command = {
       io.stdout.write(renderSarif(report, { uriOf, trusts: input.trusts, version: packageVersion() }));
       if (note) err(note);
     } else {
-      io.stdout.write(renderMarkdown(report, { color: io.isTTY && color }));
-      if (note) io.stdout.write(`\n**Not analysable**: ${note}\n`);
+      // A terminal gets the review rendered for reading; a pipe or a file gets Markdown.
+      io.stdout.write(io.isTTY ? renderTerminal(report, { color: color && io.color !== false }) : renderMarkdown(report));
+      if (note) io.stdout.write(io.isTTY ? `\nNot analysable: ${note}\n` : `\n**Not analysable**: ${note}\n`);
     }
     return report.summary.result === 'fail' ? 1 : 0;
   },
