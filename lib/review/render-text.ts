@@ -3,8 +3,8 @@
  * terminal style (style.ts). Output is a pure function of the report: no timestamps, no absolute
  * paths, stable order.
  */
-import { findProviderSpec } from '../ci/registry';
 import type { ConditionReport, ReviewReport, TrustReport, UseReport } from './render';
+import { findProviderSpec } from '../ci/registry';
 import type { Cloud, CiProvider } from './scan/extract';
 import { FindingClass, FINDINGS } from './scan/findings';
 import { MARKDOWN, Style, terminalStyle } from './style';

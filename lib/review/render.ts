@@ -7,8 +7,8 @@ import { ReviewModel } from './attribution/attribute';
 import { Unit, UnitCondition, UnitKind } from './attribution/types';
 import { Cloud, CiProvider, cmp, TrustMetadata } from './scan/extract';
 import { failsGate, FindingClass, FINDINGS, Severity, severityOf } from './scan/findings';
-import { MARKDOWN } from './style';
 import { describeIdentity, Finding } from './scan/scanner';
+import { MARKDOWN } from './style';
 
 /** Bump the major version on breaking changes to the JSON shape (docs/review.md § Versioning). */
 export const REVIEW_SCHEMA_VERSION = '2.0.0';
