@@ -197,21 +197,32 @@ export function requireNetworkProps<T>(where: string, network: T): T {
   return requireProps(where, network, 'network restriction');
 }
 
+/** The method that makes a builder's trust; builders that made one refuse further changes. */
+const BUILD = 'toTrust';
+const BUILT = new WeakSet<object>();
+
 /**
  * The safety net under the explicit checks: a TypeError from a public method of a builder (an input
  * of a shape no check above foresaw) becomes a TrustConfigError naming the method.
  * @internal
  */
 export function guardMethods(cls: { prototype: object; name: string }, statics?: object): void {
-  const wrap = (owner: any, key: string, label: string) => {
+  const wrap = (owner: any, key: string, label: string, instance: boolean) => {
     const fn = owner[key];
     if (typeof fn !== 'function' || key === 'constructor' || key.startsWith('_')) return;
     Object.defineProperty(owner, key, {
       configurable: true,
       writable: true,
-      value: function guarded(this: unknown, ...args: unknown[]) {
+      value: function guarded(this: object, ...args: unknown[]) {
+        // Builder methods change the builder in place (jsii builders are plain mutable objects), so a
+        // builder reused after toTrust() would carry the first trust's conditions into the next one.
+        if (instance && key !== BUILD && BUILT.has(this)) {
+          throw new TrustConfigError(label, `this builder already made a trust with ${BUILD}(); its methods change the builder in place, so the next trust would also carry the conditions of the first`, 'start a new builder for each trust; to share the repository (project, pipeline), use a function: const web = () => GitHubActions.repository({ ... }); web().onBranch("main").toTrust()');
+        }
         try {
-          return fn.apply(this, args);
+          const out = fn.apply(this, args);
+          if (instance && key === BUILD) BUILT.add(this);
+          return out;
         } catch (e) {
           if (e instanceof TypeError) {
             throw new TrustConfigError(label, `an argument has a shape the method does not take (${e.message})`, 'pass the documented types: strings, lists of strings, structs and enum values, never null');
@@ -221,6 +232,6 @@ export function guardMethods(cls: { prototype: object; name: string }, statics?:
       },
     });
   };
-  for (const key of Object.getOwnPropertyNames(cls.prototype)) wrap(cls.prototype, key, `${cls.name}.${key}`);
-  if (statics) for (const key of Object.getOwnPropertyNames(statics)) if (!['length', 'name', 'prototype'].includes(key)) wrap(statics, key, `${(statics as any).name}.${key}`);
+  for (const key of Object.getOwnPropertyNames(cls.prototype)) wrap(cls.prototype, key, `${cls.name}.${key}`, true);
+  if (statics) for (const key of Object.getOwnPropertyNames(statics)) if (!['length', 'name', 'prototype'].includes(key)) wrap(statics, key, `${(statics as any).name}.${key}`, false);
 }

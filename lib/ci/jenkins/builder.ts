@@ -3,7 +3,7 @@ import { TrustConfigError } from '../../model/errors';
 import { validateIssuer } from '../../model/issuer';
 import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network';
 import { Trust } from '../../model/trust';
-import { requireText, uniqSorted } from '../values';
+import { guardMethods, requireText, uniqSorted } from '../values';
 import { JENKINS_SPEC, JenkinsDetails } from './provider-spec';
 import { jenkinsJobUrl } from './subject';
 
@@ -100,3 +100,6 @@ export class JenkinsTrustBuilder {
     });
   }
 }
+
+guardMethods(JenkinsTrustBuilder);
+guardMethods(Jenkins, Jenkins);
