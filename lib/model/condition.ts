@@ -278,8 +278,12 @@ export class Condition {
 
   /** All of the conditions hold. `allOf()` with no argument always holds. */
   public static allOf(...conditions: Condition[]): Condition {
+    if (conditions.length === 1) return conditions[0];
+    // Combined in the order of the arguments' canonical text, not the caller's: the canonical form
+    // is not unique for every AND of ORs, so the same arguments must always take the same path.
+    const ordered = conditions.length > 1 ? [...conditions].sort((a, b) => cmp(a.toString(), b.toString())) : conditions;
     let acc: Term[] = [{ tests: [] }];
-    for (const c of conditions) {
+    for (const c of ordered) {
       const next: Term[] = [];
       for (const a of acc) {
         for (const b of c.dnf) {
