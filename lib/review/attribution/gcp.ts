@@ -285,7 +285,10 @@ function providerUnits(p: Provider, scope: string): Unit[] {
         own = [{ tests: [], opaque: [`the mapping of ${key} is too complex`] }];
       }
       const keys = new Set(own.map(altKey));
-      mine = p.alternatives.filter(a => keys.has(altKey(a)));
+      // The condition's alternatives that are this trust's: its own text, or (a provider condition
+      // over the per-trust attributes) the alternative that reads this trust's attribute.
+      const marker = `${key} == '${cond.value}'`;
+      mine = p.alternatives.filter(a => keys.has(altKey(a)) || (a.shown ?? []).includes(marker));
       // The trust's tokens: the provider condition and the trust's own condition (its mapping).
       conjs = [];
       for (const a of p.alternatives) {
