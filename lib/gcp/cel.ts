@@ -103,14 +103,7 @@ export function compileTest(t: Test): string {
   }
   for (const g of t.patterns) for (const part of g.parts) refuseReplacementChar(t.claim, part);
   const alts = t.patterns.map((g) => compilePattern(ref, g));
-  // Exact patterns among the globs (`main` next to `release/*`): one `in` list when that is shorter.
-  // CEL `in` on a list of strings is exact string equality, as `==` is.
-  const exact = t.patterns.filter((g) => g.parts.length === 1).map((g) => celString(g.parts[0]));
-  const listed = exact.length > 1
-    ? [`${ref} in [${exact.join(', ')}]`, ...t.patterns.filter((g) => g.parts.length > 1).map((g) => compilePattern(ref, g))]
-    : alts;
-  const best = shortest([alts, listed].map((a) => (a.length === 1 ? a[0] : `(${a.join(' || ')})`)));
-  return best;
+  return alts.length === 1 ? alts[0] : `(${alts.join(' || ')})`;
 }
 
 /** The shortest text; the first on a tie (deterministic). @internal */
