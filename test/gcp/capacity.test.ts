@@ -44,7 +44,8 @@ function checkExact(provider: GcpWorkloadIdentityProvider, sim: GcpTrustSimulato
   if (any.allowed || !closed(any)) expect({ claims, gcp: any.allowed }).toEqual({ claims, gcp: model });
   for (const t of provider.trusts) {
     const r = sim.evaluate({ claims, gcpMember: provider.principalSetMember(t) });
-    if (r.allowed || !closed(r)) expect({ claims, trust: t.description, gcp: r.allowed }).toEqual({ claims, trust: t.description, gcp: t.evaluate(claims).allowed });
+    const want = { claims, trust: t.description, gcp: t.evaluate(claims).allowed };
+    if (r.allowed || !closed(r)) expect({ ...want, gcp: r.allowed }).toEqual(want);
   }
 }
 
