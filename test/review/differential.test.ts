@@ -361,7 +361,8 @@ describe('many trusts per provider', () => {
   test.each(['github', 'gitlab'] as Family[])('%s: who can use each grant is what the simulator admits', (family) => {
     const trusts = ofFamily(family);
     const serviceAccounts = trusts.map((_, k) => [k % SERVICE_ACCOUNTS.length]);
-    const plan: Plan = { roles: [], identities: [], providers: [{ family, trusts, serviceAccounts, buckets: trusts.map((_, k) => (k % 2 ? [0] : [])) }] };
+    const buckets = trusts.map((_, k) => (k % 2 ? [0] : []));
+    const plan: Plan = { roles: [], identities: [], providers: [{ family, trusts, serviceAccounts, buckets }] };
     const f = tally('many trusts per provider');
     const before = { m: f.misattributions.length, o: f.omissions.length, p: f.possibly };
     compare(build(plan), f, family === 'github' ? 77 : 78);
