@@ -252,6 +252,7 @@ export function checkConditionLength(text: string, where: string): void {
  */
 export function splitShared(trusts: readonly Trust[]): { shared: Test[]; rest: Term[][] } {
   const all = trusts.flatMap((t) => t.condition._terms());
+  if (all.length === 0) return { shared: [], rest: trusts.map(() => []) };
   const texts = all.map((term) => term.tests.map(compileTest));
   const shared = all[0].tests.filter((_, i) => texts.every((c) => c.includes(texts[0][i])));
   const keys = new Set(shared.map(compileTest));

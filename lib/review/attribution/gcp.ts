@@ -274,7 +274,8 @@ function providerUnits(p: Provider, scope: string): Unit[] {
     let mine: Conj[];
     let conjs: Conj[];
     if (!cond) {
-      // One trust on the provider: its attribute is a constant and the condition is the trust.
+      // A constant attribute (one trust on the provider, or a trust that is only the tests all
+      // its provider's trusts share): the trust's tokens are all the provider admits.
       mine = p.alternatives;
       conjs = withBase(mine);
     } else {
