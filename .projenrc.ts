@@ -151,12 +151,13 @@ project.addTask('review:forms', {
   exec: 'ts-node --prefer-ts-exts --transpile-only scripts/gen-review-forms.ts',
 });
 project.addTask('bench', {
-  description: 'Synth and policy-size benchmarks (results in docs/benchmarks.md)',
+  description: 'Synth, policy-size and capacity benchmarks (results in docs/benchmarks.md)',
   env: { TS_NODE_PROJECT: 'test/tsconfig.json' },
   steps: [
     { exec: 'ts-node --prefer-ts-exts --transpile-only bench/aws-synth.ts' },
     { exec: 'ts-node --prefer-ts-exts --transpile-only bench/gcp-synth.ts' },
     { exec: 'ts-node --prefer-ts-exts --transpile-only bench/policy-size.ts' },
+    { exec: 'ts-node --prefer-ts-exts --transpile-only bench/capacity.ts' },
     { exec: 'ts-node --prefer-ts-exts --transpile-only bench/review-inputs.ts' },
   ],
 });

@@ -1,5 +1,5 @@
 import { GCP_LIMITS } from './limits';
-import { Term, Test } from '../model/condition';
+import { canonicalize, Term, Test } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { Glob } from '../model/glob';
 import { testPinsIdentity, Trust } from '../model/trust';
@@ -106,6 +106,11 @@ export function compileTest(t: Test): string {
   return alts.length === 1 ? alts[0] : `(${alts.join(' || ')})`;
 }
 
+/** The shortest text; the first on a tie (deterministic). @internal */
+export function shortest(texts: readonly string[]): string {
+  return texts.reduce((a, b) => (b.length < a.length ? b : a));
+}
+
 function refuseReplacementChar(claim: string, v: string): void {
   // Google decodes tokens with Go: invalid UTF-8 (or a lone surrogate escape) in a claim becomes
   // U+FFFD. A literal U+FFFD in a condition would then match tokens the model (which compares the
@@ -131,11 +136,18 @@ function refuseReplacementChar(claim: string, v: string): void {
  */
 export function compileTerms(terms: readonly Term[]): string {
   if (terms.length === 0) throw new Error('internal: empty condition');
-  const texts = terms.map((term) => {
-    const tests = term.tests.map(compileTest);
-    return terms.length > 1 && tests.length > 1 ? `(${tests.join(' && ')})` : tests.join(' && ');
-  });
-  return texts.join(' || ');
+  const compiled = terms.map((term) => term.tests.map(compileTest));
+  const plain = orOfAnds(compiled);
+  // Tests every alternative has (the repository id pin of every branch) written once:
+  // `(C && A) || (C && B)` is `C && (A || B)`, also in CEL (a monotone formula, see above).
+  const common = compiled.length > 1 ? compiled[0].filter((x) => compiled.every((c) => c.includes(x))) : [];
+  if (common.length === 0 || compiled.some((c) => c.length === common.length)) return plain;
+  const rest = orOfAnds(compiled.map((c) => c.filter((x) => !common.includes(x))));
+  return shortest([plain, [...common, `(${rest})`].join(' && ')]);
+}
+
+function orOfAnds(compiled: readonly (readonly string[])[]): string {
+  return compiled.map((tests) => (compiled.length > 1 && tests.length > 1 ? `(${tests.join(' && ')})` : tests.join(' && '))).join(' || ');
 }
 
 /**
@@ -210,8 +222,6 @@ export function compileCondition(trusts: Trust[], where: string): string {
     checkPinsIdentity(t, own, where);
     terms.push(...own);
   }
-  // Each trust's terms are canonical; their OR is kept as given (deduplicated) rather than
-  // re-canonicalized, so a trust's alternatives stay recognizable in the output.
   const seen = new Set<string>();
   const uniq = terms.filter((term) => {
     const k = compileTerms([term]);
@@ -219,9 +229,33 @@ export function compileCondition(trusts: Trust[], where: string): string {
     seen.add(k);
     return true;
   });
-  const text = compileTerms(uniq);
+  // Each trust's terms are canonical already. The OR of several trusts is canonicalized again
+  // when that is shorter: alternatives of different trusts that differ in one claim's values become
+  // one `in` list, and alternatives implied by another go (the same set of tokens either way).
+  const text = trusts.length === 1 ? compileTerms(uniq) : shortest([compileTerms(uniq), compileTerms(canonicalize(uniq as Term[]))]);
+  checkConditionLength(text, where);
+  return text;
+}
+
+/** GCP's 4,096-character limit on attribute_condition, both numbers in the message. @internal */
+export function checkConditionLength(text: string, where: string): void {
   if (text.length > MAX_CONDITION_CHARS) {
     throw new TrustConfigError(where, `the GCP attribute_condition is ${text.length} characters, over GCP's limit of ${MAX_CONDITION_CHARS}`, 'split the trusts over several providers, or pin fewer alternative values per trust');
   }
-  return text;
+}
+
+/**
+ * The tests every alternative of every trust has (by compiled text, which is their meaning), and
+ * each trust's alternatives without them. A provider's condition states the shared tests once; each
+ * trust's mapping then needs only the rest (the condition holds for every token it maps).
+ * @internal
+ */
+export function splitShared(trusts: readonly Trust[]): { shared: Test[]; rest: Term[][] } {
+  const all = trusts.flatMap((t) => t.condition._terms());
+  if (all.length === 0) return { shared: [], rest: trusts.map(() => []) };
+  const texts = all.map((term) => term.tests.map(compileTest));
+  const shared = all[0].tests.filter((_, i) => texts.every((c) => c.includes(texts[0][i])));
+  const keys = new Set(shared.map(compileTest));
+  const rest = trusts.map((t) => t.condition._terms().map((term) => ({ tests: term.tests.filter((x) => !keys.has(compileTest(x))) })));
+  return { shared, rest };
 }

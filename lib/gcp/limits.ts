@@ -65,7 +65,7 @@ export const GCP_LIMITS = {
     value: 127,
     what: '`google.subject`',
     unit: 'bytes (UTF-8)',
-    checkedBy: 'GCP compiler (maps a shorter unique fallback when `sub` can be longer)',
+    checkedBy: 'GCP compiler (maps a shorter unique fallback when `sub` can be longer; without one, refuses an exact `sub` over the limit)',
     source: PROVIDER,
   },
   audiences: {

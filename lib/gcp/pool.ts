@@ -2,9 +2,8 @@ import type { IamWorkloadIdentityPool } from '@cdktf/provider-google/lib/iam-wor
 import type { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
 import type { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Construct } from 'constructs';
-import { compileCondition } from './cel';
 import { GCP_LIMITS } from './limits';
-import { attributeMapping, trustAttribute } from './mapping';
+import { attributeMapping, providerCondition, trustAttribute } from './mapping';
 import { GCP_METADATA_KEY } from './metadata';
 import { checkNetwork, TrustNetwork } from './network';
 import { google } from './providers';
@@ -307,7 +306,7 @@ export class GcpWorkloadIdentityProvider extends Construct {
     this.issuerUri = providerSpec(boundList[0].provider).gcp.issuerUri(issuer);
 
     for (const t of boundList) checkNetwork(t, options.perimeterName, where);
-    this.attributeCondition = compileCondition(boundList, where);
+    this.attributeCondition = providerCondition(boundList, this.providerId, where);
     this.attributeMapping = attributeMapping(boundList, this.providerId, where);
 
     const G = google();

@@ -161,3 +161,42 @@ describe('GCP grants on a provider with several trusts', () => {
     expect(sim.evaluate({ claims, gcpMember: provider.principalSetMember(trusts[3]) }).allowed).toBe(true);
   });
 });
+
+describe('GCP grants on a provider with many trusts (two repositories, in-lists, patterns)', () => {
+  const other = () => GitHubActions.repository({ owner: 'octo-org', repository: 'other-repo', ownerId: '65', repositoryId: '75' });
+  const trusts = [
+    gh().onBranch('main', 'develop').toTrust(),
+    gh().inEnvironment('prod', 'staging').toTrust(),
+    gh().onTag('v1.0.0', 'v2.0.0').toTrust(),
+    gh().onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust(),
+    gh({ subjectFormat: GitHubSubjectFormat.BOTH }).onBranch('main').toTrust(),
+    other().onBranch('main').toTrust(),
+    other().inEnvironment('prod').toTrust(),
+    other().onBranch('main').onBranchPattern('hotfix/*').accept(Widening.REF_PATTERN).toTrust(),
+    GitHubActions.repository({ owner: 'octo-org', repository: 'third', ownerId: '65', repositoryId: '76', subjectFormat: GitHubSubjectFormat.BOTH }).onPullRequest().toTrust(),
+    GitHubActions.repository({ owner: 'octo-org', repository: 'third', ownerId: '65', repositoryId: '76', subjectFormat: GitHubSubjectFormat.BOTH }).onBranch('main').toTrust(),
+  ];
+  // Its own stack (not synth()): the seeds above read synth()'s counter, so their figures stay as they were.
+  const stack = new TerraformStack(Testing.app(), 'many');
+  const provider = new GcpWorkloadIdentityPool(stack, 'Pool', { projectId: 'my-project', projectNumber: '123456789', poolId: 'ci-pool' }).addProvider('P', { providerId: 'ci-provider', trusts });
+  const sim = GcpTrustSimulator.fromProvider(provider);
+
+  test('the condition is the OR of the per-trust attributes, one per trust', () => {
+    expect(provider.attributeCondition.match(/attribute\.trust_[0-9a-f]{8} == 'ci-provider'/g)).toHaveLength(trusts.length);
+  });
+
+  test('the provider admits what some trust admits, and each member exactly its trust', () => {
+    fc.assert(fc.property(fc.oneof(...provider.trusts.map((t) => tokenFor(t))), (raw) => {
+      const claims = withRunIds(raw);
+      // A mapping error (the subject fallback on a non-string id) fails closed: it may only deny.
+      const closed = (r: ReturnType<GcpTrustSimulator['evaluate']>) => r.failures.some((f) => f.check.startsWith('attribute_mapping ') || f.check === 'google.subject');
+      const gcp = sim.evaluate({ claims });
+      const model = provider.trusts.some((t) => t.evaluate(claims).allowed);
+      if (gcp.allowed || !closed(gcp)) expect(gcp.allowed).toBe(model);
+      for (const t of provider.trusts) {
+        const r = sim.evaluate({ claims, gcpMember: provider.principalSetMember(t) });
+        if (r.allowed || !closed(r)) expect(r.allowed).toBe(t.evaluate(claims).allowed);
+      }
+    }), { numRuns: 300, seed: 5150 });
+  });
+});

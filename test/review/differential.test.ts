@@ -355,6 +355,23 @@ describe('generated apps', () => {
   });
 });
 
+describe('many trusts per provider', () => {
+  // Every GitHub and every GitLab trust GCP compiles on one provider each (overlapping trusts,
+  // in-lists, patterns, shared pins): the provider condition reads the per-trust attributes.
+  test.each(['github', 'gitlab'] as Family[])('%s: who can use each grant is what the simulator admits', (family) => {
+    const trusts = ofFamily(family);
+    const serviceAccounts = trusts.map((_, k) => [k % SERVICE_ACCOUNTS.length]);
+    const buckets = trusts.map((_, k) => (k % 2 ? [0] : []));
+    const plan: Plan = { roles: [], identities: [], providers: [{ family, trusts, serviceAccounts, buckets }] };
+    const f = tally('many trusts per provider');
+    const before = { m: f.misattributions.length, o: f.omissions.length, p: f.possibly };
+    compare(build(plan), f, family === 'github' ? 77 : 78);
+    expect(f.misattributions.slice(before.m)).toEqual([]);
+    expect(f.omissions.slice(before.o)).toEqual([]);
+    expect(f.possibly - before.p).toBe(0);
+  });
+});
+
 describe('examples', () => {
   const names = fs.readdirSync(EXAMPLES).filter((x) => /^(aws|gcp|azure)-.*\.ts$/.test(x)).map((x) => x.replace(/\.ts$/, '')).sort();
   test.each(names)('%s: who can use each principal is what the simulators admit', (name) => {

@@ -382,7 +382,7 @@ export const CASES: Case[] = [
     name: 'service connection, Entra issuer',
     trust: () => AzureDevOps.entraServiceConnection({ tenantId: TENANT_ENTRA, subject: ENTRA_SUBJECT }).toTrust(),
     runs: adoRuns(`https://login.microsoftonline.com/${TENANT_ENTRA}/v2.0`),
-    unusable: { gcp: [/GCP maps the subject to google.subject, at most 127 bytes; this one is 138/, 'the subject is over 127 bytes'] },
+    refused: { gcp: [/use a subject of at most 127 bytes/, 'the subject is over GCP\'s 127 bytes (google.subject)'] },
   },
   // ---------------------------------------------------------------- HCP Terraform
   {

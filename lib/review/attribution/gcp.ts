@@ -274,7 +274,8 @@ function providerUnits(p: Provider, scope: string): Unit[] {
     let mine: Conj[];
     let conjs: Conj[];
     if (!cond) {
-      // One trust on the provider: its attribute is a constant and the condition is the trust.
+      // A constant attribute (one trust on the provider, or a trust that is only the tests all
+      // its provider's trusts share): the trust's tokens are all the provider admits.
       mine = p.alternatives;
       conjs = withBase(mine);
     } else {
@@ -285,7 +286,10 @@ function providerUnits(p: Provider, scope: string): Unit[] {
         own = [{ tests: [], opaque: [`the mapping of ${key} is too complex`] }];
       }
       const keys = new Set(own.map(altKey));
-      mine = p.alternatives.filter(a => keys.has(altKey(a)));
+      // The condition's alternatives that are this trust's: its own text, or (a provider condition
+      // over the per-trust attributes) the alternative that reads this trust's attribute.
+      const marker = `${key} == '${cond.value}'`;
+      mine = p.alternatives.filter(a => keys.has(altKey(a)) || (a.shown ?? []).includes(marker));
       // The trust's tokens: the provider condition and the trust's own condition (its mapping).
       conjs = [];
       for (const a of p.alternatives) {

@@ -66,7 +66,12 @@ export function mappedValueConjs(key: string, value: string, mapping: Mapping): 
 function valueIs(n: CelNode, value: string, mapping: Mapping, depth: number): Conj[] {
   if (n.k === 'lit') return n.v === value ? TRUE : FALSE;
   if (n.k === 'cond') {
-    return or(and(dnf(n.c, mapping, false), valueIs(n.t, value, mapping, depth)), and(dnf(n.c, mapping, true), valueIs(n.f, value, mapping, depth)));
+    // A branch that cannot yield the value adds nothing (and its negated condition is not expanded).
+    const branch = (c: CelNode, neg: boolean, e: CelNode) => {
+      const v = valueIs(e, value, mapping, depth);
+      return v.length === 0 ? FALSE : and(dnf(c, mapping, neg), v);
+    };
+    return or(branch(n.c, false, n.t), branch(n.c, true, n.f));
   }
   const claim = claimOf(n, mapping, depth);
   if (claim) return one({ kind: 'eq', claim: claim.name, values: [value] }, `${text(n)} == '${value}'`);
@@ -122,6 +127,11 @@ function atom(n: CelNode, mapping: Mapping): Conj[] {
       const c = claimOf(a, mapping);
       const v = str(b);
       if (c && v !== undefined) return one({ kind: 'eq', claim: c.name, values: [v] }, shown);
+      // `attribute.K == 'v'` on a computed attribute (ci-oidc-trust's provider condition over its
+      // per-trust attributes): the tokens whose mapping of K yields v, shown as written. A mapping
+      // reads only `assertion`, so it is read without the mapping (no cycle can form).
+      const computed = v !== undefined && a.k === 'member' && a.e.k === 'ident' && (a.e.name === 'attribute' || a.e.name === 'google') ? mapping.get(`${a.e.name}.${a.name}`) : undefined;
+      if (computed && v !== undefined && !c) return valueIs(computed, v, new Map(), 1).map(x => ({ ...x, shown: [shown] }));
       // type(x) == string / list: the guards ci-oidc-trust's mappings write.
       if (a.k === 'call' && !a.target && a.name === 'type' && a.args.length === 1 && b.k === 'ident') {
         const tc = claimOf(a.args[0], mapping);

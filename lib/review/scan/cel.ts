@@ -310,6 +310,17 @@ export function toDnf(n: CelNode, mapping: Map<string, CelNode | undefined>, neg
   const str = (x: CelNode): string | undefined => (x.k === 'lit' && typeof x.v === 'string' ? x.v : undefined);
   if (n.k === 'bin' && n.op === '==') {
     for (const [a, b] of [[n.l, n.r], [n.r, n.l]]) {
+      // `attribute.K == 'v'` where K is mapped to `C ? 'x' : 'y'` (a provider condition over
+      // computed attributes): the branches of C whose literal is v.
+      const m = a.k === 'member' && a.e.k === 'ident' && (a.e.name === 'attribute' || a.e.name === 'google') ? mapping.get(`${a.e.name}.${a.name}`) : undefined;
+      const v = str(b);
+      if (m && m.k === 'cond' && v !== undefined && str(m.t) !== undefined && str(m.f) !== undefined) {
+        // A mapping reads only `assertion`, so its condition is read without the mapping (no cycle).
+        const branch = (e: CelNode, neg2: boolean): Dnf => (str(e) === v ? toDnf(m.c, new Map(), neg2) : []);;
+        return dnfOr(branch(m.t, false), branch(m.f, true));
+      }
+    }
+    for (const [a, b] of [[n.l, n.r], [n.r, n.l]]) {
       const claim = claimOf(a);
       const v = str(b);
       if (claim && v !== undefined) return [[{ kind: 'pin', claim, values: [v], mode: 'exact', text: unparse(n) }]];
