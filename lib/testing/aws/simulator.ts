@@ -38,9 +38,9 @@ import { fmtActual, fmtList, isObj, listOrNone, q, toStringList } from './privat
  *         STS interface VPC endpoint.
  * [KEYS]  Condition key names are case-insensitive; values are compared as the operator says.
  * [AUD]   "Create an OpenID Connect (OIDC) identity provider in IAM" (id_roles_providers_create_oidc):
- *         the audience must be one of the provider's client IDs, and when a token sets both `aud`
- *         and `azp`, STS uses `azp` as the audience; one audience per token is documented (OpenID
- *         Connect Core §3.1.3.7 wants `azp` whenever `aud` lists several).
+ *         the audience must be one of the provider's client IDs. "Available keys for AWS OIDC
+ *         federation" documents `azp` for Google only (`accounts.google.com:aud` is `azp` when set,
+ *         `:oaud` is `aud`); a list of several audiences is undocumented, so it is denied (closed).
  */
 
 const ASSUME_ACTION = 'sts:AssumeRoleWithWebIdentity';
