@@ -192,7 +192,7 @@ export const CASES: Case[] = [
     name: 'GitHub Enterprise Server, ids as claims',
     trust: () => gh({ issuer: GitHubIssuer.enterpriseServer('github.acme.example') }).onBranch('main').toTrust(),
     runs: ghRuns({ issuer: 'https://github.acme.example/_services/token' }),
-    refused: { aws: [/put repository_id in the subject template/, 'STS cannot see repository_id on GHES'], azure: [/choose the subject form the repository emits/, 'GHES has no immutable subject, so the id is a claim'] },
+    refused: { aws: [/^GitHub Enterprise Server has no immutable subject .*put repository_id in the subject template/, 'STS cannot see repository_id on GHES'], azure: [/^GitHub Enterprise Server has no immutable subject .*put repository_id in the subject template/, 'GHES has no immutable subject, so the id is a claim'] },
   },
   {
     provider: 'GitHub Actions',
