@@ -57,7 +57,9 @@ describe('the review\'s name-only finding', () => {
         Properties: {
           AssumeRolePolicyDocument: {
             Statement: [{
-              Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: { Ref: 'Provider' } },
+              Effect: 'Allow',
+              Action: 'sts:AssumeRoleWithWebIdentity',
+              Principal: { Federated: { Ref: 'Provider' } },
               Condition: { StringEquals: { [`${host}:aud`]: 'sts.amazonaws.com', [`${host}:sub`]: 'repo:acme/web:ref:refs/heads/main' } },
             }],
           },
