@@ -368,7 +368,7 @@ export const CASES: Case[] = [
     trust: () => BitbucketPipelines.repository(BB).inDeploymentEnvironment(BB_ENV).withAudience('https://ci.acme.example').toTrust(),
     runs: bbRuns,
     refused: { azure: [/ends with the step UUID/, 'the step UUID in the subject varies'] },
-    unusable: { aws: [/AWS STS does not accept a token with several audiences/, 'Bitbucket adds the audience to a list, and STS reads one audience'] },
+    unusable: { aws: [/AWS documents one audience per token, nothing for several, so the AWS trust denies it/, 'Bitbucket adds the audience to a list, and STS reads one audience'] },
   },
   // ---------------------------------------------------------------- Azure DevOps
   {
