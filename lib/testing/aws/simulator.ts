@@ -255,9 +255,9 @@ export class AwsTrustSimulator {
 
     // --- Audience vs the provider's client ID list (STS "Incorrect token audience"). ---
     const clientIds = providerArn !== undefined ? this.resolver.clientIdsFor(providerArn) ?? this.options.providerClientIds : undefined;
-    // [AUD] STS reads one audience: `azp` when the token has both, else `aud` (a string, or a list
-    // of one as in EKS service-account tokens). A list of several is not documented as accepted:
-    // denied (fail closed), as OIDC Core wants `azp` whenever there are several audiences.
+    // [AUD] One audience per token: `azp` when the token has both (documented for Google's keys),
+    // else `aud` (a string, or a list of one as in EKS service-account tokens). A list of several
+    // is not documented as accepted: denied (fail closed).
     const azp = typeof claims.azp === 'string' ? claims.azp : undefined;
     const auds = azp !== undefined ? [azp] : toStringList(claims.aud);
     if (azp === undefined && auds.length > 1) {
