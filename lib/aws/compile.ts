@@ -124,7 +124,7 @@ function keyFor(t: Exclude<Test, { kind: 'has' }>, prefix: string, keys: string[
   if (keys.includes(t.claim)) return `${prefix}:${t.claim}`;
   if (trust.sessionTags.includes(t.claim)) return `aws:RequestTag/${t.claim}`;
   const shown = t.kind === 'in' ? t.values.join(', ') : t.patterns.map(globSource).join(', ');
-  const fix = providerSpec(trust.provider).aws.fixForUnseenClaim(t.claim, awsClaimKeys);
+  const fix = providerSpec(trust.provider).aws.fixForUnseenClaim(t.claim, awsClaimKeys, trust.issuer);
   throw new TrustConfigError(where, `AWS cannot check claim ${t.claim} (${shown}): for issuer ${trust.issuer} STS exposes only ${keys.map((k) => `${prefix}:${k}`).join(', ')}`, fix);
 }
 

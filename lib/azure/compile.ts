@@ -136,7 +136,7 @@ function expressibleSubjects(trust: Trust, term: Term, where: string): readonly 
     const claims = [...new Set(others.map((t) => t.claim))].sort(cmp);
     throw new TrustConfigError(where,
       `Azure federated credentials check only iss, sub and aud, but the condition ${condition} also pins ${claims.join(', ')}; dropping ${claims.length === 1 ? 'it' : 'them'} would widen the trust`,
-      providerSpec(trust.provider).azure.fixForUnseenClaims(claims));
+      providerSpec(trust.provider).azure.fixForUnseenClaims(claims, trust.issuer));
   }
   if (sub.length === 0) {
     throw new TrustConfigError(where, `the condition ${condition} has an alternative without a subject`, 'pin the subject');

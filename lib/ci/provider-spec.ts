@@ -75,6 +75,11 @@ export interface IssuerPattern {
   readonly shared: boolean;
   /** What the pattern stands for, for reviewers, e.g. `github.com`. */
   readonly label: string;
+  /**
+   * The review's fix for a name-only pin on this issuer, where the provider's own advice does not
+   * apply (GitHub Enterprise Server has no immutable subject). Undefined: the provider's advice.
+   */
+  readonly nameOnlyFix?: string;
 }
 
 /**
@@ -105,14 +110,18 @@ export interface AwsProviderFacts {
   /**
    * The fix for a pin on a claim STS exposes no condition key for (the compiler refuses the trust).
    * @param exposedClaims the claims STS exposes for an issuer (lib/aws/claim-keys.ts)
+   * @param issuer the trust's issuer (the advice can depend on it: GitHub Enterprise Server has no immutable subject)
    */
-  fixForUnseenClaim(claim: string, exposedClaims: (issuer: string) => readonly string[]): string;
+  fixForUnseenClaim(claim: string, exposedClaims: (issuer: string) => readonly string[], issuer?: string): string;
 }
 
 /** Azure facts about a provider. @internal */
 export interface AzureProviderFacts {
-  /** The fix for pins on claims other than `sub` (federated credentials match iss, sub and aud only). */
-  fixForUnseenClaims(claims: readonly string[]): string;
+  /**
+   * The fix for pins on claims other than `sub` (federated credentials match iss, sub and aud only).
+   * @param issuer the trust's issuer (the advice can depend on it)
+   */
+  fixForUnseenClaims(claims: readonly string[], issuer?: string): string;
   /**
    * The fix for a subject pattern (federated credentials match `sub` exactly): what part of this
    * provider's subject varies and what can be done instead.

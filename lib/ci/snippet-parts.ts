@@ -27,8 +27,8 @@ export const UNKNOWN_TENANT = '<tenant id>';
 export interface SnippetFile {
   /** Where it goes, e.g. `.github/workflows/deploy.yml`, or the settings page it describes. */
   readonly path: string;
-  /** `yaml` files parse as YAML; `env` is KEY=value lines; `shell` a script. */
-  readonly syntax: 'yaml' | 'env' | 'shell';
+  /** `yaml` files parse as YAML; `env` is KEY=value lines; `shell` a script; `groovy` a Jenkinsfile. */
+  readonly syntax: 'yaml' | 'env' | 'shell' | 'groovy';
   /** Comment lines after the path: settings outside the file that the token depends on. */
   readonly notes?: readonly string[];
   readonly body: string;

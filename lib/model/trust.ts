@@ -150,11 +150,14 @@ export class Trust {
   }
 
   /**
-   * A copy that judges the audience as AWS STS does (the AWS compiler's bound trusts): STS uses
-   * `azp` as the audience when the token has one, and documents one audience per token, so a token
-   * whose `aud` lists several values (and has no `azp`) is denied. Sources:
-   * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html,
-   * https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation (docs/snippets.md#sts-and-a-list-audience).
+   * A copy that judges the audience as the AWS compiler's bound trusts do. AWS documents the
+   * audience as one of the IAM OIDC provider's client IDs, and documents `azp` only for Google's
+   * keys (`accounts.google.com:aud` is the token's `azp` when it has one, `:oaud` its `aud`); how
+   * STS treats an `aud` listing several values is not documented. So: `azp` when present, else
+   * `aud` as one value (a string or a list of one), and a list of several is denied (fail closed).
+   * Sources: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif,
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html
+   * (docs/snippets.md#sts-and-a-list-audience).
    * @internal
    */
   public _withStsAudience(): Trust {

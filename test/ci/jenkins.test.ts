@@ -13,11 +13,14 @@ import { thrownConfigError } from '../support/errors';
 const URL = 'https://jenkins.acme.com';
 const ISS = `${URL}/oidc`;
 
-test('the subject is the job URL, folders and branches one URL-encoded job/NAME/ level each', () => {
-  expect(jenkinsJobUrl(URL, ['platform', 'web app', 'feature/x'])).toBe(`${URL}/job/platform/job/web%20app/job/feature%2Fx/`);
+test('the subject is the job URL, folders and branches one job/NAME/ level each, encoded as Jenkins encodes them', () => {
+  // hudson.Util.rawEncode keeps !$&'()*+,-.=@_ and encodes the rest (space, ~, non-ASCII as UTF-8).
+  expect(jenkinsJobUrl(URL, ['platform', 'web app', 'a+b=c@d', 'x~ü'])).toBe(`${URL}/job/platform/job/web%20app/job/a+b=c@d/job/x%7E%C3%BC/`);
+  // A multibranch branch's job is named with / escaped (branch-api NameEncoder), then rawEncoded: %252F.
+  expect(jenkinsJobUrl(URL, ['platform', 'web app'], 'feature/x')).toBe(`${URL}/job/platform/job/web%20app/job/feature%252Fx/`);
   const t = Jenkins.job({ jenkinsUrl: URL, job: 'platform/deploy' }).onBranch('main', 'release/1').toTrust();
   expect(t.issuer).toBe(ISS);
-  expect(t.terms).toEqual([{ tests: [{ claim: 'sub', operator: 'EQUALS', values: [`${URL}/job/platform/job/deploy/job/main/`, `${URL}/job/platform/job/deploy/job/release%2F1/`] }] }]);
+  expect(t.terms).toEqual([{ tests: [{ claim: 'sub', operator: 'EQUALS', values: [`${URL}/job/platform/job/deploy/job/main/`, `${URL}/job/platform/job/deploy/job/release%252F1/`] }] }]);
   expect(t.description).toBe(`Jenkins builds of job platform/deploy on ${URL} (branch main or release/1)`);
   expect(specForIssuer(ISS)?.spec.id).toBe('jenkins');
   expect(providerSpec(t.provider).issuers[0].shared).toBe(false);

@@ -3,7 +3,7 @@
  * world the emulator needs, the outcome expected on each cloud (a snippet, or the refusal's fix), and
  * near misses: edits to the snippet that drop a pinned input, whose token the trust must deny.
  */
-import { azureDevOpsRuns, bitbucketRuns, buildkiteRuns, circleciRuns, genericRuns, githubRuns, gitlabRuns, hcpRuns, Run } from './emulators';
+import { azureDevOpsRuns, bitbucketRuns, buildkiteRuns, circleciRuns, genericRuns, githubRuns, gitlabRuns, hcpRuns, jenkinsRuns, Run } from './emulators';
 import { Cloud, CompileOptions } from './harness';
 import { AzureCloud } from '../../lib/azure';
 import { AzureDevOps } from '../../lib/ci/azure-devops';
@@ -14,6 +14,7 @@ import { GenericOidc } from '../../lib/ci/generic';
 import { GitHubActions, GitHubIssuer, GitHubSubjectFormat } from '../../lib/ci/github';
 import { GitLabCi, GitLabDeploymentTier, GitLabSubjectComponent } from '../../lib/ci/gitlab';
 import { HcpTerraform } from '../../lib/ci/hcp-terraform';
+import { Jenkins } from '../../lib/ci/jenkins';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
 
@@ -87,6 +88,9 @@ const adoRuns = (issuer: string) => (s: string) => azureDevOpsRuns(s, {
 const TFC = { issuer: 'https://app.terraform.io', organization: 'acme', project: 'Platform', workspace: 'network-prod', workspaceId: 'ws-aB3cD4eF5gH6iJ7k', organizationId: 'org-Zy9xW8vU7tS6rQ5p' };
 const tfc = (props: object = {}) =>
   HcpTerraform.workspace({ organization: TFC.organization, project: TFC.project, workspace: TFC.workspace, ...props });
+
+const JK = 'https://jenkins.acme.com';
+const jkRuns = (s: string) => jenkinsRuns(s, { jenkinsUrl: JK, branches: ['main', 'release/1', 'dev', 'feature/x'] });
 
 /** Swap one string for another, failing loudly when the snippet does not contain it. */
 const swap = (from: string | RegExp, to: string) => (s: string) => {
@@ -188,7 +192,7 @@ export const CASES: Case[] = [
     name: 'GitHub Enterprise Server, ids as claims',
     trust: () => gh({ issuer: GitHubIssuer.enterpriseServer('github.acme.example') }).onBranch('main').toTrust(),
     runs: ghRuns({ issuer: 'https://github.acme.example/_services/token' }),
-    refused: { aws: [/put repository_id in the subject template/, 'STS cannot see repository_id on GHES'], azure: [/choose the subject form the repository emits/, 'GHES has no immutable subject, so the id is a claim'] },
+    refused: { aws: [/^GitHub Enterprise Server has no immutable subject .*put repository_id in the subject template/, 'STS cannot see repository_id on GHES'], azure: [/^GitHub Enterprise Server has no immutable subject .*put repository_id in the subject template/, 'GHES has no immutable subject, so the id is a claim'] },
   },
   {
     provider: 'GitHub Actions',
@@ -364,7 +368,7 @@ export const CASES: Case[] = [
     trust: () => BitbucketPipelines.repository(BB).inDeploymentEnvironment(BB_ENV).withAudience('https://ci.acme.example').toTrust(),
     runs: bbRuns,
     refused: { azure: [/ends with the step UUID/, 'the step UUID in the subject varies'] },
-    unusable: { aws: [/AWS STS does not accept a token with several audiences/, 'Bitbucket adds the audience to a list, and STS reads one audience'] },
+    unusable: { aws: [/AWS documents one audience per token, nothing for several, so the AWS trust denies it/, 'Bitbucket adds the audience to a list, and STS reads one audience'] },
   },
   // ---------------------------------------------------------------- Azure DevOps
   {
@@ -406,6 +410,33 @@ export const CASES: Case[] = [
     trust: () => tfc({ hostname: 'tfe.acme.example' }).forPlan().accept(Widening.NAME_ONLY_IDENTITY).toTrust(),
     runs: (s) => hcpRuns(s, { ...TFC, issuer: 'https://tfe.acme.example' }),
     options: { azureCloud: AzureCloud.US_GOVERNMENT },
+  },
+  // ---------------------------------------------------------------- Jenkins
+  {
+    provider: 'Jenkins',
+    name: 'job',
+    trust: () => Jenkins.job({ jenkinsUrl: JK, job: 'deploy' }).toTrust(),
+    runs: jkRuns,
+    nearMisses: [['another audience on the credential', swap(/, audience \S+\.$/m, ', audience https://jenkins.acme.com.')], ['another job', swap('Job: deploy ', 'Job: deploy-staging ')]],
+  },
+  {
+    provider: 'Jenkins',
+    name: 'multibranch pipeline in a folder, two branches',
+    trust: () => Jenkins.job({ jenkinsUrl: JK, job: 'platform/web app' }).onBranch('main', 'release/1').toTrust(),
+    runs: jkRuns,
+    nearMisses: [
+      ['no branch condition', swap(/\n {6}when \{[\s\S]*?\n {6}\}(?=\n)/, '')],
+      ['another branch', swap('pattern: \'release/1\'', 'pattern: \'dev\'')],
+      ['another folder', swap('Job: platform/web app,', 'Job: web app,')],
+    ],
+  },
+  {
+    provider: 'Jenkins',
+    name: 'alternate issuer, custom audience, Azure US Government',
+    trust: () => Jenkins.job({ jenkinsUrl: JK, job: 'platform/deploy', issuer: 'https://oidc.acme.example/jenkins' }).withAudience('https://cloud.acme.example').toTrust(),
+    runs: jkRuns,
+    options: { azureCloud: AzureCloud.US_GOVERNMENT },
+    nearMisses: [['the credential at the root (the root issuer)', swap(/\(not the root's .*$/m, '(the plugin\'s issuer for a credential at the Jenkins root; create it there).')]],
   },
   // ---------------------------------------------------------------- Generic OIDC
   {

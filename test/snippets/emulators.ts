@@ -11,9 +11,13 @@
  * - Azure DevOps: https://learn.microsoft.com/en-us/rest/api/azure/devops/distributedtask/oidctoken/create
  * - HCP Terraform: https://developer.hashicorp.com/terraform/cloud-docs/workspaces/dynamic-provider-credentials/workload-identity-tokens
  * - Kubernetes: https://kubernetes.io/docs/concepts/storage/projected-volumes/#serviceaccounttoken
+ * - Jenkins: https://plugins.jenkins.io/oidc-provider/ (claims, credential kinds), job URLs as
+ *   Jenkins builds them (hudson.Util.rawEncode, branch-api NameEncoder), declarative `when`:
+ *   https://www.jenkins.io/doc/book/pipeline/syntax/#when
  * Facts a snippet cannot set (repository ids, the person who starts a job) come from a `world`.
  */
 import { envVars, ParsedFile, snippetFiles } from './files';
+import { child, children, GroovyNode, named, str } from './groovy';
 
 /** One job run the snippet configures, and its token. */
 export interface Run {
@@ -433,6 +437,103 @@ export function genericRuns(text: string, issuer: string): Run[] {
     claims['kubernetes.io'] = { namespace: pod.metadata.namespace, serviceaccount: { name: pod.spec.serviceAccountName } };
   }
   return [{ label: f.path, claims }];
+}
+
+// ---------------------------------------------------------------------------------------------
+export interface JenkinsWorld {
+  /** The instance's root URL (JENKINS_URL without the trailing slash). */
+  readonly jenkinsUrl: string;
+  /** Branches a multibranch pipeline has (each gets a job and runs the Jenkinsfile). */
+  readonly branches?: string[];
+}
+
+/** A URL path segment as Jenkins writes it: letters, digits and !$&'()*+,-.=@_ as they are, the rest %XX (UTF-8). */
+function jenkinsSegment(name: string): string {
+  const keep = new Set('!$&\'()*+,-.=@_');
+  return [...name].map((ch) => (/[A-Za-z0-9]/.test(ch) || keep.has(ch) ? ch
+    : [...new TextEncoder().encode(ch)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''))).join('');
+}
+
+/** The job name branch-api gives a branch: #%/?[]\ escaped (so the URL segment of feature/x is feature%252Fx). */
+function branchJob(branch: string): string {
+  const map: Record<string, string> = { '#': '%23', '%': '%25', '/': '%2F', '?': '%3F', '[': '%5B', ']': '%5D', '\\': '%5C' };
+  return branch === '.' ? '%2E' : branch === '..' ? '%2E.' : [...branch].map((c) => map[c] ?? c).join('');
+}
+
+/** A declarative `when` as a predicate over the branch (the subset the snippet writes). */
+function whenBranch(stage: GroovyNode): (branch: string) => boolean {
+  const when = children(stage, 'when');
+  if (!when.length) return () => true;
+  const exact = (n: GroovyNode): string => {
+    if (n.name !== 'branch') throw new Error(`Jenkinsfile: unsupported when condition ${n.name}`);
+    if (n.args.length === 1 && !n.args[0].key) throw new Error('Jenkinsfile: `branch \'x\'` is an Ant-style pattern; the snippet writes comparator: \'EQUALS\'');
+    if (str(named(n.args, 'comparator'), 'comparator') !== 'EQUALS') throw new Error('Jenkinsfile: only the EQUALS comparator is emulated');
+    return str(named(n.args, 'pattern'), 'branch pattern');
+  };
+  const [w] = when;
+  const conds = w.body ?? [];
+  if (conds.length !== 1) throw new Error('Jenkinsfile: when must hold one condition');
+  const names = conds[0].name === 'anyOf' ? (conds[0].body ?? []).map(exact) : [exact(conds[0])];
+  return (branch) => names.includes(branch);
+}
+
+/**
+ * Every build of the Jenkinsfile's job (one per branch its `when` admits, for a multibranch
+ * pipeline) and the token the bound credential yields: `iss` the credential's issuer, `aud` its
+ * audience (both set on the credential: the snippet's notes), `sub` the build's JOB_URL,
+ * `build_number`. The credential must reach the cloud's tool: AWS_WEB_IDENTITY_TOKEN_FILE with
+ * AWS_ROLE_ARN, gcloud's --credential-source-file, or az login's --federated-token.
+ */
+export function jenkinsRuns(text: string, w: JenkinsWorld): Run[] {
+  const [f] = snippetFiles(text);
+  if (f.path !== 'Jenkinsfile' || !f.groovy) throw new Error('the Jenkins snippet must be a Jenkinsfile');
+  const note = (re: RegExp) => f.notes.map((n) => re.exec(n)).find(Boolean);
+  const credential = note(/^Credential \(Jenkins credentials, kind "OpenID Connect id token as file"\): ID (\S+), audience (\S+)\.$/);
+  if (!credential) throw new Error('the snippet names no "OpenID Connect id token as file" credential');
+  const issuerNote = note(/^Issuer: (\S+) \((.*)\)\.?$/);
+  if (!issuerNote) throw new Error('the snippet names no issuer');
+  // A credential at the root gets the plugin's root issuer; another issuer is configured by hand.
+  const iss = /create it there/.test(issuerNote[2]) ? `${w.jenkinsUrl}/oidc` : issuerNote[1];
+  const jobNote = note(/^Job: ([^,(]+?)(, a multibranch pipeline|\s\()/);
+  if (!jobNote) throw new Error('the snippet names no job');
+  const jobPath = jobNote[1].split('/');
+  const multibranch = jobNote[2].startsWith(',');
+
+  const [pipeline, ...rest] = f.groovy;
+  if (pipeline?.name !== 'pipeline' || rest.length) throw new Error('Jenkinsfile: one pipeline block');
+  child(pipeline, 'agent');
+  const runs: Run[] = [];
+  for (const stage of children(child(pipeline, 'stages'), 'stage')) {
+    const name = str(stage.args[0]?.value, 'stage name');
+    const env = Object.fromEntries(children(stage, 'environment').flatMap((e) => e.body ?? []).map((a) => [a.name, str(a.assign, `environment ${a.name}`)]));
+    for (const binding of children(child(stage, 'steps'), 'withCredentials')) {
+      const list = binding.args[0]?.value;
+      if (list?.kind !== 'list') throw new Error('Jenkinsfile: withCredentials takes a list of bindings');
+      const files = list.items.filter((i): i is Extract<typeof i, { kind: 'call' }> => i.kind === 'call' && i.name === 'file');
+      const bound = files.find((b) => str(named(b.args, 'credentialsId'), 'credentialsId') === credential[1]);
+      if (!bound) throw new Error(`Jenkinsfile: credential ${credential[1]} is not bound as a file`);
+      const variable = str(named(bound.args, 'variable'), 'variable');
+      const scripts = children(binding, 'sh').map((sh) => {
+        const v = sh.args[0]?.value;
+        if (v?.kind !== 'string' || v.quote === '"') throw new Error('Jenkinsfile: sh scripts are single-quoted (no Groovy interpolation of the credential)');
+        if (!/^\s*set \+x\b/.test(v.text)) throw new Error('Jenkinsfile: an sh script that handles the token must begin with set +x (Jenkins traces sh steps)');
+        return v.text;
+      }).join('\n');
+      const reaches = variable === 'AWS_WEB_IDENTITY_TOKEN_FILE' ? Boolean(env.AWS_ROLE_ARN) && /\baws /.test(scripts)
+        : new RegExp(`--credential-source-file="\\$${variable}"`).test(scripts) || new RegExp(`--federated-token "\\$\\(cat "\\$${variable}"\\)"`).test(scripts);
+      if (!reaches) throw new Error(`Jenkinsfile: the token file ${variable} reaches no cloud login`);
+      const admits = whenBranch(stage);
+      const branches = multibranch ? (w.branches ?? ['main']).filter(admits) : [undefined];
+      for (const branch of branches) {
+        const names = branch === undefined ? jobPath : [...jobPath, branchJob(branch)];
+        runs.push({
+          label: `${name}${branch === undefined ? '' : ` on ${branch}`}`,
+          claims: { iss, aud: credential[2], sub: `${w.jenkinsUrl}/${names.map((n) => `job/${jenkinsSegment(n)}/`).join('')}`, build_number: 42 },
+        });
+      }
+    }
+  }
+  return runs;
 }
 
 export type { ParsedFile };

@@ -4,17 +4,20 @@
  * the snippet renderers' helpers.
  */
 import { parseDocument } from 'yaml';
+import { GroovyNode, parseGroovy } from './groovy';
 
 export interface ParsedFile {
   readonly path: string;
   readonly notes: string[];
   readonly body: string;
-  /** The parsed YAML body (undefined for KEY=value and shell files). */
+  /** The parsed YAML body (undefined for KEY=value, shell and Groovy files). */
   readonly yaml?: any;
+  /** A Jenkinsfile's statements (test/snippets/groovy.ts). */
+  readonly groovy?: GroovyNode[];
 }
 
 /** Paths whose body is not YAML. */
-const NOT_YAML = /: variables$|: shell$/;
+const NOT_YAML = /: variables$|: shell$|^Jenkinsfile$/;
 
 export function snippetFiles(text: string): ParsedFile[] {
   return text.split(/^---\n/m).map((chunk) => {
@@ -25,6 +28,7 @@ export function snippetFiles(text: string): ParsedFile[] {
     while (lines.length && lines[0].startsWith('# ')) notes.push(lines.shift()!.slice(2));
     const body = lines.join('\n');
     const path = head.slice(2);
+    if (path === 'Jenkinsfile') return { path, notes, body, groovy: parseGroovy(body) };
     return { path, notes, body, ...(NOT_YAML.test(path) ? {} : { yaml: parseYaml(body, path) }) };
   });
 }

@@ -37,7 +37,7 @@ describe('1. STS reads one audience: Bitbucket with a custom audience on AWS', (
 
   test('the AWS snippet says so, and the default workspace audience works on AWS', () => {
     const onAws = ok(compile('aws', custom()));
-    expect(snippetFiles(onAws.snippet)[0].notes.join('\n')).toMatch(/AWS STS does not accept a token with several audiences \(docs\/snippets\.md#sts-and-a-list-audience\): on AWS, trust the default workspace audience/);
+    expect(snippetFiles(onAws.snippet)[0].notes.join('\n')).toMatch(/AWS documents one audience per token, nothing for several, so the AWS trust denies it \(docs\/snippets\.md#sts-and-a-list-audience\): on AWS, trust the default workspace audience/);
     const plain = ok(compile('aws', BitbucketPipelines.repository(BB).inDeploymentEnvironment(ENV).toTrust()));
     const [run] = bitbucketRuns(plain.snippet, world);
     expect(typeof run.claims.aud).toBe('string');

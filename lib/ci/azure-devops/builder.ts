@@ -1,4 +1,4 @@
-import { AZURE_DEVOPS_SPEC, AzureDevOpsDetails } from './provider-spec';
+import { AZURE_DEVOPS_AUDIENCE, AZURE_DEVOPS_SPEC, AzureDevOpsDetails } from './provider-spec';
 import { Condition } from '../../model/condition';
 import { TrustConfigError } from '../../model/errors';
 import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network';
@@ -52,7 +52,7 @@ export class AzureDevOps {
   /** The CI profile id in trusts and reviews. */
   public static readonly PROVIDER_ID = AZURE_DEVOPS_SPEC.id;
   /** The audience every Azure DevOps token carries. */
-  public static readonly AUDIENCE = 'api://AzureADTokenExchange';
+  public static readonly AUDIENCE = AZURE_DEVOPS_AUDIENCE;
 
   /** Workload identity federation for a service connection, Azure DevOps issuer. */
   public static serviceConnection(props: AzureDevOpsServiceConnectionProps): AzureDevOpsTrustBuilder {

@@ -10,6 +10,13 @@ export interface AzureDevOpsDetails {
   readonly kind: 'sc' | 'p' | 'entra';
 }
 
+/**
+ * The audience of every Azure DevOps token, whatever cloud it is for: the job cannot request
+ * another (https://learn.microsoft.com/en-us/rest/api/azure/devops/distributedtask/oidctoken/create).
+ * @internal
+ */
+export const AZURE_DEVOPS_AUDIENCE = 'api://AzureADTokenExchange';
+
 /** Azure DevOps Pipelines (one issuer per organization). @internal */
 export const AZURE_DEVOPS_SPEC: ProviderSpec<AzureDevOpsDetails> = {
   id: 'azure-devops',
@@ -30,7 +37,8 @@ export const AZURE_DEVOPS_SPEC: ProviderSpec<AzureDevOpsDetails> = {
     { pattern: /^app\.vstoken\.visualstudio\.com/, shared: false, label: 'an Azure DevOps organization (legacy host)' },
   ],
   tenant: undefined, // every issuer is one organization's or one Entra tenant's
-  aws: { defaultAudience: undefined, fixForUnseenClaim: SUBJECT_ONLY_FIXES.aws },
+  // The only audience the jobs get, so AWS's tools' default (sts.amazonaws.com) is not the one to warn about (CIT-M021).
+  aws: { defaultAudience: AZURE_DEVOPS_AUDIENCE, fixForUnseenClaim: SUBJECT_ONLY_FIXES.aws },
   azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure, fixForSubjectPattern: SUBJECT_ONLY_FIXES.azurePattern },
   // Long organization, project and connection names exceed 127 bytes, and no claim is a short
   // unique id: such a token fails the exchange.

@@ -17,7 +17,7 @@ export function bitbucketSnippet(source: SnippetSource<BitbucketDetails>, t: Sni
   const notes = [`In repository ${d.repositoryUuid} of workspace ${d.workspace}.`];
   if (custom.length && t.cloud === 'aws') {
     // Bitbucket appends custom audiences to the workspace one; STS accepts a token with one audience.
-    notes.push('Bitbucket adds custom audiences to the workspace audience, so this step\'s token carries several, and AWS STS does not accept a token with several audiences (docs/snippets.md#sts-and-a-list-audience): on AWS, trust the default workspace audience (no withAudience()).');
+    notes.push('Bitbucket adds custom audiences to the workspace audience, so this step\'s token carries several, and AWS documents one audience per token, nothing for several, so the AWS trust denies it (docs/snippets.md#sts-and-a-list-audience): on AWS, trust the default workspace audience (no withAudience()).');
   }
   if (d.environments?.length) notes.push(`Replace each deployment placeholder with the name of the deployment environment whose UUID is shown (Repository settings > Deployments): the subject carries ${d.environments.length === 1 ? 'that UUID' : 'those UUIDs'}.`);
   const oidc = custom.length ? ['oidc:', '  audiences:', ...custom.map((a) => `    - ${yq(a)}`)] : ['oidc: true'];

@@ -8,7 +8,7 @@ import { concat, globsCondition, joinFields, lit, pat } from '../globs';
 import { guardMethods, PRODUCTION_REF, refuseWildcard, requireAudienceArgs, requireEnum, requireId, requireName, requireNetworkProps, requireProps, requireRefName, requireRefPattern, requireStrings, requireText, requireWidenings, uniqSorted } from '../values';
 import { GITHUB_VOLATILE, isGitHubClaim } from './claims';
 import { GitHubIssuer } from './issuer';
-import { GITHUB_SPEC, GitHubDetails } from './provider-spec';
+import { GHES_TEXTS, GITHUB_SPEC, GitHubDetails } from './provider-spec';
 import { claimField, DEFAULT_TEMPLATE, encodeSubjectValue, environmentContext, PULL_REQUEST_CONTEXT, refContext, repoField } from './subject';
 
 /** Which `sub` form the repository's tokens carry (docs/claims.md#github-actions). */
@@ -133,7 +133,7 @@ export class GitHubTrustBuilder {
       throw new TrustConfigError(`${w}(subjectFormat)`, `the ${this.format} subject format needs ownerId and repositoryId`, 'give both ids');
     }
     if (this.format !== GitHubSubjectFormat.NAME && !this.issuer.supportsImmutableSubject) {
-      throw new TrustConfigError(`${w}(subjectFormat)`, `${this.issuer.label} (GitHub Enterprise Server) does not emit the immutable subject`, 'use GitHubSubjectFormat.NAME; the ids are then pinned as claims');
+      throw new TrustConfigError(`${w}(subjectFormat)`, `${this.issuer.label} (GitHub Enterprise Server) does not emit the immutable subject`, GHES_TEXTS.noImmutableSubject);
     }
   }
 

@@ -26,6 +26,32 @@ export interface GitHubDetails {
 
 const ID_CLAIMS = ['repository_id', 'repository_owner_id'];
 
+/** GitHub Enterprise Server's issuer, `https://HOSTNAME/_services/token` (scheme stripped, lower case). */
+const GHES_ISSUER = /\/_services\/token$/;
+
+/** Whether an issuer URL is a GitHub Enterprise Server's. @internal */
+export function isGitHubEnterpriseServerIssuer(issuer: string | undefined): boolean {
+  return issuer !== undefined && GHES_ISSUER.test(issuer.trim().replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '').toLowerCase());
+}
+
+/**
+ * What a GitHub Enterprise Server trust can do instead of the immutable subject, which GHES does
+ * not emit (only github.com and GHE.com, where the repository or enterprise has it on:
+ * https://docs.github.com/en/actions/reference/security/oidc). GHES tokens carry repository_id and
+ * repository_owner_id, and GHES has the subject-template REST API
+ * (https://docs.github.com/en/enterprise-server@latest/rest/actions/oidc), so the ids can be put
+ * into the subject; or the trust names the repository only, knowingly. One text per use, here.
+ * @internal
+ */
+export const GHES_TEXTS = {
+  /** The ids as claims on a cloud that sees only the subject (AWS and Azure for a GHES issuer). */
+  idsOutsideSubject: 'GitHub Enterprise Server has no immutable subject (GitHubSubjectFormat.IMMUTABLE is for github.com and GHE.com): put repository_id in the subject template (withSubjectTemplate("repo", "context", "repository_id") and the same include_claim_keys on the repository, through the instance\'s REST API PUT /repos/{owner}/{repo}/actions/oidc/customization/sub), or trust by name (leave out ownerId and repositoryId and accept Widening.NAME_ONLY_IDENTITY: a deleted or renamed owner or repository can then be re-created by anyone who can create one on the instance)',
+  /** The builder refusing IMMUTABLE or BOTH for a GHES issuer. */
+  noImmutableSubject: 'use GitHubSubjectFormat.NAME (the default for GitHub Enterprise Server): the ids are then pinned as the repository_id claim, which GCP checks; for AWS and Azure, which see only the subject there, also put repository_id in the subject template (withSubjectTemplate("repo", "context", "repository_id") and the same include_claim_keys on the repository), or leave out the ids and accept Widening.NAME_ONLY_IDENTITY',
+  /** The review's name-only finding for a GHES issuer. */
+  nameOnlyFinding: 'GitHub Enterprise Server has no immutable subject (`repo:OWNER@ID/REPO@ID` is github.com and GHE.com only): put `repository_id` in the repository\'s subject template (`include_claim_keys`, through the instance\'s REST API) and pin the subject with it, or pin the `repository_id` claim where the cloud can check it (GCP); otherwise a deleted or renamed owner or repository can be re-created by anyone who can create one on the instance.',
+} as const;
+
 /** GitHub Actions (github.com, GHEC enterprise issuers, GHE.com, GHES). @internal */
 export const GITHUB_SPEC: ProviderSpec<GitHubDetails> = {
   id: 'github-actions',
@@ -45,7 +71,7 @@ export const GITHUB_SPEC: ProviderSpec<GitHubDetails> = {
     { pattern: /^token\.actions\.githubusercontent\.com$/, shared: true, label: 'github.com' },
     { pattern: /^token\.actions\.githubusercontent\.com\/.+$/, shared: false, label: 'a GitHub Enterprise Cloud enterprise issuer' },
     { pattern: /^token\.actions\.[^/]+\.ghe\.com(\/|$)/, shared: false, label: 'GHE.com (data residency)' },
-    { pattern: /\/_services\/token$/, shared: false, label: 'GitHub Enterprise Server' },
+    { pattern: GHES_ISSUER, shared: false, label: 'GitHub Enterprise Server', nameOnlyFix: GHES_TEXTS.nameOnlyFinding },
   ],
   tenant: {
     unit: 'repository',
@@ -58,18 +84,22 @@ export const GITHUB_SPEC: ProviderSpec<GitHubDetails> = {
   },
   aws: {
     defaultAudience: undefined,
-    fixForUnseenClaim: (claim) => claim === 'repository_id'
-      ? 'choose the subject form the repository emits (docs/subject-format.md): subjectFormat GitHubSubjectFormat.IMMUTABLE when its tokens carry repo:OWNER@ID/REPO@ID (the ids are then in the subject), or put repository_id in the subject template (withSubjectTemplate("repo", "context", "repository_id") and the same include_claim_keys on the repository)'
-      : claim === 'event_name'
-        ? 'pin an environment with required reviewers instead (inEnvironment(): base-context runs from forks then wait for approval), or put event_name in the subject: configure the repository\'s subject template to include "event_name" and call withSubjectTemplate(…, "event_name")'
-        : `put it in the subject: configure the repository's subject template to include "${claim}" and call withSubjectTemplate(…, "${claim}"); or drop this pin`,
+    fixForUnseenClaim: (claim, _exposed, issuer) => ID_CLAIMS.includes(claim) && isGitHubEnterpriseServerIssuer(issuer)
+      ? GHES_TEXTS.idsOutsideSubject
+      : claim === 'repository_id'
+        ? 'choose the subject form the repository emits (docs/subject-format.md): subjectFormat GitHubSubjectFormat.IMMUTABLE when its tokens carry repo:OWNER@ID/REPO@ID (the ids are then in the subject), or put repository_id in the subject template (withSubjectTemplate("repo", "context", "repository_id") and the same include_claim_keys on the repository)'
+        : claim === 'event_name'
+          ? 'pin an environment with required reviewers instead (inEnvironment(): base-context runs from forks then wait for approval), or put event_name in the subject: configure the repository\'s subject template to include "event_name" and call withSubjectTemplate(…, "event_name")'
+          : `put it in the subject: configure the repository's subject template to include "${claim}" and call withSubjectTemplate(…, "${claim}"); or drop this pin`,
   },
   azure: {
-    fixForUnseenClaims: (claims) => {
+    fixForUnseenClaims: (claims, issuer) => {
       const fixes: string[] = [];
       // The default (BOTH) pins repository_id beside either subject form, which Azure cannot check:
-      // the user must say which form the repository emits, as nothing else on Azure can.
-      if (claims.some((c) => ID_CLAIMS.includes(c))) fixes.push('choose the subject form the repository emits (Azure matches the subject only; docs/subject-format.md): subjectFormat GitHubSubjectFormat.IMMUTABLE when its tokens carry repo:OWNER@ID/REPO@ID; for a repository still on the name form, two trusts during the migration, IMMUTABLE and a name-form one (GitHubActions.repository({ owner, repository }) with Widening.NAME_ONLY_IDENTITY), then drop the name-form one');
+      // the user must say which form the repository emits, as nothing else on Azure can. GHES has
+      // no immutable form: its ids go into the subject template, or the trust is by name.
+      if (claims.some((c) => ID_CLAIMS.includes(c)) && isGitHubEnterpriseServerIssuer(issuer)) fixes.push(GHES_TEXTS.idsOutsideSubject);
+      else if (claims.some((c) => ID_CLAIMS.includes(c))) fixes.push('choose the subject form the repository emits (Azure matches the subject only; docs/subject-format.md): subjectFormat GitHubSubjectFormat.IMMUTABLE when its tokens carry repo:OWNER@ID/REPO@ID; for a repository still on the name form, two trusts during the migration, IMMUTABLE and a name-form one (GitHubActions.repository({ owner, repository }) with Widening.NAME_ONLY_IDENTITY), then drop the name-form one');
       if (claims.includes('event_name')) fixes.push('pin an environment with required reviewers instead of the events (inEnvironment())');
       const rest = claims.filter((c) => !ID_CLAIMS.includes(c));
       if (rest.length) fixes.push(`customize the GitHub subject template to include ${rest.join(', ')} (withSubjectTemplate("repo", "context", ${rest.map((c) => JSON.stringify(c)).join(', ')}) and the same include_claim_keys on the repository)`);

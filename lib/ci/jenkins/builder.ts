@@ -86,17 +86,18 @@ export class JenkinsTrustBuilder {
 
   /** Validate and return the trust. */
   public toTrust(): Trust {
-    const paths = this.branches.length ? uniqSorted(this.branches).map((b) => [...this.jobPath, b]) : [this.jobPath];
+    const branches = uniqSorted(this.branches);
+    const subjects = branches.length ? branches.map((b) => jenkinsJobUrl(this.url, this.jobPath, b)) : [jenkinsJobUrl(this.url, this.jobPath)];
     const name = this.jobPath.join('/');
     return Trust._create({
       profile: JENKINS_SPEC.profile,
       where: `Jenkins(${name})`,
       issuer: this.issuer,
       audiences: this.auds,
-      condition: Condition.oneOf('sub', paths.map((p) => jenkinsJobUrl(this.url, p))),
+      condition: Condition.oneOf('sub', subjects),
       network: this.net,
-      description: `Jenkins builds of job ${name} on ${this.url}${this.branches.length ? ` (branch ${uniqSorted(this.branches).join(' or ')})` : ''}`,
-      details: { jenkinsUrl: this.url, jobPath: paths[0] } satisfies JenkinsDetails,
+      description: `Jenkins builds of job ${name} on ${this.url}${branches.length ? ` (branch ${branches.join(' or ')})` : ''}`,
+      details: { jenkinsUrl: this.url, jobPath: this.jobPath, ...(branches.length ? { branches } : {}) } satisfies JenkinsDetails,
     });
   }
 }

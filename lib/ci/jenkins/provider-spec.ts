@@ -6,8 +6,10 @@ import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
 export interface JenkinsDetails {
   /** The Jenkins root URL. */
   readonly jenkinsUrl: string;
-  /** Folder and job names, outermost first (a multibranch branch last). */
+  /** Folder and job names, outermost first (metadata of earlier versions: a multibranch branch last). */
   readonly jobPath: readonly string[];
+  /** The trusted branches of a multibranch pipeline (each a job one level below `jobPath`). */
+  readonly branches?: readonly string[];
 }
 
 /**

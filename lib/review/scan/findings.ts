@@ -15,6 +15,7 @@
  */
 import { PinAdvice, SubjectIssue } from '../../ci/analyser';
 import { analyserFor } from '../../ci/analysers';
+import { specForIssuer } from '../../ci/registry';
 import { RuleId } from '../../model/rules';
 
 export type { SubjectIssue };
@@ -295,9 +296,15 @@ export function isFindingId(s: string): s is FindingId {
   return BY_ID.has(s);
 }
 
-/** The fix of a finding for one CI provider: its own identity and context forms, not GitHub's. */
-export function fixFor(id: FindingId, provider: string): string {
-  return fill(CATALOGUE[id].fixTemplate, analyserFor(provider).analyser.advice);
+/**
+ * The fix of a finding for one CI provider: its own identity and context forms, not GitHub's; for
+ * a name-only pin, the issuer's own advice where it has one (GitHub Enterprise Server has no
+ * immutable subject to recommend).
+ */
+export function fixFor(id: FindingId, provider: string, issuer?: string): string {
+  const nameOnly = Object.values(SUBJECT_ISSUE_IDS['name-only']).includes(id);
+  const issuerFix = nameOnly && issuer !== undefined ? specForIssuer(issuer)?.issuer.nameOnlyFix : undefined;
+  return issuerFix ?? fill(CATALOGUE[id].fixTemplate, analyserFor(provider).analyser.advice);
 }
 
 /**

@@ -294,7 +294,7 @@ export class Collector {
       resource: t.resource,
       ...(t.statement !== undefined ? { statement: t.statement } : {}),
       message,
-      fix: fixFor(id, t.ciProvider),
+      fix: fixFor(id, t.ciProvider, t.issuer),
     });
   }
   subjectIssue(cloud: FindingCloud, issue: SubjectIssue, detail: string) {

@@ -38,9 +38,9 @@ import { fmtActual, fmtList, isObj, listOrNone, q, toStringList } from './privat
  *         STS interface VPC endpoint.
  * [KEYS]  Condition key names are case-insensitive; values are compared as the operator says.
  * [AUD]   "Create an OpenID Connect (OIDC) identity provider in IAM" (id_roles_providers_create_oidc):
- *         the audience must be one of the provider's client IDs, and when a token sets both `aud`
- *         and `azp`, STS uses `azp` as the audience; one audience per token is documented (OpenID
- *         Connect Core §3.1.3.7 wants `azp` whenever `aud` lists several).
+ *         the audience must be one of the provider's client IDs. "Available keys for AWS OIDC
+ *         federation" documents `azp` for Google only (`accounts.google.com:aud` is `azp` when set,
+ *         `:oaud` is `aud`); a list of several audiences is undocumented, so it is denied (closed).
  */
 
 const ASSUME_ACTION = 'sts:AssumeRoleWithWebIdentity';
@@ -255,9 +255,9 @@ export class AwsTrustSimulator {
 
     // --- Audience vs the provider's client ID list (STS "Incorrect token audience"). ---
     const clientIds = providerArn !== undefined ? this.resolver.clientIdsFor(providerArn) ?? this.options.providerClientIds : undefined;
-    // [AUD] STS reads one audience: `azp` when the token has both, else `aud` (a string, or a list
-    // of one as in EKS service-account tokens). A list of several is not documented as accepted:
-    // denied (fail closed), as OIDC Core wants `azp` whenever there are several audiences.
+    // [AUD] One audience per token: `azp` when the token has both (documented for Google's keys),
+    // else `aud` (a string, or a list of one as in EKS service-account tokens). A list of several
+    // is not documented as accepted: denied (fail closed).
     const azp = typeof claims.azp === 'string' ? claims.azp : undefined;
     const auds = azp !== undefined ? [azp] : toStringList(claims.aud);
     if (azp === undefined && auds.length > 1) {
