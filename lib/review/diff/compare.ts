@@ -5,11 +5,11 @@
  * reverse direction.
  */
 import * as path from 'path';
+import { admits, difference } from './contain';
+import { ReviewModel } from '../attribution/attribute';
 import { Conj, Witness } from '../attribution/constraints';
 import { Principal } from '../attribution/types';
 import { cmp } from '../scan/extract';
-import { admits, difference } from './contain';
-import { ReviewModel } from '../attribution/attribute';
 
 /** One side of the diff: the review model and the sentence saying who each unit admits. */
 export interface DiffSide {
@@ -59,13 +59,15 @@ export interface DiffResult {
  * templates; where that is ambiguous on either side (one logical id in two stacks), by the file's
  * name, then by its path. What stays unpaired is added or removed.
  */
-export function matchPrincipals(base: readonly Principal[], head: readonly Principal[]): { pairs: [string, Principal | undefined, Principal | undefined][] } {
+export type Pair = [key: string, base: Principal | undefined, head: Principal | undefined];
+
+export function matchPrincipals(base: readonly Principal[], head: readonly Principal[]): { pairs: Pair[] } {
   const levels: ((p: Principal) => string)[] = [
     p => `${p.cloud} ${p.resourceType} ${p.resource}`,
     p => `${p.cloud} ${p.resourceType} ${p.resource} ${path.posix.basename(p.file)}`,
     p => `${p.cloud} ${p.resourceType} ${p.resource} ${p.file}`,
   ];
-  const pairs: [string, Principal | undefined, Principal | undefined][] = [];
+  const pairs: Pair[] = [];
   let left = { base: [...base], head: [...head] };
   for (const [n, keyOf] of levels.entries()) {
     const group = new Map<string, { base: Principal[]; head: Principal[] }>();
@@ -133,10 +135,18 @@ export function diffModels(base: DiffSide, head: DiffSide): DiffResult {
     }
     const p = (h ?? b)!;
     changed.push({
-      key, change, cloud: p.cloud, resourceType: p.resourceType, resource: p.resource, label: p.label,
-      ...(b ? { base: b } : {}), ...(h ? { head: h } : {}),
-      ...(widened ? { widened } : {}), ...(narrowed ? { narrowed } : {}),
-      trustsAdded, trustsRemoved,
+      key,
+      change,
+      cloud: p.cloud,
+      resourceType: p.resourceType,
+      resource: p.resource,
+      label: p.label,
+      ...(b ? { base: b } : {}),
+      ...(h ? { head: h } : {}),
+      ...(widened ? { widened } : {}),
+      ...(narrowed ? { narrowed } : {}),
+      trustsAdded,
+      trustsRemoved,
     });
   }
   return { changed, unchanged };

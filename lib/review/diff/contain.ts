@@ -7,10 +7,10 @@
  * automata, CIDR boundaries). "contained" is a proof, "witness" comes with the token (checked
  * again test by test), and anything else is "unknown" with the reason: never a guess.
  */
+import { networkSearch, Request, requestPasses } from './network';
 import {
   ClaimTest, closure, Conj, conjoin, disjoint, GlobToken, globMatches, jsRegex, NetworkTest, solve, step, TAGS_CLAIM, Witness,
 } from '../attribution/constraints';
-import { networkSearch, Request, requestPasses } from './network';
 
 export type Difference =
   | { readonly kind: 'contained' }
@@ -67,7 +67,9 @@ export function admits(c: Conj, w: Witness): boolean | undefined {
 }
 
 /** Strings matching every positive glob (one of each test's) and no negative glob, shortest first, at most `want`. */
-function textCandidates(pos: readonly (readonly GlobToken[])[], neg: readonly (readonly GlobToken[])[], extra: readonly string[], want: number): { values: string[]; complete: boolean } {
+type Glob = readonly GlobToken[];
+
+function textCandidates(pos: readonly Glob[], neg: readonly Glob[], extra: readonly string[], want: number): { values: string[]; complete: boolean } {
   const globs = [...pos, ...neg];
   const literals = new Set<string>();
   for (const g of globs) for (const t of g) if (typeof t === 'string') literals.add(t);

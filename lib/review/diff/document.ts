@@ -2,8 +2,8 @@
  * The diff as a versioned JSON document (docs/diff-schema.json) and as Markdown for a pull-request
  * comment, the Markdown rendered from the document. Deterministic: sorted, no timestamps.
  */
-import { Witness } from '../attribution/constraints';
 import { Change, DiffResult, DiffSide, PrincipalDiff, widens } from './compare';
+import { Witness } from '../attribution/constraints';
 
 export const DIFF_SCHEMA_ID = 'https://ci-oidc-trust.dev/schemas/diff/v1.json';
 export const DIFF_SCHEMA_VERSION = '1.0.0';
