@@ -1,6 +1,6 @@
-import { CliIo } from './command';
 import { modelOf, ReviewModel } from '../attribution/attribute';
 import { discoverFiles, extractAll, formatOf, InputError, LoadedFile, loadInputs, TrustRelationship } from '../scan/extract';
+import { CliIo } from './command';
 
 /** What a path holds, read once for every command: the files, the trust relationships, the review model. */
 export interface LoadedPath {

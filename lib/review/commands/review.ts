@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildReport, renderJson, renderMarkdown, ReviewReport } from '../render';
 import { renderSarif } from '../sarif';
+import { isFindingId, NOT_ANALYSABLE_IDS, Severity } from '../scan/findings';
 import { choice, CliIo, Command, Parsed, UsageError } from './command';
 import { loadPath } from './load';
-import { isFindingId, NOT_ANALYSABLE_IDS, Severity } from '../scan/findings';
 
 /** The findings that say a trust could not be read statically; `--strict` fails on them. */
 const NOT_ANALYSABLE: readonly string[] = Object.values(NOT_ANALYSABLE_IDS);
