@@ -12,7 +12,9 @@ import * as cdktf from 'cdktf';
 import fc from 'fast-check';
 import { CiOidcRole } from '../../lib/aws/role';
 import { FederatedManagedIdentity } from '../../lib/azure';
+import { Buildkite } from '../../lib/ci/buildkite';
 import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
+import { GitLabCi } from '../../lib/ci/gitlab';
 import { GcpWorkloadIdentityPool } from '../../lib/gcp';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
@@ -21,6 +23,7 @@ import { main } from '../../lib/review/cli';
 import { difference } from '../../lib/review/diff/contain';
 import { AwsTrustSimulator, AzureTrustSimulator, GcpTrustSimulator } from '../../lib/testing';
 import { validate } from '../support/schema';
+import { requestFor, tokenFor } from '../support/tokens';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'diff');
 const DIFF_SCHEMA = JSON.parse(fs.readFileSync(path.join(__dirname, '../../docs/diff-schema.json'), 'utf8'));
@@ -215,11 +218,11 @@ describe('may widen', () => {
 
 const web = () => GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '890123456' });
 
-function cdkOut(trusts: Trust[][]): string {
+function cdkOut(trusts: Trust[][], bound: Trust[] = [], sessionNetworkPolicy?: boolean): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cit-diff-cdk-'));
   const app = new App({ outdir: path.join(dir, 'cdk.out') });
   const stack = new Stack(app, 'Ci', { env: { account: '123456789012', region: 'eu-west-1' } });
-  trusts.forEach((t, i) => new CiOidcRole(stack, `Role${i}`, { trusts: t }));
+  trusts.forEach((t, i) => bound.push(...new CiOidcRole(stack, `Role${i}`, { trusts: t, ...(sessionNetworkPolicy === undefined ? {} : { sessionNetworkPolicy }) }).trusts));
   app.synth();
   return path.join(dir, 'cdk.out');
 }
@@ -272,6 +275,16 @@ describe('CDK and CDKTF apps', () => {
     const file = await diffJson(a, path.join(b, 'Ci.template.json'));
     expect(file.code).toBe(0);
     expect(file.doc.summary).toMatchObject({ changed: 0, unchanged: 2 });
+  });
+
+  test('a source-IP restriction removed (session-time Deny policy): widened, the witness from outside the range', async () => {
+    const base = cdkOut([[web().onBranch('main').restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24'] }).toTrust()]]);
+    const head = cdkOut([[web().onBranch('main').toTrust()]]);
+    const { code, doc } = await diffJson(base, head);
+    expect(code).toBe(1);
+    expect(doc.principals[0].widened.witness.request.sourceIp).not.toMatch(/^203\.0\.113\./);
+    expect(confirm(base, head, doc)).toBe(1);
+    expect((await diffJson(head, base)).code).toBe(0);
   });
 
   test('GCP: a grant to a second service account widens that principal only', async () => {
@@ -335,6 +348,63 @@ describe('property: a trust contained in another', () => {
       confirm(narrow, wide, up.doc);
       confirm(wide, narrow, down.doc);
     }
+  });
+});
+
+describe('property: no widening is missed (simulators as the oracle)', () => {
+  const api = () => GitHubActions.repository({ owner: 'acme', repository: 'api', ownerId: '1234567', repositoryId: '890123457' });
+  const infra = () => GitLabCi.project({ projectPath: 'platform/infra', projectId: '4242' });
+  const deploy = () => Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'deploy', pipelineId: '0191f956-042f-7ec4-aa62-8e5eeae396d0' }).withAwsSessionTags('pipeline_id');
+  const CATALOGUE: (() => Trust)[] = [
+    () => web().onBranch('main').toTrust(),
+    () => web().onBranch('main', 'develop').toTrust(),
+    () => web().inEnvironment('production').toTrust(),
+    () => web().inEnvironment('staging', 'production').toTrust(),
+    () => web().onPullRequest().toTrust(),
+    () => web().onAnyRef().accept(Widening.ANY_REF).toTrust(),
+    () => web().onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust(),
+    () => web().onBranch('main').restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24', '2001:db8::/32'] }).toTrust(),
+    () => web().inEnvironment('production').restrictNetwork({ awsVpcEndpointIds: ['vpce-0123456789abcdef0'] }).toTrust(),
+    () => api().onBranch('main').toTrust(),
+    () => infra().onProtectedBranch('main').toTrust(),
+    () => infra().onAnyRef().accept(Widening.ANY_REF).toTrust(),
+    () => deploy().onBranch('main').toTrust(),
+    () => deploy().onAnyRef().accept(Widening.ANY_REF).toTrust(),
+  ];
+  const role = fc.uniqueArray(fc.nat(CATALOGUE.length - 1), { minLength: 1, maxLength: 2 });
+
+  test('every token HEAD admits and BASE denies (generated, or a witness) is reported as a widening', async () => {
+    const figures = { pairs: 0, tokens: 0, escaping: 0, widened: 0, mayWiden: 0, missed: [] as string[], false: [] as string[] };
+    for (const [a, b] of fc.sample(fc.tuple(role, role), { seed: 20261202, numRuns: Number(process.env.CIT_DIFF_RUNS ?? 16) })) {
+      const bound: Trust[] = [];
+      // Trusts with different networks share a role only without the session deny policy.
+      const base = cdkOut([a.map(i => CATALOGUE[i]())], bound, false);
+      const head = cdkOut([b.map(i => CATALOGUE[i]())], bound, false);
+      const { doc } = await diffJson(base, head);
+      const up = doc.principals[0]?.widened;
+      figures.pairs++;
+      if (up?.certainty === 'undecided') figures.mayWiden++;
+      if (up?.certainty === 'witness') figures.widened++;
+      const sims = [base, head].map(d => AwsTrustSimulator.fromTemplate(json(path.join(d, 'Ci.template.json')), Object.keys(json(path.join(d, 'Ci.template.json')).Resources).find(k => /^Role0/.test(k) && json(path.join(d, 'Ci.template.json')).Resources[k].Type === 'AWS::IAM::Role')!));
+      const tokens: Tok[] = [];
+      for (const t of bound) {
+        const reqs = fc.sample(requestFor(t), { seed: 7, numRuns: 24 });
+        fc.sample(tokenFor(t), { seed: 7, numRuns: 24 }).forEach((claims, i) => tokens.push({ claims, ...(reqs[i] ? { request: reqs[i] as Record<string, string> } : {}) }));
+      }
+      if (up?.witness) tokens.push(up.witness);
+      let escaped = false;
+      for (const tok of tokens) {
+        figures.tokens++;
+        const [inBase, inHead] = sims.map(s => s.evaluate({ claims: tok.claims, ...(tok.request ?? {}) }).allowed);
+        if (inHead && !inBase) escaped = true;
+      }
+      if (escaped) figures.escaping++;
+      if (escaped && !up) figures.missed.push(`${a} → ${b}`);
+      if (up?.certainty === 'witness' && !escaped) figures.false.push(`${a} → ${b}`);
+    }
+    process.stdout.write(`diff soundness: ${figures.pairs} pairs, ${figures.tokens} tokens, ${figures.escaping} pairs with a token HEAD admits and BASE denies; ${figures.widened} widened, ${figures.mayWiden} may widen; ${figures.missed.length} missed, ${figures.false.length} unconfirmed witnesses\n`);
+    expect(figures.missed).toEqual([]);
+    expect(figures.false).toEqual([]);
   });
 });
 
