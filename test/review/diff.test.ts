@@ -108,6 +108,8 @@ describe('foreign templates (fixtures/diff)', () => {
     ['string-like', 1, { 'aws AWS::IAM::Role DeployRole': 'widened' }, 'sub pin StringEquals → StringLike with *'],
     ['source-ip', 1, { 'aws AWS::IAM::Role DeployRole': 'widened' }, 'a source-IP restriction removed'],
     ['trust-removed', 0, { 'aws AWS::IAM::Role DeployRole': 'narrowed' }, 'a statement removed'],
+    ['audience', 1, { 'aws AWS::IAM::Role DeployRole': 'widened' }, 'an audience added'],
+    ['issuer', 1, { 'aws AWS::IAM::Role DeployRole': 'widened-and-narrowed' }, 'another issuer (GitHub enterprise)'],
     ['new-role', 1, { 'aws AWS::IAM::Role AuditRole': 'widened' }, 'a new role'],
     ['gcp-second-account', 1, { 'gcp google_service_account_iam_member google_service_account_iam_member.admin': 'widened' }, 'a grant to a second service account'],
     ['gcp-narrowed', 0, { 'gcp google_service_account_iam_member google_service_account_iam_member.deploy': 'narrowed' }, 'a provider condition narrowed'],
@@ -385,11 +387,16 @@ describe('property: no widening is missed (simulators as the oracle)', () => {
       figures.pairs++;
       if (up?.certainty === 'undecided') figures.mayWiden++;
       if (up?.certainty === 'witness') figures.widened++;
-      const sims = [base, head].map(d => AwsTrustSimulator.fromTemplate(json(path.join(d, 'Ci.template.json')), Object.keys(json(path.join(d, 'Ci.template.json')).Resources).find(k => /^Role0/.test(k) && json(path.join(d, 'Ci.template.json')).Resources[k].Type === 'AWS::IAM::Role')!));
+      const sims = [base, head].map(d => {
+        const tpl = json(path.join(d, 'Ci.template.json'));
+        return AwsTrustSimulator.fromTemplate(tpl, Object.keys(tpl.Resources).find(k => /^Role0/.test(k) && tpl.Resources[k].Type === 'AWS::IAM::Role')!);
+      });
       const tokens: Tok[] = [];
       for (const t of bound) {
         const reqs = fc.sample(requestFor(t), { seed: 7, numRuns: 24 });
-        fc.sample(tokenFor(t), { seed: 7, numRuns: 24 }).forEach((claims, i) => tokens.push({ claims, ...(reqs[i] ? { request: reqs[i] as Record<string, string> } : {}) }));
+        fc.sample(tokenFor(t), { seed: 7, numRuns: 24 }).forEach((claims, i) => {
+          tokens.push({ claims, ...(reqs[i] ? { request: reqs[i] as Record<string, string> } : {}) });
+        });
       }
       if (up?.witness) tokens.push(up.witness);
       let escaped = false;
