@@ -161,6 +161,24 @@ describe('foreign templates (fixtures/diff)', () => {
     expect(r.stdout).toContain('- **Trust relationships that no longer can:**\n  - GitHub Actions jobs of acme/web on branch main');
   });
 
+  test('permissions changed, trust unchanged: listed (what it can do), exit 0 (who can use it is the same)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cit-diff-perm-'));
+    const tpl = json(path.join(FIXTURES, 'string-like', 'base', 'deploy.template.json'));
+    const head = JSON.parse(JSON.stringify(tpl));
+    head.Resources.DeployRole.Properties.ManagedPolicyArns = ['arn:aws:iam::aws:policy/AdministratorAccess'];
+    fs.writeFileSync(path.join(dir, 'base.template.json'), JSON.stringify(tpl));
+    fs.writeFileSync(path.join(dir, 'head.template.json'), JSON.stringify(head));
+    // Two files of other names: matched by the logical id.
+    const { code, doc } = await diffJson(path.join(dir, 'base.template.json'), path.join(dir, 'head.template.json'));
+    expect(code).toBe(0);
+    expect(doc.principals.map((p: any) => [p.verdict, p.permissionsAdded, p.permissionsRemoved])).toEqual([
+      ['permissions-changed', ['AWS managed policy AdministratorAccess'], ['AWS managed policy ReadOnlyAccess']],
+    ]);
+    const md = await run(['diff', path.join(dir, 'base.template.json'), path.join(dir, 'head.template.json')]);
+    expect(md.stdout).toContain('### Permissions changed: IAM role DeployRole');
+    expect(md.stdout).toContain('- **Can now:** AWS managed policy AdministratorAccess');
+  });
+
   test('identical inputs: exit 0, "no change", byte-identical output', async () => {
     const dir = path.join(FIXTURES, 'azure-subject', 'base');
     const a = await run(['diff', dir, dir]);

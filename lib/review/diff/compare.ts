@@ -46,6 +46,9 @@ export interface PrincipalDiff {
   /** Who can use it: identity sentences of trust relationships, by side. */
   readonly trustsAdded: readonly string[];
   readonly trustsRemoved: readonly string[];
+  /** What it can do, as the review summarises it, by side (shown; not a widening: who can use it is). */
+  readonly permissionsAdded: readonly string[];
+  readonly permissionsRemoved: readonly string[];
 }
 
 export interface DiffResult {
@@ -129,7 +132,11 @@ export function diffModels(base: DiffSide, head: DiffSide): DiffResult {
     const trustsAdded = [...after].filter(x => !before.has(x)).sort(cmp);
     const trustsRemoved = [...before].filter(x => !after.has(x)).sort(cmp);
     const change = !b ? 'added' : !h ? 'removed' : 'changed';
-    if (change === 'changed' && !widened && !narrowed && trustsAdded.length === 0 && trustsRemoved.length === 0) {
+    const [was, now] = [new Set(b?.permissions ?? []), new Set(h?.permissions ?? [])];
+    const permissionsAdded = change === 'changed' ? [...now].filter(x => !was.has(x)).sort(cmp) : [];
+    const permissionsRemoved = change === 'changed' ? [...was].filter(x => !now.has(x)).sort(cmp) : [];
+    const same = !widened && !narrowed && trustsAdded.length + trustsRemoved.length + permissionsAdded.length + permissionsRemoved.length === 0;
+    if (change === 'changed' && same) {
       unchanged++;
       continue;
     }
@@ -147,6 +154,8 @@ export function diffModels(base: DiffSide, head: DiffSide): DiffResult {
       ...(narrowed ? { narrowed } : {}),
       trustsAdded,
       trustsRemoved,
+      permissionsAdded,
+      permissionsRemoved,
     });
   }
   return { changed, unchanged };

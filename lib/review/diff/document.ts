@@ -19,7 +19,7 @@ export interface DiffChangeJson {
 export interface DiffPrincipalJson {
   key: string;
   change: 'added' | 'removed' | 'changed';
-  verdict: 'widened' | 'may-widen' | 'narrowed' | 'may-narrow' | 'widened-and-narrowed' | 'users-changed' | 'unusable';
+  verdict: 'widened' | 'may-widen' | 'narrowed' | 'may-narrow' | 'widened-and-narrowed' | 'users-changed' | 'permissions-changed' | 'unusable';
   cloud: string;
   resourceType: string;
   resource: string;
@@ -31,6 +31,8 @@ export interface DiffPrincipalJson {
   narrowed: DiffChangeJson | null;
   trustsAdded: string[];
   trustsRemoved: string[];
+  permissionsAdded: string[];
+  permissionsRemoved: string[];
 }
 
 export interface DiffDocument {
@@ -63,7 +65,8 @@ function verdictOf(p: PrincipalDiff): DiffPrincipalJson['verdict'] {
   if (w && n && w.certainty === 'witness' && n.certainty === 'witness') return 'widened-and-narrowed';
   if (w) return w.certainty === 'witness' ? 'widened' : 'may-widen';
   if (n) return n.certainty === 'witness' ? 'narrowed' : 'may-narrow';
-  return p.change === 'changed' ? 'users-changed' : 'unusable';
+  if (p.change !== 'changed') return 'unusable';
+  return p.trustsAdded.length || p.trustsRemoved.length ? 'users-changed' : 'permissions-changed';
 }
 
 function sideJson(s: DiffSide) {
@@ -86,6 +89,8 @@ export function diffDocument(base: DiffSide, head: DiffSide, r: DiffResult): Dif
     narrowed: changeJson(p.narrowed),
     trustsAdded: [...p.trustsAdded],
     trustsRemoved: [...p.trustsRemoved],
+    permissionsAdded: [...p.permissionsAdded],
+    permissionsRemoved: [...p.permissionsRemoved],
   }));
   const count = (f: (p: PrincipalDiff) => boolean) => r.changed.filter(f).length;
   return {
@@ -130,6 +135,7 @@ const TITLE: Record<DiffPrincipalJson['verdict'], string> = {
   'narrowed': 'Narrowed',
   'may-narrow': 'May narrow',
   'users-changed': 'Users changed',
+  'permissions-changed': 'Permissions changed',
   'unusable': 'No token can use it',
 };
 
@@ -169,6 +175,8 @@ export function renderDiffMarkdown(d: DiffDocument): string {
     if (p.narrowed) lines.push(...changeLines('narrowed', p.narrowed));
     if (p.trustsAdded.length) lines.push('- **Trust relationships that can now use it:**', ...p.trustsAdded.map(t => `  - ${message(t)}`));
     if (p.trustsRemoved.length) lines.push('- **Trust relationships that no longer can:**', ...p.trustsRemoved.map(t => `  - ${message(t)}`));
+    if (p.permissionsAdded.length) lines.push(`- **Can now:** ${p.permissionsAdded.map(text).join('; ')}`);
+    if (p.permissionsRemoved.length) lines.push(`- **No longer can:** ${p.permissionsRemoved.map(text).join('; ')}`);
     if (p.verdict === 'unusable') lines.push('- No token gets through its gate on this side.');
   }
   return `${lines.join('\n')}\n`;
