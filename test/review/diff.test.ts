@@ -18,7 +18,7 @@ import { GitLabCi } from '../../lib/ci/gitlab';
 import { GcpWorkloadIdentityPool } from '../../lib/gcp';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
-import { Conj } from '../../lib/review/attribution/constraints';
+import { ANY, Conj } from '../../lib/review/attribution/constraints';
 import { main } from '../../lib/review/cli';
 import { difference } from '../../lib/review/diff/contain';
 import { AwsTrustSimulator, AzureTrustSimulator, GcpTrustSimulator } from '../../lib/testing';
@@ -198,7 +198,7 @@ describe('foreign templates (fixtures/diff)', () => {
 
 // ------------------------------------------------------------------ undecided → may widen
 
-describe('may widen', () => {
+describe('the containment engine, and may widen', () => {
   const conj = (c: Partial<Conj>): Conj => ({ tests: [], ...c });
   const iss = { kind: 'eq', claim: 'iss', values: ['https://token.actions.githubusercontent.com'] } as const;
   test('a HEAD test the review cannot read is neither contained nor a witness: unknown, with why', () => {
@@ -212,6 +212,38 @@ describe('may widen', () => {
     expect(difference(conj({ tests: [iss] }), [base]).kind).toBe('unknown');
     // The same unreadable test on both sides holds on both.
     expect(difference(conj({ tests: [iss], opaque: ['a CEL function'] }), [base]).kind).toBe('contained');
+  });
+  const sub = (g: string) => ({ kind: 'glob', claim: 'sub', globs: [Array.from(g).map(ch => (ch === '*' ? ANY : ch))] } as const);
+  const ip = (...values: string[]) => ({ key: 'aws:SourceIp', values } as const);
+  test('globs: a narrower pattern is contained, a wider one has a witness that escapes every BASE alternative', () => {
+    const narrow = conj({ tests: [iss, sub('repo:acme/web:*')] });
+    const wide = conj({ tests: [iss, sub('repo:acme/*')] });
+    expect(difference(narrow, [wide]).kind).toBe('contained');
+    const d = difference(wide, [narrow, conj({ tests: [iss, sub('repo:acme/api:*')] })]);
+    expect(d.kind).toBe('witness');
+    const s = (d as any).witness.claims.sub as string;
+    expect(s.startsWith('repo:acme/') && !s.startsWith('repo:acme/web:') && !s.startsWith('repo:acme/api:')).toBe(true);
+    // Covered only by the union of two BASE alternatives: still contained.
+    const any = conj({ tests: [iss, { kind: 'eq', claim: 'ref', values: ['refs/heads/main', 'refs/heads/dev'] }] });
+    const onMain = conj({ tests: [iss, { kind: 'eq', claim: 'ref', values: ['refs/heads/main'] }] });
+    const dev = conj({ tests: [iss, { kind: 'eq', claim: 'ref', values: ['refs/heads/dev'] }] });
+    expect(difference(any, [onMain, dev]).kind).toBe('contained');
+    expect(difference(any, [onMain]).kind).toBe('witness');
+  });
+  test('networks: a smaller range is contained; a larger one, or none, escapes with an address outside', () => {
+    const within = conj({ tests: [iss], network: [ip('10.1.0.0/16')] });
+    const wider = conj({ tests: [iss], network: [ip('10.0.0.0/8')] });
+    expect(difference(within, [wider]).kind).toBe('contained');
+    const d = difference(wider, [within]);
+    expect(d).toMatchObject({ kind: 'witness', witness: { request: { sourceIp: '10.0.0.0' } } });
+    expect(difference(conj({ tests: [iss] }), [within])).toMatchObject({ kind: 'witness', witness: { request: { sourceIp: '198.51.100.10' } } });
+    const vpce = conj({ tests: [iss], network: [{ key: 'aws:SourceVpce', values: ['vpce-1', 'vpce-2'] }] });
+    expect(difference(vpce, [conj({ tests: [iss], network: [{ key: 'aws:SourceVpce', values: ['vpce-1'] }] })])).toMatchObject({ kind: 'witness', witness: { request: { awsVpcEndpointId: 'vpce-2' } } });
+  });
+  test('session tags: a gate that no longer needs them admits an untagged token', () => {
+    const tagged = conj({ tests: [iss], tags: 'required' });
+    expect(difference(conj({ tests: [iss] }), [tagged]).kind).toBe('witness');
+    expect(difference(tagged, [conj({ tests: [iss] })]).kind).toBe('contained');
   });
   test('end to end: exit 1 and "may widen" with the reason', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cit-diff-may-'));
@@ -428,6 +460,45 @@ describe('property: no widening is missed (simulators as the oracle)', () => {
       if (up?.certainty === 'witness' && !escaped) figures.false.push(`${a} → ${b}`);
     }
     process.stdout.write(`diff soundness: ${figures.pairs} pairs, ${figures.tokens} tokens, ${figures.escaping} pairs with a token HEAD admits and BASE denies; ${figures.widened} widened, ${figures.mayWiden} may widen; ${figures.missed.length} missed, ${figures.false.length} unconfirmed witnesses\n`);
+    expect(figures.missed).toEqual([]);
+    expect(figures.false).toEqual([]);
+  });
+});
+
+describe('property: no widening is missed on Azure (simulator as the oracle)', () => {
+  const repo = (repository: string, repositoryId: string) => GitHubActions.repository({ owner: 'acme', repository, ownerId: '1234567', repositoryId, subjectFormat: GitHubSubjectFormat.IMMUTABLE });
+  const CATALOGUE: (() => Trust)[] = [
+    () => repo('web', '890123456').onBranch('main').toTrust(),
+    () => repo('web', '890123456').inEnvironment('production').toTrust(),
+    () => repo('web', '890123456').inEnvironment('staging').toTrust(),
+    () => repo('web', '890123456').onPullRequest().toTrust(),
+    () => repo('api', '890123457').onBranch('main').toTrust(),
+  ];
+  test('every token HEAD admits and BASE denies is reported as a widening', async () => {
+    const figures = { pairs: 0, tokens: 0, escaping: 0, missed: [] as string[], false: [] as string[] };
+    const set = fc.uniqueArray(fc.nat(CATALOGUE.length - 1), { minLength: 1, maxLength: 2 });
+    for (const [a, b] of fc.sample(fc.tuple(set, set), { seed: 20261203, numRuns: Number(process.env.CIT_DIFF_RUNS ?? 12) })) {
+      const bound: Trust[] = [];
+      const make = (ts: number[]) => cdktfOut((stack) => {
+        const id = new FederatedManagedIdentity(stack, 'Id', { name: 'id-ci', resourceGroupName: 'rg-ci', location: 'westeurope', trusts: ts.map(i => CATALOGUE[i]()) });
+        id.grant('/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-app', 'Reader');
+        bound.push(...id.trusts);
+      });
+      const base = make(a);
+      const head = make(b);
+      const { doc } = await diffJson(base, head);
+      const up = doc.principals[0]?.widened;
+      const sims = [base, head].map(d => AzureTrustSimulator.fromTerraformJson(json(artifacts(d)[0]), 'id-ci'));
+      const tokens: Tok[] = bound.flatMap(t => fc.sample(tokenFor(t), { seed: 11, numRuns: 32 }).map(claims => ({ claims })));
+      if (up?.witness) tokens.push(up.witness);
+      figures.pairs++;
+      figures.tokens += tokens.length;
+      const escaped = tokens.some(tok => sims[1].evaluate({ claims: tok.claims }).allowed && !sims[0].evaluate({ claims: tok.claims }).allowed);
+      if (escaped) figures.escaping++;
+      if (escaped && !up) figures.missed.push(`${a} → ${b}`);
+      if (up?.certainty === 'witness' && !escaped) figures.false.push(`${a} → ${b}`);
+    }
+    process.stdout.write(`diff soundness (azure): ${figures.pairs} pairs, ${figures.tokens} tokens, ${figures.escaping} widening pairs; ${figures.missed.length} missed, ${figures.false.length} unconfirmed witnesses\n`);
     expect(figures.missed).toEqual([]);
     expect(figures.false).toEqual([]);
   });
