@@ -209,7 +209,7 @@ export function globMatches(glob: readonly GlobToken[], value: string): boolean 
   return states.has(glob.length);
 }
 
-function closure(glob: readonly GlobToken[], states: Set<number>): Set<number> {
+export function closure(glob: readonly GlobToken[], states: Set<number>): Set<number> {
   const out = new Set(states);
   for (const s of [...out].sort((a, b) => a - b)) {
     let i = s;
@@ -218,7 +218,7 @@ function closure(glob: readonly GlobToken[], states: Set<number>): Set<number> {
   return out;
 }
 
-function step(glob: readonly GlobToken[], states: Set<number>, ch: string): Set<number> {
+export function step(glob: readonly GlobToken[], states: Set<number>, ch: string): Set<number> {
   const next = new Set<number>();
   for (const s of states) {
     if (s >= glob.length) continue;
@@ -343,7 +343,7 @@ function isEscaped(chars: string[], at: number): boolean {
 }
 
 /** RE2 as a JavaScript RegExp for testing exact values (the syntax both share); undefined otherwise. */
-function jsRegex(source: string): RegExp | undefined {
+export function jsRegex(source: string): RegExp | undefined {
   let s = source;
   let flags = 'u';
   const f = /^\(\?([ims]+)\)/.exec(s);
