@@ -63,6 +63,14 @@ export interface SimulationFailure {
    */
   readonly actual?: string;
 
+  /**
+   * For a false boolean expression made of `&&` terms (a GCP `attribute_condition`): the terms
+   * that are not true, each as written, so the failure names the part of the expression that failed.
+   *
+   * @default - the check is not such an expression, or every term is true on its own
+   */
+  readonly falseTerms?: string[];
+
   /** The failure in one line. */
   readonly message: string;
 }

@@ -13,6 +13,8 @@ export interface CliIo {
   readonly stderr: { write(s: string): unknown };
   /** True when stdout is a terminal: enables colour and the progress line. */
   readonly isTTY: boolean;
+  /** Standard input, for a command argument of `-` (explain's TOKEN). */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 /** Wrong arguments: exit 2 with the message and the command's usage. */

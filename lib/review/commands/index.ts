@@ -1,9 +1,11 @@
 import { Command } from './command';
+import { EXPLAIN } from './explain';
 import { REVIEW } from './review';
 
 /** Every command of `ci-oidc-trust`, in the order `--help` lists them. Add a command: one file, one line. */
 export const COMMANDS: readonly Command[] = [
   REVIEW,
+  EXPLAIN,
 ];
 
 export { CliIo, Command, UsageError } from './command';
