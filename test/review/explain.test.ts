@@ -333,6 +333,15 @@ describe('input and usage errors', () => {
   });
 });
 
+describe('inputs no simulator reads', () => {
+  test('HCL: every principal is listed as not simulated, with why, and the command still exits 0', async () => {
+    const doc = await explainJson(githubToken('refs/heads/main', 'sts.amazonaws.com'), path.join(__dirname, 'fixtures', 'hcl-written'));
+    expect(doc.summary.principals).toBeGreaterThan(0);
+    expect(doc.summary.notSimulated).toBe(doc.summary.principals);
+    for (const p of doc.principals) expect(p.notes.join(' ')).toMatch(/^not simulated: the (AWS|GCP|Azure) simulator reads /);
+  });
+});
+
 describe('the JSON document', () => {
   test('the schema rejects a broken document', async () => {
     const doc = await explainJson(githubToken('refs/heads/dev', 'sts.amazonaws.com'), AWS);
