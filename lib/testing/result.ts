@@ -66,6 +66,7 @@ export interface SimulationFailure {
   /**
    * For a false boolean expression made of `&&` terms (a GCP `attribute_condition`): the terms
    * that are not true, each as written, so the failure names the part of the expression that failed.
+   * When the expression is an `||` of alternatives, each term is prefixed `alternative N: `.
    *
    * @default - the check is not such an expression, or every term is true on its own
    */

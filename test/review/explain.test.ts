@@ -235,6 +235,40 @@ describe('AWS', () => {
   });
 });
 
+describe('AWS notes', () => {
+  const template = {
+    Resources: {
+      Role: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{
+              Effect: 'Allow',
+              Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' },
+              Action: 'sts:AssumeRoleWithWebIdentity',
+              Condition: { StringEquals: { 'token.actions.githubusercontent.com:sub': 'repo:acme/web:ref:refs/heads/main', 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' } },
+            }],
+          },
+          Policies: [{ PolicyName: 'net', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': ['203.0.113.0/24'] } } }] } }],
+        },
+      },
+    },
+  };
+  test('a provider outside the template: the audience is said not to be checked; a session Deny of the network is noted', async () => {
+    const dir = tmp('aws-notes');
+    fs.writeFileSync(path.join(dir, 'role.template.json'), JSON.stringify(template));
+    const token = githubToken('refs/heads/main', 'sts.amazonaws.com');
+    const outside = (await explainJson(token, dir, '--source-ip', '198.51.100.7')).principals[0];
+    expect(outside.verdict).toBe('allowed');
+    expect(outside.notes.join('\n')).toMatch(/the audience is not checked: the OIDC provider is not in the template/);
+    expect(outside.notes.join('\n')).toMatch(/calls with its session from this network are denied: explicit Deny/);
+    const inside = (await explainJson(token, dir, '--source-ip', '203.0.113.7')).principals[0];
+    expect(inside.verdict).toBe('allowed');
+    expect(inside.notes.join('\n')).not.toMatch(/session/);
+  });
+});
+
 // ------------------------------------------------------------------ GCP and Azure
 
 describe('GCP', () => {
@@ -307,6 +341,22 @@ describe('input and usage errors', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^ci-oidc-trust: .*token\.txt: /);
     expect(r.stderr).not.toContain(content);
+  });
+
+  test('TOKEN and PATH swapped: a template in the TOKEN place is refused, naming the order', async () => {
+    const template = path.join(tmp('swapped'), 'x.template.json');
+    fs.writeFileSync(template, JSON.stringify({ Resources: {} }));
+    const r = await run(['explain', template, AWS]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the order is explain TOKEN PATH');
+  });
+
+  test('control characters of a token are escaped in the Markdown, never sent as is', async () => {
+    const file = writeToken({ ...githubToken('refs/heads/main', 'sts.amazonaws.com'), sub: 'repo:acme/web:ref:refs/heads/\u001b[31mmain' }, 'token\u001b[31m.json');
+    const r = await run(['explain', file, AWS]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('token\\x1b[31m.json');
+    expect(r.stdout).not.toMatch(/\x1b/);
   });
 
   test('usage: missing arguments, a bad IP, --vpc without --vpc-endpoint, a bad format', async () => {

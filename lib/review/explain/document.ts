@@ -124,5 +124,11 @@ export function renderExplainMarkdown(doc: ExplainDocument): string {
     }
   }
   out.push('');
-  return out.join('\n');
+  return printable(out.join('\n'));
+}
+
+/** Control characters from a token or an artifact are shown escaped (`\x1b`), never sent to a terminal. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

@@ -88,8 +88,9 @@ function judgeAws(p: Principal, file: LoadedFile | undefined, claims: Record<str
   }
   const sim = AwsTrustSimulator.fromTemplate(file.json, p.resource);
   const r = sim.evaluate({ claims, ...defined(network) });
+  // A provider that is not a resource of the template (a literal ARN): its client ID list is unknown.
+  const notes = r.trace.some((l) => l.startsWith('Audience not checked')) ? ['the audience is not checked: the OIDC provider is not in the template, so its client ID list is unknown (STS checks it)'] : [];
   if (r.allowed) {
-    const notes: string[] = [];
     if (Object.values(network).some((v) => v !== undefined)) {
       // The role's session policies may deny calls from this network after the role is assumed.
       const session = sim.evaluateSessionCall(defined(network));
@@ -101,7 +102,7 @@ function judgeAws(p: Principal, file: LoadedFile | undefined, claims: Record<str
   const otherPrincipal = new Set(r.failures.filter(isPrincipalFailure).map((f) => f.element));
   const own = r.failures.filter((f) => f.check !== 'Allow' && !(f.element !== undefined && otherPrincipal.has(f.element)));
   if (own.length === 0 && otherPrincipal.size > 0) return { verdict: 'other-issuer', via: [], failures: [], notes: [] };
-  return { verdict: 'denied', via: [], failures: own.length ? own : r.failures, notes: [] };
+  return { verdict: 'denied', via: [], failures: own.length ? own : r.failures, notes };
 }
 
 function isPrincipalFailure(f: SimulationFailure): boolean {

@@ -76,6 +76,10 @@ export function parseToken(raw: string, source: string): { form: TokenForm; clai
       throw new InputError(`${source}: starts like JSON but does not parse${at ? ` (at character ${at})` : ''}.`);
     }
     if (!isObject(claims)) throw new InputError(`${source}: JSON, but not an object of claims (e.g. {"iss": …, "sub": …, "aud": …}).`);
+    // A template or Terraform JSON in the TOKEN place: the arguments are swapped.
+    if (claims.iss === undefined && ['Resources', 'AWSTemplateFormatVersion', 'resource', 'terraform', 'format_version'].some((k) => k in claims)) {
+      throw new InputError(`${source}: a CloudFormation template or Terraform JSON, not token claims: the order is explain TOKEN PATH.`);
+    }
     return { form: 'claims', claims };
   }
   throw new InputError(`${source}: neither a JSON object of token claims nor a JWT (three base64url segments separated by dots).`);
