@@ -63,6 +63,15 @@ export interface SimulationFailure {
    */
   readonly actual?: string;
 
+  /**
+   * For a false boolean expression made of `&&` terms (a GCP `attribute_condition`): the terms
+   * that are not true, each as written, so the failure names the part of the expression that failed.
+   * When the expression is an `||` of alternatives, each term is prefixed `alternative N: `.
+   *
+   * @default - the check is not such an expression, or every term is true on its own
+   */
+  readonly falseTerms?: string[];
+
   /** The failure in one line. */
   readonly message: string;
 }

@@ -244,7 +244,7 @@ describe('error cases: one clear line, no stack trace', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(msg);
     expect(r.stderr).toContain('Usage: ci-oidc-trust <command> [options]');
-    expect(r.stderr).toMatch(/^ {2}review {2}every CI OIDC trust relationship/m);
+    expect(r.stderr).toMatch(/^ {2}review {2,}every CI OIDC trust relationship/m);
   });
 
   test('--help per command: its usage, options and exit codes; the overview lists every command', async () => {

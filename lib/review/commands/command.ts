@@ -15,6 +15,8 @@ export interface CliIo {
   readonly isTTY: boolean;
   /** False when the environment asks for no colour (NO_COLOR, https://no-color.org). */
   readonly color?: boolean;
+  /** Standard input, for a command argument of `-` (explain's TOKEN). */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 /** Wrong arguments: exit 2 with the message and the command's usage. */

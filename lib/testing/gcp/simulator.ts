@@ -1,4 +1,5 @@
 import { celEngine } from './cel-engine';
+import { topLevelTerms } from './cel-terms';
 import type { GcpWorkloadIdentityProvider } from '../../gcp/pool';
 import { TrustConfigError } from '../../model/errors';
 import { checkRequest, simulationResult, terraformDocument, Unsupported } from '../private/request';
@@ -106,6 +107,7 @@ export class GcpTrustSimulator {
   private readonly init: SimInit;
   private readonly conditionPlan?: (ctx: any) => any;
   private readonly mappingPlans: [string, (ctx: any) => any][];
+  private readonly termPlans: [string, ((ctx: any) => any) | undefined][][];
 
   private constructor(init: SimInit) {
     this.init = init;
@@ -122,6 +124,17 @@ export class GcpTrustSimulator {
       }
     };
     this.conditionPlan = init.condition === undefined ? undefined : compile('attribute_condition', init.condition);
+    // Each `&&` term of each `||` alternative compiled on its own, to say which is false; a term
+    // that does not compile alone names nothing.
+    const plan = (t: string) => {
+      try {
+        return cel.plan(cel.env, cel.parse(t));
+      } catch {
+        return undefined;
+      }
+    };
+    this.termPlans = (init.condition === undefined ? [] : topLevelTerms(init.condition, '||'))
+      .map((alt) => topLevelTerms(alt, '&&').map((t) => [t, plan(t)] as [string, ((ctx: any) => any) | undefined]));
     this.mappingPlans = Object.keys(init.mapping).sort().map((k) => [k, compile(`attribute_mapping ${k}`, init.mapping[k])]);
   }
 
@@ -179,7 +192,8 @@ export class GcpTrustSimulator {
     if (this.conditionPlan) {
       const r = this.conditionPlan({ assertion, google, attribute });
       const actual = cel.isCelError(r) ? `error (${(r as any).message})` : JSON.stringify(r);
-      check(r === true, 'attribute_condition: true', { check: 'attribute_condition', expected: 'true', actual, message: `attribute_condition: ${actual}` });
+      const falseTerms = r === true ? [] : this.falseTerms({ assertion, google, attribute });
+      check(r === true, 'attribute_condition: true', { check: 'attribute_condition', expected: 'true', actual, ...(falseTerms.length ? { falseTerms } : {}), message: `attribute_condition: ${actual}` });
     }
     const matched = failures.length === 0 ? [element] : [];
     const member = request.gcpMember;
@@ -196,6 +210,18 @@ export class GcpTrustSimulator {
     const allowed = failures.length === 0;
     trace.push(allowed ? `ALLOWED: ${element}${member !== undefined ? ` and ${member}` : ''}` : `DENIED: ${failures.length} check${failures.length === 1 ? '' : 's'} failed`);
     return simulationResult('GcpTrustSimulator', allowed, failures, trace, matched);
+  }
+
+  /**
+   * The `&&` terms of the condition that are not true for this context; with several `||`
+   * alternatives, each prefixed `alternative N: `. None when the condition is one term.
+   */
+  private falseTerms(ctx: any): string[] {
+    const many = this.termPlans.length > 1;
+    if (!many && (this.termPlans[0]?.length ?? 0) < 2) return [];
+    return this.termPlans.flatMap((alt, i) => alt
+      .filter(([, p]) => p !== undefined && p(ctx) !== true)
+      .map(([term]) => (many ? `alternative ${i + 1}: ${term}` : term)));
   }
 
   /** The mapped attributes of a token (`google.subject`, `attribute.X`); errors as `error: …`. */

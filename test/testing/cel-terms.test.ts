@@ -1,0 +1,35 @@
+/**
+ * The GCP simulator names the terms of a false attribute_condition (SimulationFailure.falseTerms):
+ * the text splitter finds the top-level terms only, and the simulator reports exactly the false ones.
+ */
+import { TerraformStack, Testing } from 'cdktf';
+import { GitHubActions } from '../../lib/ci/github';
+import { GcpWorkloadIdentityPool } from '../../lib/gcp';
+import { GcpTrustSimulator } from '../../lib/testing';
+import { topLevelTerms } from '../../lib/testing/gcp/cel-terms';
+
+test('topLevelTerms splits at top-level && (or ||) only: quotes, escapes and brackets are respected', () => {
+  expect(topLevelTerms("a == 'x && y' && (b || c) && d in ['&&', \"&&\"]")).toEqual(["a == 'x && y'", '(b || c)', "d in ['&&', \"&&\"]"]);
+  expect(topLevelTerms("(a && b) || (c && 'd\\' && e')", '||')).toEqual(['(a && b)', "(c && 'd\\' && e')"]);
+  expect(topLevelTerms('(a && b)')).toEqual(['a', 'b']);
+  expect(topLevelTerms('(a) && (b)')).toEqual(['(a)', '(b)']);
+  expect(topLevelTerms("a && 'unclosed")).toEqual(["a && 'unclosed"]);
+  expect(topLevelTerms('a && b)')).toEqual(['a && b)']);
+});
+
+test('a false attribute_condition lists its false terms per alternative; a true one none', () => {
+  const stack = new TerraformStack(Testing.app(), 'terms');
+  const web = () => GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2' });
+  const provider = new GcpWorkloadIdentityPool(stack, 'Pool', { projectId: 'acme-prod', projectNumber: '123', poolId: 'ci-pool' })
+    .addProvider('P', { providerId: 'github', trusts: [web().onBranch('main').toTrust(), web().inEnvironment('production').toTrust()] });
+  const sim = GcpTrustSimulator.fromProvider(provider);
+  const claims = { iss: 'https://token.actions.githubusercontent.com', aud: sim.audiences[0], sub: 'repo:acme/web:ref:refs/heads/main', ref: 'refs/heads/main', repository_id: '2', repository_owner_id: '1', repository: 'acme/web', jti: 'j' };
+  expect(sim.evaluate({ claims }).allowed).toBe(true);
+  const r = sim.evaluate({ claims: { ...claims, repository_id: '3' } });
+  const f = r.failures.find((x) => x.check === 'attribute_condition')!;
+  expect(f.message).toBe('attribute_condition: false');
+  expect(f.falseTerms!.length).toBeGreaterThanOrEqual(2);
+  expect(f.falseTerms!.every((t) => /^alternative \d+: /.test(t))).toBe(true);
+  expect(f.falseTerms!.some((t) => t.startsWith('alternative 1: ') && t.includes("'2'"))).toBe(true);
+  expect(f.falseTerms!.some((t) => t.startsWith('alternative 2: ') && t.includes("'2'"))).toBe(true);
+});
