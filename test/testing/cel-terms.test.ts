@@ -17,7 +17,7 @@ test('topLevelTerms splits at top-level && (or ||) only: quotes, escapes and bra
   expect(topLevelTerms('a && b)')).toEqual(['a && b)']);
 });
 
-test('a false attribute_condition lists its false terms per alternative; a true one none', () => {
+test('a false attribute_condition lists exactly its false terms; a true one none', () => {
   const stack = new TerraformStack(Testing.app(), 'terms');
   const web = () => GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2' });
   const provider = new GcpWorkloadIdentityPool(stack, 'Pool', { projectId: 'acme-prod', projectNumber: '123', poolId: 'ci-pool' })
@@ -28,8 +28,11 @@ test('a false attribute_condition lists its false terms per alternative; a true 
   const r = sim.evaluate({ claims: { ...claims, repository_id: '3' } });
   const f = r.failures.find((x) => x.check === 'attribute_condition')!;
   expect(f.message).toBe('attribute_condition: false');
-  expect(f.falseTerms!.length).toBeGreaterThanOrEqual(2);
-  expect(f.falseTerms!.every((t) => /^alternative \d+: /.test(t))).toBe(true);
-  expect(f.falseTerms!.some((t) => t.startsWith('alternative 1: ') && t.includes("'2'"))).toBe(true);
-  expect(f.falseTerms!.some((t) => t.startsWith('alternative 2: ') && t.includes("'2'"))).toBe(true);
+  // The provider's condition is the shared repository-id pin AND one test per trust's attribute
+  // (lib/gcp/mapping.ts): a wrong repository id fails the shared term, and only it.
+  expect(f.falseTerms).toEqual(["string(assertion.repository_id) == '2'"]);
+  const branch = sim.evaluate({ claims: { ...claims, sub: 'repo:acme/web:ref:refs/heads/dev', ref: 'refs/heads/dev' } });
+  const g = branch.failures.find((x) => x.check === 'attribute_condition')!;
+  expect(g.falseTerms).toHaveLength(1);
+  expect(g.falseTerms![0]).toMatch(/^\(attribute\.trust_[0-9a-f]+ == 'github' \|\| attribute\.trust_[0-9a-f]+ == 'github'\)$/);
 });
