@@ -3,9 +3,9 @@
  * iam.WebIdentityPrincipal (the same trust policy written as literal strings, one OidcProviderNative), as a user's
  * `cdk synth` pays it: each run is a fresh `node` process on the compiled JavaScript (lib/**\/*.js,
  * the package root as users require it) that imports, builds the roles and synthesizes.
- * Two figures per run: whole-process wall time (spawn to exit, measured here) and in-process time
- * (building the constructs + app.synth(), imports excluded, measured in the child); plus the child's
- * peak RSS. The two variants alternate run by run, so drift of a shared machine hits both alike;
+ * Per run: whole-process wall time (spawn to exit, measured here), in-process time (building the
+ * constructs + app.synth(), imports excluded, measured in the child), the whole process's CPU time
+ * (user + system, which other load on a shared machine disturbs less than wall time) and peak RSS. The two variants alternate run by run, so drift of a shared machine hits both alike;
  * medians of REPEATS (BENCH_REPEATS overrides; BENCH_SIZES="1000" picks sizes).
  *
  *   npx projen compile && TS_NODE_PROJECT=test/tsconfig.json npx ts-node --transpile-only bench/aws-synth.ts
@@ -56,10 +56,11 @@ if (kind === 'plain') {
 }
 app.synth();
 const ms = Number(process.hrtime.bigint() - start) / 1e6;
-process.stdout.write(JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS }));
+const cpu = process.cpuUsage();
+process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKb: process.resourceUsage().maxRSS }));
 `;
 
-interface Run { readonly wallMs: number; readonly ms: number; readonly maxRssKb: number }
+interface Run { readonly wallMs: number; readonly ms: number; readonly cpuMs: number; readonly maxRssKb: number }
 
 function run(script: string, kind: string, n: number): Run {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-aws-'));
@@ -78,8 +79,8 @@ function main(): void {
   requireCompiled();
   const script = benchScript('aws-synth-child.js', CHILD);
   const rows = [
-    '| roles | CiOidcRole whole process ms | plain whole process ms | ratio | CiOidcRole in-process ms | plain in-process ms | ratio | CiOidcRole peak RSS MB | plain peak RSS MB | ratio |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| roles | CiOidcRole whole process ms | plain whole process ms | ratio | CiOidcRole in-process ms | plain in-process ms | ratio | CiOidcRole process CPU ms | plain process CPU ms | ratio | CiOidcRole peak RSS MB | plain peak RSS MB | ratio |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const n of SIZES) {
     const runs: Record<string, Run[]> = { ci: [], plain: [] };
@@ -87,9 +88,9 @@ function main(): void {
       for (const kind of i % 2 ? ['plain', 'ci'] : ['ci', 'plain']) runs[kind].push(run(script, kind, n));
     }
     const m = (k: string, f: (r: Run) => number) => median(runs[k].map(f));
-    const [cw, pw, ci, pi, cr, pr] = [m('ci', (r) => r.wallMs), m('plain', (r) => r.wallMs), m('ci', (r) => r.ms), m('plain', (r) => r.ms), m('ci', (r) => r.maxRssKb / 1024), m('plain', (r) => r.maxRssKb / 1024)];
+    const [cw, pw, ci, pi, cc, pc, cr, pr] = [m('ci', (r) => r.wallMs), m('plain', (r) => r.wallMs), m('ci', (r) => r.ms), m('plain', (r) => r.ms), m('ci', (r) => r.cpuMs), m('plain', (r) => r.cpuMs), m('ci', (r) => r.maxRssKb / 1024), m('plain', (r) => r.maxRssKb / 1024)];
     const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-    rows.push(`| ${n} | ${cw.toFixed(0)} | ${pw.toFixed(0)} | ${x(cw, pw)} | ${ci.toFixed(0)} | ${pi.toFixed(0)} | ${x(ci, pi)} | ${cr.toFixed(0)} | ${pr.toFixed(0)} | ${x(cr, pr)} |`);
+    rows.push(`| ${n} | ${cw.toFixed(0)} | ${pw.toFixed(0)} | ${x(cw, pw)} | ${ci.toFixed(0)} | ${pi.toFixed(0)} | ${x(ci, pi)} | ${cc.toFixed(0)} | ${pc.toFixed(0)} | ${x(cc, pc)} | ${cr.toFixed(0)} | ${pr.toFixed(0)} | ${x(cr, pr)} |`);
   }
   // eslint-disable-next-line no-console
   console.log(`AWS synth, medians of ${REPEATS} interleaved runs (${os.cpus()[0]?.model}, ${os.cpus().length} CPUs, node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n\n${rows.join('\n')}`);
