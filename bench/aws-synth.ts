@@ -1,81 +1,99 @@
 /**
- * Synth time and peak memory of N roles built with CiOidcRole vs the same roles written with plain
- * iam.Role + iam.WebIdentityPrincipal (same conditions, one OidcProviderNative).
- * Each measurement runs in a fresh child process; the two variants alternate run by run, so drift of a
- * shared machine hits both alike; medians of REPEATS. Time = build constructs + app.synth() (imports
- * excluded), memory = the child's peak RSS (process.resourceUsage().maxRSS).
+ * Synth cost of N roles built with CiOidcRole vs the same roles written with plain iam.Role +
+ * iam.WebIdentityPrincipal (the same trust policy written as literal strings, one OidcProviderNative), as a user's
+ * `cdk synth` pays it: each run is a fresh `node` process on the compiled JavaScript (lib/**\/*.js,
+ * the package root as users require it) that imports, builds the roles and synthesizes.
+ * Per run: whole-process wall time (spawn to exit, measured here), in-process time (building the
+ * constructs + app.synth(), imports excluded, measured in the child), the whole process's CPU time
+ * (user + system, which other load on a shared machine disturbs less than wall time) and peak RSS. The two variants alternate run by run, so drift of a shared machine hits both alike;
+ * medians of REPEATS (BENCH_REPEATS overrides; BENCH_SIZES="1000" picks sizes).
  *
- *   TS_NODE_PROJECT=test/tsconfig.json npx ts-node --transpile-only bench/aws-synth.ts
+ *   npx projen compile && TS_NODE_PROJECT=test/tsconfig.json npx ts-node --transpile-only bench/aws-synth.ts
  */
-import { execFileSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { benchScript, compiledRoot, median, requireCompiled } from './compiled';
 
-const SIZES = [1, 10, 100, 1000];
-const REPEATS = 9;
+const SIZES = (process.env.BENCH_SIZES ?? '1,10,100,1000').split(',').map(Number);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 9);
 
-function child(kind: string, n: number): void {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { App, Stack } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
-  const iam = require('aws-cdk-lib/aws-iam') as typeof import('aws-cdk-lib/aws-iam');
-  const { CiOidcRole } = require('../lib/aws/role') as typeof import('../lib/aws/role');
-  const { GitHubActions } = require('../lib/ci/github') as typeof import('../lib/ci/github');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
-  const start = process.hrtime.bigint();
-  // One stack for all roles, as in the plain variant; lift CDK's 500-resource check (synth only).
-  const app = new App({ outdir, context: { '@aws-cdk/core:stackResourceLimit': 0 } });
-  const stack = new Stack(app, 'Bench', { env: { account: '123456789012', region: 'us-east-1' } });
-  const K = 'token.actions.githubusercontent.com';
-  if (kind === 'plain') {
-    const provider = new iam.OidcProviderNative(stack, 'GitHub', { url: `https://${K}`, clientIds: ['sts.amazonaws.com'] });
-    for (let i = 0; i < n; i++) {
-      new iam.Role(stack, `Role${i}`, {
-        assumedBy: new iam.WebIdentityPrincipal(provider.oidcProviderArn, {
-          StringEquals: {
-            [`${K}:aud`]: 'sts.amazonaws.com',
-            [`${K}:ref`]: 'refs/heads/main',
-            [`${K}:sub`]: `repo:acme@1234567/web${i}@${1000 + i}:environment:production`,
-          },
-        }),
-      });
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      new CiOidcRole(stack, `Role${i}`, {
-        trusts: [GitHubActions.repository({ owner: 'acme', repository: `web${i}`, ownerId: '1234567', repositoryId: String(1000 + i) }).onBranch('main').inEnvironment('production').toTrust()],
-      });
-    }
+// The child, plain JavaScript (no ts-node in the measured process). argv: kind, n, outdir.
+const CHILD = `'use strict';
+const [kind, n, outdir] = [process.argv[2], Number(process.argv[3]), process.argv[4]];
+const { App, Stack } = require('aws-cdk-lib');
+const iam = require('aws-cdk-lib/aws-iam');
+const root = kind === 'ci' ? require(${JSON.stringify(compiledRoot())}) : undefined;
+const start = process.hrtime.bigint();
+// One stack for all roles in both variants; lift CDK's 500-resource check (synth only).
+const app = new App({ outdir, context: { '@aws-cdk/core:stackResourceLimit': 0 } });
+const stack = new Stack(app, 'Bench', { env: { account: '123456789012', region: 'us-east-1' } });
+const K = 'token.actions.githubusercontent.com';
+if (kind === 'plain') {
+  const provider = new iam.OidcProviderNative(stack, 'GitHub', { url: 'https://' + K, clientIds: ['sts.amazonaws.com'] });
+  for (let i = 0; i < n; i++) {
+    new iam.Role(stack, 'Role' + i, {
+      assumedBy: new iam.WebIdentityPrincipal(provider.oidcProviderArn, {
+        // What the CiOidcRole variant compiles to (the default trust: both subject forms, held to
+        // the repository id).
+        StringEquals: {
+          [K + ':aud']: 'sts.amazonaws.com',
+          [K + ':ref']: 'refs/heads/main',
+          [K + ':repository_id']: String(1000 + i),
+          [K + ':sub']: ['repo:acme/web' + i + ':environment:production', 'repo:acme@1234567/web' + i + '@' + (1000 + i) + ':environment:production'],
+        },
+      }),
+    });
   }
-  app.synth();
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  fs.rmSync(outdir, { recursive: true, force: true });
-  process.stdout.write(JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS }));
+} else {
+  const { CiOidcRole, GitHubActions } = root;
+  for (let i = 0; i < n; i++) {
+    new CiOidcRole(stack, 'Role' + i, {
+      trusts: [GitHubActions.repository({ owner: 'acme', repository: 'web' + i, ownerId: '1234567', repositoryId: String(1000 + i) }).onBranch('main').inEnvironment('production').toTrust()],
+    });
+  }
+}
+app.synth();
+const ms = Number(process.hrtime.bigint() - start) / 1e6;
+const cpu = process.cpuUsage();
+process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKb: process.resourceUsage().maxRSS }));
+`;
+
+interface Run { readonly wallMs: number; readonly ms: number; readonly cpuMs: number; readonly maxRssKb: number }
+
+function run(script: string, kind: string, n: number): Run {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-aws-'));
+  try {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, [script, kind, String(n), outdir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+    const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r.status !== 0) throw new Error(`${kind} ${n}: exit ${r.status}`);
+    return { wallMs, ...JSON.parse(r.stdout) };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function parent(): void {
-  const rows: string[] = ['| roles | CiOidcRole ms | plain CDK ms | time ratio | CiOidcRole peak RSS MB | plain peak RSS MB | RSS ratio |', '|---:|---:|---:|---:|---:|---:|---:|'];
+function main(): void {
+  requireCompiled();
+  const script = benchScript('aws-synth-child.js', CHILD);
+  const rows = [
+    '| roles | CiOidcRole whole process ms | plain whole process ms | ratio | CiOidcRole in-process ms | plain in-process ms | ratio | CiOidcRole process CPU ms | plain process CPU ms | ratio | CiOidcRole peak RSS MB | plain peak RSS MB | ratio |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
   for (const n of SIZES) {
-    const runs: Record<string, { ms: number; maxRssKb: number }[]> = { ci: [], plain: [] };
+    const runs: Record<string, Run[]> = { ci: [], plain: [] };
     for (let i = 0; i < REPEATS; i++) {
-      for (const kind of i % 2 ? ['plain', 'ci'] : ['ci', 'plain']) {
-        runs[kind].push(JSON.parse(execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, 'child', kind, String(n)], {
-          encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20, env: { ...process.env, TS_NODE_PROJECT: process.env.TS_NODE_PROJECT ?? 'test/tsconfig.json', TS_NODE_PREFER_TS_EXTS: 'true' },
-        })));
-      }
+      for (const kind of i % 2 ? ['plain', 'ci'] : ['ci', 'plain']) runs[kind].push(run(script, kind, n));
     }
-    const r = Object.fromEntries(Object.entries(runs).map(([k, xs]) => [k, { ms: median(xs.map((x) => x.ms)), rss: median(xs.map((x) => x.maxRssKb)) / 1024 }]));
-    rows.push(`| ${n} | ${r.ci.ms.toFixed(0)} | ${r.plain.ms.toFixed(0)} | ${(r.ci.ms / r.plain.ms).toFixed(2)}× | ${r.ci.rss.toFixed(0)} | ${r.plain.rss.toFixed(0)} | ${(r.ci.rss / r.plain.rss).toFixed(2)}× |`);
+    const m = (k: string, f: (r: Run) => number) => median(runs[k].map(f));
+    const [cw, pw, ci, pi, cc, pc, cr, pr] = [m('ci', (r) => r.wallMs), m('plain', (r) => r.wallMs), m('ci', (r) => r.ms), m('plain', (r) => r.ms), m('ci', (r) => r.cpuMs), m('plain', (r) => r.cpuMs), m('ci', (r) => r.maxRssKb / 1024), m('plain', (r) => r.maxRssKb / 1024)];
+    const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+    rows.push(`| ${n} | ${cw.toFixed(0)} | ${pw.toFixed(0)} | ${x(cw, pw)} | ${ci.toFixed(0)} | ${pi.toFixed(0)} | ${x(ci, pi)} | ${cc.toFixed(0)} | ${pc.toFixed(0)} | ${x(cc, pc)} | ${cr.toFixed(0)} | ${pr.toFixed(0)} | ${x(cr, pr)} |`);
   }
   // eslint-disable-next-line no-console
-  console.log(rows.join('\n'));
+  console.log(`AWS synth, medians of ${REPEATS} interleaved runs (${os.cpus()[0]?.model}, ${os.cpus().length} CPUs, node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n\n${rows.join('\n')}`);
 }
 
-if (process.argv[2] === 'child') child(process.argv[3], Number(process.argv[4]));
-else parent();
+main();

@@ -18,6 +18,8 @@ type ConditionJson = Record<string, Record<string, Values>>;
  * @internal
  */
 export function mergeStatements(statements: readonly AwsStatementJson[]): AwsStatementJson[] {
+  // Most roles have one statement: nothing to merge or order (the loop below would serialize it ~10 times).
+  if (statements.length < 2) return [...statements];
   let current = dedupe(statements);
   for (;;) {
     const next = mergeOnce(current);

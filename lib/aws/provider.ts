@@ -37,6 +37,7 @@ export interface CiOidcProviderProps {
 const CLIENT_ID_LIMIT = AWS_LIMITS.clientIds.value;
 const CLIENT_ID_LENGTH = AWS_LIMITS.clientIdLength.value;
 const PROVIDERS = new WeakMap<IConstruct, CiOidcProvider[]>();
+const BY_ISSUER = new WeakMap<Stack, Map<string, CiOidcProvider>>();
 const PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/(.+)$/;
 
 /**
@@ -53,13 +54,23 @@ export class CiOidcProvider extends Resource implements ICiOidcProvider {
   public static forIssuer(scope: Construct, issuer: string, clientIds?: string[]): CiOidcProvider {
     requireOptionalStringList('CiOidcProvider.forIssuer(clientIds)', clientIds, 'clientIds');
     const stack = Stack.of(scope);
+    // Every role asks once per trust: remember the answer rather than validate the URL and search
+    // the stack's children each time (a construct never leaves the tree).
+    let known = BY_ISSUER.get(stack)?.get(issuer);
+    if (known) {
+      known.addClientIds(...(clientIds ?? [AWS_DEFAULT_AUDIENCE]));
+      return known;
+    }
     const id = `CiOidcProvider${issuerHostPath(validateIssuer(issuer)).replace(/[^A-Za-z0-9]/g, '')}`;
     const existing = stack.node.tryFindChild(id);
     if (existing instanceof CiOidcProvider) {
       existing.addClientIds(...(clientIds ?? [AWS_DEFAULT_AUDIENCE]));
-      return existing;
+      known = existing;
+    } else {
+      known = new CiOidcProvider(stack, id, { issuer, clientIds });
     }
-    return new CiOidcProvider(stack, id, { issuer, clientIds });
+    BY_ISSUER.set(stack, (BY_ISSUER.get(stack) ?? new Map<string, CiOidcProvider>()).set(issuer, known));
+    return known;
   }
 
   /**

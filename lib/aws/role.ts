@@ -116,11 +116,12 @@ export class CiOidcRole extends iam.Role {
     // (the snippet then names it as a placeholder); the stack output resolves it at deploy.
     const region = Stack.of(this).region;
     const known = Token.isUnresolved(region) ? {} : { region };
-    // Each entry records its trust's own condition blocks, so the review can tell which parts of
-    // merged statements belong to which trust (docs/review.md#the-unit-a-trust-relationship).
+    // Each entry says which parts of the trust policy are its trust's, so the review can tell the
+    // trusts of merged statements apart (docs/review.md#the-unit-a-trust-relationship).
+    const own = trustBlocks(principal);
     cfn.addMetadata(REVIEW_METADATA_KEY, reviewMetadata(this.trusts.map((t, i) => ({
       ...trustEntry(t, { cloud: 'aws', principal: `<ARN of role ${this.node.path}>`, ...known }, description),
-      conditions: principal._trustConditions[i],
+      ...own[i],
     }))));
     // Model warnings and accepted widenings where users look: `cdk synth` prints them, and each can
     // be acknowledged by its rule id (Annotations.of(scope).acknowledgeWarning('CIT-M013')).
@@ -131,3 +132,18 @@ export class CiOidcRole extends iam.Role {
   }
 }
 
+
+/**
+ * Each trust's part of the trust policy for its metadata entry: the indexes of the statements whose
+ * conditions are its own condition blocks (`statements`, the common case: a few characters), else,
+ * when statements were merged, the blocks themselves (`conditions`). In block order (the review numbers
+ * the alternatives by it). The principal's statements are the first of the role's trust policy, in
+ * its order (it adds them when the role is created).
+ */
+function trustBlocks(principal: CiOidcPrincipal): ({ statements: number[] } | { conditions: unknown[] })[] {
+  const texts = principal._statements.map((s) => JSON.stringify(s.Condition));
+  return principal._trustConditions.map((blocks) => {
+    const at = blocks.map((b) => texts.indexOf(JSON.stringify(b)));
+    return at.every((k) => k >= 0) ? { statements: at } : { conditions: blocks };
+  });
+}

@@ -123,6 +123,43 @@ describe('AWS', () => {
     expect(extra.findings.length).toBeGreaterThan(0); // judged on its own: an organisation-wide subject
   });
 
+  test('the metadata records statement indexes where a trust\'s blocks are statements, the blocks where statements merged; both read alike', () => {
+    const stack = new Stack(new App(), 'S');
+    // One statement per trust, unmerged (different issuers): indexes.
+    new CiOidcRole(stack, 'Mixed', { trusts: [web().inEnvironment('production').toTrust(), infra().onProtectedBranch('main').toTrust()] });
+    // Two subjects of one repository merge into one statement: the blocks.
+    new CiOidcRole(stack, 'Merged', { trusts: [web().inEnvironment('production').toTrust(), web().inEnvironment('staging').toTrust()] });
+    const template = Template.fromStack(stack).toJSON();
+    const role = (id: string) => Object.entries<any>(template.Resources).find(([k, r]) => r.Type === 'AWS::IAM::Role' && k.startsWith(id))![1];
+    const entries = (id: string) => JSON.parse(role(id).Metadata['ci-oidc-trust']).trusts;
+    const statements = role('Mixed').Properties.AssumeRolePolicyDocument.Statement;
+    expect(statements).toHaveLength(2);
+    const mixed = entries('Mixed');
+    expect(mixed.map((e: any) => e.statements).sort()).toEqual([[0], [1]]);
+    expect(mixed.every((e: any) => e.conditions === undefined)).toBe(true);
+    // Each index names the statement of that trust's own provider.
+    for (const e of mixed) expect(JSON.stringify(statements[e.statements[0]].Condition)).toContain(e.provider === 'gitlab-ci' ? 'gitlab.com:' : 'token.actions.githubusercontent.com:');
+    expect(entries('Merged').map((e: any) => [e.statements, e.conditions?.length])).toEqual([[undefined, 1], [undefined, 1]]);
+
+    // The same role with the blocks written out (as earlier builds did) reviews identically.
+    const asBlocks = JSON.parse(JSON.stringify(template));
+    const r = Object.entries<any>(asBlocks.Resources).find(([k, x]) => x.Type === 'AWS::IAM::Role' && k.startsWith('Mixed'))![1];
+    const meta = JSON.parse(r.Metadata['ci-oidc-trust']);
+    meta.trusts = meta.trusts.map(({ statements: at, ...e }: any) => ({ ...e, conditions: at.map((k: number) => statements[k].Condition) }));
+    r.Metadata['ci-oidc-trust'] = JSON.stringify(meta);
+    expect(TrustReport.fromTemplate(asBlocks).toJson()).toEqual(TrustReport.fromTemplate(template).toJson());
+    expect(json(TrustReport.fromTemplate(template)).trusts.filter((t: any) => t.kind === 'declared')).toHaveLength(4);
+
+    // An index the policy does not have is said, not attributed to another statement.
+    const stale = JSON.parse(JSON.stringify(template));
+    const s2 = Object.entries<any>(stale.Resources).find(([k, x]) => x.Type === 'AWS::IAM::Role' && k.startsWith('Mixed'))![1];
+    const m2 = JSON.parse(s2.Metadata['ci-oidc-trust']);
+    m2.trusts[0].statements = [7];
+    s2.Metadata['ci-oidc-trust'] = JSON.stringify(m2);
+    const notes = json(TrustReport.fromTemplate(stale)).trusts.flatMap((t: any) => t.notes);
+    expect(notes).toContain('1 of the 1 condition blocks this trust declares are not in the trust policy (metadata out of date?); only the rest are shown and attributed');
+  });
+
   test('a trust no token of which passes its own role says why', () => {
     const template = {
       Resources: {

@@ -1,10 +1,11 @@
 /**
  * AWS units and principals. A role's principal gate is its web-identity Allow statements. Its units:
  * one per declared trust, whose alternatives are the IAM Condition blocks its metadata entry
- * records (`conditions`, as compiled before statements of several trusts were merged), each of
- * which must lie inside a statement of the policy; any part of a statement no declared block covers
- * is a unit of its own. Without that metadata: one unit per statement (one unit for the role when
- * it declares a single trust).
+ * records (`conditions`, as compiled before statements of several trusts were merged, or
+ * `statements`, the indexes of the statements whose conditions are the blocks when nothing was
+ * merged), each of which must lie inside a statement of the policy; any part of a statement no
+ * declared block covers is a unit of its own. Without that metadata: one unit per statement (one
+ * unit for the role when it declares a single trust).
  */
 import { awsRolePermissions } from './permissions';
 import { awsStatementConjs } from './read-aws';
@@ -16,7 +17,8 @@ import { asArray, isObj, Obj } from '../scan/extract/util';
 
 const MAX_COMBINATIONS = 4096;
 
-interface Entry { readonly meta: TrustMetadata; readonly blocks?: AwsCondition[][] }
+/** `blocks`: a trust's condition blocks; undefined for a statement index the policy does not have. */
+interface Entry { readonly meta: TrustMetadata; readonly blocks?: (AwsCondition[] | undefined)[] }
 
 /** The raw resource body of a relationship (CloudFormation logical id, or Terraform `type.name` / `data.type.name`). */
 export function rawResource(file: LoadedFile | undefined, resource: string): Obj | undefined {
@@ -29,7 +31,7 @@ export function rawResource(file: LoadedFile | undefined, resource: string): Obj
   return isObj(body) ? body : undefined;
 }
 
-function entriesOf(body: Obj | undefined, cfn: boolean, json: unknown): Entry[] {
+function entriesOf(body: Obj | undefined, cfn: boolean, json: unknown, statements: readonly TrustRelationship[]): Entry[] {
   if (!body) return [];
   const texts: unknown[] = cfn ? [isObj(body.Metadata) ? body.Metadata['ci-oidc-trust'] : undefined] : [isObj(body['//']) ? body['//']['ci-oidc-trust'] : undefined];
   if (!cfn) {
@@ -45,7 +47,10 @@ function entriesOf(body: Obj | undefined, cfn: boolean, json: unknown): Entry[] 
     const rawTrusts = isObj(raw) && Array.isArray(raw.trusts) ? raw.trusts.filter(isObj) : [];
     metas.forEach((meta, i) => {
       const c = rawTrusts[i]?.conditions;
-      out.push({ meta, ...(Array.isArray(c) ? { blocks: c.filter(isObj).map(flattenBlock) } : {}) });
+      const at = rawTrusts[i]?.statements;
+      if (Array.isArray(c)) out.push({ meta, blocks: c.filter(isObj).map(flattenBlock) });
+      else if (Array.isArray(at)) out.push({ meta, blocks: at.map(k => statementBlock(statements, k)) });
+      else out.push({ meta });
     });
   }
   return out;
@@ -58,6 +63,14 @@ function flattenBlock(cond: Obj): AwsCondition[] {
     for (const key of Object.keys(cond[op]).sort()) out.push({ operator: op, key, values: asArray(cond[op][key]).map(String) });
   }
   return out;
+}
+
+/** The conditions of the policy's statement `index` as a block, in flattenBlock's order. */
+function statementBlock(statements: readonly TrustRelationship[], index: unknown): AwsCondition[] | undefined {
+  const s = statements.find(t => t.statement === index);
+  if (!s) return undefined;
+  const order = (c: AwsCondition) => `${c.operator}\u0000${c.key}`;
+  return [...s.aws!.conditions].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0)).map(c => ({ ...c, values: [...c.values] }));
 }
 
 const slot = (c: AwsCondition) => `${c.operator}\u0000${c.key.toLowerCase()}`;
@@ -144,7 +157,7 @@ export function awsModel(rels: TrustRelationship[], files: Map<string, LoadedFil
         homeKey: key,
       });
     }
-    const entries = entriesOf(body, cfn, file?.json);
+    const entries = entriesOf(body, cfn, file?.json, statements);
     if (statements.length && entries.length && entries.every(e => e.blocks && e.blocks.length)) {
       units.push(...declaredUnits(key, statements, entries));
     } else if (entries.length === 1) {
@@ -176,10 +189,10 @@ function wholeRoleUnit(key: string, group: TrustRelationship[], meta: TrustMetad
 function declaredUnits(key: string, statements: TrustRelationship[], entries: Entry[]): Unit[] {
   const out: Unit[] = [];
   const first = statements[0];
-  const allBlocks = entries.flatMap(e => e.blocks!);
+  const allBlocks = entries.flatMap(e => e.blocks!).filter((b): b is AwsCondition[] => b !== undefined);
   for (const e of entries) {
     const id = `${first.file}#${first.resource}#${e.meta.id}`;
-    const placed = e.blocks!.map(b => ({ block: b, in: statements.find(s => covers(s.aws!.conditions, b)) }));
+    const placed = e.blocks!.map(b => ({ block: b ?? [], in: b && statements.find(s => covers(s.aws!.conditions, b)) }));
     const missing = placed.filter(p => !p.in).length;
     const many = placed.length > 1;
     const parts = placed.filter(p => p.in).map((p, k) => ({ ...p.in!, id: `${id}#${k}`, aws: { ...p.in!.aws!, conditions: p.block }, metadata: e.meta }));
