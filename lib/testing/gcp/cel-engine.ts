@@ -25,7 +25,10 @@ export function celEngine(): CelEngine {
     const ext = require('@bufbuild/cel/ext');
     cached = { parse: cel.parse, plan: cel.plan, env: cel.celEnv({ funcs: ext.strings }), isCelError: cel.isCelError };
   } catch (e) {
-    throw new TrustConfigError('GcpTrustSimulator', `cannot load @bufbuild/cel (${(e as Error).message})`, 'install it: npm install --save-dev @bufbuild/cel@^0.6.1');
+    // Node's message for a missing module carries the whole require stack: say only what failed.
+    const err = e as NodeJS.ErrnoException;
+    const why = err?.code === 'MODULE_NOT_FOUND' ? 'it is not installed (an optional dependency)' : String(err?.message ?? e).split('\n')[0];
+    throw new TrustConfigError('GcpTrustSimulator', `cannot load @bufbuild/cel: ${why}`, 'install it: npm install --save-dev @bufbuild/cel@^0.6.1');
   }
   return cached!;
 }
