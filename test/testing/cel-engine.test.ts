@@ -10,6 +10,7 @@ test('a missing @bufbuild/cel is one clear line with the fix', () => {
       e.code = 'MODULE_NOT_FOUND';
       throw e;
     });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { celEngine } = require('../../lib/testing/gcp/cel-engine');
     expect(() => celEngine()).toThrow('GcpTrustSimulator: cannot load @bufbuild/cel: it is not installed (an optional dependency). Fix: install it: npm install --save-dev @bufbuild/cel@^0.6.1');
     try {
