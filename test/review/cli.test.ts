@@ -2,22 +2,13 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../../lib/review/cli';
 import { TrustReport } from '../../lib/review/report';
+import { runCli } from '../support/cli';
 import { SCHEMA, validate } from '../support/schema';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
-async function runWith(argv: string[], opts: { isTTY: boolean; color?: boolean }) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (s: string) => { stdout += s; } },
-    stderr: { write: (s: string) => { stderr += s; } },
-    ...opts,
-  });
-  return { code, stdout, stderr };
-}
+const runWith = (argv: string[], opts: { isTTY: boolean; color?: boolean }) => runCli(argv, opts);
 
 const run = (argv: string[], isTTY = false) => runWith(argv, { isTTY });
 

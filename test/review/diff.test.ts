@@ -19,25 +19,16 @@ import { GcpWorkloadIdentityPool } from '../../lib/gcp';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
 import { ANY, Conj } from '../../lib/review/attribution/constraints';
-import { main } from '../../lib/review/cli';
 import { difference } from '../../lib/review/diff/contain';
 import { AwsTrustSimulator, AzureTrustSimulator, GcpTrustSimulator } from '../../lib/testing';
+import { runCli } from '../support/cli';
 import { validate } from '../support/schema';
 import { requestFor, tokenFor } from '../support/tokens';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'diff');
 const DIFF_SCHEMA = JSON.parse(fs.readFileSync(path.join(__dirname, '../../docs/diff-schema.json'), 'utf8'));
 
-async function run(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (s: string) => { stdout += s; } },
-    stderr: { write: (s: string) => { stderr += s; } },
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
-}
+const run = (argv: string[]) => runCli(argv);
 
 async function diffJson(base: string, head: string) {
   const r = await run(['diff', base, head, '--format', 'json']);

@@ -19,28 +19,18 @@ import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
 import { GitLabCi } from '../../lib/ci/gitlab';
 import { GcpWorkloadIdentityPool } from '../../lib/gcp';
 import { Trust } from '../../lib/model/trust';
-import { main } from '../../lib/review/cli';
 import { loadPath } from '../../lib/review/commands/load';
 import { ExplainNetwork, judgeAll } from '../../lib/review/explain/judge';
 import { parseToken } from '../../lib/review/explain/token';
 import { AwsTrustSimulator, AzureTrustSimulator, GcpTrustSimulator } from '../../lib/testing';
+import { runCli } from '../support/cli';
 import { corpusTokens } from '../support/corpus';
 import { validate } from '../support/schema';
 import { requestFor, tokenFor } from '../support/tokens';
 
 const EXPLAIN_SCHEMA = JSON.parse(fs.readFileSync(path.join(__dirname, '../../docs/explain-schema.json'), 'utf8'));
 
-async function run(argv: string[], stdin?: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (s: string) => { stdout += s; } },
-    stderr: { write: (s: string) => { stderr += s; } },
-    isTTY: false,
-    ...(stdin !== undefined ? { stdin: Readable.from([Buffer.from(stdin)]) } : {}),
-  });
-  return { code, stdout, stderr };
-}
+const run = (argv: string[], stdin?: string) => runCli(argv, { stdin });
 
 const tmp = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `cit-explain-${name}-`));
 

@@ -6,26 +6,17 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../../lib/review/cli';
 import { TrustReport } from '../../lib/review/report';
 import { extractAll, extractTerraform, loadFiles, loadInputs, TrustRelationship } from '../../lib/review/scan/extract';
 import { parseCloudFormationYaml } from '../../lib/review/scan/extract/cloudformation-yaml';
 import { evalTerraformString, toTerraformJson } from '../../lib/review/scan/extract/hcl-eval';
 import { scan } from '../../lib/review/scan/scanner';
+import { runCli } from '../support/cli';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const WRITTEN = path.join(FIXTURES, 'hcl-written');
 
-async function run(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (s: string) => { stdout += s; } },
-    stderr: { write: (s: string) => { stderr += s; } },
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
-}
+const run = (argv: string[]) => runCli(argv);
 
 async function hclDir(dir: string): Promise<TrustRelationship[]> {
   const files = fs.readdirSync(dir).filter(f => /\.(tf|tfvars)$/.test(f)).sort();

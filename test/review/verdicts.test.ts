@@ -10,11 +10,11 @@ import { GitLabCi, GitLabSubjectComponent } from '../../lib/ci/gitlab';
 import { TrustConfigError } from '../../lib/model/errors';
 import { RULES, RuleLevel } from '../../lib/model/rules';
 import { reviewModel } from '../../lib/review/attribution/attribute';
-import { main } from '../../lib/review/cli';
 import { buildReport } from '../../lib/review/render';
 import { extractAll, extractCloudFormation, extractTerraform, loadFiles, loadInputs, TrustRelationship } from '../../lib/review/scan/extract';
 import { failsGate, FINDING_CLASSES, FINDINGS, fixFor, sarifLevel, severityOf } from '../../lib/review/scan/findings';
 import { Finding, scan } from '../../lib/review/scan/scanner';
+import { runCli } from '../support/cli';
 import { SCHEMA, validate } from '../support/schema';
 
 const GH = 'token.actions.githubusercontent.com';
@@ -441,16 +441,7 @@ describe('builders refuse a user-chosen claim ahead of the identity', () => {
 // ---------------------------------------------------------------- the CLI gates
 
 describe('gates: --fail-on and --skip', () => {
-  async function run(argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(argv, {
-      stdout: { write: (s: string) => { stdout += s; } },
-      stderr: { write: (s: string) => { stderr += s; } },
-      isTTY: false,
-    });
-    return { code, stdout, stderr };
-  }
+  const run = (argv: string[]) => runCli(argv);
   const fixture = (f: string) => path.join(__dirname, 'fixtures', 'insecure', f);
 
   test('--fail-on warning fails on warnings; the default passes them', async () => {

@@ -3,7 +3,8 @@
  * and the simulator have theirs; independent readings are the point). IAM ignores host bits.
  */
 
-interface Cidr { readonly v6: boolean; readonly base: bigint; readonly prefix: number }
+/** A CIDR block: family, first address, prefix length. */
+export interface Cidr { readonly v6: boolean; readonly base: bigint; readonly prefix: number }
 
 function parseV4(s: string): bigint | undefined {
   const parts = s.split('.');
@@ -31,7 +32,8 @@ function parseV6(s: string): bigint | undefined {
   return all.reduce((v, g) => v * 65536n + BigInt(parseInt(g, 16)), 0n);
 }
 
-function parseCidr(text: string): Cidr | undefined {
+/** A CIDR or a single address (a /32 or /128); undefined when unreadable. Host bits are dropped, as IAM does. */
+export function parseCidr(text: string): Cidr | undefined {
   const [addr, len, extra] = text.trim().split('/');
   if (extra !== undefined) return undefined;
   const v6 = addr.includes(':');
@@ -43,7 +45,8 @@ function parseCidr(text: string): Cidr | undefined {
   return { v6, base: (value / size) * size, prefix };
 }
 
-function show(v6: boolean, value: bigint): string {
+/** An address in its canonical text (IPv6 uncompressed). */
+export function showAddress(v6: boolean, value: bigint): string {
   if (!v6) return [24n, 16n, 8n, 0n].map(s => String((value / 2n ** s) % 256n)).join('.');
   return Array.from({ length: 8 }, (_, i) => ((value / 2n ** BigInt(112 - 16 * i)) % 65536n).toString(16)).join(':');
 }
@@ -51,7 +54,7 @@ function show(v6: boolean, value: bigint): string {
 /** The first address of a CIDR (the address a more specific overlap starts at), undefined when unreadable. */
 export function cidrsOverlapAt(cidr: string): string | undefined {
   const c = parseCidr(cidr);
-  return c ? show(c.v6, c.base) : undefined;
+  return c ? showAddress(c.v6, c.base) : undefined;
 }
 
 /** Is the address in any of the CIDRs? */

@@ -3,7 +3,7 @@
  * and fails chosen ones of BASE? Exact for CIDR lists and VPC ids: a region of addresses cut out by
  * CIDR blocks starts at the lowest address or at a block boundary, so those are the candidates.
  */
-import { ipInCidrs } from '../attribution/cidr';
+import { ipInCidrs, parseCidr, showAddress as show } from '../attribution/cidr';
 import { NetworkTest, Witness } from '../attribution/constraints';
 
 export type Request = NonNullable<Witness['request']>;
@@ -12,39 +12,8 @@ export type NetSearch = { verdict: 'yes'; request: Request } | { verdict: 'no' }
 interface Block { readonly v6: boolean; readonly base: bigint; readonly size: bigint }
 
 function parseBlock(text: string): Block | undefined {
-  const [addr, len, extra] = text.trim().split('/');
-  if (extra !== undefined || addr === undefined) return undefined;
-  const v6 = addr.includes(':');
-  const value = v6 ? v6Value(addr) : v4Value(addr);
-  const bits = v6 ? 128 : 32;
-  const prefix = len === undefined ? bits : /^\d{1,3}$/.test(len) ? Number(len) : NaN;
-  if (value === undefined || !(prefix >= 0 && prefix <= bits)) return undefined;
-  const size = 2n ** BigInt(bits - prefix);
-  return { v6, base: (value / size) * size, size };
-}
-
-function v4Value(s: string): bigint | undefined {
-  const p = s.split('.');
-  if (p.length !== 4 || p.some(x => !/^\d{1,3}$/.test(x) || Number(x) > 255)) return undefined;
-  return p.reduce((v, x) => v * 256n + BigInt(Number(x)), 0n);
-}
-
-function v6Value(s: string): bigint | undefined {
-  if (s.includes('.')) return undefined; // embedded IPv4: not needed for candidates (ipInCidrs still reads it)
-  const halves = s.split('::');
-  if (halves.length > 2) return undefined;
-  const groups = (h: string) => (h === '' ? [] : h.split(':'));
-  const head = groups(halves[0]);
-  const tail = halves.length === 2 ? groups(halves[1]) : [];
-  if ([...head, ...tail].some(g => !/^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
-  const fill = 8 - head.length - tail.length;
-  if (halves.length === 1 ? fill !== 0 : fill < 1) return undefined;
-  return [...head, ...Array(halves.length === 2 ? fill : 0).fill('0'), ...tail].reduce((v, g) => v * 65536n + BigInt(parseInt(g, 16)), 0n);
-}
-
-function show(v6: boolean, value: bigint): string {
-  if (!v6) return [24n, 16n, 8n, 0n].map(s => String((value / 2n ** s) % 256n)).join('.');
-  return Array.from({ length: 8 }, (_, i) => ((value / 2n ** BigInt(112 - 16 * i)) % 65536n).toString(16)).join(':');
+  const c = parseCidr(text);
+  return c && { v6: c.v6, base: c.base, size: 2n ** BigInt((c.v6 ? 128 : 32) - c.prefix) };
 }
 
 /** An address in every `must` list (each: one of its CIDRs) and in none of the `mustNot` lists. */
