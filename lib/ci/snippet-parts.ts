@@ -16,6 +16,12 @@ export const UNKNOWN_REGION = '<region of the role\'s stack>';
  */
 export const JOB_GCP_CREDENTIALS_FILE = '/tmp/gcp-credentials.json';
 
+/** Where such a job writes its OIDC token for the GCP credential configuration to read (same /tmp). @internal */
+export const JOB_OIDC_TOKEN_FILE = '/tmp/oidc-token';
+
+/** Where such a job writes its OIDC token for the AWS SDKs (`AWS_WEB_IDENTITY_TOKEN_FILE`). @internal */
+export const JOB_AWS_WEB_IDENTITY_TOKEN_FILE = '/tmp/aws-web-identity-token';
+
 /** What a snippet says for an Azure tenant id it was not given. @internal */
 export const UNKNOWN_TENANT = '<tenant id>';
 
@@ -94,8 +100,9 @@ export function isGcpDefaultAudience(aud: string, t: SnippetTarget): boolean {
  * job gets them. Never `aws sts assume-role-with-web-identity` in a job: it prints the secret key.
  * @internal
  */
-export function awsWebIdentityEnv(t: SnippetTarget, tokenFile: string): Array<[string, string]> {
-  return [['AWS_ROLE_ARN', t.principal], ['AWS_WEB_IDENTITY_TOKEN_FILE', tokenFile], ['AWS_REGION', t.region ?? UNKNOWN_REGION]];
+export function awsWebIdentityEnv(t: SnippetTarget, tokenFile?: string): Array<[string, string]> {
+  // Without a file the CI system sets AWS_WEB_IDENTITY_TOKEN_FILE itself (Jenkins' credential binding).
+  return [['AWS_ROLE_ARN', t.principal], ...(tokenFile === undefined ? [] : [['AWS_WEB_IDENTITY_TOKEN_FILE', tokenFile] as [string, string]]), ['AWS_REGION', t.region ?? UNKNOWN_REGION]];
 }
 
 /** The check an AWS job runs after writing the token file: it prints the role's ARN, no secret. @internal */

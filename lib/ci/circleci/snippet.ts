@@ -1,6 +1,6 @@
 import type { CircleCiDetails } from './provider-spec';
 import { SnippetSource, SnippetTarget } from '../provider-spec';
-import { AWS_CHECK, awsWebIdentityEnv, azureLoginCommands, firstAudience, gcpAccessNote, gcpAudience, gcpLoginCommands, JOB_GCP_CREDENTIALS_FILE, renderFiles, yamlCommand, yq } from '../snippet-parts';
+import { AWS_CHECK, awsWebIdentityEnv, azureLoginCommands, firstAudience, gcpAccessNote, gcpAudience, gcpLoginCommands, JOB_AWS_WEB_IDENTITY_TOKEN_FILE, JOB_GCP_CREDENTIALS_FILE, JOB_OIDC_TOKEN_FILE, renderFiles, yamlCommand, yq } from '../snippet-parts';
 
 /*
  * The `.circleci/config.yml` job and workflow a CircleCI trust needs: the token (the v2 token, or
@@ -21,14 +21,14 @@ export function circleciSnippet(source: SnippetSource<CircleCiDetails>, t: Snipp
     // CircleCI issues tokens to forked pull-request builds when the project passes secrets to them.
     notes.push(`Any branch is trusted, and so are builds of forked pull requests if "Pass secrets to builds from forked pull requests" is on (Project Settings > Advanced): keep it off${t.cloud === 'aws' || d.vcsOrigin ? '' : ', or pin vcsOrigin'}.`);
   }
-  const file = '/tmp/oidc-token';
+  const file = JOB_OIDC_TOKEN_FILE;
   const steps = t.cloud === 'aws'
     ? [`printf '%s' ${token} > "$AWS_WEB_IDENTITY_TOKEN_FILE"`, AWS_CHECK]
     : t.cloud === 'gcp'
       // Each run step is a shell of its own: the credential file's path is a job environment variable.
       ? [`printf '%s' ${token} > ${file}`, ...gcpLoginCommands(t, file, JOB_GCP_CREDENTIALS_FILE).filter((c) => !c.startsWith('export '))]
       : azureLoginCommands(t, token);
-  const env: Array<[string, string]> = t.cloud === 'aws' ? awsWebIdentityEnv(t, '/tmp/aws-web-identity-token')
+  const env: Array<[string, string]> = t.cloud === 'aws' ? awsWebIdentityEnv(t, JOB_AWS_WEB_IDENTITY_TOKEN_FILE)
     : t.cloud === 'gcp' ? [['GOOGLE_APPLICATION_CREDENTIALS', JOB_GCP_CREDENTIALS_FILE]] : [];
   const environment = env.length ? `    environment:\n${env.map(([k, v]) => `      ${k}: ${yq(v)}\n`).join('')}` : '';
   const image = t.cloud === 'aws' ? 'cimg/aws:2024.03' : t.cloud === 'gcp' ? 'google/cloud-sdk:slim' : 'mcr.microsoft.com/azure-cli:latest';

@@ -52,7 +52,7 @@ export function jenkinsSnippet(source: SnippetSource<JenkinsDetails>, t: Snippet
       : `Job: ${job.join('/')} (its URL is the token's sub).`,
   ];
   const tokenVar = t.cloud === 'aws' ? 'AWS_WEB_IDENTITY_TOKEN_FILE' : 'OIDC_TOKEN_FILE';
-  const env: Array<[string, string]> = t.cloud === 'aws' ? awsWebIdentityEnv(t, '').filter(([k]) => k !== 'AWS_WEB_IDENTITY_TOKEN_FILE') : [];
+  const env: Array<[string, string]> = t.cloud === 'aws' ? awsWebIdentityEnv(t) : [];
   const credsFile = '"$WORKSPACE_TMP/gcp-credentials.json"';
   const shell = [NO_TRACE, ...(t.cloud === 'aws'
     ? [AWS_CHECK]
