@@ -8,6 +8,7 @@ import type { Severity } from './scan/findings';
 export interface Style {
   h1(s: string): string;
   h2(s: string): string;
+  h3(s: string): string;
   /** A bold label, such as `Who:` or a sub-heading. */
   strong(s: string): string;
   /** A literal value (a claim, an ARN, an id). */
@@ -24,6 +25,14 @@ export interface Style {
   table(head: string[], rows: string[][]): string[];
   /** A collapsible block of code (the CI snippet). */
   snippet(summary: string, lang: string, body: string): string[];
+  /** A block of code (a token's claims), indented by `indent`. */
+  block(lang: string, body: string, indent?: string): string[];
+}
+
+/** Control characters from an artifact or a token are shown escaped (`\x1b`): a terminal, or a pipe into one, must never receive them. */
+function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\r?\n/g, ' ').replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** An inline code span that survives backticks in the value. */
@@ -31,12 +40,12 @@ export function markdownCode(s: string): string {
   const runs = s.match(/`+/g) ?? [];
   const fence = '`'.repeat(Math.max(0, ...runs.map(r => r.length)) + 1);
   const pad = s.startsWith('`') || s.endsWith('`') || s === '' ? ' ' : '';
-  return `${fence}${pad}${s.replace(/\r?\n/g, ' ')}${pad}${fence}`;
+  return `${fence}${pad}${printable(s)}${pad}${fence}`;
 }
 
-/** Markdown text outside code spans: neutralize characters that would start markup. */
+/** Markdown text outside code spans: neutralize characters that would start markup (a stray backtick opens a span). */
 function markdownText(s: string): string {
-  return s.replace(/([\\*_[\]<>|])/g, '\\$1').replace(/\r?\n/g, ' ');
+  return printable(s).replace(/([\\`*_[\]<>|])/g, '\\$1');
 }
 
 function cell(s: string): string {
@@ -51,6 +60,7 @@ function splitSpans(s: string, text: (x: string) => string, code: (x: string) =>
 export const MARKDOWN: Style = {
   h1: (s) => `# ${s}`,
   h2: (s) => `## ${s}`,
+  h3: (s) => `### ${s}`,
   strong: (s) => `**${s}**`,
   code: markdownCode,
   text: markdownText,
@@ -63,15 +73,13 @@ export const MARKDOWN: Style = {
     const fence = '`'.repeat(Math.max(3, ...(body.match(/`+/g) ?? []).map(r => r.length + 1)));
     return [`<details><summary>${summary}</summary>`, '', `${fence}${lang}`, body, fence, '', '</details>'];
   },
+  block: (lang, body, indent = '') => {
+    const fence = '`'.repeat(Math.max(3, ...(body.match(/`+/g) ?? []).map(r => r.length + 1)));
+    return [`${fence}${lang}`, ...body.split('\n').map(printable), fence].map((l) => `${indent}${l}`);
+  },
 };
 
 const SGR = { bold: '1', underline: '4', dim: '2', red: '31', green: '32', yellow: '33', cyan: '36' } as const;
-
-/** Control characters from an artifact must not reach the terminal (they could rewrite the screen). */
-function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\r?\n/g, ' ').replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
 
 /** The terminal style: no Markdown syntax; with `color`, ANSI bold, underline and colours by severity. */
 export function terminalStyle(color: boolean): Style {
@@ -81,6 +89,7 @@ export function terminalStyle(color: boolean): Style {
   return {
     h1: (s) => sgr([SGR.bold, SGR.underline], s),
     h2: (s) => sgr([SGR.bold], s),
+    h3: (s) => sgr([SGR.bold], s),
     strong: (s) => sgr([SGR.bold], s),
     code,
     text,
@@ -89,5 +98,6 @@ export function terminalStyle(color: boolean): Style {
     severity: (sev, s) => sgr(sev === 'error' ? [SGR.bold, SGR.red] : sev === 'warning' ? [SGR.yellow] : [SGR.bold, SGR.green], s),
     table: (head, rows) => rows.map((r) => `  ${r.map((c, i) => (i === 0 ? c : `${sgr([SGR.dim], `${head[i]}:`)} ${c}`)).join('  ')}`),
     snippet: (summary, _lang, body) => [sgr([SGR.dim], `${summary}:`), ...body.split('\n').map((l) => `    ${printable(l)}`)],
+    block: (_lang, body, indent = '') => body.split('\n').map((l) => `${indent}    ${printable(l)}`),
   };
 }

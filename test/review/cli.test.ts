@@ -152,6 +152,10 @@ describe('terminal and pipe output', () => {
     const tty = await run(['review', dir], true);
     expect(strip(tty.stdout)).not.toMatch(/[\x00-\x08\x0b-\x1f]/);
     expect(tty.stdout).toContain('sts.amazonaws.com\\x1b[2J\\x07');
+    // Nor a pipe (a pipe into `less -R` is a terminal too): the Markdown shows them escaped alike.
+    const piped = await run(['review', dir], false);
+    expect(piped.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f]/);
+    expect(piped.stdout).toContain('`sts.amazonaws.com\\x1b[2J\\x07`'); // in its code span
   });
 
   const compiled = fs.existsSync(path.join(__dirname, '../../lib/review/cli.js'));

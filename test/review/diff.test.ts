@@ -94,6 +94,20 @@ function confirm(base: string, head: string, doc: any): number {
 
 // ------------------------------------------------------------------ hand-written foreign templates
 
+test('on a terminal: the diff without Markdown syntax, the verdict in red; a pipe gets Markdown', async () => {
+  const argv = ['diff', path.join(FIXTURES, 'string-like', 'base'), path.join(FIXTURES, 'string-like', 'head')];
+  const tty = await runCli(argv, { isTTY: true });
+  const piped = await run(argv);
+  expect(tty.code).toBe(1);
+  expect(tty.stdout).toContain('\x1b[1;31mSomething becomes assumable by more than before.\x1b[0m');
+  const text = tty.stdout.replace(/\x1b\[[0-9;]*m/g, '');
+  expect(text).not.toMatch(/^#+ |\*\*|`|\\[_*]/m);
+  expect(text).toMatch(/^ci-oidc-trust diff: widened$/m);
+  expect(piped.stdout).toMatch(/^## ci-oidc-trust diff: widened$/m);
+  expect(piped.stdout).toContain('```json');
+  expect(piped.stdout).not.toMatch(/\x1b\[/);
+});
+
 describe('foreign templates (fixtures/diff)', () => {
   const cases: [string, number, Record<string, string>, string][] = [
     ['string-like', 1, { 'aws AWS::IAM::Role DeployRole': 'widened' }, 'sub pin StringEquals → StringLike with *'],

@@ -151,6 +151,21 @@ describe('AWS', () => {
     expect(p.failures.some((f: any) => f.claim === 'sub' && f.actual === '"repo:acme/web:ref:refs/heads/dev"' && f.expected.includes('"repo:acme/web:ref:refs/heads/main"'))).toBe(true);
   });
 
+  test('on a terminal: the same lines without Markdown syntax, verdicts coloured; a pipe gets Markdown', async () => {
+    const token = writeToken(githubToken('refs/heads/dev', 'sts.amazonaws.com'));
+    const tty = await runCli(['explain', token, AWS], { isTTY: true });
+    const piped = await run(['explain', token, AWS]);
+    expect(tty.code).toBe(0);
+    expect(tty.stdout.startsWith('\x1b[1;4mci-oidc-trust explain\x1b[0m\n')).toBe(true);
+    expect(tty.stdout).toContain('\x1b[1;31mdenied\x1b[0m');
+    const text = tty.stdout.replace(/\x1b\[[0-9;]*m/g, '');
+    expect(text).not.toMatch(/^#+ |\*\*|`|^```/m);
+    expect(text).toContain('StringEquals token.actions.githubusercontent.com:sub: token has "repo:acme/web:ref:refs/heads/dev", allowed "repo:acme/web:ref:refs/heads/main"');
+    expect(piped.stdout).toMatch(/^# ci-oidc-trust explain$/m);
+    expect(piped.stdout).not.toMatch(/\x1b\[/);
+    expect((await runCli(['explain', token, AWS], { isTTY: true, color: false })).stdout).toBe(text);
+  });
+
   test('a wrong audience: denied naming aud', async () => {
     const doc = await explainJson(githubToken('refs/heads/main', 'https://github.com/acme'), AWS);
     const p = doc.principals.find((x: any) => /#Deploy[0-9A-F]{8}$/.test(x.id));
@@ -164,7 +179,7 @@ describe('AWS', () => {
     const lines = r.stdout.split('\n');
     const at = lines.indexOf('## Other issuer');
     expect(at).toBeGreaterThan(0);
-    expect(lines[at + 2]).toMatch(/^- \*\*.*GitLabOnly.*trusts https:\/\/gitlab.com, not "https:\/\/token.actions.githubusercontent.com"$/);
+    expect(lines[at + 2]).toMatch(/^- \*\*.*GitLabOnly.*trusts `https:\/\/gitlab.com`, not `https:\/\/token.actions.githubusercontent.com`$/);
     expect(lines[at + 3] ?? '').not.toMatch(/^ {2}-/);
   });
 

@@ -1,6 +1,7 @@
 import { diffModels, DiffSide, widens } from '../diff/compare';
 import { diffDocument, renderDiffJson, renderDiffMarkdown } from '../diff/document';
 import { buildReport } from '../render';
+import { MARKDOWN, terminalStyle } from '../style';
 import { choice, CliIo, Command, Parsed, UsageError } from './command';
 import { loadPath } from './load';
 
@@ -46,7 +47,8 @@ export const DIFF: Command = {
     const head = await side(headPath, io);
     const result = diffModels(base, head);
     const doc = diffDocument(base, head, result);
-    io.stdout.write(format === 'json' ? renderDiffJson(doc) : renderDiffMarkdown(doc));
+    // A terminal gets the diff rendered for reading; a pipe, a file or a PR comment gets Markdown.
+    io.stdout.write(format === 'json' ? renderDiffJson(doc) : renderDiffMarkdown(doc, io.isTTY ? terminalStyle(io.color !== false) : MARKDOWN));
     return widens(result) ? 1 : 0;
   },
 };

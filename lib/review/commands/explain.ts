@@ -4,6 +4,7 @@ import { loadPath } from './load';
 import { explainDocument, renderExplainMarkdown, SIGNATURE_NOTE } from '../explain/document';
 import { ExplainNetwork, judgeAll } from '../explain/judge';
 import { readToken, tokenProblems } from '../explain/token';
+import { MARKDOWN, terminalStyle } from '../style';
 
 const FORMATS = ['markdown', 'json'] as const;
 
@@ -60,7 +61,7 @@ export const EXPLAIN: Command = {
       network,
       principals,
     });
-    io.stdout.write(format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : renderExplainMarkdown(doc));
+    io.stdout.write(format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : renderExplainMarkdown(doc, io.isTTY ? terminalStyle(io.color !== false) : MARKDOWN));
     if (principals.length === 0) io.stderr.write(`ci-oidc-trust: no principals (AWS roles, GCP grants, Azure role assignments) found under ${target}.\n`);
     return 0;
   },

@@ -4,6 +4,7 @@
  */
 import { Change, DiffResult, DiffSide, PrincipalDiff, widens } from './compare';
 import { Witness } from '../attribution/constraints';
+import { MARKDOWN, Style } from '../style';
 
 export const DIFF_SCHEMA_ID = 'https://ci-oidc-trust.dev/schemas/diff/v1.json';
 export const DIFF_SCHEMA_VERSION = '1.0.0';
@@ -118,15 +119,6 @@ export function renderDiffJson(d: DiffDocument): string {
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-/** Inline code that survives backticks in the text. */
-const code = (s: string) => {
-  const fence = s.includes('`') ? '``' : '`';
-  return `${fence}${fence.length > 1 ? ' ' : ''}${s}${fence.length > 1 ? ' ' : ''}${fence}`;
-};
-/** Free text (identity sentences, labels) with Markdown's active characters escaped. */
-const text = (s: string) => s.replace(/([\\`*_[\]<>|#])/g, '\\$1').replace(/\n/g, ' ');
-/** Text whose code spans (the review's sentences quote values so) are kept, the rest escaped. */
-const message = (s: string) => s.split(/(`[^`\n]*`)/).map((part, i) => (i % 2 === 1 ? part : text(part))).join('');
 
 const TITLE: Record<DiffPrincipalJson['verdict'], string> = {
   'widened': 'Widened',
@@ -139,24 +131,26 @@ const TITLE: Record<DiffPrincipalJson['verdict'], string> = {
   'unusable': 'No token can use it',
 };
 
-function changeLines(kind: 'widened' | 'narrowed', c: DiffChangeJson): string[] {
+function changeLines(kind: 'widened' | 'narrowed', c: DiffChangeJson, st: Style): string[] {
   const [more, side, other] = kind === 'widened' ? ['HEAD', 'HEAD', 'BASE'] : ['BASE', 'BASE', 'HEAD'];
   const lines: string[] = [];
   if (c.certainty === 'witness') {
-    lines.push(`- **${kind === 'widened' ? 'Widened' : 'Narrowed'}:** ${more} admits this token through ${code(c.via)} and ${other} does not:`);
-    lines.push('', '  ```json', ...JSON.stringify(c.witness, null, 2).split('\n').map(l => `  ${l}`), '  ```', '');
-    if (c.trusts.length) lines.push(`  Trust relationships in ${side} that issue it:`, ...c.trusts.map(t => `  - ${message(t)}`));
+    lines.push(`- ${st.strong(`${kind === 'widened' ? 'Widened' : 'Narrowed'}:`)} ${more} admits this token through ${st.code(c.via)} and ${other} does not:`);
+    lines.push('', ...st.block('json', JSON.stringify(c.witness, null, 2), '  '), '');
+    if (c.trusts.length) lines.push(`  Trust relationships in ${side} that issue it:`, ...c.trusts.map(t => `  - ${st.message(t)}`));
   } else {
-    lines.push(`- **${kind === 'widened' ? 'May widen' : 'May narrow'}** (counted as ${kind === 'widened' ? 'a widening' : 'a narrowing'}): through ${code(c.via)}, the diff could neither prove ${side}'s gate inside ${other}'s nor find a token that only ${side} admits: ${message(c.why ?? '')}.`);
+    lines.push(`- ${st.strong(kind === 'widened' ? 'May widen' : 'May narrow')} (counted as ${kind === 'widened' ? 'a widening' : 'a narrowing'}): through ${st.code(c.via)}, the diff could neither prove ${side}'s gate inside ${other}'s nor find a token that only ${side} admits: ${st.message(c.why ?? '')}.`);
   }
   return lines;
 }
 
-export function renderDiffMarkdown(d: DiffDocument): string {
+/** The diff as Markdown (a pull-request comment), or in another style (the terminal's, style.ts). */
+export function renderDiffMarkdown(d: DiffDocument, st: Style = MARKDOWN): string {
+  const { code, text, message } = st;
   const s = d.summary;
   const lines: string[] = [];
   const verdict = s.result === 'widened' ? 'widened' : s.changed ? 'not widened' : 'no change';
-  lines.push(`## ci-oidc-trust diff: ${verdict}`, '');
+  lines.push(st.h2(`ci-oidc-trust diff: ${verdict}`), '');
   if (s.changed === 0) {
     lines.push(`No principal changed (${plural(s.unchanged, 'principal')} compared). BASE ${code(d.base.input)}, HEAD ${code(d.head.input)}.`);
     return `${lines.join('\n')}\n`;
@@ -166,17 +160,17 @@ export function renderDiffMarkdown(d: DiffDocument): string {
     ...(s.mayWiden ? [`${s.mayWiden} may widen`] : []),
     `${s.added} added`, `${s.removed} removed`, `${s.narrowed} narrowed`, `${s.unchanged} unchanged`,
   ];
-  lines.push(`${s.result === 'widened' ? '**Something becomes assumable by more than before.** ' : 'Nothing becomes assumable by more than before. '}${counts.join(', ')}. BASE ${code(d.base.input)}, HEAD ${code(d.head.input)}.`);
+  lines.push(`${s.result === 'widened' ? `${st.strong(st.severity('error', 'Something becomes assumable by more than before.'))} ` : 'Nothing becomes assumable by more than before. '}${counts.join(', ')}. BASE ${code(d.base.input)}, HEAD ${code(d.head.input)}.`);
   for (const p of d.principals) {
-    lines.push('', `### ${TITLE[p.verdict]}${p.change === 'changed' ? '' : ` (${p.change})`}: ${text(p.principal)}`, '');
-    lines.push(`- **Principal:** ${code((p.head ?? p.base)!.id)} (${p.cloud}, ${p.resourceType})${p.base && p.head && p.base.id !== p.head.id ? `, was ${code(p.base.id)}` : ''}`);
-    if (p.permissions.length) lines.push(`- **Can:** ${p.permissions.map(text).join('; ')}`);
-    if (p.widened) lines.push(...changeLines('widened', p.widened));
-    if (p.narrowed) lines.push(...changeLines('narrowed', p.narrowed));
-    if (p.trustsAdded.length) lines.push('- **Trust relationships that can now use it:**', ...p.trustsAdded.map(t => `  - ${message(t)}`));
-    if (p.trustsRemoved.length) lines.push('- **Trust relationships that no longer can:**', ...p.trustsRemoved.map(t => `  - ${message(t)}`));
-    if (p.permissionsAdded.length) lines.push(`- **Can now:** ${p.permissionsAdded.map(text).join('; ')}`);
-    if (p.permissionsRemoved.length) lines.push(`- **No longer can:** ${p.permissionsRemoved.map(text).join('; ')}`);
+    lines.push('', st.h3(`${TITLE[p.verdict]}${p.change === 'changed' ? '' : ` (${p.change})`}: ${text(p.principal)}`), '');
+    lines.push(`- ${st.strong('Principal:')} ${code((p.head ?? p.base)!.id)} (${p.cloud}, ${p.resourceType})${p.base && p.head && p.base.id !== p.head.id ? `, was ${code(p.base.id)}` : ''}`);
+    if (p.permissions.length) lines.push(`- ${st.strong('Can:')} ${p.permissions.map(text).join('; ')}`);
+    if (p.widened) lines.push(...changeLines('widened', p.widened, st));
+    if (p.narrowed) lines.push(...changeLines('narrowed', p.narrowed, st));
+    if (p.trustsAdded.length) lines.push(`- ${st.strong('Trust relationships that can now use it:')}`, ...p.trustsAdded.map(t => `  - ${message(t)}`));
+    if (p.trustsRemoved.length) lines.push(`- ${st.strong('Trust relationships that no longer can:')}`, ...p.trustsRemoved.map(t => `  - ${message(t)}`));
+    if (p.permissionsAdded.length) lines.push(`- ${st.strong('Can now:')} ${p.permissionsAdded.map(text).join('; ')}`);
+    if (p.permissionsRemoved.length) lines.push(`- ${st.strong('No longer can:')} ${p.permissionsRemoved.map(text).join('; ')}`);
     if (p.verdict === 'unusable') lines.push('- No token gets through its gate on this side.');
   }
   return `${lines.join('\n')}\n`;

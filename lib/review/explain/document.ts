@@ -5,6 +5,7 @@
 import { ExplainedPrincipal, ExplainNetwork } from './judge';
 import { TokenForm, TokenProblem } from './token';
 import type { SimulationFailure } from '../../testing';
+import { MARKDOWN, Style } from '../style';
 
 /** The schema version of the JSON document; a breaking change bumps the major (docs/review.md#explain). */
 export const EXPLAIN_SCHEMA_VERSION = '1.0.0';
@@ -96,39 +97,41 @@ const VERDICT_WORDS: Record<ExplainedPrincipal['verdict'], string> = {
   'not-simulated': 'Not simulated',
 };
 
-export function renderExplainMarkdown(doc: ExplainDocument): string {
-  const out: string[] = ['# ci-oidc-trust explain', ''];
+/** The explanation as Markdown, or in another style (the terminal's, style.ts). */
+export function renderExplainMarkdown(doc: ExplainDocument, st: Style = MARKDOWN): string {
+  const out: string[] = [st.h1('ci-oidc-trust explain'), ''];
   const form = doc.token.form === 'jwt' ? 'a JWT (payload decoded)' : 'a JSON object of claims';
-  out.push(`Token: ${form}, from ${doc.token.source}. **${doc.token.note}**`, '');
-  out.push('```json', JSON.stringify(doc.token.claims, null, 2), '```', '');
+  out.push(`Token: ${form}, from ${st.code(doc.token.source)}. ${st.strong(st.severity('warning', doc.token.note))}`, '');
+  out.push(...st.block('json', JSON.stringify(doc.token.claims, null, 2)), '');
   if (doc.token.problems.length) {
-    out.push('**Token problems**:', '');
-    for (const p of doc.token.problems) out.push(`- ${p.message}`);
+    out.push(`${st.strong('Token problems')}:`, '');
+    for (const p of doc.token.problems) out.push(`- ${st.message(p.message)}`);
     out.push('');
   }
-  const req = Object.entries(doc.request).map(([k, v]) => `${k} ${v}`);
+  const req = Object.entries(doc.request).map(([k, v]) => `${k} ${st.code(String(v))}`);
   out.push(`Request: ${req.length ? req.join(', ') : 'no network origin given (AWS: the public STS endpoint, no source IP)'}.`, '');
   const s = doc.summary;
-  out.push(`${s.principals} principal${s.principals === 1 ? '' : 's'} under ${doc.path}: ${s.allowed} allowed, ${s.denied} denied, ${s.otherIssuer} of another issuer, ${s.notSimulated} not simulated.`);
+  out.push(`${s.principals} principal${s.principals === 1 ? '' : 's'} under ${st.code(doc.path)}: ${s.allowed} allowed, ${s.denied} denied, ${s.otherIssuer} of another issuer, ${s.notSimulated} not simulated.`);
   for (const verdict of ['allowed', 'denied', 'other-issuer', 'not-simulated'] as const) {
     const ps = doc.principals.filter((p) => p.verdict === verdict);
     if (ps.length === 0) continue;
-    out.push('', `## ${VERDICT_WORDS[verdict]}`, '');
+    out.push('', st.h2(VERDICT_WORDS[verdict]), '');
     for (const p of ps) {
-      const head = `**${p.label}** (\`${p.id}\`)`;
-      if (verdict === 'allowed') {out.push(`- ${head}: allowed by ${p.via.join(' and ')}`);} else if (verdict === 'other-issuer') {out.push(`- ${head}: trusts ${p.issuers.length ? p.issuers.join(', ') : 'another issuer'}, not ${JSON.stringify(doc.token.claims.iss)}`);} else if (verdict === 'not-simulated') {out.push(`- ${head}: ${p.notes.join('; ')}`);} else {
-        out.push(`- ${head}: denied, ${p.failures.length} failed check${p.failures.length === 1 ? '' : 's'}:`);
-        for (const f of p.failures) out.push(`  - ${f.explanation}`);
+      const head = `${st.strong(st.text(p.label))} (${st.code(p.id)})`;
+      if (verdict === 'allowed') {
+        out.push(`- ${head}: ${st.severity('pass', 'allowed')} by ${p.via.map(st.text).join(' and ')}`);
+      } else if (verdict === 'other-issuer') {
+        out.push(`- ${head}: trusts ${p.issuers.length ? p.issuers.map(st.code).join(', ') : 'another issuer'}, not ${st.code(String(doc.token.claims.iss))}`);
+      } else if (verdict === 'not-simulated') {
+        out.push(`- ${head}: ${p.notes.map(st.text).join('; ')}`);
+      } else {
+        out.push(`- ${head}: ${st.severity('error', 'denied')}, ${p.failures.length} failed check${p.failures.length === 1 ? '' : 's'}:`);
+        for (const f of p.failures) out.push(`  - ${st.text(f.explanation)}`);
       }
-      if (verdict !== 'not-simulated') for (const n of p.notes) out.push(`  - note: ${n}`);
+      if (verdict !== 'not-simulated') for (const n of p.notes) out.push(`  - note: ${st.text(n)}`);
     }
   }
   out.push('');
-  return printable(out.join('\n'));
+  return out.join('\n');
 }
 
-/** Control characters from a token or an artifact are shown escaped (`\x1b`), never sent to a terminal. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
