@@ -12,9 +12,6 @@ import { InputError } from './scan/extract';
 
 export { CliIo } from './commands';
 
-/** The review command's usage line (the command most users run). */
-export const USAGE = `Usage: ${COMMANDS[0].usage}`;
-
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
