@@ -14,9 +14,10 @@ const ROOT = path.join(LIB, 'index.js');
 const MARK = '/* lazy-index */';
 // Modules that need aws-cdk-lib at load (paths in lib/); the review (its scanner loads yaml and
 // dozens of modules) and the GCP and Azure constructs, so that an app using one cloud does not
-// compile the others' code at start (docs/benchmarks.md#import-time). jsii submodules
-// (`export * as x`) are always loaded on first use.
-const LAZY = [/^(aws|gcp|azure|review)\/index\.js$/, /^review\/expect\.js$/, /^testing\//];
+// compile the others' code at start (docs/benchmarks.md#import-time); and each CI provider's
+// builders, so an app loads only the providers it uses. jsii submodules (`export * as x`) are
+// always loaded on first use.
+const LAZY = [/^(aws|gcp|azure|review)\/index\.js$/, /^ci\/[^/]+\/index\.js$/, /^review\/expect\.js$/, /^testing\//];
 
 const CDK = `aws-cdk-lib@${require('../package.json').peerDependencies['aws-cdk-lib']}`;
 // A missing aws-cdk-lib is named, with what to install, as the GCP and Azure constructs do for cdktf.

@@ -185,6 +185,24 @@ export interface ProviderSpec<D extends object = object> {
   snippet(source: SnippetSource<D>, target: SnippetTarget): string;
 }
 
+/** What a spec needs only to review and to render snippets. @internal */
+export type ReviewParts<D extends object> = Pick<ProviderSpec<D>, 'analyser' | 'snippet'>;
+
+/**
+ * A spec whose analyser and snippet renderer are loaded on first use: synthesizing needs neither,
+ * and an app should not load nine providers' review code to build its roles
+ * (docs/benchmarks.md#import-time).
+ * @internal
+ */
+export function withReviewParts<D extends object>(spec: Omit<ProviderSpec<D>, keyof ReviewParts<D>>, load: () => ReviewParts<D>): ProviderSpec<D> {
+  let parts: ReviewParts<D> | undefined;
+  const get = () => (parts ??= load());
+  return Object.defineProperties(spec as ProviderSpec<D>, {
+    analyser: { enumerable: true, get: () => get().analyser },
+    snippet: { enumerable: true, value: (source: SnippetSource<D>, target: SnippetTarget) => get().snippet(source, target) },
+  });
+}
+
 /** The fixes for a provider with no better advice: the claim must move into the subject. @internal */
 export const SUBJECT_ONLY_FIXES = {
   aws: (): string => 'put it in the subject, or drop this pin',

@@ -1,6 +1,4 @@
-import { AZURE_DEVOPS_ANALYSER } from './analyser';
-import { azureDevOpsSnippet } from './snippet';
-import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
+import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES, withReviewParts } from '../provider-spec';
 
 /** What the Azure DevOps builder records for the CI snippet and the review. @internal */
 export interface AzureDevOpsDetails {
@@ -18,7 +16,7 @@ export interface AzureDevOpsDetails {
 export const AZURE_DEVOPS_AUDIENCE = 'api://AzureADTokenExchange';
 
 /** Azure DevOps Pipelines (one issuer per organization). @internal */
-export const AZURE_DEVOPS_SPEC: ProviderSpec<AzureDevOpsDetails> = {
+export const AZURE_DEVOPS_SPEC: ProviderSpec<AzureDevOpsDetails> = withReviewParts<AzureDevOpsDetails>({
   id: 'azure-devops',
   displayName: 'Azure DevOps',
   reviewLabel: 'Azure DevOps',
@@ -43,6 +41,9 @@ export const AZURE_DEVOPS_SPEC: ProviderSpec<AzureDevOpsDetails> = {
   // Long organization, project and connection names exceed 127 bytes, and no claim is a short
   // unique id: such a token fails the exchange.
   gcp: gcpFacts(undefined),
-  snippet: azureDevOpsSnippet,
-  analyser: AZURE_DEVOPS_ANALYSER,
-};
+}, () => ({
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  analyser: (require('./analyser') as typeof import('./analyser')).AZURE_DEVOPS_ANALYSER,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  snippet: (require('./snippet') as typeof import('./snippet')).azureDevOpsSnippet,
+}));

@@ -1,6 +1,4 @@
-import { BITBUCKET_ANALYSER } from './analyser';
-import { bitbucketSnippet } from './snippet';
-import { gcpFacts, ProviderSpec } from '../provider-spec';
+import { gcpFacts, ProviderSpec, withReviewParts } from '../provider-spec';
 
 /** What the Bitbucket builder records for the CI snippet and the review. @internal */
 export interface BitbucketDetails {
@@ -15,7 +13,7 @@ export interface BitbucketDetails {
 }
 
 /** Bitbucket Pipelines (one issuer per workspace). @internal */
-export const BITBUCKET_SPEC: ProviderSpec<BitbucketDetails> = {
+export const BITBUCKET_SPEC: ProviderSpec<BitbucketDetails> = withReviewParts<BitbucketDetails>({
   id: 'bitbucket-pipelines',
   displayName: 'Bitbucket Pipelines',
   reviewLabel: 'Bitbucket Pipelines',
@@ -42,6 +40,9 @@ export const BITBUCKET_SPEC: ProviderSpec<BitbucketDetails> = {
   },
   // `{repo}[:{env}]:{step}` stays far below 127 bytes.
   gcp: gcpFacts(undefined),
-  snippet: bitbucketSnippet,
-  analyser: BITBUCKET_ANALYSER,
-};
+}, () => ({
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  analyser: (require('./analyser') as typeof import('./analyser')).BITBUCKET_ANALYSER,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  snippet: (require('./snippet') as typeof import('./snippet')).bitbucketSnippet,
+}));

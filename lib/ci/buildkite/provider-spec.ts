@@ -1,7 +1,5 @@
-import { BUILDKITE_ANALYSER } from './analyser';
 import type { BuildkiteSubject } from './builder';
-import { buildkiteSnippet } from './snippet';
-import { gcpFacts, ProviderSpec } from '../provider-spec';
+import { gcpFacts, ProviderSpec, withReviewParts } from '../provider-spec';
 
 /** What the Buildkite builder records for the CI snippet and the review. @internal */
 export interface BuildkiteDetails {
@@ -27,7 +25,7 @@ export interface BuildkiteDetails {
 export const BUILDKITE_ISSUER = 'https://agent.buildkite.com';
 
 /** Buildkite Pipelines. @internal */
-export const BUILDKITE_SPEC: ProviderSpec<BuildkiteDetails> = {
+export const BUILDKITE_SPEC: ProviderSpec<BuildkiteDetails> = withReviewParts<BuildkiteDetails>({
   id: 'buildkite',
   displayName: 'Buildkite',
   reviewLabel: 'Buildkite',
@@ -61,6 +59,9 @@ export const BUILDKITE_SPEC: ProviderSpec<BuildkiteDetails> = {
   // The default sub carries the 40-hex commit SHA. Job ids are unique per job; `buildkite-job:` has
   // a '-' before its first ':', which no Buildkite subject (`organization:`, or a bare id) has.
   gcp: gcpFacts('\'buildkite-job:\' + assertion.job_id'),
-  snippet: buildkiteSnippet,
-  analyser: BUILDKITE_ANALYSER,
-};
+}, () => ({
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  analyser: (require('./analyser') as typeof import('./analyser')).BUILDKITE_ANALYSER,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  snippet: (require('./snippet') as typeof import('./snippet')).buildkiteSnippet,
+}));

@@ -1,6 +1,4 @@
-import { CIRCLECI_ANALYSER } from './analyser';
-import { circleciSnippet } from './snippet';
-import { gcpFacts, ProviderSpec } from '../provider-spec';
+import { gcpFacts, ProviderSpec, withReviewParts } from '../provider-spec';
 
 /** What the CircleCI builder records for the CI snippet and the review. @internal */
 export interface CircleCiDetails {
@@ -14,7 +12,7 @@ export interface CircleCiDetails {
 }
 
 /** CircleCI (one issuer per organization). @internal */
-export const CIRCLECI_SPEC: ProviderSpec<CircleCiDetails> = {
+export const CIRCLECI_SPEC: ProviderSpec<CircleCiDetails> = withReviewParts<CircleCiDetails>({
   id: 'circleci',
   displayName: 'CircleCI',
   reviewLabel: 'CircleCI',
@@ -54,6 +52,9 @@ export const CIRCLECI_SPEC: ProviderSpec<CircleCiDetails> = {
   // The v2 subject appends /vcs-origin/…/vcs-ref/… to the v1 one (org/<uuid>/project/<uuid>/user/<uuid>,
   // exactly 127 bytes): map the v1 part, unique per organization, project and user.
   gcp: gcpFacts('assertion.sub.split(\'/vcs-origin/\')[0]'),
-  snippet: circleciSnippet,
-  analyser: CIRCLECI_ANALYSER,
-};
+}, () => ({
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  analyser: (require('./analyser') as typeof import('./analyser')).CIRCLECI_ANALYSER,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  snippet: (require('./snippet') as typeof import('./snippet')).circleciSnippet,
+}));

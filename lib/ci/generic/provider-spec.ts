@@ -1,6 +1,4 @@
-import { GENERIC_ANALYSER } from './analyser';
-import { genericSnippet } from './snippet';
-import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
+import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES, withReviewParts } from '../provider-spec';
 
 /** What the GenericOidc builder records for the CI snippet and the review. @internal */
 export interface GenericOidcDetails {
@@ -17,7 +15,7 @@ export interface GenericOidcDetails {
  * the user declared; this profile alone pins nothing.
  * @internal
  */
-export const GENERIC_SPEC: ProviderSpec<GenericOidcDetails> = {
+export const GENERIC_SPEC: ProviderSpec<GenericOidcDetails> = withReviewParts<GenericOidcDetails>({
   id: 'generic',
   displayName: 'Generic OIDC',
   reviewLabel: 'OIDC issuer',
@@ -31,6 +29,9 @@ export const GENERIC_SPEC: ProviderSpec<GenericOidcDetails> = {
   azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure, fixForSubjectPattern: SUBJECT_ONLY_FIXES.azurePattern },
   // Nothing is known about the claims: a sub over 127 bytes fails the exchange.
   gcp: gcpFacts(undefined),
-  snippet: genericSnippet,
-  analyser: GENERIC_ANALYSER,
-};
+}, () => ({
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  analyser: (require('./analyser') as typeof import('./analyser')).GENERIC_ANALYSER,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  snippet: (require('./snippet') as typeof import('./snippet')).genericSnippet,
+}));

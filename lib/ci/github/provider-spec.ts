@@ -1,7 +1,5 @@
-import { GITHUB_ANALYSER } from './analyser';
 import type { GitHubSubjectFormat } from './builder';
-import { githubSnippet } from './snippet';
-import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
+import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES, withReviewParts } from '../provider-spec';
 
 /** What the GitHub builder records for the CI snippet and the review. @internal */
 export interface GitHubDetails {
@@ -53,7 +51,7 @@ export const GHES_TEXTS = {
 } as const;
 
 /** GitHub Actions (github.com, GHEC enterprise issuers, GHE.com, GHES). @internal */
-export const GITHUB_SPEC: ProviderSpec<GitHubDetails> = {
+export const GITHUB_SPEC: ProviderSpec<GitHubDetails> = withReviewParts<GitHubDetails>({
   id: 'github-actions',
   displayName: 'GitHub Actions',
   reviewLabel: 'GitHub Actions',
@@ -111,6 +109,9 @@ export const GITHUB_SPEC: ProviderSpec<GitHubDetails> = {
   // bytes. `jti` is unique per token; `github-jti:` has a '-' before its first ':', which no GitHub
   // subject (`repo:`, or `key:` with [A-Za-z0-9_] keys) has.
   gcp: gcpFacts('\'github-jti:\' + assertion.repository_id + \':\' + assertion.jti'),
-  snippet: githubSnippet,
-  analyser: GITHUB_ANALYSER,
-};
+}, () => ({
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  analyser: (require('./analyser') as typeof import('./analyser')).GITHUB_ANALYSER,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  snippet: (require('./snippet') as typeof import('./snippet')).githubSnippet,
+}));

@@ -1,7 +1,5 @@
-import { GITLAB_ANALYSER } from './analyser';
-import { gitlabSnippet } from './snippet';
 import { SEG } from './subject';
-import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
+import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES, withReviewParts } from '../provider-spec';
 
 /** What the GitLab builder records for the CI snippet and the review. @internal */
 export interface GitLabDetails {
@@ -25,7 +23,7 @@ export interface GitLabDetails {
 export const GITLAB_COM = 'https://gitlab.com';
 
 /** GitLab CI/CD (gitlab.com or self-managed). @internal */
-export const GITLAB_SPEC: ProviderSpec<GitLabDetails> = {
+export const GITLAB_SPEC: ProviderSpec<GitLabDetails> = withReviewParts<GitLabDetails>({
   id: 'gitlab-ci',
   displayName: 'GitLab CI/CD',
   reviewLabel: 'GitLab CI',
@@ -67,6 +65,9 @@ export const GITLAB_SPEC: ProviderSpec<GitLabDetails> = {
     // none, and GCP matches it against the URI without the slash.
     issuerUri: (issuer) => `${issuer}/`,
   },
-  snippet: gitlabSnippet,
-  analyser: GITLAB_ANALYSER,
-};
+}, () => ({
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  analyser: (require('./analyser') as typeof import('./analyser')).GITLAB_ANALYSER,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  snippet: (require('./snippet') as typeof import('./snippet')).gitlabSnippet,
+}));

@@ -1,6 +1,7 @@
-import { HCP_TERRAFORM_ANALYSER } from './analyser';
-import { HCP_TERRAFORM_AWS_AUDIENCE, hcpTerraformSnippet } from './snippet';
-import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
+import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES, withReviewParts } from '../provider-spec';
+
+/** The audience HCP Terraform requests for AWS unless `TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE` says otherwise. @internal */
+export const HCP_TERRAFORM_AWS_AUDIENCE = 'aws.workload.identity';
 
 /** What the HCP Terraform builder records for the CI snippet and the review. @internal */
 export interface HcpTerraformDetails {
@@ -15,7 +16,7 @@ export interface HcpTerraformDetails {
 }
 
 /** HCP Terraform and Terraform Enterprise. @internal */
-export const HCP_TERRAFORM_SPEC: ProviderSpec<HcpTerraformDetails> = {
+export const HCP_TERRAFORM_SPEC: ProviderSpec<HcpTerraformDetails> = withReviewParts<HcpTerraformDetails>({
   id: 'hcp-terraform',
   displayName: 'HCP Terraform',
   reviewLabel: 'HCP Terraform',
@@ -48,6 +49,9 @@ export const HCP_TERRAFORM_SPEC: ProviderSpec<HcpTerraformDetails> = {
   // Long organization, project and workspace names exceed 127 bytes, and no claim is a short
   // unique id of the run: such a token fails the exchange.
   gcp: gcpFacts(undefined),
-  snippet: hcpTerraformSnippet,
-  analyser: HCP_TERRAFORM_ANALYSER,
-};
+}, () => ({
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  analyser: (require('./analyser') as typeof import('./analyser')).HCP_TERRAFORM_ANALYSER,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  snippet: (require('./snippet') as typeof import('./snippet')).hcpTerraformSnippet,
+}));

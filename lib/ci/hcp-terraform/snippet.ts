@@ -1,9 +1,6 @@
-import type { HcpTerraformDetails } from './provider-spec';
+import { HCP_TERRAFORM_AWS_AUDIENCE, HcpTerraformDetails } from './provider-spec';
 import { SnippetSource, SnippetTarget } from '../provider-spec';
 import { AZURE_CLOUDS, azureCloud, firstAudience, isGcpDefaultAudience, renderFiles, UNKNOWN_REGION, UNKNOWN_TENANT } from '../snippet-parts';
-
-/** The audience HCP Terraform requests for AWS unless `TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE` says otherwise. @internal */
-export const HCP_TERRAFORM_AWS_AUDIENCE = 'aws.workload.identity';
 
 /** The audience HCP Terraform requests for Azure unless `TFC_AZURE_WORKLOAD_IDENTITY_AUDIENCE` says otherwise. */
 const AZURE_AUDIENCE = 'api://AzureADTokenExchange';

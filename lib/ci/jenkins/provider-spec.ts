@@ -1,6 +1,4 @@
-import { JENKINS_ANALYSER } from './analyser';
-import { jenkinsSnippet } from './snippet';
-import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES } from '../provider-spec';
+import { gcpFacts, ProviderSpec, SUBJECT_ONLY_FIXES, withReviewParts } from '../provider-spec';
 
 /** What the Jenkins builder records for the CI snippet and the review. @internal */
 export interface JenkinsDetails {
@@ -17,7 +15,7 @@ export interface JenkinsDetails {
  * it; `sub` is the job URL. https://plugins.jenkins.io/oidc-provider/
  * @internal
  */
-export const JENKINS_SPEC: ProviderSpec<JenkinsDetails> = {
+export const JENKINS_SPEC: ProviderSpec<JenkinsDetails> = withReviewParts<JenkinsDetails>({
   id: 'jenkins',
   displayName: 'Jenkins',
   reviewLabel: 'Jenkins',
@@ -35,6 +33,9 @@ export const JENKINS_SPEC: ProviderSpec<JenkinsDetails> = {
   aws: { defaultAudience: undefined, fixForUnseenClaim: SUBJECT_ONLY_FIXES.aws },
   azure: { fixForUnseenClaims: SUBJECT_ONLY_FIXES.azure, fixForSubjectPattern: SUBJECT_ONLY_FIXES.azurePattern },
   gcp: gcpFacts(undefined),
-  snippet: jenkinsSnippet,
-  analyser: JENKINS_ANALYSER,
-};
+}, () => ({
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  analyser: (require('./analyser') as typeof import('./analyser')).JENKINS_ANALYSER,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  snippet: (require('./snippet') as typeof import('./snippet')).jenkinsSnippet,
+}));
