@@ -54,7 +54,8 @@ export const MAX_TERMS = MODEL_LIMITS.alternatives.value;
 const CLAIM = MODEL_LIMITS.claimNameLength;
 const CLAIM_NAME = new RegExp(`^[\\x21-\\x7e]{${CLAIM.min},${CLAIM.value}}$`);
 
-function uniqSorted(values: Iterable<string>): string[] {
+function uniqSorted(values: readonly string[]): string[] {
+  if (values.length < 2) return [...values];
   return [...new Set(values)].sort(cmp);
 }
 // Re-exported for the compilers that sort canonical output.
@@ -64,8 +65,18 @@ function testKey(t: Test): string {
     ? `${t.claim}\u0000like\u0000${JSON.stringify(t.patterns.map(globSource))}`
     : `${t.claim}\u0000${t.kind}\u0000${JSON.stringify(t.values)}`;
 }
+function compareTests(a: Test, b: Test): number {
+  return cmp(a.claim, b.claim) || cmp(a.kind, b.kind) || cmp(testKey(a), testKey(b));
+}
+/** Sorts in place. A term has a handful of tests: an insertion sort (stable, as Array#sort). */
 function sortTests(tests: Test[]): Test[] {
-  return tests.sort((a, b) => cmp(a.claim, b.claim) || cmp(a.kind, b.kind) || cmp(testKey(a), testKey(b)));
+  for (let i = 1; i < tests.length; i++) {
+    const t = tests[i];
+    let j = i - 1;
+    for (; j >= 0 && compareTests(tests[j], t) > 0; j--) tests[j + 1] = tests[j];
+    tests[j + 1] = t;
+  }
+  return tests;
 }
 function termKey(t: Term): string {
   return t.tests.map(testKey).join('\u0001');
@@ -140,7 +151,7 @@ function tryMerge(a: Term, b: Term): Term | undefined {
   if (a.tests.length !== b.tests.length) return undefined;
   let diff = -1;
   for (let i = 0; i < a.tests.length; i++) {
-    if (testKey(a.tests[i]) !== testKey(b.tests[i])) {
+    if (a.tests[i] !== b.tests[i] && testKey(a.tests[i]) !== testKey(b.tests[i])) {
       if (diff >= 0) return undefined;
       diff = i;
     }
@@ -171,7 +182,13 @@ export function canonicalize(terms: Term[]): Term[] {
   if (cur.length <= 1) return cur; // nothing to drop or merge
   // Work in sorted order, re-sorted after every change: which merge happens first then depends on
   // the set of terms only, never on the order the caller listed them (same meaning, same text).
-  const byKey = (a: Term, b: Term) => cmp(termKey(a), termKey(b));
+  const keys = new Map<Term, string>();
+  const key = (t: Term) => {
+    let k = keys.get(t);
+    if (k === undefined) keys.set(t, (k = termKey(t)));
+    return k;
+  };
+  const byKey = (a: Term, b: Term) => cmp(key(a), key(b));
   for (let changed = true; changed;) {
     cur.sort(byKey);
     changed = false;
@@ -279,6 +296,12 @@ export class Condition {
   /** All of the conditions hold. `allOf()` with no argument always holds. */
   public static allOf(...conditions: Condition[]): Condition {
     if (conditions.length === 1) return conditions[0];
+    // The common case (sub AND ref AND repository_id): one alternative each, no claim read twice.
+    // The AND is then the union of the tests in any order, which is what the general path computes.
+    if (conditions.every((c) => c.dnf.length === 1)) {
+      const tests = conditions.flatMap((c) => c.dnf[0].tests);
+      if (new Set(tests.map((t) => t.claim)).size === tests.length) return new Condition([{ tests: sortTests(tests) }], true);
+    }
     // Combined in the order of the arguments' canonical text, not the caller's: the canonical form
     // is not unique for every AND of ORs, so the same arguments must always take the same path.
     const ordered = conditions.length > 1 ? [...conditions].sort((a, b) => cmp(a.toString(), b.toString())) : conditions;
