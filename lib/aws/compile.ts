@@ -46,7 +46,8 @@ export interface CompiledAwsTrust {
 export function compileAwsTrust(trust: Trust, federated: string): CompiledAwsTrust {
   // Some providers request their own audience for AWS by default (HCP Terraform: aws.workload.identity).
   const toolDefault = providerSpec(trust.provider).aws.defaultAudience ?? AWS_DEFAULT_AUDIENCE;
-  let bound = trust.audiences ? trust : trust.withAudiences([toolDefault]);
+  // The bound trust judges tokens as STS does (one audience per token; azp first).
+  let bound = trust._withStsAudience(trust.audiences ?? [toolDefault]);
   if (!bound.audiences!.includes(toolDefault)) {
     // Allowed, but a job that keeps its tool's default audience is denied: say so before deploy.
     bound = bound._withFinding({
@@ -90,8 +91,7 @@ export function compileAwsTrust(trust: Trust, federated: string): CompiledAwsTru
       statements.push({ Effect: 'Allow', Principal: { Federated: federated }, Action: actions, Condition: sortCondition(condition) });
     }
   }
-  // The bound trust judges tokens as STS does (one audience per token; azp first).
-  return { trust: bound._withStsAudience(), statements };
+  return { trust: bound, statements };
 }
 
 function termConditions(term: Term, prefix: string, keys: string[], trust: Trust, where: string): Record<string, Record<string, string | string[]>> {

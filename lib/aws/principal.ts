@@ -56,6 +56,7 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
   public readonly _trustConditions: AwsStatementJson['Condition'][][];
   private readonly providerArns: string[];
   private readonly scope: IConstruct;
+  private json?: string;
 
   private constructor(scope: IConstruct, trusts: Trust[], options: CiOidcPrincipalOptions, where: string) {
     super();
@@ -118,7 +119,7 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
   }
 
   public dedupeString(): string | undefined {
-    return `CiOidcPrincipal:${JSON.stringify(this._statements)}`;
+    return `CiOidcPrincipal:${this.statementsJson()}`;
   }
 
   public toString(): string {
@@ -131,13 +132,24 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
    * @internal
    */
   public _policyLength(): number {
-    const statements = this._statements.map((s) => ({
-      ...s,
-      Principal: { Federated: Token.isUnresolved(s.Principal.Federated) ? worstCaseArn(s) : s.Principal.Federated },
-    }));
-    return JSON.stringify({ Version: '2012-10-17', Statement: statements }).length;
+    // The policy's JSON is `{"Version":…,"Statement":` + the statements' JSON + `}`; each token ARN
+    // is then counted as the longest ARN it can resolve to.
+    let length = POLICY_WRAPPER_LENGTH + this.statementsJson().length;
+    for (const s of this._statements) {
+      const arn = s.Principal.Federated;
+      if (Token.isUnresolved(arn)) length += JSON.stringify(worstCaseArn(s)).length - JSON.stringify(arn).length;
+    }
+    return length;
+  }
+
+  /** The statements are final once constructed: serialize them once. */
+  private statementsJson(): string {
+    this.json ??= JSON.stringify(this._statements);
+    return this.json;
   }
 }
+
+const POLICY_WRAPPER_LENGTH = JSON.stringify({ Version: '2012-10-17', Statement: [] }).length - '[]'.length;
 
 function worstCaseArn(s: AwsStatementJson): string {
   // The condition keys start with the issuer host/path; the ARN ends with it.

@@ -141,9 +141,18 @@ export class CiOidcRole extends iam.Role {
  * its order (it adds them when the role is created).
  */
 function trustBlocks(principal: CiOidcPrincipal): ({ statements: number[] } | { conditions: unknown[] })[] {
-  const texts = principal._statements.map((s) => JSON.stringify(s.Condition));
+  const statements = principal._statements;
+  // A block that is a statement's own object is that statement (nothing merged: the common case);
+  // only other blocks are compared as text.
+  let texts: string[] | undefined;
+  const indexOf = (b: unknown): number => {
+    const i = statements.findIndex((s) => s.Condition === b);
+    if (i >= 0) return i;
+    texts ??= statements.map((s) => JSON.stringify(s.Condition));
+    return texts.indexOf(JSON.stringify(b));
+  };
   return principal._trustConditions.map((blocks) => {
-    const at = blocks.map((b) => texts.indexOf(JSON.stringify(b)));
+    const at = blocks.map(indexOf);
     return at.every((k) => k >= 0) ? { statements: at } : { conditions: blocks };
   });
 }

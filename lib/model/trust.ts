@@ -150,7 +150,8 @@ export class Trust {
   }
 
   /**
-   * A copy that judges the audience as the AWS compiler's bound trusts do. AWS documents the
+   * A copy that judges the audience as the AWS compiler's bound trusts do (bound to `audiences`
+   * when given, else to this trust's). AWS documents the
    * audience as one of the IAM OIDC provider's client IDs, and documents `azp` only for Google's
    * keys (`accounts.google.com:aud` is the token's `azp` when it has one, `:oaud` its `aud`); how
    * STS treats an `aud` listing several values is not documented. So: `azp` when present, else
@@ -160,8 +161,9 @@ export class Trust {
    * (docs/snippets.md#sts-and-a-list-audience).
    * @internal
    */
-  public _withStsAudience(): Trust {
-    return new Trust({ ...this.init, audiences: this.audiences, stsAudience: true }, this);
+  public _withStsAudience(audiences?: string[]): Trust {
+    // One copy for both: the AWS compiler binds its default audience here when none was given.
+    return new Trust({ ...this.init, audiences: audiences ?? this.audiences, stsAudience: true }, this);
   }
 
   /**

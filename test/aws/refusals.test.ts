@@ -1,5 +1,6 @@
 /** What the AWS side refuses, and the exact message text (what, where, fix). */
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CiOidcPrincipal } from '../../lib/aws/principal';
 import { CiOidcProvider } from '../../lib/aws/provider';
@@ -75,6 +76,24 @@ describe('policy size', () => {
     // The principal alone (for your own iam.Role) is checked the same way; at 4,096 the fix stops offering a raise.
     expect(error(() => CiOidcPrincipal.fromTrusts(stack(), [trust])).where).toBe('CiOidcPrincipal(S)');
     expect(error(() => CiOidcPrincipal.fromTrusts(stack(), [trust], { trustPolicySizeQuota: 4096 })).fix).toBe('split the trusts across several roles (1 statements now) or pin fewer branches per role');
+  });
+
+  test('the length checked is exactly the minified policy, each token ARN counted at its longest', () => {
+    const s = stack();
+    const literal = CiOidcProvider.fromOidcProviderArn(s, 'Literal', 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com', 'https://token.actions.githubusercontent.com');
+    const gitlab = GitLabCi.project({ projectPath: 'acme/web', projectId: '42' }).onBranch('main').toTrust();
+    const cases: [Trust[], CiOidcProvider[] | undefined][] = [
+      [[ghTrust()], undefined],
+      // Merged statements, two providers (two token ARNs), and a literal ARN.
+      [[ghTrust(), GitHubActions.repository(GH).onBranch('release').toTrust(), gitlab], undefined],
+      [[ghTrust(), GitHubActions.repository(GH).onTag('v1').toTrust()], [literal as CiOidcProvider]],
+    ];
+    for (const [i, [trusts, providers]] of cases.entries()) {
+      const p = CiOidcPrincipal.fromTrusts(new Construct(s, `P${i}`), trusts, { providers });
+      const host = (x: { Condition: object }) => Object.keys(Object.values(x.Condition)[0]).find((k) => k.endsWith(':aud'))!.slice(0, -':aud'.length);
+      const statements = p._statements.map((x) => ({ ...x, Principal: { Federated: Token.isUnresolved(x.Principal.Federated) ? `arn:aws-iso-b:iam::123456789012:oidc-provider/${host(x)}` : x.Principal.Federated } }));
+      expect(p._policyLength()).toBe(JSON.stringify({ Version: '2012-10-17', Statement: statements }).length);
+    }
   });
 
   test('split as the message says (3 roles of 20 branches), it synthesizes', () => {
