@@ -1,7 +1,7 @@
 import { TrustConfigError } from './errors';
 import { Glob, globSource, isWildcard, matchGlob, parseGlob } from './glob';
 import { MODEL_LIMITS } from './limits';
-import { cmp } from './text';
+import { cmp, uniqSorted } from './text';
 
 /** How a claim test compares. */
 export enum ClaimOperator {
@@ -54,10 +54,6 @@ export const MAX_TERMS = MODEL_LIMITS.alternatives.value;
 const CLAIM = MODEL_LIMITS.claimNameLength;
 const CLAIM_NAME = new RegExp(`^[\\x21-\\x7e]{${CLAIM.min},${CLAIM.value}}$`);
 
-function uniqSorted(values: readonly string[]): string[] {
-  if (values.length < 2) return [...values];
-  return [...new Set(values)].sort(cmp);
-}
 // Re-exported for the compilers that sort canonical output.
 export { cmp };
 function testKey(t: Test): string {
@@ -180,6 +176,12 @@ function uniqGlobs(globs: readonly Glob[]): Glob[] {
 export function canonicalize(terms: Term[]): Term[] {
   let cur: Term[] = terms.map((t) => ({ tests: sortTests([...t.tests]) }));
   if (cur.length <= 1) return cur; // nothing to drop or merge
+  if (cur.length === 2) {
+    // Two alternatives that differ in one test's values (a GitHub trust's two subject forms) merge
+    // into one; that is also the result when one implies the other, or they are equal.
+    const merged = tryMerge(cur[0], cur[1]);
+    if (merged) return [merged];
+  }
   // Work in sorted order, re-sorted after every change: which merge happens first then depends on
   // the set of terms only, never on the order the caller listed them (same meaning, same text).
   const keys = new Map<Term, string>();

@@ -344,6 +344,26 @@ describe('Condition properties', () => {
     }), { numRuns: 2000 });
   });
 
+  test('two alternatives (canonicalized by the shortcut) come out as the general canonicalizer makes them (three, one repeated)', () => {
+    const frag = fc.constantFrom('a', 'b', 'ab', '', ':');
+    const c3 = fc.constantFrom('x', 'y', 'z');
+    const leaf = fc.oneof(
+      fc.tuple(c3, frag).map(([c, v]) => eq(c, v)),
+      fc.tuple(c3, fc.array(frag, { minLength: 1, maxLength: 3 })).map(([c, v]) => oneOf(c, v)),
+      fc.tuple(c3, frag, frag).map(([c, a, b]) => like(c, `${a}*${b}`)),
+    );
+    const conj = fc.array(leaf, { maxLength: 3 }).map((xs) => all(...xs));
+    let merged = 0;
+    fc.assert(fc.property(conj, conj, (a, b) => {
+      const two = any(a, b);
+      const general = any(a, b, a);
+      expect(two.toString()).toBe(general.toString());
+      expect(two.terms).toEqual(general.terms);
+      if (a._terms().length === 1 && b._terms().length === 1 && two._terms().length === 1) merged++;
+    }), { numRuns: 3000 });
+    expect(merged).toBeGreaterThan(300);
+  });
+
   test('merges happen in the order of the terms\' text, not the caller\'s (anyOf text is order-independent)', () => {
     // Found by the property above in CI: merging the first pair found made the text depend on order.
     const conjs = [[eq('y', 'a'), eq('x', 'a')], [eq('y', 'a'), eq('x', ':')], [eq('y', 'b'), eq('x', 'a')]];
