@@ -1,6 +1,9 @@
 import { TrustConfigError } from '../model/errors';
 import { UNSAFE_CHARS, Widening } from '../model/rules';
 
+/** Sorted, deduplicated copy (the model's, so builders and conditions order values alike). @internal */
+export { uniqSorted } from '../model/text';
+
 /**
  * Validators shared by the CI builders. Each throws a TrustConfigError that names the field,
  * the bad value and the fix (docs/security.md#bad-input-matrix).
@@ -100,10 +103,6 @@ export function refuseWildcard(where: string, value: unknown, what: string, patt
     'CIT-M003');
 }
 
-/** Sorted, deduplicated copy. @internal */
-export function uniqSorted(values: Iterable<string>): string[] {
-  return [...new Set(values)].sort();
-}
 
 /** A lower-case UUID (Buildkite, CircleCI and Azure DevOps ids). @internal */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,5 +1,6 @@
 import { TrustConfigError } from './errors';
 import { MODEL_LIMITS } from './limits';
+import { uniqSorted } from './text';
 
 const AUDIENCE = MODEL_LIMITS.audienceLength;
 
@@ -58,6 +59,9 @@ export function validateAudiences(audiences: string[], where = 'audiences'): str
   if (audiences.length === 0) {
     throw new TrustConfigError(where, 'no audience given', 'give the audience the CI job requests, e.g. "sts.amazonaws.com"', 'CIT-M005');
   }
+  // Every trust copy re-checks its audiences (the near-miss check compares each with every known
+  // one): check each value once.
+  if (audiences.every((a) => VALID_AUDIENCES.has(a))) return uniqSorted(audiences);
   for (const a of audiences) {
     if (typeof a !== 'string' || a.trim() === '' || /^[*?]+$/.test(a.trim()) || a.includes('*')) {
       throw new TrustConfigError(where, `audience ${JSON.stringify(a)} is empty or a wildcard; the audience is chosen by the workflow, so a wildcard accepts tokens minted for any service`, 'give the exact audience string', 'CIT-M005');
@@ -72,8 +76,10 @@ export function validateAudiences(audiences: string[], where = 'audiences'): str
       throw new TrustConfigError(where, `audience ${JSON.stringify(a)} is a near miss of ${JSON.stringify(near)}, the audience CI jobs request by default; no token would carry it`, `use ${JSON.stringify(near)}`, 'CIT-M020');
     }
   }
-  return [...new Set(audiences)].sort();
+  for (const a of audiences) if (VALID_AUDIENCES.size < 1000) VALID_AUDIENCES.add(a);
+  return uniqSorted(audiences);
 }
+const VALID_AUDIENCES = new Set<string>();
 
 /**
  * Audiences the clouds' own tools request (AWS's actions and SDKs, HCP Terraform for AWS, Entra ID
