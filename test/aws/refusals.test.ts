@@ -1,7 +1,7 @@
 /** What the AWS side refuses, and the exact message text (what, where, fix). */
 import { App, Duration, Stack, Token } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
 import { Template } from 'aws-cdk-lib/assertions';
+import { Construct } from 'constructs';
 import { CiOidcPrincipal } from '../../lib/aws/principal';
 import { CiOidcProvider } from '../../lib/aws/provider';
 import { CiOidcRole } from '../../lib/aws/role';

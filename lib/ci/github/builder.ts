@@ -354,24 +354,39 @@ export class GitHubTrustBuilder {
         ? [{ parts: ['', ''] }]
         : [...refs.map((r) => lit(refContext(r))), ...patterns.map((p) => concat(lit(refContext('')), encodeGlob(pat(p)))), ...(this.pr ? [lit(PULL_REQUEST_CONTEXT)] : [])];
     const refValues: Glob[] = [...refs.map(lit), ...patterns.map(pat)];
-    const lits = (v: string[]): Glob[] => v.map(lit);
-    const derived = new Map<string, Glob[]>([
-      ['repository', lits([`${this.owner}/${this.repo}`])],
-      ['repository_owner', lits([this.owner])],
-      ...(this.repoId ? [['repository_owner_id', lits([this.ownerId!])], ['repository_id', lits([this.repoId])]] as [string, Glob[]][] : []),
-      ...(hasEnv ? [['environment', envGlobs]] as [string, Glob[]][] : []),
-      ...[...this.pins.entries()].map(([k, v]) => [k, lits(uniqSorted(v))] as [string, Glob[]]),
-    ]);
-    if (refs.length && !patterns.length && !hasEnv) {
-      const types = uniqSorted(refs.map((r) => (r.startsWith('refs/tags/') ? 'tag' : 'branch')));
-      if (!derived.has('ref_type')) derived.set('ref_type', lits(types));
-    }
+    // The values of the template keys other than context, repo and ref (a custom template's).
+    let derived: Map<string, Glob[]> | undefined;
+    const derive = (key: string): Glob[] | undefined => {
+      if (!derived) {
+        derived = new Map<string, Glob[]>();
+        derived.set('repository', [lit(`${this.owner}/${this.repo}`)]);
+        derived.set('repository_owner', [lit(this.owner)]);
+        if (this.repoId) {
+          derived.set('repository_owner_id', [lit(this.ownerId!)]);
+          derived.set('repository_id', [lit(this.repoId)]);
+        }
+        if (hasEnv) derived.set('environment', envGlobs);
+        for (const [k, v] of this.pins) derived.set(k, uniqSorted(v).map(lit));
+        if (refs.length && !patterns.length && !hasEnv && !derived.has('ref_type')) {
+          derived.set('ref_type', uniqSorted(refs.map((r) => (r.startsWith('refs/tags/') ? 'tag' : 'branch'))).map(lit));
+        }
+      }
+      return derived.get(key);
+    };
 
     if (this.pr && !template.includes('context')) {
       // Without "context" the subject cannot say pull_request, and the model has no other exact pin for it.
       throw new TrustConfigError(w, 'the subject template has no "context", so onPullRequest() could not be enforced', 'add "context" to the template, or pin event_name with withClaim("event_name", "pull_request")');
     }
     const alternatives: Condition[] = [];
+    // The claim pins both subject forms share are made once (by what they pin, not by claim: a
+    // withClaim pin may test a claim another pin tests too): the forms then merge by identity.
+    const pinned = new Map<string, Condition>();
+    const pin = (what: string, make: () => Condition): Condition => {
+      let c = pinned.get(what);
+      if (!c) pinned.set(what, (c = make()));
+      return c;
+    };
     const formats = this.format === GitHubSubjectFormat.BOTH ? [true, false] : [this.format === GitHubSubjectFormat.IMMUTABLE];
     for (const immutable of formats) {
       const consumed = new Set<string>();
@@ -388,7 +403,7 @@ export class GitHubTrustBuilder {
           consumed.add('ref');
           return refValues.map((g) => concat(lit(refContext('')), encodeGlob(g)));
         }
-        const v = derived.get(key);
+        const v = derive(key);
         if (!v) throw new TrustConfigError(w, `the subject template has "${key}", which this trust does not pin, so the subject could hold any value there`, `pin it with withClaim("${key}", ...), or remove it from the template`);
         consumed.add(key);
         return v.map((g) => concat(lit(claimField(key, '')), encodeGlob(g)));
@@ -396,14 +411,14 @@ export class GitHubTrustBuilder {
       const tests: Condition[] = [globsCondition('sub', subjects)];
       // A template without "context" does not carry the branch/tag/environment in `sub`: pin them as
       // claims, or the builder would silently drop onBranch()/onTag()/inEnvironment().
-      if ((hasEnv || !template.includes('context')) && !consumed.has('ref') && refValues.length) tests.push(globsCondition('ref', refValues));
-      if (hasEnv && !template.includes('context') && !consumed.has('environment')) tests.push(globsCondition('environment', envGlobs));
+      if ((hasEnv || !template.includes('context')) && !consumed.has('ref') && refValues.length) tests.push(pin('refs', () => globsCondition('ref', refValues)));
+      if (hasEnv && !template.includes('context') && !consumed.has('environment')) tests.push(pin('environments', () => globsCondition('environment', envGlobs)));
       // The name-form subject pins owner and repository names; the repository id (unique, never
       // reused) makes a recycled name useless. The owner id would add nothing, and AWS cannot see it.
       // BOTH pins it on the immutable form too (it repeats the subject's id), so the two forms merge
       // into one alternative: one IAM statement, one CEL clause.
-      if (this.repoId && !consumed.has('repository_id')) tests.push(Condition.exact('repository_id', this.repoId));
-      for (const [k, v] of this.pins) if (!consumed.has(k)) tests.push(Condition.oneOf(k, uniqSorted(v)));
+      if (this.repoId && !consumed.has('repository_id')) tests.push(pin('repository id', () => Condition.exact('repository_id', this.repoId!)));
+      for (const [k, v] of this.pins) if (!consumed.has(k)) tests.push(pin(`withClaim ${k}`, () => Condition.oneOf(k, uniqSorted(v))));
       alternatives.push(Condition.allOf(...tests));
     }
 
@@ -427,7 +442,7 @@ export class GitHubTrustBuilder {
     if (refText.length) ctx.push(refText.join(' or '));
     const branchTrust = branchNames.length > 0 || patterns.some((p) => p.startsWith('refs/heads/')) || this.anyRef;
     if (branchTrust && !hasEnv && !eventPinned) ctx.push(`by any event (push, and base-context events such as ${BASE_CONTEXT_EVENTS} that a fork's author can start)`);
-    for (const [k, v] of [...this.pins.entries()].sort()) ctx.push(`with ${k} ${uniqSorted(v).join(' or ')}`);
+    if (this.pins.size) for (const [k, v] of [...this.pins.entries()].sort()) ctx.push(`with ${k} ${uniqSorted(v).join(' or ')}`);
     const issuerText = this.issuer === GitHubIssuer.GITHUB_COM ? '' : ` on ${this.issuer.label}`;
     return Trust._create({
       profile: GITHUB_SPEC.profile,
