@@ -29,8 +29,21 @@ const HELPER = `${MARK} function __lazy(load, name) {
     throw e;
   }
 }
+// After the first read an export is a plain value: an app reads CiOidcRole once per role, and a
+// getter would call require() each time.
 function __lazyExports(exports, load, names) {
-  for (const n of names) if (!Object.prototype.hasOwnProperty.call(exports, n)) Object.defineProperty(exports, n, { enumerable: true, configurable: true, get: () => __lazy(load, n)[n] });
+  for (const n of names) {
+    if (Object.prototype.hasOwnProperty.call(exports, n)) continue;
+    Object.defineProperty(exports, n, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        const value = __lazy(load, n)[n];
+        Object.defineProperty(exports, n, { enumerable: true, configurable: true, writable: false, value });
+        return value;
+      },
+    });
+  }
 }`;
 
 function barrels(dir) {

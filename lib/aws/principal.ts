@@ -5,6 +5,7 @@ import { annotateTrusts } from './annotations';
 import { AwsStatementJson, compileAwsTrust, DEFAULT_TRUST_POLICY_QUOTA, RAISED_TRUST_POLICY_QUOTA } from './compile';
 import { AWS_LIMITS } from './limits';
 import { mergeStatements } from './merge';
+import { CDK } from './private/cdk';
 import { CiOidcProvider, providerIssuer } from './provider';
 import { TrustConfigError } from '../model/errors';
 import { formatNumber } from '../model/limits';
@@ -110,9 +111,9 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
   public addToAssumeRolePolicy(document: iam.PolicyDocument): void {
     // Built directly rather than through PolicyStatement.fromJson: same JSON, less work per role.
     for (const s of this._statements) {
-      document.addStatements(new iam.PolicyStatement({
+      document.addStatements(new CDK.PolicyStatement({
         actions: typeof s.Action === 'string' ? [s.Action] : s.Action,
-        principals: [new iam.FederatedPrincipal(s.Principal.Federated, {}, this.assumeRoleAction)],
+        principals: [new CDK.FederatedPrincipal(s.Principal.Federated, {}, this.assumeRoleAction)],
         conditions: s.Condition,
       }));
     }
@@ -135,10 +136,7 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
     // The policy's JSON is `{"Version":…,"Statement":` + the statements' JSON + `}`; each token ARN
     // is then counted as the longest ARN it can resolve to.
     let length = POLICY_WRAPPER_LENGTH + this.statementsJson().length;
-    for (const s of this._statements) {
-      const arn = s.Principal.Federated;
-      if (Token.isUnresolved(arn)) length += JSON.stringify(worstCaseArn(s)).length - JSON.stringify(arn).length;
-    }
+    for (const s of this._statements) length += arnGrowth(s);
     return length;
   }
 
@@ -150,6 +148,22 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
 }
 
 const POLICY_WRAPPER_LENGTH = JSON.stringify({ Version: '2012-10-17', Statement: [] }).length - '[]'.length;
+
+/**
+ * How many characters longer the statement's JSON is once its provider ARN resolves: a token ARN
+ * counts as the longest ARN it can resolve to, a literal one as itself. The same few ARNs are in
+ * every role's statements, and telling a token from text is costly: remember the answer per ARN.
+ */
+function arnGrowth(s: AwsStatementJson): number {
+  const arn = s.Principal.Federated;
+  let growth = ARN_GROWTH.get(arn);
+  if (growth === undefined) {
+    growth = Token.isUnresolved(arn) ? JSON.stringify(worstCaseArn(s)).length - JSON.stringify(arn).length : 0;
+    if (ARN_GROWTH.size < 1000) ARN_GROWTH.set(arn, growth);
+  }
+  return growth;
+}
+const ARN_GROWTH = new Map<string, number>();
 
 function worstCaseArn(s: AwsStatementJson): string {
   // The condition keys start with the issuer host/path; the ARN ends with it.

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { AWS_DEFAULT_AUDIENCE } from './compile';
 import { AWS_LIMITS } from './limits';
+import { CDK } from './private/cdk';
 import { TrustConfigError } from '../model/errors';
 import { issuerHostPath, validateIssuer } from '../model/issuer';
 import { requireObject, requireOptionalStringList } from '../model/shapes';
@@ -53,7 +54,7 @@ export class CiOidcProvider extends Resource implements ICiOidcProvider {
    */
   public static forIssuer(scope: Construct, issuer: string, clientIds?: string[]): CiOidcProvider {
     requireOptionalStringList('CiOidcProvider.forIssuer(clientIds)', clientIds, 'clientIds');
-    const stack = Stack.of(scope);
+    const stack = CDK.Stack.of(scope);
     // Every role asks once per trust: remember the answer rather than validate the URL and search
     // the stack's children each time (a construct never leaves the tree).
     let known = BY_ISSUER.get(stack)?.get(issuer);
@@ -156,7 +157,8 @@ export class CiOidcProvider extends Resource implements ICiOidcProvider {
 
   /** Allow more audiences (client ids). */
   public addClientIds(...clientIds: string[]): void {
-    requireOptionalStringList(`CiOidcProvider(${this.node.path}).addClientIds`, clientIds, 'clientIds');
+    // Every trust of every role adds its audiences: the construct path is only worth computing for an error.
+    if (clientIds.some((c) => typeof c !== 'string')) requireOptionalStringList(`CiOidcProvider(${this.node.path}).addClientIds`, clientIds, 'clientIds');
     for (const c of clientIds) this.clientIds.add(c);
   }
 

@@ -1,10 +1,11 @@
-import { CfnOutput, Duration, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { annotateTrusts } from './annotations';
 import { sessionDenyStatement } from './compile';
 import { AWS_LIMITS } from './limits';
 import { CiOidcPrincipal, CiOidcPrincipalOptions } from './principal';
+import { CDK } from './private/cdk';
 import { REVIEW_METADATA_KEY, reviewMetadata, trustEntry } from '../emit/metadata';
 import { ciSnippet } from '../emit/snippets';
 import { TrustConfigError } from '../model/errors';
@@ -114,8 +115,8 @@ export class CiOidcRole extends iam.Role {
     const description = props.description ?? (this.trusts.length === 1 ? this.trusts[0].description : undefined);
     // The metadata is JSON text: a token in it would not resolve, so an unresolved region is left out
     // (the snippet then names it as a placeholder); the stack output resolves it at deploy.
-    const region = Stack.of(this).region;
-    const known = Token.isUnresolved(region) ? {} : { region };
+    const region = CDK.Stack.of(this).region;
+    const known = CDK.Token.isUnresolved(region) ? {} : { region };
     // Each entry says which parts of the trust policy are its trust's, so the review can tell the
     // trusts of merged statements apart (docs/review.md#the-unit-a-trust-relationship).
     const own = trustBlocks(principal);

@@ -68,6 +68,14 @@ test('the test kit (sources) loads no aws-cdk-lib, cdktf or @bufbuild/cel, and n
     expect(after).toContain('lib/testing/index.js');
   });
 
+  test('a lazy export becomes a plain value once read (an app reads CiOidcRole once per role; a getter would call require() each time)', () => {
+    const out = execFileSync('node', ['-e', `const lib = require('./lib/index.js');
+      const kind = () => (Object.getOwnPropertyDescriptor(lib, 'CiOidcRole').get ? 'getter' : 'value');
+      const before = kind(); const first = lib.CiOidcRole;
+      console.log(JSON.stringify([before, kind(), first === lib.CiOidcRole, Object.keys(lib).includes('CiOidcRole')]))`], { cwd: root, encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual(['getter', 'value', true, true]);
+  });
+
   test('an AWS app with a GitHub trust loads that provider\'s builder only, and no review code, until a snippet or the review is asked for', () => {
     const app = `const lib = require('./lib/index.js'); const { App, Stack } = require('aws-cdk-lib');
       const stack = new Stack(new App(), 'S');
