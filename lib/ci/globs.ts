@@ -36,8 +36,12 @@ export function joinFields(fields: Glob[][], where: string, limit = 200): Glob[]
 }
 /** `claim` equals one of the exact globs or matches one of the patterns. @internal */
 export function globsCondition(claim: string, globs: Glob[]): Condition {
-  const exact = globs.filter((g) => !isWildcard(g)).map((g) => g.parts[0]);
-  const likes = globs.filter(isWildcard).map((g) => Condition.like(claim, globSource(g)));
+  const exact: string[] = [];
+  const likes: Condition[] = [];
+  for (const g of globs) {
+    if (isWildcard(g)) likes.push(Condition.like(claim, globSource(g)));
+    else exact.push(g.parts[0]);
+  }
   if (likes.length === 0 && exact.length > 0) return Condition.oneOf(claim, exact);
   return Condition.anyOf(...(exact.length ? [Condition.oneOf(claim, exact)] : []), ...likes);
 }

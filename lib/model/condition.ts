@@ -337,7 +337,8 @@ export class Condition {
   private text?: string;
 
   private constructor(terms: Term[], canonical = false) {
-    const canon = canonical ? terms : canonicalize(terms);
+    // One term of one test (every factory's) is canonical as it is.
+    const canon = canonical || (terms.length === 1 && terms[0].tests.length < 2) ? terms : canonicalize(terms);
     if (canon.length > MAX_TERMS) tooLarge(canon.length);
     this.dnf = canon;
   }
