@@ -120,10 +120,10 @@ export class CiOidcRole extends iam.Role {
     // Each entry says which parts of the trust policy are its trust's, so the review can tell the
     // trusts of merged statements apart (docs/review.md#the-unit-a-trust-relationship).
     const own = trustBlocks(principal);
-    cfn.addMetadata(REVIEW_METADATA_KEY, reviewMetadata(this.trusts.map((t, i) => ({
-      ...trustEntry(t, { cloud: 'aws', principal: `<ARN of role ${this.node.path}>`, ...known }, description),
-      ...own[i],
-    }))));
+    cfn.addMetadata(REVIEW_METADATA_KEY, reviewMetadata(this.trusts.map((t, i) => Object.assign(
+      trustEntry(t, { cloud: 'aws', principal: `<ARN of role ${this.node.path}>`, ...known }, description),
+      own[i],
+    ))));
     // Model warnings and accepted widenings where users look: `cdk synth` prints them, and each can
     // be acknowledged by its rule id (Annotations.of(scope).acknowledgeWarning('CIT-M013')).
     annotateTrusts(this, this.trusts);

@@ -20,15 +20,14 @@ export interface TrustEntry { readonly id: string; readonly [key: string]: unkno
  * @internal
  */
 export function trustEntry(t: Trust, target?: SnippetTarget, resourceDescription?: string): TrustEntry {
-  return {
-    id: t.fingerprint,
-    provider: t.provider,
-    ...(t.description === resourceDescription ? {} : { description: t.description }),
-    ...(t.findings.length ? { warnings: t.findings.map((f) => ({ id: f.ruleId, message: f.message })) } : {}),
-    ...(t.widenings.length ? { widenings: t.widenings } : {}),
-    // The snippet's inputs, not its text: the review renders it (lib/emit/snippets.ts).
-    ...(target ? { ciSnippetSource: snippetSource(t, target) } : {}),
-  };
+  // Built key by key (every role makes one): the key order is the JSON's.
+  const entry: Record<string, unknown> = { id: t.fingerprint, provider: t.provider };
+  if (t.description !== resourceDescription) entry.description = t.description;
+  if (t.findings.length) entry.warnings = t.findings.map((f) => ({ id: f.ruleId, message: f.message }));
+  if (t.widenings.length) entry.widenings = t.widenings;
+  // The snippet's inputs, not its text: the review renders it (lib/emit/snippets.ts).
+  if (target) entry.ciSnippetSource = snippetSource(t, target);
+  return entry as TrustEntry;
 }
 
 /**
@@ -40,7 +39,7 @@ export function trustEntry(t: Trust, target?: SnippetTarget, resourceDescription
  * @internal
  */
 export function reviewMetadata(entries: readonly TrustEntry[]): string {
-  return JSON.stringify({ version: 1, trusts: [...entries].sort((a, b) => cmp(a.id, b.id)) });
+  return JSON.stringify({ version: 1, trusts: entries.length < 2 ? entries : [...entries].sort((a, b) => cmp(a.id, b.id)) });
 }
 
 /**
@@ -63,5 +62,8 @@ export function parseReviewMetadata(raw: unknown): unknown {
 }
 
 function snippetSource(t: Trust, target: SnippetTarget): Record<string, unknown> {
-  return { target, issuer: t.issuer, audiences: t.audiences, ...(t.sessionTags.length ? { sessionTags: t.sessionTags } : {}), details: t._details };
+  const source: Record<string, unknown> = { target, issuer: t.issuer, audiences: t.audiences };
+  if (t.sessionTags.length) source.sessionTags = t.sessionTags;
+  source.details = t._details;
+  return source;
 }
