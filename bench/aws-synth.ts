@@ -79,8 +79,8 @@ function main(): void {
   requireCompiled();
   const script = benchScript('aws-synth-child.js', CHILD);
   const rows = [
-    '| roles | CiOidcRole whole process ms | plain whole process ms | ratio | CiOidcRole in-process ms | plain in-process ms | ratio | CiOidcRole process CPU ms | plain process CPU ms | ratio | CiOidcRole peak RSS MB | plain peak RSS MB | ratio |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| roles | CiOidcRole whole process ms | plain whole process ms | ratio | paired ratio | CiOidcRole in-process ms | plain in-process ms | ratio | CiOidcRole process CPU ms | plain process CPU ms | ratio | CiOidcRole peak RSS MB | plain peak RSS MB | ratio |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const n of SIZES) {
     const runs: Record<string, Run[]> = { ci: [], plain: [] };
@@ -88,9 +88,11 @@ function main(): void {
       for (const kind of i % 2 ? ['plain', 'ci'] : ['ci', 'plain']) runs[kind].push(run(script, kind, n));
     }
     const m = (k: string, f: (r: Run) => number) => median(runs[k].map(f));
+    // Each round's two processes ran back to back: the median of their ratios follows a drifting machine.
+    const paired = median(runs.ci.map((r, i) => r.wallMs / runs.plain[i].wallMs));
     const [cw, pw, ci, pi, cc, pc, cr, pr] = [m('ci', (r) => r.wallMs), m('plain', (r) => r.wallMs), m('ci', (r) => r.ms), m('plain', (r) => r.ms), m('ci', (r) => r.cpuMs), m('plain', (r) => r.cpuMs), m('ci', (r) => r.maxRssKb / 1024), m('plain', (r) => r.maxRssKb / 1024)];
     const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-    rows.push(`| ${n} | ${cw.toFixed(0)} | ${pw.toFixed(0)} | ${x(cw, pw)} | ${ci.toFixed(0)} | ${pi.toFixed(0)} | ${x(ci, pi)} | ${cc.toFixed(0)} | ${pc.toFixed(0)} | ${x(cc, pc)} | ${cr.toFixed(0)} | ${pr.toFixed(0)} | ${x(cr, pr)} |`);
+    rows.push(`| ${n} | ${cw.toFixed(0)} | ${pw.toFixed(0)} | ${x(cw, pw)} | ${paired.toFixed(2)}× | ${ci.toFixed(0)} | ${pi.toFixed(0)} | ${x(ci, pi)} | ${cc.toFixed(0)} | ${pc.toFixed(0)} | ${x(cc, pc)} | ${cr.toFixed(0)} | ${pr.toFixed(0)} | ${x(cr, pr)} |`);
   }
   // eslint-disable-next-line no-console
   console.log(`AWS synth, medians of ${REPEATS} interleaved runs (${os.cpus()[0]?.model}, ${os.cpus().length} CPUs, node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n\n${rows.join('\n')}`);
