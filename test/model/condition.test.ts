@@ -288,6 +288,15 @@ function tryBuild(t: Tree): Condition | undefined {
   }
 }
 
+// Leaves over a tiny alphabet so merges, subsumption and contradictions happen often.
+const frag = fc.constantFrom('a', 'b', 'ab', '', ':');
+const c3 = fc.constantFrom('x', 'y', 'z');
+const smallLeaf = fc.oneof(
+  fc.tuple(c3, frag).map(([c, v]) => eq(c, v)),
+  fc.tuple(c3, fc.array(frag, { minLength: 1, maxLength: 3 })).map(([c, v]) => oneOf(c, v)),
+  fc.tuple(c3, frag, frag).map(([c, a, b]) => like(c, `${a}*${b}`)),
+);
+
 describe('Condition properties', () => {
   test('canonical evaluate equals a naive evaluator over the un-normalized tree', () => {
     let matches = 0;
@@ -321,15 +330,7 @@ describe('Condition properties', () => {
   });
 
   test('anyOf/allOf are invariant under argument order: same meaning and the same canonical text', () => {
-    // Leaves over a tiny alphabet so merges, subsumption and contradictions happen often.
-    const frag = fc.constantFrom('a', 'b', 'ab', '', ':');
-    const c3 = fc.constantFrom('x', 'y', 'z');
-    const leaf = fc.oneof(
-      fc.tuple(c3, frag).map(([c, v]) => eq(c, v)),
-      fc.tuple(c3, fc.array(frag, { minLength: 1, maxLength: 3 })).map(([c, v]) => oneOf(c, v)),
-      fc.tuple(c3, frag, frag).map(([c, a, b]) => like(c, `${a}*${b}`)),
-    );
-    const conj = fc.array(leaf, { maxLength: 3 });
+    const conj = fc.array(smallLeaf, { maxLength: 3 });
     fc.assert(fc.property(fc.array(conj, { minLength: 1, maxLength: 4 }), fc.array(claimsArb({ k: 'any', children: [] }), { maxLength: 4 }), (conjs, claimsList) => {
       const fwd = any(...conjs.map((xs) => all(...xs)));
       const rev = any(...[...conjs].reverse().map((xs) => all(...[...xs].reverse())));
@@ -345,14 +346,7 @@ describe('Condition properties', () => {
   });
 
   test('two alternatives (canonicalized by the shortcut) come out as the general canonicalizer makes them (three, one repeated)', () => {
-    const frag = fc.constantFrom('a', 'b', 'ab', '', ':');
-    const c3 = fc.constantFrom('x', 'y', 'z');
-    const leaf = fc.oneof(
-      fc.tuple(c3, frag).map(([c, v]) => eq(c, v)),
-      fc.tuple(c3, fc.array(frag, { minLength: 1, maxLength: 3 })).map(([c, v]) => oneOf(c, v)),
-      fc.tuple(c3, frag, frag).map(([c, a, b]) => like(c, `${a}*${b}`)),
-    );
-    const conj = fc.array(leaf, { maxLength: 3 }).map((xs) => all(...xs));
+    const conj = fc.array(smallLeaf, { maxLength: 3 }).map((xs) => all(...xs));
     let merged = 0;
     fc.assert(fc.property(conj, conj, (a, b) => {
       const two = any(a, b);
