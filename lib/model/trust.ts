@@ -231,6 +231,7 @@ export class Trust {
 }
 
 function dedupeFindings(f: TrustFinding[]): TrustFinding[] {
+  if (f.length < 2) return [...f]; // most trusts have none
   const m = new Map<string, TrustFinding>();
   for (const x of f) m.set(`${x.ruleId}\u0000${x.message}`, x);
   return [...m.values()].sort((a, b) => cmp(a.ruleId, b.ruleId) || cmp(a.message, b.message));
