@@ -163,6 +163,16 @@ describe('GCP CEL', () => {
     expect(ids(gcpProvider('assertion.repository_id == \'2002\' && assertion.ref.startsWith(\'refs/tags/v\')'))).toEqual(['CIT-GCP-022']);
   });
 
+  test('matches (a regular expression) reads the same; one pattern branch of a disjunction is reported', () => {
+    const m = gcpProvider('assertion.repository_id == \'2002\' && assertion.ref.matches(\'^refs/heads/release/.*$\')');
+    expect(m.map(f => f.id)).toEqual(['CIT-GCP-022']);
+    expect(m[0].message).toContain('`ref` pattern `refs/heads/release/*`');
+    expect(ids(gcpProvider(`assertion.repository_id == '2002' && assertion.sub.matches('^${IMMUTABLE}:environment:prod-.*$')`))).toEqual(['CIT-GCP-022']);
+    expect(ids(gcpProvider('assertion.repository_id == \'2002\' && assertion.ref.matches(\'^refs/heads/.*$\')'))).toEqual(['CIT-GCP-007']);
+    expect(ids(gcpProvider('assertion.repository_id == \'2002\' && (assertion.ref == \'refs/heads/main\' || assertion.ref.startsWith(\'refs/heads/release/\'))'))).toEqual(['CIT-GCP-022']);
+    expect(ids(gcpProvider('assertion.repository_id == \'2002\' && assertion.ref in [\'refs/heads/main\', \'refs/heads/dev\']'))).toEqual([]);
+  });
+
   test('the whole ref open is any-ref only; an exact ref is neither; an exact ref claim narrows a sub pattern', () => {
     expect(ids(gcpProvider(`assertion.repository_id == '2002' && assertion.sub.startsWith('${IMMUTABLE}:')`))).toEqual(['CIT-GCP-007']);
     expect(ids(gcpProvider('assertion.repository_id == \'2002\' && assertion.ref.startsWith(\'refs/heads/\')'))).toEqual(['CIT-GCP-007']);
