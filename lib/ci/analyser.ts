@@ -44,7 +44,7 @@ export type IdentityLevel = 0 | 1 | 2 | 3;
 export type SubjectIssue =
   | 'wildcard-identity' | 'any-ref' | 'pull-request' | 'user-claim' | 'reusable-only'
   | 'name-only' | 'run-phase-any' | 'bitbucket-uuid' | 'malformed' | 'org-wide' | 'poisoned-list'
-  | 'never-matches' | 'opaque-id';
+  | 'never-matches' | 'opaque-id' | 'ref-pattern';
 
 /** Issues through which someone outside the tenant gets in, when the issuer is shared. @internal */
 export const CROSS_TENANT: ReadonlySet<SubjectIssue> = new Set<SubjectIssue>(['wildcard-identity', 'user-claim', 'reusable-only']);
@@ -140,6 +140,21 @@ export function anyRefPattern(ref: string | undefined): boolean {
   if (ref === undefined || ref === '' || allWild(ref)) return true;
   const m = /^refs\/?(?:(?:heads|tags)\/)?(.*)$/.exec(ref);
   return m !== null && m[1] !== '' && allWild(m[1]);
+}
+
+/**
+ * A ref with a wildcard that leaves part of it literal (`refs/heads/release/*`, `refs/tags/v*`):
+ * every matching ref anyone with push access creates qualifies (CIT-M012). A wildcard over the
+ * whole ref is {@link anyRefPattern}, not this.
+ * @internal
+ */
+export function partialRefPattern(ref: string | undefined): boolean {
+  return ref !== undefined && hasWild(ref) && !anyRefPattern(ref);
+}
+
+/** An environment (or other name) with a wildcard that leaves part of it literal (`prod-*`). @internal */
+export function partialNamePattern(name: string | undefined): boolean {
+  return name !== undefined && hasWild(name) && !allWild(name);
 }
 
 /**

@@ -13,6 +13,10 @@ const FIXTURES = path.join(__dirname, 'fixtures');
 /** Exact finding-id set per insecure fixture: one fixture per rule / research case. */
 const EXPECTED: Record<string, string[]> = {
   'aws-any-ref.template.json': ['CIT-AWS-003'],
+  // A partial ref or environment pattern after a pinned identity (CIT-M012): its own warning, not any-ref.
+  'aws-github-branch-pattern.template.json': ['CIT-AWS-024'],
+  'aws-github-environment-pattern.template.json': ['CIT-AWS-024'],
+  'aws-gitlab-branch-pattern.template.json': ['CIT-AWS-024'],
   'aws-aud-only.template.json': ['CIT-AWS-001'],
   'aws-audience-wildcard.template.json': ['CIT-AWS-012'],
   'aws-bare-star.template.json': ['CIT-AWS-002'],
@@ -80,6 +84,8 @@ const EXPECTED: Record<string, string[]> = {
   'azure-fic-reusable-workflow-only.tf.json': ['CIT-AZ-008'],
   'azure-fic-wildcard.tf.json': ['CIT-AZ-003'],
   'azure-flexible-any-ref.tf.json': ['CIT-AZ-006'],
+  'azure-flexible-branch-pattern.tf.json': ['CIT-AZ-018'],
+  'azure-flexible-environment-pattern.tf.json': ['CIT-AZ-018'],
   'azure-flexible-hcp-run-phase.tf.json': ['CIT-AZ-010'],
   'azure-flexible-unparseable.tf.json': ['CIT-AZ-014'],
   // `repo:acme/*` stays inside owner acme (pinned by id as well): organisation-wide.
@@ -107,6 +113,8 @@ const EXPECTED: Record<string, string[]> = {
   'gcp-prefix-wildcard-repository.tf.json': ['CIT-GCP-007'],
   'gcp-repository-prefix-crosses-owner.tf.json': ['CIT-GCP-006'],
   'gcp-sub-any-ref.tf.json': ['CIT-GCP-007'],
+  'gcp-sub-branch-pattern.tf.json': ['CIT-GCP-022'],
+  'gcp-environment-pattern.tf.json': ['CIT-GCP-022'],
   'gcp-sub-matches-wildcard.tf.json': ['CIT-GCP-007'],
   'gcp-sub-equals-star.tf.json': ['CIT-GCP-019'],
   'gcp-sub-pull-request.tf.json': ['CIT-GCP-008'],
@@ -217,7 +225,18 @@ describe('subject parsing', () => {
     ['repo:acme/web:environment:*', ['any-ref']],
     ['repo:acme/web:ref:refs/heads/*', ['any-ref']],
     ['repo:acme/web:ref:refs/tags/*', ['any-ref']],
-    ['repo:acme/web:ref:refs/heads/release/*', []],
+    // A partial pattern after a pinned identity is its own warning (CIT-M012), not any-ref.
+    ['repo:acme/web:ref:refs/heads/release/*', ['ref-pattern']],
+    ['repo:acme/web:ref:refs/tags/v*', ['ref-pattern']],
+    ['repo:acme/web:ref:refs/heads/release-?', ['ref-pattern']],
+    ['repo:acme/web:environment:prod-*', ['ref-pattern']],
+    ['repo:acme@1/web@2:ref:refs/heads/release/*', ['ref-pattern']],
+    ['repository_id:2:environment:prod-*', ['ref-pattern']],
+    // No repository here: the pattern is reported only where another pin of the trust names one.
+    ['environment:prod-*', ['user-claim', 'ref-pattern']],
+    // A wildcard in the owner or repository is the identity finding, whatever the ref.
+    ['repo:ac*/web:ref:refs/heads/release/*', ['wildcard-identity']],
+    ['repo:acme/w*:ref:refs/heads/release/*', ['org-wide']],
     ['repo:acme/web:pull_request', ['pull-request']],
     ['environment:prod', ['user-claim']],
     ['context:ref:refs/heads/main', ['user-claim']],
@@ -240,12 +259,17 @@ describe('subject parsing', () => {
     ['gitlab-ci', 'project_path:acme/*:ref_type:branch:ref:main', ['org-wide']],
     ['gitlab-ci', 'project_path:acme*:ref_type:branch:ref:main', ['wildcard-identity']],
     ['gitlab-ci', 'project_path:acme/web:ref_type:branch:ref:*', ['any-ref']],
+    ['gitlab-ci', 'project_path:acme/web:ref_type:branch:ref:release/*', ['ref-pattern']],
+    ['gitlab-ci', 'project_path:acme/web:ref_type:tag:ref:v*', ['ref-pattern']],
+    ['gitlab-ci', 'project_path:acme/w*:ref_type:branch:ref:release/*', ['org-wide']],
+    ['gitlab-ci', 'project_path:ac*/web:ref_type:branch:ref:release/*', ['wildcard-identity']],
     ['gitlab-ci', 'project_id:42:ref_type:branch:ref:main', []],
     ['gitlab-ci', 'ref_type:branch:ref:main', ['user-claim']],
     ['buildkite', 'organization:acme:pipeline:*', ['org-wide']],
     ['buildkite', 'organization:acme:pipeline:deploy*:ref:refs/heads/main:commit:*:step:*', ['org-wide']],
     ['buildkite', 'organization:acme*:pipeline:deploy:ref:refs/heads/main:commit:*:step:*', ['wildcard-identity']],
     ['buildkite', 'organization:acme:pipeline:deploy:ref:refs/heads/*:commit:*:step:*', ['any-ref']],
+    ['buildkite', 'organization:acme:pipeline:deploy:ref:refs/heads/release/*:commit:*:step:*', ['ref-pattern']],
     ['buildkite', '0191f956-042f-7ec4-aa62-8e5eeae396d0', ['opaque-id']],
     ['buildkite', 'organization:acme:pipeline:deploy:ref:*:commit:*:step:*', ['any-ref']],
     ['buildkite', 'organization:acme:pipeline:deploy:ref:refs/heads/main:commit:*:step:*', []],
@@ -418,7 +442,7 @@ describe('extraction', () => {
   test('Azure role assignments are linked through principal_id references', () => {
     const [t] = extractAll(loadFiles(path.join(FIXTURES, 'secure'), ['azure-fic-immutable-environment.tf.json']));
     expect(t.azure!.roleAssignments.map(r => r.role)).toEqual(['Contributor']);
-    const [f] = extractAll(loadFiles(path.join(FIXTURES, 'secure'), ['azure-flexible-ids.tf.json']));
+    const [f] = extractAll(loadFiles(path.join(FIXTURES, 'insecure'), ['azure-flexible-branch-pattern.tf.json']));
     expect(f.azure!.roleAssignments.map(r => r.role)).toEqual(['Reader']);
   });
 

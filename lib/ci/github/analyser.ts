@@ -1,4 +1,4 @@
-import { allWild, anyRefPattern, hasWild, IdentityLevel, pinned, refused, showPattern, SubjectAnalyser, SubjectIssue, SubjectVerdict } from '../analyser';
+import { allWild, anyRefPattern, hasWild, IdentityLevel, partialNamePattern, partialRefPattern, pinned, refused, showPattern, SubjectAnalyser, SubjectIssue, SubjectVerdict } from '../analyser';
 
 /**
  * The review's reading of GitHub's `sub` (https://docs.github.com/en/actions/reference/security/oidc):
@@ -72,6 +72,11 @@ function orgWide(detail: string, usesIds = false): SubjectVerdict {
   return { level: 2, issues: [{ issue: 'org-wide', detail }], usesIds };
 }
 
+/** A partial pattern (CIT-M012): the identity is pinned, the ref or environment is not one value. */
+function refPattern(v: string, what: string, value: string, how: string): { issue: SubjectIssue; detail: string } {
+  return { issue: 'ref-pattern', detail: `subject \`${v}\` admits every ${what} matching \`${showPattern(value)}\`, so anyone who can ${how} gets the credentials` };
+}
+
 /** The context fields after the identity (ref, environment, pull request): what they leave open, if anything. */
 function contextIssue(rest: string[], v: string): { issue: SubjectIssue; detail: string } | undefined {
   for (let j = 0; j < rest.length; j += 2) {
@@ -80,9 +85,14 @@ function contextIssue(rest: string[], v: string): { issue: SubjectIssue; detail:
     if (key === 'pull_request') return { issue: 'pull-request', detail: `subject \`${v}\` is the pull-request subject` };
     if (key === 'ref') {
       const what = /^refs\/tags\//.test(value ?? '') ? 'tag' : /^refs\/heads\//.test(value ?? '') ? 'branch' : 'ref';
-      return anyRefPattern(value) ? { issue: 'any-ref', detail: `subject \`${v}\` matches any ${what}` } : undefined;
+      if (anyRefPattern(value)) return { issue: 'any-ref', detail: `subject \`${v}\` matches any ${what}` };
+      return partialRefPattern(value) ? refPattern(v, what, value!, `push a matching ${what}`) : undefined;
     }
-    if (key === 'environment') return value === undefined || allWild(value) ? { issue: 'any-ref', detail: `subject \`${v}\` matches any environment` } : undefined;
+    if (key === 'environment') {
+      if (value === undefined || allWild(value)) return { issue: 'any-ref', detail: `subject \`${v}\` matches any environment` };
+      // A workflow that names an environment creates it: write access suffices.
+      return partialNamePattern(value) ? refPattern(v, 'environment', value, 'name a matching environment in a workflow') : undefined;
+    }
   }
   return { issue: 'any-ref', detail: `subject \`${v}\` has no ref, environment or pull-request field, so every run qualifies` };
 }
@@ -139,8 +149,11 @@ function analyse(p: string): SubjectVerdict {
       : rest.includes('job_workflow_ref')
         ? refused('reusable-only', `subject \`${v}\` pins \`job_workflow_ref\` but no caller repository or owner`, 1)
         : refused('user-claim', `subject \`${v}\` contains no repository or owner claim`);
-    // With the repository pinned elsewhere (a `repository_id` condition), this is the context pin.
-    verdict.contextPinned = contextIssue(segs, v) === undefined;
+    // With the repository pinned elsewhere (a `repository_id` condition), this is the context pin;
+    // a partial pattern pins it too, and is reported where the conjunction pins one repository.
+    const context = contextIssue(segs, v);
+    verdict.contextPinned = context === undefined || context.issue === 'ref-pattern';
+    if (context?.issue === 'ref-pattern') verdict.issues.push(context);
     return verdict;
   }
   // An owner id keeps a re-registered owner name out; a repository name then recycles only inside the owner.

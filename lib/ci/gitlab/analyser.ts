@@ -1,4 +1,4 @@
-import { allWild, anyRefPattern, hasWild, IdentityLevel, refused, showPattern, SubjectAnalyser, SubjectVerdict } from '../analyser';
+import { allWild, anyRefPattern, hasWild, IdentityLevel, partialRefPattern, refused, showPattern, SubjectAnalyser, SubjectVerdict } from '../analyser';
 
 /**
  * The review's reading of GitLab's `sub` (https://docs.gitlab.com/ci/secrets/id_token_authentication/):
@@ -61,12 +61,21 @@ function analyse(p: string): SubjectVerdict {
   if (level === 3) {
     let context = false;
     let any = open;
+    let pattern: string | undefined;
+    let refType: string | undefined;
     for (let j = 0; j < rest.length && !any; j += 2) {
       const [key, value] = [rest[j], rest[j + 1]];
       if (hasWild(key) || (key === 'ref' && anyRefPattern(value))) any = true;
       else if (key === 'ref' || (CONTEXT_KEYS.has(key) && value === 'true')) context = true;
+      if (key === 'ref' && partialRefPattern(value)) pattern = value;
+      if (key === 'ref_type') refType = value;
     }
-    if (any || !context) verdict.issues.push({ issue: 'any-ref', detail: `subject \`${v}\` matches any branch or tag${any ? '' : ' (no ref component)'}` });
+    if (any || !context) {
+      verdict.issues.push({ issue: 'any-ref', detail: `subject \`${v}\` matches any branch or tag${any ? '' : ' (no ref component)'}` });
+    } else if (pattern !== undefined) {
+      const what = refType === 'branch' ? 'branch' : refType === 'tag' ? 'tag' : 'branch or tag';
+      verdict.issues.push({ issue: 'ref-pattern', detail: `subject \`${v}\` admits every ${what} matching \`${showPattern(pattern)}\`, so anyone who can push a matching ${what} gets the credentials` });
+    }
   }
   return verdict;
 }

@@ -25,13 +25,14 @@ export const FINDING_IDS = [
   'CIT-AWS-001', 'CIT-AWS-002', 'CIT-AWS-003', 'CIT-AWS-004', 'CIT-AWS-005', 'CIT-AWS-006', 'CIT-AWS-007',
   'CIT-AWS-008', 'CIT-AWS-009', 'CIT-AWS-010', 'CIT-AWS-011', 'CIT-AWS-012', 'CIT-AWS-013', 'CIT-AWS-014',
   'CIT-AWS-015', 'CIT-AWS-016', 'CIT-AWS-017', 'CIT-AWS-018', 'CIT-AWS-019', 'CIT-AWS-020', 'CIT-AWS-021',
-  'CIT-AWS-022', 'CIT-AWS-023',
+  'CIT-AWS-022', 'CIT-AWS-023', 'CIT-AWS-024',
   'CIT-GCP-001', 'CIT-GCP-002', 'CIT-GCP-003', 'CIT-GCP-004', 'CIT-GCP-005', 'CIT-GCP-006', 'CIT-GCP-007',
   'CIT-GCP-008', 'CIT-GCP-009', 'CIT-GCP-010', 'CIT-GCP-011', 'CIT-GCP-012', 'CIT-GCP-013', 'CIT-GCP-014',
   'CIT-GCP-015', 'CIT-GCP-016', 'CIT-GCP-017', 'CIT-GCP-018', 'CIT-GCP-019', 'CIT-GCP-020', 'CIT-GCP-021',
+  'CIT-GCP-022',
   'CIT-AZ-001', 'CIT-AZ-002', 'CIT-AZ-003', 'CIT-AZ-004', 'CIT-AZ-005', 'CIT-AZ-006', 'CIT-AZ-007',
   'CIT-AZ-008', 'CIT-AZ-009', 'CIT-AZ-010', 'CIT-AZ-011', 'CIT-AZ-012', 'CIT-AZ-013', 'CIT-AZ-014',
-  'CIT-AZ-015', 'CIT-AZ-016', 'CIT-AZ-017',
+  'CIT-AZ-015', 'CIT-AZ-016', 'CIT-AZ-017', 'CIT-AZ-018',
 ] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];
@@ -123,6 +124,8 @@ const R = {
   wildcardFix: 'Pin the exact tenant and then {subject}; put wildcards only after the identity, in the ref or environment part.',
   anyRef: 'Any branch push, pull-request merge ref or tag of the repository qualifies (`repo:O/R:*`, `ref:refs/heads/*`, no ref pin at all); anyone with push access to any branch can mint a matching token (Gato-X automates this).',
   anyRefFix: 'Pin {context} instead of a wildcard.',
+  refPattern: 'The identity is pinned, but the branch, tag or environment is a pattern (`ref:refs/heads/release/*`, `environment:prod-*`, `startsWith(\'refs/tags/v\')`): every matching ref anyone with push access creates, or every matching environment a workflow names, qualifies, so the pattern is only as narrow as the rules on who may create such refs.',
+  refPatternFix: 'Pin exact values instead of the pattern ({context}), one per branch or tag, or an environment with required reviewers; if the pattern is wanted, keep it knowingly (ci-oidc-trust records that as `Widening.REF_PATTERN`) and protect the refs it matches.',
   pr: 'GitHub emits `…:pull_request` for any pull_request event without an environment; the job runs code proposed in the PR.',
   prFix: 'Trust pull-request subjects only from read-only roles, or require an environment with protection rules.',
   userClaim: 'The subject starts with (or only contains) claims that any workflow author in any organisation controls (environment, ref, workflow, context, head_ref, base_ref, event_name, actor, job_workflow_ref). The repository that mints the token chooses its own template and those values, so whatever follows them can be forged (GitHub writes a `:` inside a value as `%3A` on github.com, GHE.com and GHES 3.19+, older GHES does not); without a repository or owner first, every repository of the platform can produce the subject.',
@@ -198,6 +201,7 @@ const CATALOGUE: { readonly [id in FindingId]: Entry } = {
     'Use plain `StringEquals` on `aud` and drop the `iss` condition (the Federated principal names the issuer); write exclusions as positive pins of what is allowed.',
     src(F(9), REF.iamConditionOperators, REF.configureAwsCredentials)),
   'CIT-AWS-023': entry('warning', 'aws', 'Bare UUID subject (its scope depends on `--subject-claim`)', R.opaque, R.opaqueFix, src(HAZARD('buildkite'), REF.buildkiteSubjectClaim)),
+  'CIT-AWS-024': entry('warning', 'aws', 'Branch, tag or environment pattern (`ref:refs/heads/release/*`)', R.refPattern, R.refPatternFix, src(F(2), F(3)), 'CIT-M012'),
 
   // ---- GCP workload identity federation ----
   'CIT-GCP-001': entry('error', 'gcp', 'Provider without an attribute condition on a shared issuer',
@@ -236,6 +240,7 @@ const CATALOGUE: { readonly [id in FindingId]: Entry } = {
     'A disabled provider (or a provider of a disabled pool) admits no token now, but `disabled = false` (or one console click) restores every grant as configured; the other findings of the trust judge that configuration.',
     'Delete the provider or pool when it is retired; review its condition and grants before enabling it again.', REF.gcpProvider),
   'CIT-GCP-021': entry('warning', 'gcp', 'Bare UUID subject (its scope depends on `--subject-claim`)', R.opaque, R.opaqueFix, src(HAZARD('buildkite'), REF.buildkiteSubjectClaim)),
+  'CIT-GCP-022': entry('warning', 'gcp', 'Branch, tag or environment pattern (`startsWith`, `matches`)', R.refPattern, R.refPatternFix, src(F(2), F(3)), 'CIT-M012'),
 
   // ---- Azure federated identity credentials ----
   'CIT-AZ-001': entry('broken', 'azure', 'Empty FIC subject (never matches)',
@@ -263,6 +268,7 @@ const CATALOGUE: { readonly [id in FindingId]: Entry } = {
   'CIT-AZ-015': entry('warning', 'azure', 'Organisation-wide trust (tenant pinned, repository not)', R.orgWide, R.orgWideFix, F(2), 'CIT-M002'),
   'CIT-AZ-016': entry('warning', 'azure', 'Tenant-wide: no identity pin on a per-tenant or unknown issuer', R.tenantWide, R.tenantWideFix, src(HAZARD('circleci'), REF.severity), 'CIT-M001'),
   'CIT-AZ-017': entry('warning', 'azure', 'Bare UUID subject (its scope depends on `--subject-claim`)', R.opaque, R.opaqueFix, src(HAZARD('buildkite'), REF.buildkiteSubjectClaim)),
+  'CIT-AZ-018': entry('warning', 'azure', 'Branch, tag or environment pattern (Flexible FIC)', R.refPattern, R.refPatternFix, src(F(2), F(3)), 'CIT-M012'),
 };
 
 /** Fix wording for a trust whose provider the scanner does not know. */
@@ -327,6 +333,7 @@ export const SUBJECT_ISSUE_IDS: { readonly [issue in SubjectIssue]: CloudIds } =
   'poisoned-list': { aws: 'CIT-AWS-010', gcp: 'CIT-GCP-017' },
   'never-matches': { aws: 'CIT-AWS-021', gcp: 'CIT-GCP-019', azure: 'CIT-AZ-003' },
   'opaque-id': { aws: 'CIT-AWS-023', gcp: 'CIT-GCP-021', azure: 'CIT-AZ-017' },
+  'ref-pattern': { aws: 'CIT-AWS-024', gcp: 'CIT-GCP-022', azure: 'CIT-AZ-018' },
 };
 
 /** No identity pin on a per-tenant or unknown issuer, and a cross-tenant issue where the tenant is the issuer's. */

@@ -9,7 +9,8 @@ import {
 } from './findings';
 import { encodePattern, MatchMode } from './patterns';
 import {
-  anyRefPattern, ClaimFacts, CROSS_TENANT, hasWild, IdentityLevel, NEVER_MATCHES, pinned, refused, showPattern, SubjectIssue, SubjectVerdict,
+  anyRefPattern, ClaimFacts, CROSS_TENANT, hasWild, IdentityLevel, NEVER_MATCHES, partialNamePattern, pinned, refused, showPattern,
+  SubjectIssue, SubjectVerdict,
 } from '../../ci/analyser';
 import { ANALYSERS, analyserFor, isSharedIssuer } from '../../ci/analysers';
 
@@ -205,10 +206,18 @@ export function judgeConjunction(provider: string, pins: Pin[], options: { share
   const exactOn = (names: readonly string[] | undefined) => pins.some((p, k) => (names ?? []).includes(p.claim) && p.values.length > 0
     && p.values.every(v => v !== undefined && !anyRefPattern(v)) && live(verdicts[k]).length > 0);
   const claimContext = exactOn(facts.context);
+  // Wildcard-free, so a partial ref pattern elsewhere in the conjunction is moot.
+  const exactContext = pins.some((p, k) => (facts.context ?? []).includes(p.claim) && p.values.length > 0
+    && p.values.every(v => v !== undefined && !hasWild(v)) && live(verdicts[k]).length > 0);
   const claimPhase = exactOn(facts.phase);
   pins.forEach((p) => {
     if ((facts.context ?? []).includes(p.claim) && p.values.some(v => v !== undefined && hasWild(v) && anyRefPattern(v))) {
       hits.push({ issue: 'any-ref', detail: `${p.where}: \`${p.raw.join('`, `')}\` matches any branch, tag or environment` });
+    } else if (level === 3 && !exactContext && (facts.context ?? []).includes(p.claim)) {
+      // `assertion.ref.startsWith('refs/heads/release/')`: a partial pattern on a context claim (CIT-M012).
+      const partial = p.values.filter((v): v is string => v !== undefined && partialNamePattern(v)).map(showPattern);
+      const how = p.claim.includes('environment') ? 'name a matching environment' : 'push a matching ref';
+      if (partial.length) hits.push({ issue: 'ref-pattern', detail: `${p.where}: \`${p.claim}\` pattern \`${partial.join('`, `')}\` admits every matching value, so anyone who can ${how} gets the credentials` });
     }
   });
   // A `sub` at repository level judged its own context (its any-ref issues are reported with it).
@@ -227,6 +236,8 @@ export function judgeConjunction(provider: string, pins: Pin[], options: { share
         if (CROSS_TENANT.has(h.issue) && others >= 2) continue;
         if (h.issue === 'org-wide' && level === 3) continue;
         if ((h.issue === 'any-ref' && claimContext) || (h.issue === 'run-phase-any' && claimPhase)) continue;
+        // A partial ref pattern is breadth inside one pinned identity only; an exact context claim narrows it.
+        if (h.issue === 'ref-pattern' && (level < 3 || exactContext)) continue;
         const hit: Hit = CROSS_TENANT.has(h.issue) && !options.shared ? { issue: 'tenant-wide', detail: `${pin.where}: ${h.detail}` } : { issue: h.issue, detail: `${pin.where}: ${h.detail}` };
         if (CROSS_TENANT.has(h.issue)) {
           crossTenant.push(hit);
