@@ -11,6 +11,7 @@ import { GitHubActions, GitHubIssuer, GitHubSubjectFormat } from '../../lib/ci/g
 import { extractCloudFormation } from '../../lib/review/scan/extract';
 import { scan } from '../../lib/review/scan/scanner';
 import { thrownConfigError } from '../support/errors';
+import { webIdentityRole } from '../support/templates';
 
 const GHES = GitHubIssuer.enterpriseServer('github.acme.example');
 const withIds = (issuer?: GitHubIssuer) => GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2', ...(issuer ? { issuer } : {}) }).onBranch('main');
@@ -52,19 +53,7 @@ describe('the review\'s name-only finding', () => {
   const template = (host: string) => ({
     Resources: {
       Provider: { Type: 'AWS::IAM::OIDCProvider', Properties: { Url: `https://${host}`, ClientIdList: ['sts.amazonaws.com'] } },
-      Role: {
-        Type: 'AWS::IAM::Role',
-        Properties: {
-          AssumeRolePolicyDocument: {
-            Statement: [{
-              Effect: 'Allow',
-              Action: 'sts:AssumeRoleWithWebIdentity',
-              Principal: { Federated: { Ref: 'Provider' } },
-              Condition: { StringEquals: { [`${host}:aud`]: 'sts.amazonaws.com', [`${host}:sub`]: 'repo:acme/web:ref:refs/heads/main' } },
-            }],
-          },
-        },
-      },
+      Role: webIdentityRole({ Ref: 'Provider' }, { StringEquals: { [`${host}:aud`]: 'sts.amazonaws.com', [`${host}:sub`]: 'repo:acme/web:ref:refs/heads/main' } }),
     },
   });
   const nameOnly = (host: string) => scan(extractCloudFormation('t.template.json', template(host))).filter((f) => f.id === 'CIT-AWS-014');

@@ -15,6 +15,7 @@ import { TrustReport } from '../../lib/review';
 import { extractCloudFormation, extractTerraform } from '../../lib/review/scan/extract';
 import { findingDefinition } from '../../lib/review/scan/findings';
 import { scan } from '../../lib/review/scan/scanner';
+import { webIdentityRole } from '../support/templates';
 
 const GH = 'token.actions.githubusercontent.com';
 
@@ -22,23 +23,7 @@ const GH = 'token.actions.githubusercontent.com';
 function awsRole(conditions: Record<string, Record<string, string | string[]>>, issuer = GH, aud = 'sts.amazonaws.com') {
   const cond: Record<string, Record<string, string | string[]>> = { StringEquals: { [`${issuer}:aud`]: aud } };
   for (const [op, pins] of Object.entries(conditions)) cond[op] = { ...cond[op], ...pins };
-  return scan(extractCloudFormation('t.json', {
-    Resources: {
-      R: {
-        Type: 'AWS::IAM::Role',
-        Properties: {
-          AssumeRolePolicyDocument: {
-            Statement: [{
-              Effect: 'Allow',
-              Action: 'sts:AssumeRoleWithWebIdentity',
-              Principal: { Federated: `arn:aws:iam::1:oidc-provider/${issuer}` },
-              Condition: cond,
-            }],
-          },
-        },
-      },
-    },
-  }));
+  return scan(extractCloudFormation('t.json', { Resources: { R: webIdentityRole(`arn:aws:iam::1:oidc-provider/${issuer}`, cond) } }));
 }
 const sub = (v: string | string[]) => awsRole({ StringLike: { [`${GH}:sub`]: v } });
 

@@ -7,6 +7,7 @@ import { extractAll, extractCloudFormation, extractTerraform, loadFiles, TrustRe
 import { FINDING_IDS, FINDINGS, SUBJECT_ISSUE_IDS } from '../../lib/review/scan/findings';
 import { analyseSubject, describeIdentity, encodePattern, parseCel, scan } from '../../lib/review/scan/scanner';
 import { corpusTokens } from '../support/corpus';
+import { webIdentityRole } from '../support/templates';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -329,19 +330,7 @@ describe('subject parsing', () => {
       values.splice(at % (values.length + 1), 0, poison);
       const t = extractCloudFormation('t.json', {
         Resources: {
-          R: {
-            Type: 'AWS::IAM::Role',
-            Properties: {
-              AssumeRolePolicyDocument: {
-                Statement: [{
-                  Effect: 'Allow',
-                  Action: 'sts:AssumeRoleWithWebIdentity',
-                  Principal: { Federated: 'arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com' },
-                  Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' }, StringLike: { 'token.actions.githubusercontent.com:sub': values } },
-                }],
-              },
-            },
-          },
+          R: webIdentityRole('arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com', { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' }, StringLike: { 'token.actions.githubusercontent.com:sub': values } }),
         },
       });
       const ids = new Set(scan(t).map(f => f.id));
