@@ -5,6 +5,7 @@
  */
 import type { ConditionReport, ReviewReport, TrustReport, UseReport } from './render';
 import { findProviderSpec } from '../ci/registry';
+import { uniqSorted } from '../model/text';
 import type { Cloud, CiProvider } from './scan/extract';
 import { FindingClass, FINDINGS } from './scan/findings';
 import { MARKDOWN, Style, terminalStyle } from './style';
@@ -86,7 +87,7 @@ function renderText(report: ReviewReport, st: Style): string {
     lines.push(st.h2('Who can use what'), '', ...st.table(['Principal', 'Permissions', 'Used by'], rows), '');
   }
 
-  const used = [...new Set(report.findings.map(f => f.id))].sort();
+  const used = uniqSorted(report.findings.map(f => f.id));
   if (used.length) {
     const rows = FINDINGS.filter(x => used.includes(x.id)).map((d) => [d.id, d.class, st.prose(d.title), st.prose(d.fix)]);
     lines.push(st.h2('Finding reference'), '', ...st.table(['Id', 'Class', 'Title', 'Fix'], rows), '');

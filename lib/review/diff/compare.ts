@@ -6,6 +6,7 @@
  */
 import * as path from 'path';
 import { admits, difference } from './contain';
+import { uniqSorted } from '../../model/text';
 import { ReviewModel } from '../attribution/attribute';
 import { Conj, Witness } from '../attribution/constraints';
 import { Principal } from '../attribution/types';
@@ -112,7 +113,7 @@ function wider(to: Principal | undefined, from: Principal | undefined, side: Dif
 function reaching(p: Principal, w: Witness, side: DiffSide): string[] {
   const units = new Set(side.model.attributions.filter(a => a.principal === p.id).map(a => a.unit));
   const out = side.model.units.filter(u => units.has(u.id) && u.conjs.some(c => admits(c, w) !== false)).map(u => side.identity.get(u.id) ?? u.id);
-  return [...new Set(out)].sort(cmp);
+  return uniqSorted(out);
 }
 
 function users(p: Principal | undefined, side: DiffSide): Set<string> {

@@ -8,6 +8,7 @@
  * again test by test), and anything else is "unknown" with the reason: never a guess.
  */
 import { networkSearch, Request, requestPasses } from './network';
+import { uniqSorted } from '../../model/text';
 import {
   ClaimTest, closure, Conj, conjoin, disjoint, GlobToken, globMatches, jsRegex, NetworkTest, solve, step, TAGS_CLAIM, Witness,
 } from '../attribution/constraints';
@@ -159,7 +160,7 @@ function claimSearch(claim: string, head: readonly ClaimTest[], fail: readonly C
     }
   }
   if (!wantsText) {
-    const list = [...new Set(head.flatMap(t => (t.kind === 'contains' ? [t.value] : [])))].sort();
+    const list = uniqSorted(head.flatMap(t => (t.kind === 'contains' ? [t.value] : [])));
     // The fewest elements fail the most `contains` tests; a list fails every text test.
     if (check(list)) return { verdict: 'yes', value: list };
     if (head.length === 0 && check(ABSENT)) return { verdict: 'yes', value: ABSENT };
