@@ -6,6 +6,7 @@ export function webIdentityRole(federated: unknown, condition: Record<string, Re
     Type: 'AWS::IAM::Role',
     Properties: {
       AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: federated }, Condition: condition }],
       },
     },

@@ -10,6 +10,7 @@ import { BitbucketPipelines } from '../../lib/ci/bitbucket';
 import { AwsTrustSimulator, SimulationRequest, SimulationResult } from '../../lib/testing';
 import { iamLiteralValue, isIamPolicyCharset, matchIamString, unresolvedPolicyVariables } from '../../lib/testing/aws/private/iam-strings';
 import { corpusTokens } from '../support/corpus';
+import { webIdentityRole } from '../support/templates';
 
 // Decoded CI token payloads as published (test/corpus/README.md).
 const CORPUS = corpusTokens();
@@ -502,20 +503,7 @@ describe('fromTemplate', () => {
   const ghecTemplate = (subKey: string) => ({
     Resources: {
       GhecProvider: { Type: 'AWS::IAM::OIDCProvider', Properties: { Url: `https://${ENT}`, ClientIdList: ['sts.amazonaws.com'] } },
-      DeployRole: {
-        Type: 'AWS::IAM::Role',
-        Properties: {
-          AssumeRolePolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [{
-              Effect: 'Allow',
-              Principal: { Federated: { Ref: 'GhecProvider' } },
-              Action: 'sts:AssumeRoleWithWebIdentity',
-              Condition: { StringEquals: { [`${ENT}:aud`]: 'sts.amazonaws.com', [subKey]: 'repo:octocat-inc/private-server:ref:refs/heads/main' } },
-            }],
-          },
-        },
-      },
+      DeployRole: webIdentityRole({ Ref: 'GhecProvider' }, { StringEquals: { [`${ENT}:aud`]: 'sts.amazonaws.com', [subKey]: 'repo:octocat-inc/private-server:ref:refs/heads/main' } }),
     },
   });
 
