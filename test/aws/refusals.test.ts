@@ -59,6 +59,20 @@ describe('identity', () => {
   });
 });
 
+describe('provider client ids', () => {
+  test('addClientIds adds audiences to the provider and refuses a non-string, naming the provider, the value and the fix', () => {
+    const s = stack();
+    const provider = CiOidcProvider.forIssuer(s, 'https://token.actions.githubusercontent.com');
+    provider.addClientIds('sts.amazonaws.com', 'my-audience');
+    const e = error(() => provider.addClientIds('ok', 42 as unknown as string));
+    expect(e.where).toBe(`CiOidcProvider(${provider.node.path}).addClientIds`);
+    expect(e.message).toBe(`CiOidcProvider(${provider.node.path}).addClientIds: clientIds must be a list of strings, got a list with a non-string. Fix: give clientIds as a list of strings`);
+    // Nothing of the refused call was added.
+    const providers = Object.values(Template.fromStack(s).findResources('AWS::IAM::OIDCProvider'));
+    expect(providers.map((r) => r.Properties.ClientIdList)).toEqual([['my-audience', 'sts.amazonaws.com']]);
+  });
+});
+
 describe('policy size', () => {
   test('60 branches on one role: error naming the role, the quota, the actual length and how to split', () => {
     const branches = Array.from({ length: 60 }, (_, i) => `feature/branch-number-${i}`);
