@@ -13,7 +13,7 @@ import {
 import { compileAwsTrust } from '../lib/aws/compile';
 import { compileTrust, AzureCloud } from '../lib/azure/compile';
 import { ANALYSERS, analyserFor, isSharedIssuer as isScannerSharedIssuer, providerForIssuer, UNKNOWN_PROVIDER } from '../lib/ci/analysers';
-import { findProviderSpec, PROVIDER_SPECS, providerSpec, sharedIssuer, specForIssuer } from '../lib/ci/registry';
+import { findProviderSpec, providerSpec, providerSpecs, sharedIssuer, specForIssuer } from '../lib/ci/registry';
 import { ciSnippet } from '../lib/emit/snippets';
 import { subjectExpression } from '../lib/gcp/mapping';
 import { Condition } from '../lib/model/condition';
@@ -64,7 +64,7 @@ function layerOf(file: string, specifier: string): string | undefined {
 const CLOUDS = ['aws', 'gcp', 'azure'];
 
 describe('layering', () => {
-  const ids = PROVIDER_SPECS.map((s) => s.id);
+  const ids = providerSpecs().map((s) => s.id);
 
   test.each(CLOUDS)('lib/%s names no CI provider id', (cloud) => {
     const files = sources(path.join(LIB, cloud));
@@ -120,8 +120,8 @@ const ISSUERS = [
 
 describe('registry', () => {
   test('ids are unique and every spec has every field filled', () => {
-    expect(new Set(PROVIDER_SPECS.map((s) => s.id)).size).toBe(PROVIDER_SPECS.length);
-    for (const s of PROVIDER_SPECS) {
+    expect(new Set(providerSpecs().map((s) => s.id)).size).toBe(providerSpecs().length);
+    for (const s of providerSpecs()) {
       for (const k of ['id', 'displayName', 'reviewLabel', 'reviewerNoun'] as const) expect(typeof s[k] === 'string' && s[k].length > 0).toBe(true);
       expect(s.profile.id).toBe(s.id);
       expect(s.profile.displayName).toBeTruthy();
@@ -179,14 +179,14 @@ describe('registry', () => {
   });
 
   test('every spec carries the scanner\'s analyser and noun for its provider', () => {
-    for (const s of PROVIDER_SPECS) {
+    for (const s of providerSpecs()) {
       // GenericOidc trusts are read as the scanner's unknown provider.
       const entry = s.id === GenericOidc.PROVIDER_ID ? UNKNOWN_PROVIDER : analyserFor(s.id);
       if (entry !== UNKNOWN_PROVIDER) expect(entry.id).toBe(s.id);
       expect(s.analyser).toBe(entry.analyser);
       expect(s.reviewerNoun).toBe(entry.noun);
     }
-    expect(ANALYSERS.map((e) => e.id).sort()).toEqual(PROVIDER_SPECS.map((s) => s.id).filter((id) => id !== GenericOidc.PROVIDER_ID).sort());
+    expect(ANALYSERS.map((e) => e.id).sort()).toEqual(providerSpecs().map((s) => s.id).filter((id) => id !== GenericOidc.PROVIDER_ID).sort());
   });
 
   test('shared issuers are named for messages by provider and instance', () => {
@@ -243,7 +243,7 @@ describe('every builder\'s trust has its spec in the registry', () => {
   test('the registry covers every provider a builder class names', () => {
     const builders = [GitHubActions, GitLabCi, Buildkite, CircleCi, BitbucketPipelines, AzureDevOps, HcpTerraform, Jenkins, GenericOidc];
     const named = builders.map((c) => c.PROVIDER_ID).sort();
-    expect(PROVIDER_SPECS.map((s) => s.id).sort()).toEqual(named);
+    expect(providerSpecs().map((s) => s.id).sort()).toEqual(named);
     expect(new Set(trusts.map(([, t]) => t.provider)).size).toBe(named.length);
   });
 

@@ -1,7 +1,7 @@
 import { SubjectAnalyser } from './analyser';
 import { GENERIC_ANALYSER } from './generic/analyser';
 import { GENERIC_SPEC } from './generic/provider-spec';
-import { PROVIDER_SPECS, sharedIssuer, specForIssuer } from './registry';
+import { providerSpecs, sharedIssuer, specForIssuer } from './registry';
 
 /**
  * The review scanner's view of the CI registry (lib/ci/registry.ts): how to recognise a provider in
@@ -22,7 +22,7 @@ export interface AnalyserEntry {
 export type ScannedProvider = string;
 
 /** The registered providers the scanner reads, in registry order (GenericOidc is the unknown reading). @internal */
-export const ANALYSERS: readonly AnalyserEntry[] = PROVIDER_SPECS
+export const ANALYSERS: readonly AnalyserEntry[] = providerSpecs()
   .filter((s) => s.id !== GENERIC_SPEC.id)
   .map((s) => ({ id: s.id, analyser: s.analyser, noun: s.reviewerNoun }));
 
@@ -45,7 +45,7 @@ export function providerForIssuer(issuer: string | undefined): ScannedProvider {
 
 /** Guess from a subject's shape, for trusts whose issuer could not be resolved. @internal */
 export function providerForSubject(sub: string): ScannedProvider {
-  return PROVIDER_SPECS.find((s) => s.subjectShapes.some((re) => re.test(sub)))?.id ?? 'unknown';
+  return providerSpecs().find((s) => s.subjectShapes.some((re) => re.test(sub)))?.id ?? 'unknown';
 }
 
 /** Is this issuer shared by every customer of its platform? A missing issuer counts as shared: tenant scoping cannot be proven. @internal */

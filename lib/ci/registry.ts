@@ -1,36 +1,47 @@
-import { AZURE_DEVOPS_SPEC } from './azure-devops/provider-spec';
-import { BITBUCKET_SPEC } from './bitbucket/provider-spec';
-import { BUILDKITE_SPEC } from './buildkite/provider-spec';
-import { CIRCLECI_SPEC } from './circleci/provider-spec';
-import { GENERIC_SPEC } from './generic/provider-spec';
-import { GITHUB_SPEC } from './github/provider-spec';
-import { GITLAB_SPEC } from './gitlab/provider-spec';
-import { HCP_TERRAFORM_SPEC } from './hcp-terraform/provider-spec';
-import { JENKINS_SPEC } from './jenkins/provider-spec';
-import { IssuerPattern, ProviderSpec, TenantIdentity } from './provider-spec';
+import type { IssuerPattern, ProviderSpec, TenantIdentity } from './provider-spec';
 
 /**
- * The one registry of CI providers: one line per provider. The clouds, the emit layer and the review
- * look providers up here (by `Trust.provider` or by issuer URL) instead of naming them.
- * @internal
+ * The one registry of CI providers: one line per provider, its id and where its spec lives. A spec
+ * is loaded when it is first asked for, so an app of GitHub trusts loads GitHub's spec only
+ * (docs/benchmarks.md#import-time); listing the providers or matching an issuer loads them all.
  */
-export const PROVIDER_SPECS: readonly ProviderSpec[] = [
-  GITHUB_SPEC,
-  GITLAB_SPEC,
-  BUILDKITE_SPEC,
-  CIRCLECI_SPEC,
-  BITBUCKET_SPEC,
-  AZURE_DEVOPS_SPEC,
-  HCP_TERRAFORM_SPEC,
-  JENKINS_SPEC,
-  GENERIC_SPEC,
+/* eslint-disable @typescript-eslint/no-require-imports */
+const REGISTRY: readonly (readonly [id: string, load: () => ProviderSpec])[] = [
+  ['github-actions', () => (require('./github/provider-spec') as typeof import('./github/provider-spec')).GITHUB_SPEC],
+  ['gitlab-ci', () => (require('./gitlab/provider-spec') as typeof import('./gitlab/provider-spec')).GITLAB_SPEC],
+  ['buildkite', () => (require('./buildkite/provider-spec') as typeof import('./buildkite/provider-spec')).BUILDKITE_SPEC],
+  ['circleci', () => (require('./circleci/provider-spec') as typeof import('./circleci/provider-spec')).CIRCLECI_SPEC],
+  ['bitbucket-pipelines', () => (require('./bitbucket/provider-spec') as typeof import('./bitbucket/provider-spec')).BITBUCKET_SPEC],
+  ['azure-devops', () => (require('./azure-devops/provider-spec') as typeof import('./azure-devops/provider-spec')).AZURE_DEVOPS_SPEC],
+  ['hcp-terraform', () => (require('./hcp-terraform/provider-spec') as typeof import('./hcp-terraform/provider-spec')).HCP_TERRAFORM_SPEC],
+  ['jenkins', () => (require('./jenkins/provider-spec') as typeof import('./jenkins/provider-spec')).JENKINS_SPEC],
+  ['generic', () => (require('./generic/provider-spec') as typeof import('./generic/provider-spec')).GENERIC_SPEC],
 ];
+/* eslint-enable @typescript-eslint/no-require-imports */
+const GENERIC_ID = 'generic';
 
-const BY_ID = new Map(PROVIDER_SPECS.map((s) => [s.id, s]));
+const LOADED = new Map<string, ProviderSpec>();
+function load(id: string): ProviderSpec | undefined {
+  let spec = LOADED.get(id);
+  if (!spec) {
+    const entry = REGISTRY.find(([i]) => i === id);
+    if (!entry) return undefined;
+    spec = entry[1]();
+    if (spec.id !== id) throw new Error(`internal: the registry lists ${id} for the spec of ${spec.id}`);
+    LOADED.set(id, spec);
+  }
+  return spec;
+}
+
+let all: readonly ProviderSpec[] | undefined;
+/** Every registered provider's spec, in registry order (loads them all). @internal */
+export function providerSpecs(): readonly ProviderSpec[] {
+  return (all ??= REGISTRY.map(([id]) => load(id)!));
+}
 
 /** The spec of a provider id, or undefined when none is registered. @internal */
 export function findProviderSpec(id: string): ProviderSpec | undefined {
-  return BY_ID.get(id);
+  return load(id);
 }
 
 /**
@@ -39,7 +50,7 @@ export function findProviderSpec(id: string): ProviderSpec | undefined {
  * @internal
  */
 export function providerSpec(id: string): ProviderSpec {
-  return BY_ID.get(id) ?? GENERIC_SPEC;
+  return load(id) ?? load(GENERIC_ID)!;
 }
 
 /** An issuer URL's provider and the pattern it matched. @internal */
@@ -55,7 +66,7 @@ export interface IssuerMatch {
  */
 export function specForIssuer(issuer: string): IssuerMatch | undefined {
   const u = issuer.trim().replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '').toLowerCase();
-  for (const spec of PROVIDER_SPECS) {
+  for (const spec of providerSpecs()) {
     const hit = spec.issuers.find((p) => p.pattern.test(u));
     if (hit) return { spec, issuer: hit };
   }

@@ -76,14 +76,15 @@ test('the test kit (sources) loads no aws-cdk-lib, cdktf or @bufbuild/cel, and n
     expect(JSON.parse(out)).toEqual(['getter', 'value', true, true]);
   });
 
-  test('an AWS app with a GitHub trust loads that provider\'s builder only, and no review code, until a snippet or the review is asked for', () => {
+  test('an AWS app with a GitHub trust loads that provider\'s builder and spec only, and no review code, until a snippet or the review is asked for', () => {
     const app = `const lib = require('./lib/index.js'); const { App, Stack } = require('aws-cdk-lib');
       const stack = new Stack(new App(), 'S');
       const trust = lib.GitHubActions.repository({ owner: 'acme', repository: 'web', ownerId: '1', repositoryId: '2' }).onBranch('main').toTrust();`;
     const synth = loadedBy(`${app} new lib.CiOidcRole(stack, 'R', { trusts: [trust] })`).filter((f) => f.startsWith('lib/'));
     expect(synth).toContain('lib/ci/github/builder.js');
-    // Every provider's spec (the registry), but no other provider's builder and no analyser or snippet renderer.
-    expect(synth.filter((f) => /^lib\/ci\/[^/]+\/(builder|analyser|snippet)\.js$/.test(f))).toEqual(['lib/ci/github/builder.js']);
+    // That provider's spec only (the registry loads a spec when asked for it), no other provider's
+    // builder and no analyser or snippet renderer.
+    expect(synth.filter((f) => /^lib\/ci\/[^/]+\/(builder|analyser|snippet|provider-spec)\.js$/.test(f))).toEqual(['lib/ci/github/builder.js', 'lib/ci/github/provider-spec.js']);
     expect(synth.filter((f) => /^lib\/(review|gcp|azure|testing)\//.test(f))).toEqual([]);
     // Asked for, they load: the role's CI snippet renders through the spec.
     const snippet = loadedBy(`${app} new lib.CiOidcRole(stack, 'R', { trusts: [trust], ciSnippetOutput: true })`);
