@@ -9,5 +9,6 @@ import { Trust } from '../model/trust';
  * @internal
  */
 export function annotateTrusts(scope: IConstruct, trusts: readonly Trust[]): void {
+  if (trusts.every((t) => t.findings.length === 0)) return; // most roles: nothing to say
   for (const w of trustWarnings(trusts)) Annotations.of(scope).addWarningV2(w.id, w.message);
 }

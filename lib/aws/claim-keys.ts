@@ -30,6 +30,13 @@ export const AWS_CLAIM_KEYS: readonly AwsClaimKeySet[] = [
 ];
 
 /** Claims readable as `<issuer>:<claim>` for this issuer. @internal */
-export function awsClaimKeys(issuer: string): string[] {
-  return ['aud', 'sub', ...(AWS_CLAIM_KEYS.find((k) => k.issuer === issuer)?.claims ?? [])];
+export function awsClaimKeys(issuer: string): readonly string[] {
+  // Asked once per trust, of a few issuers: remember each answer.
+  let keys = KEYS.get(issuer);
+  if (!keys) {
+    keys = Object.freeze(['aud', 'sub', ...(AWS_CLAIM_KEYS.find((k) => k.issuer === issuer)?.claims ?? [])]);
+    if (KEYS.size < 100) KEYS.set(issuer, keys);
+  }
+  return keys;
 }
+const KEYS = new Map<string, readonly string[]>();

@@ -56,90 +56,89 @@ export function compileAwsTrust(trust: Trust, federated: string): CompiledAwsTru
       message: `the AWS trust accepts ${bound.audiences!.map((a) => JSON.stringify(a)).join(', ')}, not ${JSON.stringify(toolDefault)}, the audience AWS's tools request by default; every job must request ${bound.audiences!.length === 1 ? 'it' : 'one of them'} explicitly`,
     });
   }
-  const where = `AWS role trust for "${trust.description}"`;
+  // Named in errors only: made when one is thrown.
+  const where = (): string => `AWS role trust for "${trust.description}"`;
   const prefix = issuerHostPath(bound.issuer);
   const keys = awsClaimKeys(bound.issuer);
   const network = bound.network;
-  requireEnforceable(network, 'aws', where);
+  if (network) requireEnforceable(network, 'aws', where());
   const actions = bound.sessionTags.length ? ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'] : 'sts:AssumeRoleWithWebIdentity';
-  const networkVariants: Record<string, Record<string, string | string[]>>[] = network
+  const networkVariants: Entry[][] = network
     ? [
-      ...(network.sourceIpCidrs.length ? [{ IpAddress: { 'aws:SourceIp': one(network.sourceIpCidrs) } }] : []),
-      ...(network.awsVpcIds.length ? [{ StringEquals: { 'aws:SourceVpc': one(network.awsVpcIds) } }] : []),
-      ...(network.awsVpcEndpointIds.length ? [{ StringEquals: { 'aws:SourceVpce': one(network.awsVpcEndpointIds) } }] : []),
+      ...(network.sourceIpCidrs.length ? [[['IpAddress', 'aws:SourceIp', one(network.sourceIpCidrs)] as Entry]] : []),
+      ...(network.awsVpcIds.length ? [[['StringEquals', 'aws:SourceVpc', one(network.awsVpcIds)] as Entry]] : []),
+      ...(network.awsVpcEndpointIds.length ? [[['StringEquals', 'aws:SourceVpce', one(network.awsVpcEndpointIds)] as Entry]] : []),
     ]
-    : [{}];
+    : [[]];
 
   // Claim names, network ids and escapes are ASCII by construction: only the values can fall outside.
   let bad = bound.audiences!.find((v) => !isIamPolicyCharset(v));
   for (const term of bound.condition._terms()) {
-    for (const x of term.tests) bad ??= (x.kind === 'like' ? x.patterns.flatMap((p) => p.parts) : x.values).find((v) => !isIamPolicyCharset(v));
+    for (const x of term.tests) {
+      if (x.kind !== 'like') bad ??= x.values.find((v) => !isIamPolicyCharset(v));
+      else for (const p of x.patterns) bad ??= p.parts.find((v) => !isIamPolicyCharset(v));
+    }
   }
   if (bad !== undefined) {
-    throw new TrustConfigError(where, `the value ${JSON.stringify(bad)} has characters IAM policies cannot hold (only tab, LF, CR and U+0020-U+00FF are allowed)`, 'use ASCII values; IAM cannot match other characters exactly');
+    throw new TrustConfigError(where(), `the value ${JSON.stringify(bad)} has characters IAM policies cannot hold (only tab, LF, CR and U+0020-U+00FF are allowed)`, 'use ASCII values; IAM cannot match other characters exactly');
   }
-  const aud = one(bound.audiences!.map((a) => escapeIamLiteral(a, 'StringEquals')));
+  const aud: Entry = ['StringEquals', `${prefix}:aud`, one(bound.audiences!.map((a) => escapeIamLiteral(a, 'StringEquals')))];
   const statements: AwsStatementJson[] = [];
   for (const term of bound.condition._terms()) {
-    const base = termConditions(term, prefix, keys, bound, where);
-    add(base, 'StringEquals', `${prefix}:aud`, aud);
+    const base = termEntries(term, prefix, keys, bound, where);
+    base.push(aud);
     for (const variant of networkVariants) {
-      const condition: Record<string, Record<string, string | string[]>> = {};
-      for (const part of [base, variant]) {
-        for (const op of Object.keys(part)) for (const k of Object.keys(part[op])) add(condition, op, k, part[op][k]);
-      }
-      statements.push({ Effect: 'Allow', Principal: { Federated: federated }, Action: actions, Condition: sortCondition(condition) });
+      statements.push({ Effect: 'Allow', Principal: { Federated: federated }, Action: actions, Condition: conditionOf(variant.length ? [...base, ...variant] : base) });
     }
   }
   return { trust: bound, statements };
 }
 
-function termConditions(term: Term, prefix: string, keys: string[], trust: Trust, where: string): Record<string, Record<string, string | string[]>> {
-  const out: Record<string, Record<string, string | string[]>> = {};
-  const seen = new Set<string>();
+/** One test of a statement's condition: operator, key, value(s). */
+type Entry = [op: string, key: string, value: string | string[]];
+
+function termEntries(term: Term, prefix: string, keys: readonly string[], trust: Trust, where: () => string): Entry[] {
+  const out: Entry[] = [];
   for (const t of term.tests) {
     if (t.kind === 'has') {
       // No documented STS key exposes a list claim (CircleCI context-ids): refuse rather than drop.
-      throw new TrustConfigError(where, `AWS cannot check the list claim ${t.claim} (contains ${t.values.join(', ')}): STS exposes no condition key for it`, 'drop this pin for AWS (the subject still pins the project), or use GCP, whose condition can check it');
+      throw new TrustConfigError(where(), `AWS cannot check the list claim ${t.claim} (contains ${t.values.join(', ')}): STS exposes no condition key for it`, 'drop this pin for AWS (the subject still pins the project), or use GCP, whose condition can check it');
     }
     const key = keyFor(t, prefix, keys, trust, where);
-    if (seen.has(key)) {
-      throw new TrustConfigError(where, `claim ${t.claim} is tested twice with different patterns in one alternative; IAM cannot AND two StringLike tests on one key`, 'use one pattern per claim');
+    if (out.some((e) => e[1] === key)) {
+      throw new TrustConfigError(where(), `claim ${t.claim} is tested twice with different patterns in one alternative; IAM cannot AND two StringLike tests on one key`, 'use one pattern per claim');
     }
-    seen.add(key);
     const values = t.kind === 'in' ? t.values.map((v) => escapeIamLiteral(v, 'StringEquals')) : t.patterns.map(iamGlobToString);
-    add(out, t.kind === 'in' ? 'StringEquals' : 'StringLike', key, one(values.sort(cmp)));
+    out.push([t.kind === 'in' ? 'StringEquals' : 'StringLike', key, one(values.sort(cmp))]);
   }
   return out;
 }
 
-/** Set `condition[op][key]`; keys AND in IAM, so one is never overwritten. */
-function add(condition: Record<string, Record<string, string | string[]>>, op: string, key: string, value: string | string[]): void {
-  const m = (condition[op] ??= {});
-  if (m[key] !== undefined) throw new Error(`internal: ${op} ${key} would be overwritten`);
-  m[key] = value;
+/**
+ * The Condition block: operators and keys in a stable order (values are sorted where they are made).
+ * Keys AND in IAM, so one (operator, key) is never written twice.
+ */
+function conditionOf(entries: Entry[]): Record<string, Record<string, string | string[]>> {
+  entries.sort((a, b) => cmp(a[0], b[0]) || cmp(a[1], b[1]));
+  const out: Record<string, Record<string, string | string[]>> = {};
+  for (let i = 0; i < entries.length; i++) {
+    const [op, key, value] = entries[i];
+    if (i > 0 && entries[i - 1][0] === op && entries[i - 1][1] === key) throw new Error(`internal: ${op} ${key} would be overwritten`);
+    (out[op] ??= {})[key] = value;
+  }
+  return out;
 }
 
-function keyFor(t: Exclude<Test, { kind: 'has' }>, prefix: string, keys: string[], trust: Trust, where: string): string {
+function keyFor(t: Exclude<Test, { kind: 'has' }>, prefix: string, keys: readonly string[], trust: Trust, where: () => string): string {
   if (keys.includes(t.claim)) return `${prefix}:${t.claim}`;
   if (trust.sessionTags.includes(t.claim)) return `aws:RequestTag/${t.claim}`;
   const shown = t.kind === 'in' ? t.values.join(', ') : t.patterns.map(globSource).join(', ');
   const fix = providerSpec(trust.provider).aws.fixForUnseenClaim(t.claim, awsClaimKeys, trust.issuer);
-  throw new TrustConfigError(where, `AWS cannot check claim ${t.claim} (${shown}): for issuer ${trust.issuer} STS exposes only ${keys.map((k) => `${prefix}:${k}`).join(', ')}`, fix);
+  throw new TrustConfigError(where(), `AWS cannot check claim ${t.claim} (${shown}): for issuer ${trust.issuer} STS exposes only ${keys.map((k) => `${prefix}:${k}`).join(', ')}`, fix);
 }
 
 function one(values: string[]): string | string[] {
   return values.length === 1 ? values[0] : values;
-}
-
-/** Operators and keys in a stable order (values are sorted where they are made). */
-function sortCondition(c: Record<string, Record<string, string | string[]>>): Record<string, Record<string, string | string[]>> {
-  const out: Record<string, Record<string, string | string[]>> = {};
-  for (const op of Object.keys(c).sort(cmp)) {
-    out[op] = {};
-    for (const k of Object.keys(c[op]).sort(cmp)) out[op][k] = c[op][k];
-  }
-  return out;
 }
 
 /** The data-perimeter deny for the session: deny unless from an allowed network or via an AWS service. @internal */
@@ -152,5 +151,5 @@ export function sessionDenyStatement(trust: Trust): Record<string, unknown> | un
   if (n.awsVpcIds.length) notEq['aws:SourceVpc'] = one(n.awsVpcIds);
   if (n.awsVpcEndpointIds.length) notEq['aws:SourceVpce'] = one(n.awsVpcEndpointIds);
   if (Object.keys(notEq).length) condition.StringNotEqualsIfExists = notEq;
-  return { Effect: 'Deny', Action: '*', Resource: '*', Condition: sortCondition(condition) };
+  return { Effect: 'Deny', Action: '*', Resource: '*', Condition: conditionOf(Object.entries(condition).flatMap(([op, keys]) => Object.entries(keys).map(([k, v]): Entry => [op, k, v]))) };
 }

@@ -57,7 +57,6 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
   public readonly _trustConditions: AwsStatementJson['Condition'][][];
   private readonly providerArns: string[];
   private readonly scope: IConstruct;
-  private json?: string;
 
   private constructor(scope: IConstruct, trusts: Trust[], options: CiOidcPrincipalOptions, where: string) {
     super();
@@ -75,16 +74,20 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
     const bound: Trust[] = [];
     const perTrust: AwsStatementJson['Condition'][][] = [];
     const arns = new Set<string>();
-    const given = (options.providers ?? []).map((p, i) => ({ provider: p, issuer: providerIssuer(p, `${where}.providers[${i}]`) }));
+    const given = options.providers?.map((p, i) => ({ provider: p, issuer: providerIssuer(p, `${where}.providers[${i}]`) }));
     for (const trust of trusts) {
-      const provider = given.find((p) => p.issuer === trust.issuer)?.provider
+      const provider = given?.find((p) => p.issuer === trust.issuer)?.provider
         ?? CiOidcProvider.forIssuer(scope as any, trust.issuer, []);
       const compiled = compileAwsTrust(trust, provider.oidcProviderArn);
       if (provider instanceof CiOidcProvider) provider.addClientIds(...compiled.trust.audiences!);
       arns.add(provider.oidcProviderArn);
-      statements.push(...compiled.statements);
+      const conditions: AwsStatementJson['Condition'][] = [];
+      for (const s of compiled.statements) {
+        statements.push(s);
+        conditions.push(s.Condition);
+      }
       bound.push(compiled.trust);
-      perTrust.push(compiled.statements.map((s) => s.Condition));
+      perTrust.push(conditions);
     }
     refuseCaseTwins(scope, statements);
     // Deterministic order; statements that differ in one key's values share one statement.
@@ -140,10 +143,9 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
     return length;
   }
 
-  /** The statements are final once constructed: serialize them once. */
+  /** Not kept: a role needs it once (its length), and every role would hold the text. */
   private statementsJson(): string {
-    this.json ??= JSON.stringify(this._statements);
-    return this.json;
+    return JSON.stringify(this._statements);
   }
 }
 
@@ -177,21 +179,32 @@ function worstCaseArn(s: AwsStatementJson): string {
  * and usually hides a typo in the other (docs/security.md#f11).
  */
 function refuseCaseTwins(scope: IConstruct, statements: AwsStatementJson[]): void {
-  const seen = new Map<string, string>();
+  // Every role is checked: the common case (subjects without capitals, or a single one) needs no map.
+  const subjects: [key: string, value: string][] = [];
+  let upper = false;
   for (const s of statements) {
-    for (const [op, keys] of Object.entries(s.Condition)) {
+    for (const op in s.Condition) {
       if (!op.startsWith('String')) continue;
-      for (const [key, v] of Object.entries(keys)) {
+      const keys = s.Condition[op];
+      for (const key in keys) {
         if (!key.endsWith(':sub')) continue;
-        for (const value of Array.isArray(v) ? v : [v]) {
-          const folded = `${key}\u0000${value.toLowerCase()}`;
-          const prior = seen.get(folded);
-          if (prior !== undefined && prior !== value) {
-            throw new TrustConfigError(`CiOidcPrincipal(${scope.node.path})`, `the subjects ${JSON.stringify(prior)} and ${JSON.stringify(value)} differ only in letter case; IAM compares case-sensitively and the token carries one spelling`, 'keep the spelling the CI provider shows (the owner and repository exactly as in their URL)');
-          }
-          seen.set(folded, value);
+        const v = keys[key];
+        for (const value of typeof v === 'string' ? [v] : v) {
+          subjects.push([key, value]);
+          upper ||= value !== value.toLowerCase();
         }
       }
     }
+  }
+  // Twins differ in case, so one of them has a capital letter.
+  if (!upper || subjects.length < 2) return;
+  const seen = new Map<string, string>();
+  for (const [key, value] of subjects) {
+    const folded = `${key}\u0000${value.toLowerCase()}`;
+    const prior = seen.get(folded);
+    if (prior !== undefined && prior !== value) {
+      throw new TrustConfigError(`CiOidcPrincipal(${scope.node.path})`, `the subjects ${JSON.stringify(prior)} and ${JSON.stringify(value)} differ only in letter case; IAM compares case-sensitively and the token carries one spelling`, 'keep the spelling the CI provider shows (the owner and repository exactly as in their URL)');
+    }
+    seen.set(folded, value);
   }
 }

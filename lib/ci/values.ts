@@ -198,7 +198,9 @@ export function requireNetworkProps<T>(where: string, network: T): T {
 
 /** The method that makes a builder's trust; builders that made one refuse further changes. */
 const BUILD = 'toTrust';
-const BUILT = new WeakSet<object>();
+// Marks a builder that made its trust: a symbol-keyed property rather than a WeakSet, which every
+// builder of an app would enter (each entry is work for the garbage collector).
+const BUILT = Symbol('ci-oidc-trust.built');
 
 /**
  * The safety net under the explicit checks: a TypeError from a public method of a builder (an input
@@ -215,12 +217,12 @@ export function guardMethods(cls: { prototype: object; name: string }, statics?:
       value: function guarded(this: object, ...args: unknown[]) {
         // Builder methods change the builder in place (jsii builders are plain mutable objects), so a
         // builder reused after toTrust() would carry the first trust's conditions into the next one.
-        if (instance && key !== BUILD && BUILT.has(this)) {
+        if (instance && key !== BUILD && (this as { [BUILT]?: true })[BUILT]) {
           throw new TrustConfigError(label, `this builder already made a trust with ${BUILD}(); its methods change the builder in place, so the next trust would also carry the conditions of the first`, 'start a new builder for each trust; to share the repository (project, pipeline), use a function: const web = () => GitHubActions.repository({ ... }); web().onBranch("main").toTrust()');
         }
         try {
           const out = fn.apply(this, args);
-          if (instance && key === BUILD) BUILT.add(this);
+          if (instance && key === BUILD) Object.defineProperty(this, BUILT, { value: true });
           return out;
         } catch (e) {
           if (e instanceof TypeError) {

@@ -301,8 +301,16 @@ export class Condition {
     // The common case (sub AND ref AND repository_id): one alternative each, no claim read twice.
     // The AND is then the union of the tests in any order, which is what the general path computes.
     if (conditions.every((c) => c.dnf.length === 1)) {
-      const tests = conditions.flatMap((c) => c.dnf[0].tests);
-      if (new Set(tests.map((t) => t.claim)).size === tests.length) return new Condition([{ tests: sortTests(tests) }], true);
+      const tests: Test[] = [];
+      let distinct = true;
+      for (const c of conditions) {
+        for (const t of c.dnf[0].tests) {
+          // A handful of tests: a scan is cheaper than a Set.
+          if (distinct && tests.some((u) => u.claim === t.claim)) distinct = false;
+          tests.push(t);
+        }
+      }
+      if (distinct) return new Condition([{ tests: sortTests(tests) }], true);
     }
     // Combined in the order of the arguments' canonical text, not the caller's: the canonical form
     // is not unique for every AND of ORs, so the same arguments must always take the same path.

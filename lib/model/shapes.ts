@@ -29,7 +29,7 @@ export function requireTrustList(where: string, value: unknown, what = 'trusts')
   if (!Array.isArray(value)) {
     throw new TrustConfigError(where, `${what} must be a list of Trust, got ${describe(value)}`, value instanceof Trust ? 'wrap the trust in a list: [trust]' : `give ${what} as a list of trusts built with a CI builder's toTrust()`);
   }
-  value.forEach((t, i) => requireTrust(where, t, `${what}[${i}]`));
+  for (let i = 0; i < value.length; i++) if (!(value[i] instanceof Trust)) requireTrust(where, value[i], `${what}[${i}]`);
   return value as Trust[];
 }
 

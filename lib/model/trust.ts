@@ -125,20 +125,20 @@ export class Trust {
       this.findings = checked.findings;
       return;
     }
-    this.sessionTags = [...new Set(init.sessionTags ?? [])].sort();
+    // Most trusts have no session tags, needs or warnings: those lists are made only when there are some.
+    this.sessionTags = init.sessionTags?.length ? [...new Set(init.sessionTags)].sort() : [];
 
-    const findings: TrustFinding[] = [...(init.warnings ?? [])];
-    const accepted = new Set(init.accepted ?? []);
+    const findings: TrustFinding[] = init.warnings?.length ? [...init.warnings] : [];
     const used = new Set<string>();
     for (const need of init.needs ?? []) {
       const r = rule(need.ruleId);
-      if (!r.widening || !accepted.has(r.widening)) {
+      if (!r.widening || !init.accepted?.includes(r.widening)) {
         throw new TrustConfigError(init.where, need.message, r.fix, need.ruleId);
       }
       used.add(r.widening);
       findings.push({ ruleId: need.ruleId, level: RuleLevel.WARNING, message: `widened (${r.widening}): ${need.message}` });
     }
-    this.widenings = [...used].sort();
+    this.widenings = used.size ? [...used].sort() : [];
     checkCondition(init.where, init.profile, init.condition);
     this.findings = dedupeFindings(findings);
   }

@@ -327,7 +327,7 @@ export class GitHubTrustBuilder {
     // Every environment context this trust admits, exact names and patterns.
     const envGlobs: Glob[] = [...envs.map(lit), ...envPatterns.map(pat)];
     const hasEnv = envGlobs.length > 0;
-    const template = this.template ?? [...DEFAULT_TEMPLATE];
+    const template: readonly string[] = this.template ?? DEFAULT_TEMPLATE;
 
     if (this.repoId === undefined) needs.push({ ruleId: 'CIT-M010', message: `${this.owner}/${this.repo} is trusted by name only; a deleted or renamed owner or repository can be re-registered by anyone` });
     if (patterns.length) needs.push({ ruleId: 'CIT-M012', message: `ref patterns ${patterns.join(', ')} admit every matching ref anyone with push access creates` });
