@@ -317,23 +317,55 @@ export class GitHubTrustBuilder {
 
   /** Validate and return the trust (jsii reserves `build`). */
   public toTrust(): Trust {
+    // In steps, each its own function: checks, then the condition, then the sentence (the order of
+    // the errors a builder can raise), so no one function is the size of the whole.
     const w = `GitHubActions(${this.owner}/${this.repo})`;
-    const needs: RequiredWidening[] = [];
-    const warnings: TrustFinding[] = [];
+    const sel = this._selection();
+    const { needs, warnings } = this._findings(w, sel);
+    const condition = Condition.anyOf(...this._alternatives(w, sel));
+    return Trust._create({
+      profile: GITHUB_SPEC.profile,
+      where: w,
+      issuer: this.issuer.url,
+      audiences: this.auds,
+      condition,
+      network: this.net,
+      description: this._sentence(sel),
+      warnings,
+      needs,
+      accepted: this.accepted,
+      details: this._details(sel),
+    });
+  }
+
+  /** The contexts pinned, sorted and deduplicated. */
+  private _selection(): Selection {
     const envs = uniqSorted(this.envs);
-    const refs = uniqSorted(this.refs);
-    const patterns = uniqSorted(this.refPatterns);
     const envPatterns = uniqSorted(this.envPatterns);
     // Every environment context this trust admits, exact names and patterns.
     const envGlobs: Glob[] = [...envs.map(lit), ...envPatterns.map(pat)];
-    const hasEnv = envGlobs.length > 0;
-    const template: readonly string[] = this.template ?? DEFAULT_TEMPLATE;
+    return {
+      envs,
+      refs: uniqSorted(this.refs),
+      patterns: uniqSorted(this.refPatterns),
+      envPatterns,
+      envGlobs,
+      hasEnv: envGlobs.length > 0,
+      template: this.template ?? DEFAULT_TEMPLATE,
+      eventPinned: this.pins.has('event_name'),
+    };
+  }
 
+  /** The widenings the trust needs and the warnings it carries; refuses contradictory contexts. */
+  private _findings(w: string, sel: Selection): { needs: RequiredWidening[]; warnings: TrustFinding[] } {
+    const { refs, patterns, envPatterns, hasEnv } = sel;
+    const needs: RequiredWidening[] = [];
+    const warnings: TrustFinding[] = [];
     if (this.repoId === undefined) needs.push({ ruleId: 'CIT-M010', message: `${this.owner}/${this.repo} is trusted by name only; a deleted or renamed owner or repository can be re-registered by anyone` });
     if (patterns.length) needs.push({ ruleId: 'CIT-M012', message: `ref patterns ${patterns.join(', ')} admit every matching ref anyone with push access creates` });
     if (envPatterns.length) needs.push({ ruleId: 'CIT-M012', message: `environment patterns ${envPatterns.join(', ')} admit jobs of every matching environment anyone with admin access creates` });
     if (this.pr && hasEnv) throw new TrustConfigError(w, 'a job in an environment gets the environment subject, never the pull_request one', 'drop onPullRequest(), or pin event_name with withClaim("event_name", "pull_request")');
-    const hasContext = envGlobs.length + refs.length + patterns.length > 0 || this.pr;
+    const hasContext = sel.envGlobs.length + refs.length + patterns.length > 0 || this.pr;
     if (this.anyRef && hasContext) throw new TrustConfigError(w, 'onAnyRef() is combined with specific contexts', 'use either onAnyRef() or the specific contexts');
     if (!hasContext && !this.anyRef) throw new TrustConfigError(w, 'no branch, tag, environment or pull request is pinned', 'call onBranch(), onTag(), inEnvironment() or onPullRequest(); or onAnyRef() with Widening.ANY_REF', 'CIT-M011');
     if (this.anyRef) needs.push({ ruleId: 'CIT-M011', message: `every branch, tag, pull request and environment of ${this.owner}/${this.repo} is trusted` });
@@ -341,12 +373,16 @@ export class GitHubTrustBuilder {
       warnings.push({ ruleId: 'CIT-M022', level: RuleLevel.WARNING, message: `${this.owner}/${this.repo} has upper-case letters; subjects are compared case-sensitively, so the spelling must be the one GitHub's API returns (gh api repos/${this.owner}/${this.repo} --jq .full_name)` });
     }
     if (this.pr) warnings.push({ ruleId: 'CIT-M013', level: RuleLevel.WARNING, message: 'pull-request runs are trusted; they execute code from the pull request' });
-    const eventPinned = this.pins.has('event_name');
     if (!hasEnv && (refs.some((r) => r.startsWith('refs/tags/') || PRODUCTION_REF.test(r.replace(/^refs\/heads\//, ''))) || patterns.length)) {
-      const events = eventPinned ? '' : `; ${BASE_CONTEXT_EVENTS_WARNING}`;
+      const events = sel.eventPinned ? '' : `; ${BASE_CONTEXT_EVENTS_WARNING}`;
       warnings.push({ ruleId: 'CIT-M014', level: RuleLevel.WARNING, message: `deploys from ${[...refs, ...patterns].join(', ')} without a GitHub environment, so no protection rule or reviewer applies${events}` });
     }
+    return { needs, warnings };
+  }
 
+  /** One condition per subject form (both forms merge into one alternative when they can). */
+  private _alternatives(w: string, sel: Selection): Condition[] {
+    const { refs, patterns, envGlobs, hasEnv, template } = sel;
     // Values each template key can take, as globs; the pins a key consumes are then not separate tests.
     const contexts: Glob[] = hasEnv
       ? envGlobs.map((g) => concat(lit(environmentContext('')), encodeGlob(g)))
@@ -421,7 +457,12 @@ export class GitHubTrustBuilder {
       for (const [k, v] of this.pins) if (!consumed.has(k)) tests.push(pin(`withClaim ${k}`, () => Condition.oneOf(k, uniqSorted(v))));
       alternatives.push(Condition.allOf(...tests));
     }
+    return alternatives;
+  }
 
+  /** Who is trusted, as a sentence for reviewers. */
+  private _sentence(sel: Selection): string {
+    const { envs, refs, patterns, envPatterns, hasEnv } = sel;
     const form = this.format === GitHubSubjectFormat.BOTH ? 'name or immutable subject' : this.format === GitHubSubjectFormat.IMMUTABLE ? 'immutable subject' : 'name subject';
     const ids = this.repoId ? ` (owner id ${this.ownerId}, repository id ${this.repoId}; ${form})` : ' (by name only)';
     const ctx: string[] = [];
@@ -441,36 +482,42 @@ export class GitHubTrustBuilder {
     ];
     if (refText.length) ctx.push(refText.join(' or '));
     const branchTrust = branchNames.length > 0 || patterns.some((p) => p.startsWith('refs/heads/')) || this.anyRef;
-    if (branchTrust && !hasEnv && !eventPinned) ctx.push(`by any event (push, and base-context events such as ${BASE_CONTEXT_EVENTS} that a fork's author can start)`);
+    if (branchTrust && !hasEnv && !sel.eventPinned) ctx.push(`by any event (push, and base-context events such as ${BASE_CONTEXT_EVENTS} that a fork's author can start)`);
     if (this.pins.size) for (const [k, v] of [...this.pins.entries()].sort()) ctx.push(`with ${k} ${uniqSorted(v).join(' or ')}`);
     const issuerText = this.issuer === GitHubIssuer.GITHUB_COM ? '' : ` on ${this.issuer.label}`;
-    return Trust._create({
-      profile: GITHUB_SPEC.profile,
-      where: w,
-      issuer: this.issuer.url,
-      audiences: this.auds,
-      condition: Condition.anyOf(...alternatives),
-      network: this.net,
-      description: `GitHub Actions jobs of ${this.owner}/${this.repo}${ids}${issuerText} ${ctx.join(', ')}`,
-      warnings,
-      needs,
-      accepted: this.accepted,
-      details: {
-        owner: this.owner,
-        repository: this.repo,
-        ownerId: this.ownerId,
-        repositoryId: this.repoId,
-        subjectFormat: this.format,
-        subjectTemplate: this.template,
-        environments: envs,
-        refs: [...refs, ...patterns],
-        issuerWebUrl: this.issuer.webUrl,
-        ...(this.pr ? { pullRequest: true } : {}),
-        ...(this.anyRef ? { anyRef: true } : {}),
-        ...(this.pins.size ? { claims: Object.fromEntries([...this.pins.entries()].sort().map(([k, v]) => [k, uniqSorted(v)])) } : {}),
-      } satisfies GitHubDetails,
-    });
+    return `GitHub Actions jobs of ${this.owner}/${this.repo}${ids}${issuerText} ${ctx.join(', ')}`;
   }
+
+  /** The facts the CI snippet and the review read. */
+  private _details(sel: Selection): GitHubDetails {
+    return {
+      owner: this.owner,
+      repository: this.repo,
+      ownerId: this.ownerId,
+      repositoryId: this.repoId,
+      subjectFormat: this.format,
+      subjectTemplate: this.template,
+      environments: sel.envs,
+      refs: [...sel.refs, ...sel.patterns],
+      issuerWebUrl: this.issuer.webUrl,
+      ...(this.pr ? { pullRequest: true } : {}),
+      ...(this.anyRef ? { anyRef: true } : {}),
+      ...(this.pins.size ? { claims: Object.fromEntries([...this.pins.entries()].sort().map(([k, v]) => [k, uniqSorted(v)])) } : {}),
+    };
+  }
+}
+
+/** What a builder pins as its contexts, sorted and deduplicated (toTrust's steps share it). */
+interface Selection {
+  readonly envs: string[];
+  readonly refs: string[];
+  readonly patterns: string[];
+  readonly envPatterns: string[];
+  /** Every environment context the trust admits, exact names and patterns. */
+  readonly envGlobs: Glob[];
+  readonly hasEnv: boolean;
+  readonly template: readonly string[];
+  readonly eventPinned: boolean;
 }
 
 function encodeGlob(g: Glob): Glob {
