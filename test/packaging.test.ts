@@ -64,6 +64,22 @@ const PEERS = `
     expect(manifest.peerDependenciesMeta.constructs).toBeUndefined();
   });
 
+  test('each compiled file has its source map beside it, not inlined (node reads every byte of a module)', () => {
+    const files = new Set(run('tar', ['-tzf', tarball], packDir).split('\n'));
+    const js = [...files].filter((f) => /^package\/lib\/.*\.js$/.test(f));
+    expect(js.length).toBeGreaterThan(100);
+    expect(js.filter((f) => !files.has(`${f}.map`))).toEqual([]);
+    for (const f of ['package/lib/index.js', 'package/lib/aws/role.js', 'package/lib/ci/github/builder.js']) {
+      const text = run('tar', ['-xzOf', tarball, f], packDir);
+      expect(text).not.toContain('sourceMappingURL=data:');
+      expect(text.trimEnd().endsWith(`//# sourceMappingURL=${path.basename(f)}.map`)).toBe(true);
+    }
+    // The maps carry the TypeScript sources, so stack traces under --enable-source-maps read them.
+    const map = JSON.parse(run('tar', ['-xzOf', tarball, 'package/lib/aws/role.js.map'], packDir));
+    expect(map.sources).toEqual(['role.ts']);
+    expect(map.sourcesContent[0]).toContain('export class CiOidcRole');
+  });
+
   test('requiring the root loads no aws-cdk-lib (nor its assertions) and no cdktf; AWS exports load on first use', () => {
     const script = `${PEERS}
       const lib = require(${JSON.stringify(path.join(root, 'lib', 'index.js'))});
