@@ -74,6 +74,59 @@ interface Held {
   readonly resource: FederatedIdentityCredential;
 }
 
+/** The network restriction an identity already has (set by its first trust or grant), if any. */
+type Fixed = { network?: NetworkRestriction } | undefined;
+/** A trust bound to its audience, and the credentials it adds. */
+type Plan = { bound: Trust; fresh: AzureCredentialSpec[] };
+
+/**
+ * What adding a trust to an identity holding `held` would create (the trust bound to its audience,
+ * the credentials it does not share with `held`), with every check of `addTrust`; creates nothing.
+ * `fixed`: the network restriction the identity already has, if a trust or grant set one.
+ */
+function planTrust(where: string, trust: Trust, cloud: AzureCloud, held: readonly AzureCredentialSpec[], fixed: Fixed): Plan {
+  const compiled = compileTrust(trust, cloud);
+  const bound = compiled.trust;
+  checkIdentityNetwork(where, bound.network);
+  if (fixed && !sameNetwork(fixed.network, bound.network)) {
+    throw new TrustConfigError(where,
+      `the trust has ${describeNetwork(bound.network)} but the identity already has ${describeNetwork(fixed.network)}; role assignments belong to the identity, whichever trust's token was exchanged, so one identity can only carry one restriction`,
+      'put trusts with different network restrictions on separate identities');
+  }
+
+  // A credential another trust already holds exactly (same issuer, subject and audience) is the
+  // same credential: overlapping trusts share it instead of failing on Azure's uniqueness rule.
+  const heldKeys = new Set(held.map(credentialKey));
+  const fresh = compiled.credentials.filter((c) => !heldKeys.has(credentialKey(c)));
+  const all = [...held, ...fresh];
+  const bySubject = new Map<string, AzureCredentialSpec>();
+  for (const c of all) {
+    const key = `${c.issuer}\u0000${c.subject}`.toLowerCase();
+    const prev = bySubject.get(key);
+    if (prev) {
+      const exact = prev.issuer === c.issuer && prev.subject === c.subject;
+      throw new TrustConfigError(where,
+        exact
+          ? `issuer ${c.issuer} and subject ${JSON.stringify(c.subject)} appear twice (audiences ${JSON.stringify(prev.audience)} and ${JSON.stringify(c.audience)}); Azure requires issuer+subject to be unique per identity`
+          : `subjects ${JSON.stringify(prev.subject)} and ${JSON.stringify(c.subject)} differ only in case; the CI provider emits one canonical case and Azure matches case-sensitively, so one of them is wrong`,
+        exact
+          ? 'use one audience per subject on an identity (each credential has exactly one audience); put the other audience, or the overlapping trust, on a second identity'
+          : 'keep the subject in the exact case the CI provider emits (copy it from a token) and remove the other');
+    }
+    bySubject.set(key, c);
+  }
+  const max = AzureLimits.MAX_CREDENTIALS_PER_IDENTITY;
+  if (all.length > max) {
+    throw new TrustConfigError(where,
+      `the identity would hold ${all.length} federated identity credentials (${held.length} already, ${fresh.length} from this trust); Azure allows at most ${max} per identity`,
+      `split the trusts over several identities (FederatedManagedIdentity) with at most ${max} subjects each, or narrow the trust (fewer branches, environments or audiences)`);
+  }
+  for (const c of fresh) {
+    if (!CREDENTIAL_NAME.test(c.name)) throw new Error(`internal: bad credential name ${c.name}`);
+  }
+  return { bound, fresh };
+}
+
 /**
  * What every federated identity has: trusts compiled to exact federated identity credentials
  * (at most 20, chained so Azure creates them one at a time) and role assignments that carry the
@@ -124,45 +177,8 @@ export abstract class FederatedIdentityBase extends Construct {
   public addTrust(trust: Trust): void {
     const where = `FederatedManagedIdentity(${this.node.path})`;
     requireTrust(`${where}.addTrust`, trust);
-    const compiled = compileTrust(trust, this.cloud);
-    const bound = compiled.trust;
-    checkIdentityNetwork(where, bound.network);
-    if (this.networkFixed && !sameNetwork(this.network, bound.network)) {
-      throw new TrustConfigError(where,
-        `the trust has ${describeNetwork(bound.network)} but the identity already has ${describeNetwork(this.network)}; role assignments belong to the identity, whichever trust's token was exchanged, so one identity can only carry one restriction`,
-        'put trusts with different network restrictions on separate identities');
-    }
-
-    // A credential another trust already holds exactly (same issuer, subject and audience) is the
-    // same credential: overlapping trusts share it instead of failing on Azure's uniqueness rule.
-    const heldKeys = new Set(this.held.map((h) => credentialKey(h.spec)));
-    const fresh = compiled.credentials.filter((c) => !heldKeys.has(credentialKey(c)));
-    const all = [...this.held.map((h) => h.spec), ...fresh];
-    const bySubject = new Map<string, AzureCredentialSpec>();
-    for (const c of all) {
-      const key = `${c.issuer}\u0000${c.subject}`.toLowerCase();
-      const prev = bySubject.get(key);
-      if (prev) {
-        const exact = prev.issuer === c.issuer && prev.subject === c.subject;
-        throw new TrustConfigError(where,
-          exact
-            ? `issuer ${c.issuer} and subject ${JSON.stringify(c.subject)} appear twice (audiences ${JSON.stringify(prev.audience)} and ${JSON.stringify(c.audience)}); Azure requires issuer+subject to be unique per identity`
-            : `subjects ${JSON.stringify(prev.subject)} and ${JSON.stringify(c.subject)} differ only in case; the CI provider emits one canonical case and Azure matches case-sensitively, so one of them is wrong`,
-          exact
-            ? 'use one audience per subject on an identity (each credential has exactly one audience); put the other audience, or the overlapping trust, on a second identity'
-            : 'keep the subject in the exact case the CI provider emits (copy it from a token) and remove the other');
-      }
-      bySubject.set(key, c);
-    }
-    const max = AzureLimits.MAX_CREDENTIALS_PER_IDENTITY;
-    if (all.length > max) {
-      throw new TrustConfigError(where,
-        `the identity would hold ${all.length} federated identity credentials (${this.held.length} already, ${fresh.length} from this trust); Azure allows at most ${max} per identity`,
-        `split the trusts over several identities (FederatedManagedIdentity) with at most ${max} subjects each, or narrow the trust (fewer branches, environments or audiences)`);
-    }
-    for (const c of fresh) {
-      if (!CREDENTIAL_NAME.test(c.name)) throw new Error(`internal: bad credential name ${c.name}`);
-    }
+    const fixed: Fixed = this.networkFixed ? { network: this.network } : undefined;
+    const { bound, fresh } = planTrust(where, trust, this.cloud, this.held.map((h) => h.spec), fixed);
 
     // Everything is valid: create the resources.
     this.networkFixed = true;
@@ -311,6 +327,14 @@ export class FederatedManagedIdentity extends FederatedIdentityBase {
     }
     if (literal(props.location) && props.location.replace(/\s+/g, '').toLowerCase() === 'malaysiasouth') {
       throw new TrustConfigError(where, 'federated identity credentials on user-assigned identities are not supported in Malaysia South', 'create the identity in another region (an identity can access resources in any region)');
+    }
+    // Every trust is checked before anything is created: a refused trust leaves no identity behind.
+    let planned: AzureCredentialSpec[] = [];
+    let fixed: Fixed;
+    for (const t of props.trusts ?? []) {
+      const p = planTrust(where, t, this.cloud, planned, fixed);
+      planned = [...planned, ...p.fresh];
+      fixed = { network: p.bound.network };
     }
     this.identity = new UserAssignedIdentity(this, 'Identity', {
       name: props.name,

@@ -6,9 +6,12 @@
  * shown as one built with Widening.ANY_REF is: the scanner's finding next to the declared warning.
  */
 import { App, Stack } from 'aws-cdk-lib';
+import { TerraformResource, TerraformStack, Testing } from 'cdktf';
 import { CiOidcRole } from '../../lib/aws/role';
-import { GitHubActions } from '../../lib/ci/github';
+import { FederatedManagedIdentity } from '../../lib/azure';
+import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
 import { GitLabCi } from '../../lib/ci/gitlab';
+import { GcpWorkloadIdentityPool } from '../../lib/gcp';
 import { Widening } from '../../lib/model/rules';
 import { Trust } from '../../lib/model/trust';
 import { TrustReport } from '../../lib/review';
@@ -211,6 +214,36 @@ describe('trusts ci-oidc-trust built', () => {
 
   test('exact branches built by ci-oidc-trust get no finding', () => {
     expect(review(web().onBranch('main').toTrust()).findings).toEqual([]);
+  });
+
+  test('GCP: Widening.REF_PATTERN is shown as Widening.ANY_REF is, from the pool the constructs wrote', () => {
+    const reviewGcp = (trust: Trust) => {
+      const stack = new TerraformStack(Testing.app(), 'ci');
+      const pool = new GcpWorkloadIdentityPool(stack, 'Pool', { projectId: 'acme-prod', projectNumber: '123456789012', poolId: 'ci-deploy' });
+      pool.addProvider('GitHub', { providerId: 'github', trusts: [trust] }).grantServiceAccountImpersonation('deploy@acme-prod.iam.gserviceaccount.com');
+      return JSON.parse(TrustReport.fromCdktfStack(stack).toJson());
+    };
+    const anyRef = reviewGcp(web().onAnyRef().accept(Widening.ANY_REF).toTrust());
+    const pattern = reviewGcp(web().onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust());
+    for (const [r, id, rule, widening] of [[anyRef, 'CIT-GCP-007', 'CIT-M011', 'ANY_REF'], [pattern, 'CIT-GCP-022', 'CIT-M012', 'REF_PATTERN']]) {
+      // One CEL clause per subject form, each carrying the pattern: one finding each, nothing else.
+      expect(r.findings.map((f: any) => f.id)).toEqual([id, id]);
+      expect(r.trusts.map((t: any) => t.findings)).toEqual([[id]]);
+      expect(r.trusts[0].metadata.widenings).toEqual([widening]);
+      expect(r.trusts[0].metadata.warnings.map((w: any) => w.id)).toContain(rule);
+      expect(r.summary.warnings).toBe(r.findings.length + r.summary.declaredWarnings);
+      expect(r.summary.result).toBe('pass');
+    }
+  });
+
+  test('Azure: a ref pattern is refused at synth (a federated credential matches the subject exactly), naming the fix', () => {
+    const stack = new TerraformStack(Testing.app(), 'az');
+    const trust = web().onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust();
+    expect(() => new FederatedManagedIdentity(stack, 'Id', { name: 'deploy', resourceGroupName: 'rg', location: 'westeurope', trusts: [trust] }))
+      .toThrow(/match the subject exactly, without wildcards.*Fix: enumerate the branches, tags or environments instead of a pattern/s);
+    // Nothing half-built: the trusts are checked before the identity resource is made.
+    expect(stack.node.findAll().filter((c) => c instanceof TerraformResource)).toEqual([]);
+    expect(JSON.parse(Testing.synth(stack)).resource).toBeUndefined();
   });
 
   test('GitLab onBranchPattern', () => {
