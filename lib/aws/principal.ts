@@ -73,14 +73,15 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
     const statements: AwsStatementJson[] = [];
     const bound: Trust[] = [];
     const perTrust: AwsStatementJson['Condition'][][] = [];
-    const arns = new Set<string>();
     const given = options.providers?.map((p, i) => ({ provider: p, issuer: providerIssuer(p, `${where}.providers[${i}]`) }));
-    for (const trust of trusts) {
-      const provider = given?.find((p) => p.issuer === trust.issuer)?.provider
-        ?? CiOidcProvider.forIssuer(scope as any, trust.issuer, []);
-      const compiled = compileAwsTrust(trust, provider.oidcProviderArn);
-      if (provider instanceof CiOidcProvider) provider.addClientIds(...compiled.trust.audiences!);
-      arns.add(provider.oidcProviderArn);
+    // Every trust is compiled and every check passes before a provider the stack lacks is made, so
+    // a refused role leaves nothing behind. Until then such a trust's statements name a placeholder
+    // for its issuer's provider, which the length check counts as the token ARN it will be.
+    const plans = trusts.map((trust) => {
+      const provider = given?.find((p) => p.issuer === trust.issuer)?.provider;
+      return { trust, provider, compiled: compileAwsTrust(trust, provider?.oidcProviderArn ?? pendingArn(trust.issuer)) };
+    });
+    for (const { compiled } of plans) {
       const conditions: AwsStatementJson['Condition'][] = [];
       for (const s of compiled.statements) {
         statements.push(s);
@@ -90,17 +91,31 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
       perTrust.push(conditions);
     }
     refuseCaseTwins(scope, statements);
+    // The quota, on the statements as they will merge (merging groups by everything but one key's
+    // values, so a placeholder merges exactly as its provider's ARN will).
+    const length = policyLength(mergeStatements(statements));
+    if (length > quota) {
+      throw new TrustConfigError(where, `the trust policy is ${length} characters, over the IAM quota of ${quota} (ACLSizePerRole)`, `split the trusts across several roles (${mergeStatements(statements).length} statements now)${quota < RAISED_TRUST_POLICY_QUOTA ? `, pin fewer branches per role, or raise the quota to ${formatNumber(RAISED_TRUST_POLICY_QUOTA)} and set trustPolicySizeQuota` : ' or pin fewer branches per role'}`);
+    }
+
+    // All checks passed: make (or reuse) the providers, and name them in the statements.
+    const arns = new Set<string>();
+    const pending = new Map<string, string>();
+    for (const { trust, provider, compiled } of plans) {
+      const p = provider ?? CiOidcProvider.forIssuer(scope as any, trust.issuer, []);
+      if (p instanceof CiOidcProvider) p.addClientIds(...compiled.trust.audiences!);
+      if (!provider) pending.set(pendingArn(trust.issuer), p.oidcProviderArn);
+      arns.add(p.oidcProviderArn);
+    }
+    for (const s of statements) {
+      const arn = pending.get(s.Principal.Federated);
+      if (arn !== undefined) s.Principal.Federated = arn;
+    }
     // Deterministic order; statements that differ in one key's values share one statement.
     this._statements = mergeStatements(statements);
     this.trusts = bound;
     this._trustConditions = perTrust;
     this.providerArns = [...arns];
-    // The statements are final here, so the quota is checked now (statements users add to their own
-    // role's policy are theirs to size).
-    const length = this._policyLength();
-    if (length > quota) {
-      throw new TrustConfigError(where, `the trust policy is ${length} characters, over the IAM quota of ${quota} (ACLSizePerRole)`, `split the trusts across several roles (${this._statements.length} statements now)${quota < RAISED_TRUST_POLICY_QUOTA ? `, pin fewer branches per role, or raise the quota to ${formatNumber(RAISED_TRUST_POLICY_QUOTA)} and set trustPolicySizeQuota` : ' or pin fewer branches per role'}`);
-    }
   }
 
   public get policyFragment(): iam.PrincipalPolicyFragment {
@@ -123,7 +138,7 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
   }
 
   public dedupeString(): string | undefined {
-    return `CiOidcPrincipal:${this.statementsJson()}`;
+    return `CiOidcPrincipal:${JSON.stringify(this._statements)}`;
   }
 
   public toString(): string {
@@ -136,20 +151,27 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
    * @internal
    */
   public _policyLength(): number {
-    // The policy's JSON is `{"Version":…,"Statement":` + the statements' JSON + `}`; each token ARN
-    // is then counted as the longest ARN it can resolve to.
-    let length = POLICY_WRAPPER_LENGTH + this.statementsJson().length;
-    for (const s of this._statements) length += arnGrowth(s);
-    return length;
-  }
-
-  /** Not kept: a role needs it once (its length), and every role would hold the text. */
-  private statementsJson(): string {
-    return JSON.stringify(this._statements);
+    return policyLength(this._statements);
   }
 }
 
 const POLICY_WRAPPER_LENGTH = JSON.stringify({ Version: '2012-10-17', Statement: [] }).length - '[]'.length;
+
+/**
+ * The trust policy's length as IAM counts it: the policy's JSON is `{"Version":…,"Statement":` +
+ * the statements' JSON + `}`, and each token ARN is counted as the longest ARN it can resolve to.
+ */
+function policyLength(statements: readonly AwsStatementJson[]): number {
+  let length = POLICY_WRAPPER_LENGTH + JSON.stringify(statements).length;
+  for (const s of statements) length += arnGrowth(s);
+  return length;
+}
+
+/** Stands for the provider of `issuer` until it is made; never written to a template. */
+function pendingArn(issuer: string): string {
+  return `${PENDING}${issuer}`;
+}
+const PENDING = '\u0000ci-oidc-trust pending provider\u0000';
 
 /**
  * How many characters longer the statement's JSON is once its provider ARN resolves: a token ARN
@@ -160,7 +182,7 @@ function arnGrowth(s: AwsStatementJson): number {
   const arn = s.Principal.Federated;
   let growth = ARN_GROWTH.get(arn);
   if (growth === undefined) {
-    growth = Token.isUnresolved(arn) ? JSON.stringify(worstCaseArn(s)).length - JSON.stringify(arn).length : 0;
+    growth = arn.startsWith(PENDING) || Token.isUnresolved(arn) ? JSON.stringify(worstCaseArn(s)).length - JSON.stringify(arn).length : 0;
     if (ARN_GROWTH.size < 1000) ARN_GROWTH.set(arn, growth);
   }
   return growth;

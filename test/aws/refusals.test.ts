@@ -92,6 +92,25 @@ describe('policy size', () => {
     expect(error(() => CiOidcPrincipal.fromTrusts(stack(), [trust], { trustPolicySizeQuota: 4096 })).fix).toBe('split the trusts across several roles (1 statements now) or pin fewer branches per role');
   });
 
+  test('a refused role leaves nothing behind: its OIDC provider is made only once every check passed', () => {
+    const branches = Array.from({ length: 60 }, (_, i) => `feature/branch-number-${i}`);
+    const refused: [string, () => Trust[]][] = [
+      // Over the quota (checked on the merged statements before the provider exists).
+      ['quota', () => [GitHubActions.repository(GH).onBranch(...branches).toTrust()]],
+      // A claim AWS cannot see, in the second trust of a role (the first one compiles).
+      ['claim', () => [ghTrust(), GitHubActions.repository(GH).onBranch('dev').withClaim('runner_environment', 'github-hosted').toTrust()]],
+    ];
+    for (const [what, trusts] of refused) {
+      const s = stack();
+      expect(() => new CiOidcRole(s, 'R', { trusts: trusts() })).toThrow(what === 'quota' ? /over the IAM quota/ : /AWS cannot check claim runner_environment/);
+      expect([what, s.node.children.map((c) => c.node.id)]).toEqual([what, []]);
+      // The stack still works: a valid role then gets the provider as usual, and nothing else is there.
+      new CiOidcRole(s, 'Ok', { trusts: [ghTrust()] });
+      const resources = Object.values(Template.fromStack(s).toJSON().Resources as Record<string, { Type: string }>).map((r) => r.Type).sort();
+      expect([what, resources]).toEqual([what, ['AWS::IAM::OIDCProvider', 'AWS::IAM::Role']]);
+    }
+  });
+
   test('the length checked is exactly the minified policy, each token ARN counted at its longest', () => {
     const s = stack();
     const literal = CiOidcProvider.fromOidcProviderArn(s, 'Literal', 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com', 'https://token.actions.githubusercontent.com');
