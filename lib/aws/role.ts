@@ -77,7 +77,24 @@ export class CiOidcRole extends iam.Role {
       const [lo, hi] = [SESSION.min / 3600, SESSION.value / 3600];
       throw new TrustConfigError(`${where}.maxSessionDuration`, `${max.toSeconds()} s is outside IAM's range of ${formatNumber(SESSION.min)}-${formatNumber(SESSION.value)} s (${lo}-${hi} hours)`, `choose between ${lo} and ${hi} hours`);
     }
-    const principal = CiOidcPrincipal._forRole(scope, where, props.trusts ?? [], {
+    // The session deny policy applies to every session of the role, whichever trust issued it: it can
+    // only enforce a restriction all trusts share. Anything else would drop the session-time part of
+    // some trust's restriction (or widen it to another trust's networks), so it is refused, before
+    // anything is made (the network is the trust's own; compiling does not change it).
+    const trusts = props.trusts ?? [];
+    let deny: string | undefined;
+    if ((props.sessionNetworkPolicy ?? true) && trusts.some((t) => t.network)) {
+      const denies = [...new Set(trusts.map((t) => JSON.stringify(sessionDenyStatement(t) ?? null)))];
+      if (denies.length > 1) {
+        const restricted = trusts.filter((t) => t.network).length;
+        throw new TrustConfigError(where, restricted < trusts.length
+          ? `${restricted} of ${trusts.length} trusts are network-restricted; the session deny policy covers every session of the role, so it cannot hold for some trusts only, and leaving it out would drop their session-time restriction`
+          : 'the trusts are restricted to different networks; one session deny policy would let each trust\'s credentials be used from the others\' networks',
+        'give each network restriction a role of its own (or the same restriction to every trust), or set sessionNetworkPolicy: false to enforce the networks when the role is assumed only');
+      }
+      deny = denies[0];
+    }
+    const principal = CiOidcPrincipal._forRole(scope, where, trusts, {
       providers: props.providers,
       trustPolicySizeQuota: props.trustPolicySizeQuota,
     });
@@ -94,20 +111,9 @@ export class CiOidcRole extends iam.Role {
     this.principal = principal;
     this.trusts = principal.trusts;
 
-    // The session deny policy applies to every session of the role, whichever trust issued it: it can
-    // only enforce a restriction all trusts share. Anything else would drop the session-time part of
-    // some trust's restriction (or widen it to another trust's networks), so it is refused.
-    if ((props.sessionNetworkPolicy ?? true) && this.trusts.some((t) => t.network)) {
-      const denies = [...new Set(this.trusts.map((t) => JSON.stringify(sessionDenyStatement(t) ?? null)))];
-      if (denies.length > 1) {
-        const restricted = this.trusts.filter((t) => t.network).length;
-        throw new TrustConfigError(where, restricted < this.trusts.length
-          ? `${restricted} of ${this.trusts.length} trusts are network-restricted; the session deny policy covers every session of the role, so it cannot hold for some trusts only, and leaving it out would drop their session-time restriction`
-          : 'the trusts are restricted to different networks; one session deny policy would let each trust\'s credentials be used from the others\' networks',
-        'give each network restriction a role of its own (or the same restriction to every trust), or set sessionNetworkPolicy: false to enforce the networks when the role is assumed only');
-      }
+    if (deny) {
       this.attachInlinePolicy(new iam.Policy(this, 'SessionNetworkPolicy', {
-        document: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: [JSON.parse(denies[0])] }),
+        document: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: [JSON.parse(deny)] }),
       }));
     }
 

@@ -275,6 +275,12 @@ describe('session network policy (no silent drop)', () => {
     expect(e.message).toMatch(/restricted to different networks; one session deny policy would let each trust's credentials be used from the others' networks/);
   });
 
+  test('the refusal comes before anything is made: no role, no provider', () => {
+    const s = stack();
+    expect(() => new CiOidcRole(s, 'R', { trusts: [open(), vpce('vpce-0123456789abcdef0')] })).toThrow(/1 of 2 trusts are network-restricted/);
+    expect(s.node.children).toEqual([]);
+  });
+
   test('one shared restriction gets the deny policy; sessionNetworkPolicy: false keeps only the trust-time conditions', () => {
     const shared = role([vpce('vpce-0123456789abcdef0'), GitHubActions.repository(GH).onTag('v1').restrictNetwork({ awsVpcEndpointIds: ['vpce-0123456789abcdef0'] }).toTrust()]);
     Template.fromStack(Stack.of(shared)).resourceCountIs('AWS::IAM::Policy', 1);
