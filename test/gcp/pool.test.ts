@@ -322,3 +322,10 @@ describe('packaging', () => {
     expect(out).toBe('0');
   });
 });
+
+test('a refused provider makes no provider resource: its checks run before anything is created', () => {
+  const { stack, pool } = setup();
+  const other = GitLabCi.project({ projectPath: 'acme/web', projectId: '42' }).onBranch('main').toTrust();
+  expect(() => pool.addProvider('Mixed', { providerId: 'mixed', trusts: [gh().onBranch('main').toTrust(), other] })).toThrow(/a GCP OIDC provider has exactly one issuer/);
+  expect(Object.keys(synth(stack).resource)).toEqual(['google_iam_workload_identity_pool']);
+});
