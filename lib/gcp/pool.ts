@@ -189,12 +189,16 @@ export class GcpWorkloadIdentityPool extends Construct {
     return this.providers.map((x) => x.providerId);
   }
 
+  /** Refuses a provider id the pool already has (asked before the provider makes its resource). @internal */
+  public _checkProviderId(providerId: string): void {
+    if (this.providers.some((x) => x.providerId === providerId)) {
+      throw new TrustConfigError(`GcpWorkloadIdentityPool(${this.node.path})`, `provider id ${JSON.stringify(providerId)} is used twice in pool ${this.poolId}`, 'give each provider its own providerId');
+    }
+  }
+
   /** @internal */
   public _register(p: GcpWorkloadIdentityProvider): void {
-    const ids = this.providers.map((x) => x.providerId);
-    if (ids.includes(p.providerId)) {
-      throw new TrustConfigError(`GcpWorkloadIdentityPool(${this.node.path})`, `provider id ${JSON.stringify(p.providerId)} is used twice in pool ${this.poolId}`, 'give each provider its own providerId');
-    }
+    this._checkProviderId(p.providerId);
     this.providers.push(p);
     // Entries are computed once per provider (fingerprints hash the condition); recomputing them on
     // every addProvider was quadratic in the number of trusts (bench/gcp-synth.ts).
@@ -245,6 +249,7 @@ export class GcpWorkloadIdentityProvider extends Construct {
     requireOptionalStringList(`${where}.ingressServices`, options.ingressServices, 'ingressServices');
     this.pool = pool;
     this.providerId = withSuffix('provider', options.providerId, options.idSuffix, where);
+    pool._checkProviderId(this.providerId);
     this.providerName = `${pool.poolName}/providers/${this.providerId}`;
     checkLength('provider display name', options.displayName, MAX_DISPLAY_NAME, where);
     checkLength('provider description', options.description, MAX_DESCRIPTION, where);

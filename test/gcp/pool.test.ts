@@ -329,3 +329,11 @@ test('a refused provider makes no provider resource: its checks run before anyth
   expect(() => pool.addProvider('Mixed', { providerId: 'mixed', trusts: [gh().onBranch('main').toTrust(), other] })).toThrow(/a GCP OIDC provider has exactly one issuer/);
   expect(Object.keys(synth(stack).resource)).toEqual(['google_iam_workload_identity_pool']);
 });
+
+test('a provider id used twice in a pool is refused, and the refused provider makes no resource', () => {
+  const { stack, pool } = setup();
+  pool.addProvider('GitHub', { providerId: 'github', trusts: [gh().onBranch('main').toTrust()] });
+  expect(() => pool.addProvider('Again', { providerId: 'github', trusts: [gh().onTag('v1').toTrust()] }))
+    .toThrow(/GcpWorkloadIdentityPool\(stack\/Pool\): provider id "github" is used twice in pool ci-pool\. Fix: give each provider its own providerId/);
+  expect(Object.keys(synth(stack).resource.google_iam_workload_identity_pool_provider)).toHaveLength(1);
+});
