@@ -158,6 +158,15 @@ export function partialNamePattern(name: string | undefined): boolean {
 }
 
 /**
+ * The issue of a partial pattern after a pinned identity (CIT-M012), in one wording for every
+ * provider: `subject` admits every `what` matching `pattern`, so anyone who can `how` gets in.
+ * @internal
+ */
+export function refPatternIssue(subject: string, what: string, pattern: string, how: string): { issue: SubjectIssue; detail: string } {
+  return { issue: 'ref-pattern', detail: `subject \`${subject}\` admits every ${what} matching \`${showPattern(pattern)}\`, so anyone who can ${how} gets the credentials` };
+}
+
+/**
  * A subject whose grammar the scanner does not know: pinned unless empty or wildcarded in its first
  * segment (split on `:` and `/`).
  * @internal

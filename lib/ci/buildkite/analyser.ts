@@ -1,4 +1,4 @@
-import { allWild, ANY_CASE_UUID, anyRefPattern, hasWild, partialRefPattern, pinned, refused, showPattern, SubjectAnalyser, SubjectVerdict } from '../analyser';
+import { allWild, ANY_CASE_UUID, anyRefPattern, hasWild, partialRefPattern, pinned, refPatternIssue, refused, showPattern, SubjectAnalyser, SubjectVerdict } from '../analyser';
 
 /**
  * The review's reading of Buildkite's `sub` (https://buildkite.com/docs/agent/v3/cli-oidc):
@@ -34,7 +34,7 @@ function analyse(p: string): SubjectVerdict {
   if (segs.length === 4 || hasWild(segs[4]) || (segs[4] === 'ref' && anyRefPattern(segs[5]))) {
     verdict.issues.push({ issue: 'any-ref', detail: `subject \`${v}\` matches any branch or tag of pipeline ${segs[3]}` });
   } else if (segs[4] === 'ref' && partialRefPattern(segs[5])) {
-    verdict.issues.push({ issue: 'ref-pattern', detail: `subject \`${v}\` admits every ref of pipeline ${segs[3]} matching \`${showPattern(segs[5])}\`, so anyone who can start a build of a matching branch gets the credentials` });
+    verdict.issues.push(refPatternIssue(v, `ref of pipeline ${segs[3]}`, segs[5], 'start a build of a matching branch'));
   }
   return verdict;
 }

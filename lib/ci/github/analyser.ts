@@ -1,4 +1,4 @@
-import { allWild, anyRefPattern, hasWild, IdentityLevel, partialNamePattern, partialRefPattern, pinned, refused, showPattern, SubjectAnalyser, SubjectIssue, SubjectVerdict } from '../analyser';
+import { allWild, anyRefPattern, hasWild, IdentityLevel, partialNamePattern, partialRefPattern, pinned, refPatternIssue, refused, showPattern, SubjectAnalyser, SubjectIssue, SubjectVerdict } from '../analyser';
 
 /**
  * The review's reading of GitHub's `sub` (https://docs.github.com/en/actions/reference/security/oidc):
@@ -72,11 +72,6 @@ function orgWide(detail: string, usesIds = false): SubjectVerdict {
   return { level: 2, issues: [{ issue: 'org-wide', detail }], usesIds };
 }
 
-/** A partial pattern (CIT-M012): the identity is pinned, the ref or environment is not one value. */
-function refPattern(v: string, what: string, value: string, how: string): { issue: SubjectIssue; detail: string } {
-  return { issue: 'ref-pattern', detail: `subject \`${v}\` admits every ${what} matching \`${showPattern(value)}\`, so anyone who can ${how} gets the credentials` };
-}
-
 /** The context fields after the identity (ref, environment, pull request): what they leave open, if anything. */
 function contextIssue(rest: string[], v: string): { issue: SubjectIssue; detail: string } | undefined {
   for (let j = 0; j < rest.length; j += 2) {
@@ -86,12 +81,12 @@ function contextIssue(rest: string[], v: string): { issue: SubjectIssue; detail:
     if (key === 'ref') {
       const what = /^refs\/tags\//.test(value ?? '') ? 'tag' : /^refs\/heads\//.test(value ?? '') ? 'branch' : 'ref';
       if (anyRefPattern(value)) return { issue: 'any-ref', detail: `subject \`${v}\` matches any ${what}` };
-      return partialRefPattern(value) ? refPattern(v, what, value!, `push a matching ${what}`) : undefined;
+      return partialRefPattern(value) ? refPatternIssue(v, what, value!, `push a matching ${what}`) : undefined;
     }
     if (key === 'environment') {
       if (value === undefined || allWild(value)) return { issue: 'any-ref', detail: `subject \`${v}\` matches any environment` };
       // A workflow that names an environment creates it: write access suffices.
-      return partialNamePattern(value) ? refPattern(v, 'environment', value, 'name a matching environment in a workflow') : undefined;
+      return partialNamePattern(value) ? refPatternIssue(v, 'environment', value, 'name a matching environment in a workflow') : undefined;
     }
   }
   return { issue: 'any-ref', detail: `subject \`${v}\` has no ref, environment or pull-request field, so every run qualifies` };

@@ -1,4 +1,4 @@
-import { allWild, anyRefPattern, hasWild, IdentityLevel, partialRefPattern, refused, showPattern, SubjectAnalyser, SubjectVerdict } from '../analyser';
+import { allWild, anyRefPattern, hasWild, IdentityLevel, partialRefPattern, refPatternIssue, refused, showPattern, SubjectAnalyser, SubjectVerdict } from '../analyser';
 
 /**
  * The review's reading of GitLab's `sub` (https://docs.gitlab.com/ci/secrets/id_token_authentication/):
@@ -74,7 +74,7 @@ function analyse(p: string): SubjectVerdict {
       verdict.issues.push({ issue: 'any-ref', detail: `subject \`${v}\` matches any branch or tag${any ? '' : ' (no ref component)'}` });
     } else if (pattern !== undefined) {
       const what = refType === 'branch' ? 'branch' : refType === 'tag' ? 'tag' : 'branch or tag';
-      verdict.issues.push({ issue: 'ref-pattern', detail: `subject \`${v}\` admits every ${what} matching \`${showPattern(pattern)}\`, so anyone who can push a matching ${what} gets the credentials` });
+      verdict.issues.push(refPatternIssue(v, what, pattern, `push a matching ${what}`));
     }
   }
   return verdict;
