@@ -93,9 +93,10 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
     refuseCaseTwins(scope, statements);
     // The quota, on the statements as they will merge (merging groups by everything but one key's
     // values, so a placeholder merges exactly as its provider's ARN will).
-    const length = policyLength(mergeStatements(statements));
+    const merged = mergeStatements(statements);
+    const length = policyLength(merged);
     if (length > quota) {
-      throw new TrustConfigError(where, `the trust policy is ${length} characters, over the IAM quota of ${quota} (ACLSizePerRole)`, `split the trusts across several roles (${mergeStatements(statements).length} statements now)${quota < RAISED_TRUST_POLICY_QUOTA ? `, pin fewer branches per role, or raise the quota to ${formatNumber(RAISED_TRUST_POLICY_QUOTA)} and set trustPolicySizeQuota` : ' or pin fewer branches per role'}`);
+      throw new TrustConfigError(where, `the trust policy is ${length} characters, over the IAM quota of ${quota} (ACLSizePerRole)`, `split the trusts across several roles (${merged.length} statements now)${quota < RAISED_TRUST_POLICY_QUOTA ? `, pin fewer branches per role, or raise the quota to ${formatNumber(RAISED_TRUST_POLICY_QUOTA)} and set trustPolicySizeQuota` : ' or pin fewer branches per role'}`);
     }
 
     // All checks passed: make (or reuse) the providers, and name them in the statements.

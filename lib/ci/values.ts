@@ -103,7 +103,6 @@ export function refuseWildcard(where: string, value: unknown, what: string, patt
     'CIT-M003');
 }
 
-
 /** A lower-case UUID (Buildkite, CircleCI and Azure DevOps ids). @internal */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -203,12 +203,12 @@ export function judgeConjunction(provider: string, pins: Pin[], options: { share
   const broken = pins.some((_, k) => verdicts[k].length > 0 && verdicts[k].every(x => x?.issues.some(h => NEVER_MATCHES.has(h.issue))));
 
   // Context pinned by a claim (GCP `assertion.ref`, Buildkite's `build_branch` session tag) covers a `sub` without one.
-  const exactOn = (names: readonly string[] | undefined) => pins.some((p, k) => (names ?? []).includes(p.claim) && p.values.length > 0
-    && p.values.every(v => v !== undefined && !anyRefPattern(v)) && live(verdicts[k]).length > 0);
+  // A live pin on one of `names` none of whose values is `open`.
+  const exactOn = (names: readonly string[] | undefined, open: (v: string) => boolean = anyRefPattern) => pins.some((p, k) =>
+    (names ?? []).includes(p.claim) && p.values.length > 0 && p.values.every(v => v !== undefined && !open(v)) && live(verdicts[k]).length > 0);
   const claimContext = exactOn(facts.context);
   // Wildcard-free, so a partial ref pattern elsewhere in the conjunction is moot.
-  const exactContext = pins.some((p, k) => (facts.context ?? []).includes(p.claim) && p.values.length > 0
-    && p.values.every(v => v !== undefined && !hasWild(v)) && live(verdicts[k]).length > 0);
+  const exactContext = exactOn(facts.context, hasWild);
   const claimPhase = exactOn(facts.phase);
   pins.forEach((p) => {
     if ((facts.context ?? []).includes(p.claim) && p.values.some(v => v !== undefined && hasWild(v) && anyRefPattern(v))) {
