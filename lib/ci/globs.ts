@@ -1,6 +1,7 @@
 import { Condition } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { Glob, globSource, isWildcard } from '../model/glob';
+import { MODEL_LIMITS } from '../model/limits';
 
 /**
  * Subject building blocks shared by the builders: subjects are assembled as globs (literal parts
@@ -25,8 +26,10 @@ export function concat(...globs: Glob[]): Glob {
   }
   return { parts };
 }
+/** The most subjects one trust's pins may expand to. @internal */
+export const SUBJECT_LIMIT = MODEL_LIMITS.subjectsPerTrust.value;
 /** Cartesian product of `key:value` fields joined by ':'. @internal */
-export function joinFields(fields: Glob[][], where: string, limit = 200): Glob[] {
+export function joinFields(fields: Glob[][], where: string, limit = SUBJECT_LIMIT): Glob[] {
   let out: Glob[] = [];
   fields.forEach((values, i) => {
     const next: Glob[] = [];

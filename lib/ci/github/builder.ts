@@ -1,10 +1,10 @@
-import { Condition } from '../../model/condition';
+import { Condition, Test } from '../../model/condition';
 import { TrustConfigError } from '../../model/errors';
 import { Glob } from '../../model/glob';
 import { NetworkRestriction, NetworkRestrictionProps } from '../../model/network';
 import { RuleLevel, Widening } from '../../model/rules';
 import { RequiredWidening, Trust, TrustFinding } from '../../model/trust';
-import { concat, globsCondition, joinFields, lit, pat } from '../globs';
+import { concat, globsCondition, joinFields, lit, pat, SUBJECT_LIMIT } from '../globs';
 import { guardMethods, PRODUCTION_REF, refuseWildcard, requireAudienceArgs, requireEnum, requireId, requireName, requireNetworkProps, requireProps, requireRefName, requireRefPattern, requireStrings, requireText, requireWidenings, uniqSorted } from '../values';
 import { GITHUB_VOLATILE, isGitHubClaim } from './claims';
 import { GitHubIssuer } from './issuer';
@@ -322,7 +322,7 @@ export class GitHubTrustBuilder {
     const w = `GitHubActions(${this.owner}/${this.repo})`;
     const sel = this._selection();
     const { needs, warnings } = this._findings(w, sel);
-    const condition = Condition.anyOf(...this._alternatives(w, sel));
+    const condition = this._commonCondition(sel) ?? Condition.anyOf(...this._alternatives(w, sel));
     return Trust._create({
       profile: GITHUB_SPEC.profile,
       where: w,
@@ -378,6 +378,34 @@ export class GitHubTrustBuilder {
       warnings.push({ ruleId: 'CIT-M014', level: RuleLevel.WARNING, message: `deploys from ${[...refs, ...patterns].join(', ')} without a GitHub environment, so no protection rule or reviewer applies${events}` });
     }
     return { needs, warnings };
+  }
+
+  /**
+   * The condition of the most common trusts, built directly: the default subject template, exact
+   * branches, tags or environments, nothing else pinned. It is the canonical condition
+   * `_alternatives` reaches through the subject grammar for them (one alternative: both subject
+   * forms merge), made without the globs and the condition algebra, which cost most of a role's
+   * synth (docs/benchmarks.md); test/ci/github-common-condition.test.ts holds the two equal.
+   * Undefined for every other trust.
+   */
+  private _commonCondition(sel: Selection): Condition | undefined {
+    if (this.template || this.pr || this.anyRef || this.pins.size || sel.patterns.length || sel.envPatterns.length) return undefined;
+    const contexts = sel.hasEnv ? sel.envs.map(environmentContext) : sel.refs.map(refContext);
+    // More subjects than joinFields allows: the general path refuses them with its message.
+    if (contexts.length === 0 || contexts.length > SUBJECT_LIMIT) return undefined;
+    const subjects: string[] = [];
+    const forms = this.format === GitHubSubjectFormat.BOTH ? [false, true] : [this.format === GitHubSubjectFormat.IMMUTABLE];
+    for (const immutable of forms) {
+      const repo = repoField(this.owner, this.repo, immutable ? { ownerId: this.ownerId, repositoryId: this.repoId } : undefined);
+      for (const c of contexts) subjects.push(`${repo}:${c}`);
+    }
+    // The tests in canonical order (by claim): with an environment the subject carries it and the
+    // refs are a claim of their own; the repository id is pinned unless the subject holds it alone.
+    const tests: Test[] = [];
+    if (sel.hasEnv && sel.refs.length) tests.push({ kind: 'in', claim: 'ref', values: sel.refs });
+    if (this.repoId && this.format !== GitHubSubjectFormat.IMMUTABLE) tests.push({ kind: 'in', claim: 'repository_id', values: [this.repoId] });
+    tests.push({ kind: 'in', claim: 'sub', values: uniqSorted(subjects) });
+    return Condition._fromTerms([{ tests }]);
   }
 
   /** One condition per subject form (both forms merge into one alternative when they can). */
