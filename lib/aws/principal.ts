@@ -202,9 +202,28 @@ function worstCaseArn(s: AwsStatementJson): string {
  * and usually hides a typo in the other (docs/security.md#f11).
  */
 function refuseCaseTwins(scope: IConstruct, statements: AwsStatementJson[]): void {
-  // Every role is checked: the common case (subjects without capitals, or a single one) needs no map.
-  const subjects: [key: string, value: string][] = [];
+  // Every role is checked: the common case (subjects without capitals, or a single one) needs no
+  // list and no map. Twins differ in case, so one of them has a capital letter.
+  let count = 0;
   let upper = false;
+  forEachSubject(statements, (_key, value) => {
+    count++;
+    upper ||= value !== value.toLowerCase();
+  });
+  if (!upper || count < 2) return;
+  const seen = new Map<string, string>();
+  forEachSubject(statements, (key, value) => {
+    const folded = `${key}\u0000${value.toLowerCase()}`;
+    const prior = seen.get(folded);
+    if (prior !== undefined && prior !== value) {
+      throw new TrustConfigError(`CiOidcPrincipal(${scope.node.path})`, `the subjects ${JSON.stringify(prior)} and ${JSON.stringify(value)} differ only in letter case; IAM compares case-sensitively and the token carries one spelling`, 'keep the spelling the CI provider shows (the owner and repository exactly as in their URL)');
+    }
+    seen.set(folded, value);
+  });
+}
+
+/** Each `sub` value the statements' String conditions test, with its key. */
+function forEachSubject(statements: readonly AwsStatementJson[], f: (key: string, value: string) => void): void {
   for (const s of statements) {
     for (const op in s.Condition) {
       if (!op.startsWith('String')) continue;
@@ -212,22 +231,9 @@ function refuseCaseTwins(scope: IConstruct, statements: AwsStatementJson[]): voi
       for (const key in keys) {
         if (!key.endsWith(':sub')) continue;
         const v = keys[key];
-        for (const value of typeof v === 'string' ? [v] : v) {
-          subjects.push([key, value]);
-          upper ||= value !== value.toLowerCase();
-        }
+        if (typeof v === 'string') f(key, v);
+        else for (let i = 0; i < v.length; i++) f(key, v[i]);
       }
     }
-  }
-  // Twins differ in case, so one of them has a capital letter.
-  if (!upper || subjects.length < 2) return;
-  const seen = new Map<string, string>();
-  for (const [key, value] of subjects) {
-    const folded = `${key}\u0000${value.toLowerCase()}`;
-    const prior = seen.get(folded);
-    if (prior !== undefined && prior !== value) {
-      throw new TrustConfigError(`CiOidcPrincipal(${scope.node.path})`, `the subjects ${JSON.stringify(prior)} and ${JSON.stringify(value)} differ only in letter case; IAM compares case-sensitively and the token carries one spelling`, 'keep the spelling the CI provider shows (the owner and repository exactly as in their URL)');
-    }
-    seen.set(folded, value);
   }
 }

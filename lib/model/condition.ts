@@ -385,21 +385,29 @@ export class Condition {
 
   /** Canonical text, for example `sub == "repo:a/b:ref:refs/heads/main" && ref in ["x", "y"]`. */
   public toString(): string {
-    // Immutable, and hashed into every fingerprint of the trusts sharing it: render once.
-    this.text ??= this.dnf.length === 0 ? 'false' : this.dnf.map((t) => (t.tests.length === 0 ? 'true' : t.tests.map(renderTest).join(' && '))).join(' || ');
+    // Immutable, and hashed into every fingerprint of the trusts sharing it: render once. Every
+    // role's trust renders it, mostly before V8 optimizes this: loops, not closures.
+    if (this.text === undefined) {
+      let text = this.dnf.length === 0 ? 'false' : '';
+      for (let i = 0; i < this.dnf.length; i++) {
+        const tests = this.dnf[i].tests;
+        if (i > 0) text += ' || ';
+        if (tests.length === 0) text += 'true';
+        for (let j = 0; j < tests.length; j++) text += (j > 0 ? ' && ' : '') + renderTest(tests[j]);
+      }
+      this.text = text;
+    }
     return this.text;
   }
 }
 
+/** How a test reads with one value, and with several. */
+const RENDERED_OPERATOR = { in: ['==', 'in'], like: ['like', 'like any of'], has: ['contains', 'contains any of'] } as const;
+
 function renderTest(t: Test): string {
-  if (t.kind === 'has') {
-    return t.values.length === 1 ? `${t.claim} contains ${JSON.stringify(t.values[0])}` : `${t.claim} contains any of ${JSON.stringify(t.values)}`;
-  }
-  if (t.kind === 'in') {
-    return t.values.length === 1 ? `${t.claim} == ${JSON.stringify(t.values[0])}` : `${t.claim} in ${JSON.stringify(t.values)}`;
-  }
-  const ps = t.patterns.map(globSource);
-  return ps.length === 1 ? `${t.claim} like ${JSON.stringify(ps[0])}` : `${t.claim} like any of ${JSON.stringify(ps)}`;
+  const values = t.kind === 'like' ? t.patterns.map(globSource) : t.values;
+  const [one, many] = RENDERED_OPERATOR[t.kind];
+  return values.length === 1 ? `${t.claim} ${one} ${JSON.stringify(values[0])}` : `${t.claim} ${many} ${JSON.stringify(values)}`;
 }
 
 function tooLarge(n: number): never {

@@ -129,16 +129,20 @@ export class Trust {
     this.sessionTags = init.sessionTags?.length ? [...new Set(init.sessionTags)].sort() : [];
 
     const findings: TrustFinding[] = init.warnings?.length ? [...init.warnings] : [];
-    const used = new Set<string>();
-    for (const need of init.needs ?? []) {
-      const r = rule(need.ruleId);
-      if (!r.widening || !init.accepted?.includes(r.widening)) {
-        throw new TrustConfigError(init.where, need.message, r.fix, need.ruleId);
+    let widenings: string[] = [];
+    if (init.needs?.length) {
+      const used = new Set<string>();
+      for (const need of init.needs) {
+        const r = rule(need.ruleId);
+        if (!r.widening || !init.accepted?.includes(r.widening)) {
+          throw new TrustConfigError(init.where, need.message, r.fix, need.ruleId);
+        }
+        used.add(r.widening);
+        findings.push({ ruleId: need.ruleId, level: RuleLevel.WARNING, message: `widened (${r.widening}): ${need.message}` });
       }
-      used.add(r.widening);
-      findings.push({ ruleId: need.ruleId, level: RuleLevel.WARNING, message: `widened (${r.widening}): ${need.message}` });
+      widenings = [...used].sort();
     }
-    this.widenings = used.size ? [...used].sort() : [];
+    this.widenings = widenings;
     checkCondition(init.where, init.profile, init.condition);
     this.findings = dedupeFindings(findings);
   }
