@@ -135,9 +135,9 @@ function conditionOf(entries: Entry[]): Record<string, Record<string, string | s
   entries.sort((a, b) => cmp(a[0], b[0]) || cmp(a[1], b[1]));
   const out: Record<string, Record<string, string | string[]>> = {};
   for (let i = 0; i < entries.length; i++) {
-    const [op, key, value] = entries[i];
-    if (i > 0 && entries[i - 1][0] === op && entries[i - 1][1] === key) throw new Error(`internal: ${op} ${key} would be overwritten`);
-    (out[op] ??= {})[key] = value;
+    const e = entries[i];
+    if (i > 0 && entries[i - 1][0] === e[0] && entries[i - 1][1] === e[1]) throw new Error(`internal: ${e[0]} ${e[1]} would be overwritten`);
+    (out[e[0]] ??= {})[e[1]] = e[2];
   }
   return out;
 }

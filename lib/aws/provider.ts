@@ -59,7 +59,8 @@ export class CiOidcProvider extends Resource implements ICiOidcProvider {
     // the stack's children each time (a construct never leaves the tree).
     let known = BY_ISSUER.get(stack)?.get(issuer);
     if (known) {
-      known.addClientIds(...(clientIds ?? [AWS_DEFAULT_AUDIENCE]));
+      // Roles ask with no client id of their own (they add their trusts' audiences themselves).
+      if (clientIds?.length !== 0) known.addClientIds(...(clientIds ?? [AWS_DEFAULT_AUDIENCE]));
       return known;
     }
     const id = `CiOidcProvider${issuerHostPath(validateIssuer(issuer)).replace(/[^A-Za-z0-9]/g, '')}`;

@@ -406,8 +406,8 @@ const RENDERED_OPERATOR = { in: ['==', 'in'], like: ['like', 'like any of'], has
 
 function renderTest(t: Test): string {
   const values = t.kind === 'like' ? t.patterns.map(globSource) : t.values;
-  const [one, many] = RENDERED_OPERATOR[t.kind];
-  return values.length === 1 ? `${t.claim} ${one} ${JSON.stringify(values[0])}` : `${t.claim} ${many} ${JSON.stringify(values)}`;
+  const op = RENDERED_OPERATOR[t.kind];
+  return values.length === 1 ? `${t.claim} ${op[0]} ${JSON.stringify(values[0])}` : `${t.claim} ${op[1]} ${JSON.stringify(values)}`;
 }
 
 function tooLarge(n: number): never {
