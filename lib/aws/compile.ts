@@ -53,7 +53,7 @@ export function compileAwsTrust(trust: Trust, federated: string): CompiledAwsTru
   const networkVariants = networkEntries(bound.network, where);
   refuseNonPolicyCharacters(bound, where);
   const actions = bound.sessionTags.length ? ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'] : 'sts:AssumeRoleWithWebIdentity';
-  const aud: Entry = ['StringEquals', `${prefix}:aud`, one(bound.audiences!.map((a) => escapeIamLiteral(a, 'StringEquals')))];
+  const aud: Entry = ['StringEquals', `${prefix}:aud`, one(escapeAll(bound.audiences!))];
   const statements: AwsStatementJson[] = [];
   for (const term of bound.condition._terms()) {
     const base = termEntries(term, prefix, keys, bound, where);
@@ -95,16 +95,23 @@ function networkEntries(network: NetworkRestriction | undefined, where: () => st
 
 /** Claim names, network ids and escapes are ASCII by construction: only the values can fall outside. */
 function refuseNonPolicyCharacters(bound: Trust, where: () => string): void {
-  let bad = bound.audiences!.find((v) => !isIamPolicyCharset(v));
-  for (const term of bound.condition._terms()) {
-    for (const x of term.tests) {
-      if (x.kind !== 'like') bad ??= x.values.find((v) => !isIamPolicyCharset(v));
-      else for (const p of x.patterns) bad ??= p.parts.find((v) => !isIamPolicyCharset(v));
+  // Every value of every role's trust: index loops, no closures.
+  let bad = firstOutsidePolicyCharset(bound.audiences!);
+  const terms = bound.condition._terms();
+  for (let i = 0; i < terms.length && bad === undefined; i++) {
+    for (const x of terms[i].tests) {
+      if (x.kind !== 'like') bad ??= firstOutsidePolicyCharset(x.values);
+      else for (const p of x.patterns) bad ??= firstOutsidePolicyCharset(p.parts);
     }
   }
   if (bad !== undefined) {
     throw new TrustConfigError(where(), `the value ${JSON.stringify(bad)} has characters IAM policies cannot hold (only tab, LF, CR and U+0020-U+00FF are allowed)`, 'use ASCII values; IAM cannot match other characters exactly');
   }
+}
+
+function firstOutsidePolicyCharset(values: readonly string[]): string | undefined {
+  for (let i = 0; i < values.length; i++) if (!isIamPolicyCharset(values[i])) return values[i];
+  return undefined;
 }
 
 /** One test of a statement's condition: operator, key, value(s). */
@@ -118,10 +125,10 @@ function termEntries(term: Term, prefix: string, keys: readonly string[], trust:
       throw new TrustConfigError(where(), `AWS cannot check the list claim ${t.claim} (contains ${t.values.join(', ')}): STS exposes no condition key for it`, 'drop this pin for AWS (the subject still pins the project), or use GCP, whose condition can check it');
     }
     const key = keyFor(t, prefix, keys, trust, where);
-    if (out.some((e) => e[1] === key)) {
-      throw new TrustConfigError(where(), `claim ${t.claim} is tested twice with different patterns in one alternative; IAM cannot AND two StringLike tests on one key`, 'use one pattern per claim');
+    for (let i = 0; i < out.length; i++) {
+      if (out[i][1] === key) throw new TrustConfigError(where(), `claim ${t.claim} is tested twice with different patterns in one alternative; IAM cannot AND two StringLike tests on one key`, 'use one pattern per claim');
     }
-    const values = t.kind === 'in' ? t.values.map((v) => escapeIamLiteral(v, 'StringEquals')) : t.patterns.map(iamGlobToString);
+    const values = t.kind === 'in' ? escapeAll(t.values) : t.patterns.map(iamGlobToString);
     out.push([t.kind === 'in' ? 'StringEquals' : 'StringLike', key, one(values.sort(cmp))]);
   }
   return out;
@@ -148,6 +155,13 @@ function keyFor(t: Exclude<Test, { kind: 'has' }>, prefix: string, keys: readonl
   const shown = t.kind === 'in' ? t.values.join(', ') : t.patterns.map(globSource).join(', ');
   const fix = providerSpec(trust.provider).aws.fixForUnseenClaim(t.claim, awsClaimKeys, trust.issuer);
   throw new TrustConfigError(where(), `AWS cannot check claim ${t.claim} (${shown}): for issuer ${trust.issuer} STS exposes only ${keys.map((k) => `${prefix}:${k}`).join(', ')}`, fix);
+}
+
+/** StringEquals values as IAM must read them; a new list (the caller sorts it). */
+function escapeAll(values: readonly string[]): string[] {
+  const out = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = escapeIamLiteral(values[i], 'StringEquals');
+  return out;
 }
 
 function one(values: string[]): string | string[] {

@@ -24,7 +24,8 @@ import { AWS_LIMITS } from './limits';
  * @internal
  */
 export function escapeIamLiteral(value: string, operator: 'StringEquals' | 'StringLike'): string {
-  if (!(operator === 'StringLike' ? /[$*?]/ : /\$/).test(value)) return value; // the common case, no copy
+  // The common case, no copy (every value of every role passes here: no regex for StringEquals).
+  if (operator === 'StringLike' ? !/[$*?]/.test(value) : !value.includes('$')) return value;
   let out = '';
   for (const ch of value) {
     if (ch === '$') out += '${$}';

@@ -287,8 +287,12 @@ export function testPinsIdentity(t: Test, profile: CiProfile): boolean {
   if (t.kind === 'has') return false;
   if (t.kind === 'in' && profile.identityClaims.includes(t.claim)) return true;
   if (t.claim !== 'sub' || !profile.subjectIdentity) return false;
-  const heads = t.kind === 'in' ? t.values.map((v) => `${v}:`) : t.patterns.map(globPrefix);
-  return heads.length > 0 && heads.every((h) => profile.subjectIdentity!.test(h));
+  const n = t.kind === 'in' ? t.values.length : t.patterns.length;
+  for (let i = 0; i < n; i++) {
+    const head = t.kind === 'in' ? `${t.values[i]}:` : globPrefix(t.patterns[i]);
+    if (!profile.subjectIdentity.test(head)) return false;
+  }
+  return n > 0;
 }
 
 function pinsIdentity(term: Term, profile: CiProfile, fail: (id: RuleId, p: string) => never): boolean {

@@ -494,20 +494,23 @@ export class GitHubTrustBuilder {
     const form = this.format === GitHubSubjectFormat.BOTH ? 'name or immutable subject' : this.format === GitHubSubjectFormat.IMMUTABLE ? 'immutable subject' : 'name subject';
     const ids = this.repoId ? ` (owner id ${this.ownerId}, repository id ${this.repoId}; ${form})` : ' (by name only)';
     const ctx: string[] = [];
-    const envText = [
-      ...(envs.length ? [`in environment ${envs.join(' or ')}`] : []),
-      ...envPatterns.map((p) => (p === '*' ? 'in every environment' : `in environments matching ${p}`)),
-    ];
+    // Pushed part by part rather than spread from lists: every trust makes its sentence.
+    const envText: string[] = [];
+    if (envs.length) envText.push(`in environment ${envs.join(' or ')}`);
+    for (const p of envPatterns) envText.push(p === '*' ? 'in every environment' : `in environments matching ${p}`);
     if (envText.length) ctx.push(envText.join(' or '));
-    const branchNames = refs.filter((r) => r.startsWith('refs/heads/')).map((r) => r.slice(11));
-    const tagNames = refs.filter((r) => r.startsWith('refs/tags/')).map((r) => r.slice(10));
-    const refText = [
-      ...(branchNames.length ? [`on branch ${branchNames.join(' or ')}`] : []),
-      ...(tagNames.length ? [`on tag ${tagNames.join(' or ')}`] : []),
-      ...patterns.map((p) => (p === 'refs/heads/*' ? 'on every branch' : p === 'refs/tags/*' ? 'on every tag' : `on refs matching ${p}`)),
-      ...(this.pr ? ['in pull requests'] : []),
-      ...(this.anyRef ? ['on any ref'] : []),
-    ];
+    const branchNames: string[] = [];
+    const tagNames: string[] = [];
+    for (const r of refs) {
+      if (r.startsWith('refs/heads/')) branchNames.push(r.slice(11));
+      else if (r.startsWith('refs/tags/')) tagNames.push(r.slice(10));
+    }
+    const refText: string[] = [];
+    if (branchNames.length) refText.push(`on branch ${branchNames.join(' or ')}`);
+    if (tagNames.length) refText.push(`on tag ${tagNames.join(' or ')}`);
+    for (const p of patterns) refText.push(p === 'refs/heads/*' ? 'on every branch' : p === 'refs/tags/*' ? 'on every tag' : `on refs matching ${p}`);
+    if (this.pr) refText.push('in pull requests');
+    if (this.anyRef) refText.push('on any ref');
     if (refText.length) ctx.push(refText.join(' or '));
     const branchTrust = branchNames.length > 0 || patterns.some((p) => p.startsWith('refs/heads/')) || this.anyRef;
     if (branchTrust && !hasEnv && !sel.eventPinned) ctx.push(`by any event (push, and base-context events such as ${BASE_CONTEXT_EVENTS} that a fork's author can start)`);
