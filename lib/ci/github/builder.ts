@@ -384,8 +384,8 @@ export class GitHubTrustBuilder {
    * The condition of the most common trusts, built directly: the default subject template, exact
    * branches, tags or environments, nothing else pinned. It is the canonical condition
    * `_alternatives` reaches through the subject grammar for them (one alternative: both subject
-   * forms merge), made without the globs and the condition algebra, which cost most of a role's
-   * synth (docs/benchmarks.md); test/ci/github-common-condition.test.ts holds the two equal.
+   * forms merge), made without the globs and the condition algebra, which took most of
+   * `toTrust`'s time (docs/benchmarks.md); test/ci/github-common-condition.test.ts holds the two equal.
    * Undefined for every other trust.
    */
   private _commonCondition(sel: Selection): Condition | undefined {
