@@ -85,6 +85,8 @@ describe('GitHub: the common trusts\' condition built directly', () => {
       if (!isCommon(s)) {
         other++;
         expect(direct).toBeUndefined();
+        // The default template spelled out is the same trust as the default: the same condition.
+        if (s.extra === 'defaultTemplate') expect(general.toString()).toBe(builder({ ...s, extra: undefined }).toTrust().condition.toString());
         return;
       }
       common++;
