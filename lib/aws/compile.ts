@@ -172,11 +172,9 @@ function one(values: string[]): string | string[] {
 export function sessionDenyStatement(trust: Trust): Record<string, unknown> | undefined {
   const n = trust.network;
   if (!n) return undefined;
-  const condition: Record<string, Record<string, string | string[]>> = { BoolIfExists: { 'aws:ViaAWSService': 'false' } };
-  if (n.sourceIpCidrs.length) condition.NotIpAddressIfExists = { 'aws:SourceIp': one(n.sourceIpCidrs) };
-  const notEq: Record<string, string | string[]> = {};
-  if (n.awsVpcIds.length) notEq['aws:SourceVpc'] = one(n.awsVpcIds);
-  if (n.awsVpcEndpointIds.length) notEq['aws:SourceVpce'] = one(n.awsVpcEndpointIds);
-  if (Object.keys(notEq).length) condition.StringNotEqualsIfExists = notEq;
-  return { Effect: 'Deny', Action: '*', Resource: '*', Condition: conditionOf(Object.entries(condition).flatMap(([op, keys]) => Object.entries(keys).map(([k, v]): Entry => [op, k, v]))) };
+  const entries: Entry[] = [['BoolIfExists', 'aws:ViaAWSService', 'false']];
+  if (n.sourceIpCidrs.length) entries.push(['NotIpAddressIfExists', 'aws:SourceIp', one(n.sourceIpCidrs)]);
+  if (n.awsVpcIds.length) entries.push(['StringNotEqualsIfExists', 'aws:SourceVpc', one(n.awsVpcIds)]);
+  if (n.awsVpcEndpointIds.length) entries.push(['StringNotEqualsIfExists', 'aws:SourceVpce', one(n.awsVpcEndpointIds)]);
+  return { Effect: 'Deny', Action: '*', Resource: '*', Condition: conditionOf(entries) };
 }

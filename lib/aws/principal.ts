@@ -108,12 +108,15 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
       if (!provider) pending.set(pendingArn(trust.issuer), p.oidcProviderArn);
       arns.add(p.oidcProviderArn);
     }
-    for (const s of statements) {
-      const arn = pending.get(s.Principal.Federated);
-      if (arn !== undefined) s.Principal.Federated = arn;
+    // Deterministic order; statements that differ in one key's values share one statement. Without
+    // a placeholder to replace, that is the merge the quota was checked on.
+    if (pending.size) {
+      for (const s of statements) {
+        const arn = pending.get(s.Principal.Federated);
+        if (arn !== undefined) s.Principal.Federated = arn;
+      }
     }
-    // Deterministic order; statements that differ in one key's values share one statement.
-    this._statements = mergeStatements(statements);
+    this._statements = pending.size ? mergeStatements(statements) : merged;
     this.trusts = bound;
     this._trustConditions = perTrust;
     this.providerArns = [...arns];

@@ -400,12 +400,22 @@ export class GitHubTrustBuilder {
       for (const c of contexts) subjects.push(`${repo}:${c}`);
     }
     // The tests in canonical order (by claim): with an environment the subject carries it and the
-    // refs are a claim of their own; the repository id is pinned unless the subject holds it alone.
+    // refs are a claim of their own; the repository id is pinned unless the subject holds it.
     const tests: Test[] = [];
     if (sel.hasEnv && sel.refs.length) tests.push({ kind: 'in', claim: 'ref', values: sel.refs });
-    if (this.repoId && this.format !== GitHubSubjectFormat.IMMUTABLE) tests.push({ kind: 'in', claim: 'repository_id', values: [this.repoId] });
+    if (this.repoId && !forms.some((immutable) => this._subjectHoldsIds(immutable))) tests.push({ kind: 'in', claim: 'repository_id', values: [this.repoId] });
     tests.push({ kind: 'in', claim: 'sub', values: uniqSorted(subjects) });
     return Condition._fromTerms([{ tests }]);
+  }
+
+  /**
+   * Does this subject form carry the owner and repository ids, so no `repository_id` claim test is
+   * needed? The immutable form does; BOTH still pins the claim on it (it repeats the subject's id),
+   * so both forms are held to the same id and merge into one alternative. The one home of that rule
+   * for both ways to the condition.
+   */
+  private _subjectHoldsIds(immutable: boolean): boolean {
+    return immutable && this.format !== GitHubSubjectFormat.BOTH;
   }
 
   /** One condition per subject form (both forms merge into one alternative when they can). */
@@ -458,8 +468,7 @@ export class GitHubTrustBuilder {
         if (key === 'context') return contexts;
         if (key === 'repo') {
           consumed.add('repository');
-          // BOTH keeps the repository_id pin on the immutable form too (see below).
-          if (immutable && this.format !== GitHubSubjectFormat.BOTH) ['repository_owner_id', 'repository_id'].forEach((k) => consumed.add(k));
+          if (this._subjectHoldsIds(immutable)) ['repository_owner_id', 'repository_id'].forEach((k) => consumed.add(k));
           return [lit(repoField(this.owner, this.repo, immutable ? { ownerId: this.ownerId, repositoryId: this.repoId } : undefined))];
         }
         if (key === 'ref') {
