@@ -75,12 +75,15 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
     const perTrust: AwsStatementJson['Condition'][][] = [];
     const given = options.providers?.map((p, i) => ({ provider: p, issuer: providerIssuer(p, `${where}.providers[${i}]`) }));
     // Every trust is compiled and every check passes before a provider the stack lacks is made, so
-    // a refused role leaves nothing behind. Until then such a trust's statements name a placeholder
-    // for its issuer's provider, which the length check counts as the token ARN it will be.
-    const plans = trusts.map((trust) => {
-      const provider = given?.find((p) => p.issuer === trust.issuer)?.provider;
-      return { trust, provider, compiled: compileAwsTrust(trust, provider?.oidcProviderArn ?? pendingArn(trust.issuer)) };
-    });
+    // a refused role leaves nothing behind. The statements name a placeholder for their issuer's
+    // provider while they merge and are ordered: a role has one provider per issuer, so merging on
+    // placeholders is merging on ARNs, and the order follows the content, never the number CDK gave
+    // a provider's ARN token (which any unrelated construct made earlier in the app would shift).
+    const plans = trusts.map((trust) => ({
+      trust,
+      provider: given?.find((p) => p.issuer === trust.issuer)?.provider,
+      compiled: compileAwsTrust(trust, pendingArn(trust.issuer)),
+    }));
     for (const { compiled } of plans) {
       const conditions: AwsStatementJson['Condition'][] = [];
       for (const s of compiled.statements) {
@@ -91,35 +94,26 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
       perTrust.push(conditions);
     }
     refuseCaseTwins(scope, statements);
-    // The quota, on the statements as they will merge (merging groups by everything but one key's
-    // values, so a placeholder merges exactly as its provider's ARN will).
     const merged = mergeStatements(statements);
-    const length = policyLength(merged);
+    // The quota: with the providers given, their ARNs; a provider still to be made counts as the
+    // token ARN it will be.
+    const arns = new Map<string, string>();
+    for (const { trust, provider } of plans) if (provider) arns.set(pendingArn(trust.issuer), provider.oidcProviderArn);
+    const length = policyLength(arns.size ? named(merged, arns) : merged);
     if (length > quota) {
       throw new TrustConfigError(where, `the trust policy is ${length} characters, over the IAM quota of ${quota} (ACLSizePerRole)`, `split the trusts across several roles (${merged.length} statements now)${quota < RAISED_TRUST_POLICY_QUOTA ? `, pin fewer branches per role, or raise the quota to ${formatNumber(RAISED_TRUST_POLICY_QUOTA)} and set trustPolicySizeQuota` : ' or pin fewer branches per role'}`);
     }
 
     // All checks passed: make (or reuse) the providers, and name them in the statements.
-    const arns = new Set<string>();
-    const pending = new Map<string, string>();
     for (const { trust, provider, compiled } of plans) {
       const p = provider ?? CiOidcProvider.forIssuer(scope as any, trust.issuer, []);
       if (p instanceof CiOidcProvider) p.addClientIds(...compiled.trust.audiences!);
-      if (!provider) pending.set(pendingArn(trust.issuer), p.oidcProviderArn);
-      arns.add(p.oidcProviderArn);
+      arns.set(pendingArn(trust.issuer), p.oidcProviderArn);
     }
-    // Deterministic order; statements that differ in one key's values share one statement. Without
-    // a placeholder to replace, that is the merge the quota was checked on.
-    if (pending.size) {
-      for (const s of statements) {
-        const arn = pending.get(s.Principal.Federated);
-        if (arn !== undefined) s.Principal.Federated = arn;
-      }
-    }
-    this._statements = pending.size ? mergeStatements(statements) : merged;
+    this._statements = named(merged, arns);
     this.trusts = bound;
     this._trustConditions = perTrust;
-    this.providerArns = [...arns];
+    this.providerArns = [...new Set(arns.values())];
   }
 
   public get policyFragment(): iam.PrincipalPolicyFragment {
@@ -171,7 +165,15 @@ function policyLength(statements: readonly AwsStatementJson[]): number {
   return length;
 }
 
-/** Stands for the provider of `issuer` until it is made; never written to a template. */
+/** The statements with each placeholder replaced by its provider's ARN (new objects; the conditions are shared). */
+function named(statements: readonly AwsStatementJson[], arns: ReadonlyMap<string, string>): AwsStatementJson[] {
+  return statements.map((s) => {
+    const arn = arns.get(s.Principal.Federated);
+    return arn === undefined ? s : { ...s, Principal: { Federated: arn } };
+  });
+}
+
+/** Stands for the provider of `issuer` until it is named; never written to a template. */
 function pendingArn(issuer: string): string {
   return `${PENDING}${issuer}`;
 }

@@ -3,12 +3,13 @@
  * statement. Proven exact against the independent simulator on generated statement sets, and on
  * roles built from trusts that must and must not merge.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Lazy, Stack } from 'aws-cdk-lib';
 import fc from 'fast-check';
 import { AwsStatementJson } from '../../lib/aws/compile';
 import { mergeStatements } from '../../lib/aws/merge';
 import { CiOidcRole } from '../../lib/aws/role';
 import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
+import { GitLabCi } from '../../lib/ci/gitlab';
 import { Widening } from '../../lib/model/rules';
 import { AwsTrustSimulator } from '../../lib/testing';
 
@@ -64,6 +65,27 @@ test('merging is deterministic and order-independent for one input set', () => {
     expect(JSON.stringify(mergeStatements([...statements].reverse()))).toBe(JSON.stringify(mergeStatements(statements)));
     expect(JSON.stringify(mergeStatements(mergeStatements(statements)))).toBe(JSON.stringify(mergeStatements(statements)));
   }), { numRuns: 500, seed: 7 });
+});
+
+test('a role\'s statement order follows its content, not the numbers CDK gave its providers\' ARN tokens', () => {
+  // A role trusting two issuers, in apps that make 0-299 unrelated tokens first: CDK numbers tokens
+  // app-wide (\`\${Token[TOKEN.98]}\` sorts after \`\${Token[TOKEN.102]}\`), so an order taken from the
+  // token text would flip as the numbers cross a digit; an unrelated change must not reorder a policy.
+  const templates = new Set<string>();
+  for (let unrelated = 0; unrelated < 300; unrelated += 7) {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+    for (let i = 0; i < unrelated; i++) Lazy.string({ produce: () => 'x' });
+    const gitlab = GitLabCi.project({ projectPath: 'acme/web', projectId: '42' }).onProtectedBranch('main').toTrust();
+    const github = GitHubActions.repository(GH).onBranch('main').toTrust();
+    new CiOidcRole(stack, 'R', { trusts: [github, gitlab] });
+    templates.add(JSON.stringify(app.synth().getStackByName('S').template));
+  }
+  expect(templates.size).toBe(1);
+  const statements = JSON.parse([...templates][0]).Resources;
+  const role = Object.values<any>(statements).find((r) => r.Type === 'AWS::IAM::Role');
+  // By issuer: https://gitlab.com before https://token.actions.githubusercontent.com.
+  expect(role.Properties.AssumeRolePolicyDocument.Statement.map((x: any) => Object.keys(x.Condition.StringEquals)[0].split(':')[0])).toEqual(['gitlab.com', HOST]);
 });
 
 const GH = { owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '89012345', subjectFormat: GitHubSubjectFormat.IMMUTABLE };

@@ -5,7 +5,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { CiOidcRole } from '../../lib/aws/role';
 import { Buildkite } from '../../lib/ci/buildkite';
-import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
+import { GitHubActions, GitHubIssuer } from '../../lib/ci/github';
 import { AwsTrustSimulator, TokenExpectation } from '../../lib/testing';
 
 const PIPELINE_ID = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
@@ -13,7 +13,10 @@ const PIPELINE_ID = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 test('a Buildkite token with session tags on a role that also trusts GitHub: the failed sub leads', () => {
   const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
   const buildkite = Buildkite.pipeline({ organization: 'acme', pipeline: 'deploy', pipelineId: PIPELINE_ID }).onBranch('main').withAwsSessionTags('pipeline_id').toTrust();
-  const github = GitHubActions.repository({ owner: 'a', repository: 'b', ownerId: '1', repositoryId: '2', subjectFormat: GitHubSubjectFormat.IMMUTABLE }).onBranch('main').toTrust();
+  // Statements are ordered by content, their issuer first: a GitHub Enterprise Server host that
+  // sorts ahead of agent.buildkite.com puts the GitHub statement first, so the Buildkite statement
+  // whose condition failed is not the first one the simulator reads.
+  const github = GitHubActions.repository({ owner: 'a', repository: 'b', ownerId: '1', repositoryId: '2', issuer: GitHubIssuer.enterpriseServer('a.example.com') }).withSubjectTemplate('repo', 'context', 'repository_id').onBranch('main').toTrust();
   const sim = AwsTrustSimulator.fromRole(new CiOidcRole(stack, 'R', { trusts: [github, buildkite] }));
   // The token as `buildkite-agent oidc request-token --aws-session-tag pipeline_id` mints it.
   const token = {
