@@ -1,3 +1,5 @@
+import { issuerHostPath } from '../model/issuer';
+
 /**
  * Which token claims AWS STS exposes as condition keys in a role trust policy, per issuer.
  * Data, not logic (docs/claims.md#aws-condition-keys):
@@ -40,3 +42,20 @@ export function awsClaimKeys(issuer: string): readonly string[] {
   return keys;
 }
 const KEYS = new Map<string, readonly string[]>();
+
+/**
+ * The condition key of each claim readable for this issuer (`aud` → `<issuer host/path>:aud`), in
+ * the order of `awsClaimKeys`. Every trust's every test names a key: the strings are made once per
+ * issuer, not once per role.
+ * @internal
+ */
+export function awsConditionKeys(issuer: string): ReadonlyMap<string, string> {
+  let keys = CONDITION_KEYS.get(issuer);
+  if (!keys) {
+    const prefix = issuerHostPath(issuer);
+    keys = new Map(awsClaimKeys(issuer).map((claim) => [claim, `${prefix}:${claim}`]));
+    if (CONDITION_KEYS.size < 100) CONDITION_KEYS.set(issuer, keys);
+  }
+  return keys;
+}
+const CONDITION_KEYS = new Map<string, ReadonlyMap<string, string>>();

@@ -1,11 +1,10 @@
-import { awsClaimKeys } from './claim-keys';
+import { awsClaimKeys, awsConditionKeys } from './claim-keys';
 import { escapeIamLiteral, iamGlobToString, isIamPolicyCharset } from './iam-strings';
 import { AWS_LIMITS } from './limits';
 import { providerSpec } from '../ci/registry';
 import { cmp, Term, Test } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { globSource } from '../model/glob';
-import { issuerHostPath } from '../model/issuer';
 import { NetworkRestriction, requireEnforceable } from '../model/network';
 import { RuleLevel } from '../model/rules';
 import { Trust } from '../model/trust';
@@ -48,15 +47,14 @@ export function compileAwsTrust(trust: Trust, federated: string): CompiledAwsTru
   const bound = bindAudience(trust);
   // Named in errors only: made when one is thrown.
   const where = (): string => `AWS role trust for "${trust.description}"`;
-  const prefix = issuerHostPath(bound.issuer);
-  const keys = awsClaimKeys(bound.issuer);
+  const keys = awsConditionKeys(bound.issuer);
   const networkVariants = networkEntries(bound.network, where);
   refuseNonPolicyCharacters(bound, where);
   const actions = bound.sessionTags.length ? ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'] : 'sts:AssumeRoleWithWebIdentity';
-  const aud: Entry = ['StringEquals', `${prefix}:aud`, one(escapeAll(bound.audiences!))];
+  const aud: Entry = ['StringEquals', keys.get('aud')!, one(escapeAll(bound.audiences!))];
   const statements: AwsStatementJson[] = [];
   for (const term of bound.condition._terms()) {
-    const base = termEntries(term, prefix, keys, bound, where);
+    const base = termEntries(term, keys, bound, where);
     base.push(aud);
     for (const variant of networkVariants) {
       statements.push({ Effect: 'Allow', Principal: { Federated: federated }, Action: actions, Condition: conditionOf(variant.length ? [...base, ...variant] : base) });
@@ -117,14 +115,14 @@ function firstOutsidePolicyCharset(values: readonly string[]): string | undefine
 /** One test of a statement's condition: operator, key, value(s). */
 type Entry = [op: string, key: string, value: string | string[]];
 
-function termEntries(term: Term, prefix: string, keys: readonly string[], trust: Trust, where: () => string): Entry[] {
+function termEntries(term: Term, keys: ReadonlyMap<string, string>, trust: Trust, where: () => string): Entry[] {
   const out: Entry[] = [];
   for (const t of term.tests) {
     if (t.kind === 'has') {
       // No documented STS key exposes a list claim (CircleCI context-ids): refuse rather than drop.
       throw new TrustConfigError(where(), `AWS cannot check the list claim ${t.claim} (contains ${t.values.join(', ')}): STS exposes no condition key for it`, 'drop this pin for AWS (the subject still pins the project), or use GCP, whose condition can check it');
     }
-    const key = keyFor(t, prefix, keys, trust, where);
+    const key = keyFor(t, keys, trust, where);
     for (let i = 0; i < out.length; i++) {
       if (out[i][1] === key) throw new TrustConfigError(where(), `claim ${t.claim} is tested twice with different patterns in one alternative; IAM cannot AND two StringLike tests on one key`, 'use one pattern per claim');
     }
@@ -149,12 +147,13 @@ function conditionOf(entries: Entry[]): Record<string, Record<string, string | s
   return out;
 }
 
-function keyFor(t: Exclude<Test, { kind: 'has' }>, prefix: string, keys: readonly string[], trust: Trust, where: () => string): string {
-  if (keys.includes(t.claim)) return `${prefix}:${t.claim}`;
+function keyFor(t: Exclude<Test, { kind: 'has' }>, keys: ReadonlyMap<string, string>, trust: Trust, where: () => string): string {
+  const key = keys.get(t.claim);
+  if (key !== undefined) return key;
   if (trust.sessionTags.includes(t.claim)) return `aws:RequestTag/${t.claim}`;
   const shown = t.kind === 'in' ? t.values.join(', ') : t.patterns.map(globSource).join(', ');
   const fix = providerSpec(trust.provider).aws.fixForUnseenClaim(t.claim, awsClaimKeys, trust.issuer);
-  throw new TrustConfigError(where(), `AWS cannot check claim ${t.claim} (${shown}): for issuer ${trust.issuer} STS exposes only ${keys.map((k) => `${prefix}:${k}`).join(', ')}`, fix);
+  throw new TrustConfigError(where(), `AWS cannot check claim ${t.claim} (${shown}): for issuer ${trust.issuer} STS exposes only ${[...keys.values()].join(', ')}`, fix);
 }
 
 /** StringEquals values as IAM must read them; a new list (the caller sorts it). */

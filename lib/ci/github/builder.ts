@@ -530,7 +530,7 @@ export class GitHubTrustBuilder {
 
   /** The facts the CI snippet and the review read. */
   private _details(sel: Selection): GitHubDetails {
-    return {
+    const details: { -readonly [K in keyof GitHubDetails]: GitHubDetails[K] } = {
       owner: this.owner,
       repository: this.repo,
       ownerId: this.ownerId,
@@ -540,10 +540,12 @@ export class GitHubTrustBuilder {
       environments: sel.envs,
       refs: [...sel.refs, ...sel.patterns],
       issuerWebUrl: this.issuer.webUrl,
-      ...(this.pr ? { pullRequest: true } : {}),
-      ...(this.anyRef ? { anyRef: true } : {}),
-      ...(this.pins.size ? { claims: Object.fromEntries([...this.pins.entries()].sort().map(([k, v]) => [k, uniqSorted(v)])) } : {}),
     };
+    // Set only when used (every trust makes its details: no spread of empty objects).
+    if (this.pr) details.pullRequest = true;
+    if (this.anyRef) details.anyRef = true;
+    if (this.pins.size) details.claims = Object.fromEntries([...this.pins.entries()].sort().map(([k, v]) => [k, uniqSorted(v)]));
+    return details;
   }
 }
 
