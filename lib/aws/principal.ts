@@ -165,11 +165,14 @@ function policyLength(statements: readonly AwsStatementJson[]): number {
   return length;
 }
 
-/** The statements with each placeholder replaced by its provider's ARN (new objects; the conditions are shared). */
+/**
+ * The statements with each placeholder replaced by its provider's ARN (new objects; the conditions
+ * are shared). Written field by field, not spread: spread copies got a hidden class each.
+ */
 function named(statements: readonly AwsStatementJson[], arns: ReadonlyMap<string, string>): AwsStatementJson[] {
   return statements.map((s) => {
     const arn = arns.get(s.Principal.Federated);
-    return arn === undefined ? s : { ...s, Principal: { Federated: arn } };
+    return arn === undefined ? s : { Effect: s.Effect, Principal: { Federated: arn }, Action: s.Action, Condition: s.Condition };
   });
 }
 

@@ -150,7 +150,9 @@ export class Trust {
   /** A copy bound to these audiences (compilers bind the cloud's default when none was given). */
   public withAudiences(audiences: string[]): Trust {
     // The rules do not depend on audiences and already passed: only the audiences are checked.
-    return new Trust({ ...this.init, audiences }, this);
+    const init = copyInit(this.init);
+    init.audiences = audiences;
+    return new Trust(init, this);
   }
 
   /**
@@ -167,7 +169,10 @@ export class Trust {
    */
   public _withStsAudience(audiences?: string[]): Trust {
     // One copy for both: the AWS compiler binds its default audience here when none was given.
-    return new Trust({ ...this.init, audiences: audiences ?? this.audiences, stsAudience: true }, this);
+    const init = copyInit(this.init);
+    init.audiences = audiences ?? this.audiences;
+    init.stsAudience = true;
+    return new Trust(init, this);
   }
 
   /**
@@ -183,7 +188,9 @@ export class Trust {
 
   /** A copy with these network restrictions. */
   public withNetwork(network: NetworkRestriction): Trust {
-    return new Trust({ ...this.init, network });
+    const init = copyInit(this.init);
+    init.network = network;
+    return new Trust(init);
   }
 
   /**
@@ -232,6 +239,30 @@ export class Trust {
   public explain(): string {
     return `${this.description}. Issuer ${this.issuer}; audience ${this.audiences ? this.audiences.join(', ') : '(cloud default)'}; condition: ${this.condition.toString()}${this.network ? `; network: ${this.network}` : ''}`;
   }
+}
+
+/**
+ * A copy of an init, written field by field: the copies of every role's trust then share one
+ * hidden class. An object spread here gave nearly every copy a class of its own in a process that
+ * builds many trusts (V8 11), so each read of an init was a megamorphic one and each class cost
+ * memory. The mapped type makes a field missing here a compile error.
+ */
+function copyInit(init: TrustInit): { -readonly [K in keyof Required<TrustInit>]: TrustInit[K] } {
+  return {
+    profile: init.profile,
+    issuer: init.issuer,
+    audiences: init.audiences,
+    condition: init.condition,
+    network: init.network,
+    description: init.description,
+    where: init.where,
+    warnings: init.warnings,
+    needs: init.needs,
+    accepted: init.accepted,
+    sessionTags: init.sessionTags,
+    details: init.details,
+    stsAudience: init.stsAudience,
+  };
 }
 
 function dedupeFindings(f: TrustFinding[]): TrustFinding[] {
