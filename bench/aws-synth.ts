@@ -17,7 +17,9 @@ import * as path from 'path';
 import { benchScript, compiledRoot, median, requireCompiled } from './compiled';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1,10,100,1000').split(',').map(Number);
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 9);
+// 31 rounds by default: single processes on a shared two-vCPU machine drift by up to 25 %, and
+// with fewer rounds the ratio is left to chance.
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 31);
 
 // The child, plain JavaScript (no ts-node in the measured process). argv: kind, n, outdir.
 const CHILD = `'use strict';
