@@ -356,12 +356,13 @@ export class GcpWorkloadIdentityProvider extends Construct {
    * the review; put it in a `TerraformOutput` to publish it with the stack.
    * @param trust one of the provider's trusts; optional when the provider has exactly one
    * @param serviceAccountEmail the service account the job impersonates
-   * @default - the service account granted to the trust with grantServiceAccountImpersonation (the
-   * first by email when several are); none: direct resource access by the trust's principal set
+   * @default - the service account granted to the trust with grantServiceAccountImpersonation (when
+   * several are: the first literal email in order, else the first reference granted); none: direct
+   * resource access by the trust's principal set
    */
   public ciSnippet(trust?: Trust, serviceAccountEmail?: string): string {
     const t = this.resolve(trust, 'ciSnippet');
-    const serviceAccount = serviceAccountEmail ?? [...(this.impersonated.get(t.fingerprint) ?? [])].sort()[0];
+    const serviceAccount = serviceAccountEmail ?? firstServiceAccount(this.impersonated.get(t.fingerprint));
     return ciSnippet(t, { cloud: 'gcp', principal: this.providerName, ...(serviceAccount ? { serviceAccount } : {}) });
   }
 
@@ -391,7 +392,7 @@ export class GcpWorkloadIdentityProvider extends Construct {
     this.grants.set(key, grant);
     this.impersonated.set(t.fingerprint, new Set([...(this.impersonated.get(t.fingerprint) ?? []), email]));
     // The review's snippet for this trust now impersonates the (first) granted service account.
-    this.entries[this.trusts.indexOf(t)] = trustEntry(t, { cloud: 'gcp', principal: this.providerName, serviceAccount: [...this.impersonated.get(t.fingerprint)!].sort()[0] });
+    this.entries[this.trusts.indexOf(t)] = trustEntry(t, { cloud: 'gcp', principal: this.providerName, serviceAccount: firstServiceAccount(this.impersonated.get(t.fingerprint)) });
     this.writeMetadata();
     const net = this.networks.get(t.fingerprint);
     if (net) {
@@ -430,6 +431,21 @@ export class GcpWorkloadIdentityProvider extends Construct {
     }
     return b;
   }
+}
+
+/**
+ * The service account a trust's snippet impersonates when several are granted: the first literal
+ * email in code-unit order, else the first reference granted. A reference's text is a CDKTF token
+ * whose number any construct made earlier in the app shifts, so it never decides an order.
+ */
+function firstServiceAccount(emails: ReadonlySet<string> | undefined): string | undefined {
+  let literal: string | undefined;
+  let reference: string | undefined;
+  for (const e of emails ?? []) {
+    if (e.includes('${')) reference ??= e;
+    else if (literal === undefined || e < literal) literal = e;
+  }
+  return literal ?? reference;
 }
 
 function normalizeServiceAccount(value: string, where: string): { id: string; email?: string } {

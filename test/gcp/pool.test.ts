@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { TerraformStack, Testing } from 'cdktf';
+import { Lazy, TerraformStack, Testing } from 'cdktf';
 import { Buildkite } from '../../lib/ci/buildkite';
 import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
 import { GitLabCi } from '../../lib/ci/gitlab';
@@ -336,4 +336,34 @@ test('a provider id used twice in a pool is refused, and the refused provider ma
   expect(() => pool.addProvider('Again', { providerId: 'github', trusts: [gh().onTag('v1').toTrust()] }))
     .toThrow(/GcpWorkloadIdentityPool\(stack\/Pool\): provider id "github" is used twice in pool ci-pool\. Fix: give each provider its own providerId/);
   expect(Object.keys(synth(stack).resource.google_iam_workload_identity_pool_provider)).toHaveLength(1);
+});
+
+test('with several service accounts granted, the snippet names a literal email first, else the first reference granted, whatever the token numbers', () => {
+  // References are CDKTF tokens, numbered app-wide (`${TfToken[TOKEN.999]}` sorts after
+  // `${TfToken[TOKEN.1000]}`): an order taken from their text would change with any construct made
+  // earlier in the app. The second case gives the first reference a number of nines.
+  const reference = (name: string) => Lazy.stringValue({ produce: () => `projects/p/serviceAccounts/${name}@p.iam.gserviceaccount.com` });
+  for (const nines of [false, true]) {
+    const { stack, pool } = setup();
+    const provider = pool.addProvider('GitHub', { providerId: 'github', trusts: [gh().inEnvironment('prod').toTrust()] });
+    let first = reference('first');
+    while (nines && !/TOKEN\.9+\]/.test(first)) first = reference('first');
+    const second = reference('second');
+    provider.grantServiceAccountImpersonation(first);
+    provider.grantServiceAccountImpersonation(second);
+    const snippet = provider.ciSnippet();
+    expect(snippet).toContain(first);
+    expect(snippet).not.toContain(second);
+    // Resolved, the metadata names the first service account granted.
+    const providers = full(stack).resource.google_iam_workload_identity_pool_provider;
+    const entry = JSON.parse(providers[Object.keys(providers)[0]]['//']['ci-oidc-trust']);
+    expect(entry.trusts[0].ciSnippetSource.target.serviceAccount).toBe('projects/p/serviceAccounts/first@p.iam.gserviceaccount.com');
+  }
+
+  const { pool } = setup();
+  const provider = pool.addProvider('GitHub', { providerId: 'github', trusts: [gh().inEnvironment('prod').toTrust()] });
+  provider.grantServiceAccountImpersonation(reference('ref'));
+  provider.grantServiceAccountImpersonation('zeta@my-project.iam.gserviceaccount.com');
+  provider.grantServiceAccountImpersonation('alpha@my-project.iam.gserviceaccount.com');
+  expect(provider.ciSnippet()).toContain('alpha@my-project.iam.gserviceaccount.com');
 });
