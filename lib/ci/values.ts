@@ -1,4 +1,5 @@
 import { TrustConfigError } from '../model/errors';
+import { refuseUnresolvedToken } from '../model/literal';
 import { UNSAFE_CHARS, Widening } from '../model/rules';
 
 /** Sorted, deduplicated copy (the model's, so builders and conditions order values alike). @internal */
@@ -13,6 +14,7 @@ export function requireText(where: string, value: unknown, what: string): string
   if (typeof value !== 'string') {
     throw new TrustConfigError(where, `${what} must be a string, got ${JSON.stringify(value)}`, `give the ${what} as a string`);
   }
+  refuseUnresolvedToken(where, what, value);
   if (value.trim() === '') {
     throw new TrustConfigError(where, `${what} is empty or blank`, `give the exact ${what}`, 'CIT-M003');
   }
@@ -46,6 +48,7 @@ export function requireName(where: string, value: unknown, what: string, re: Reg
 /** A positive decimal id without leading zeros, as a string. @internal */
 export function requireId(where: string, value: unknown, what: string): string {
   const v = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+  if (typeof v === 'string') refuseUnresolvedToken(where, what, v);
   if (typeof v !== 'string' || !/^[1-9][0-9]{0,19}$/.test(v)) {
     throw new TrustConfigError(where, `${what} ${JSON.stringify(value)} is not a positive decimal id without leading zeros`, `copy the numeric ${what} from the provider's API (e.g. "123456")`);
   }

@@ -1,5 +1,6 @@
 import { TrustConfigError } from './errors';
 import { MODEL_LIMITS } from './limits';
+import { refuseUnresolvedToken } from './literal';
 import { uniqSorted } from './text';
 
 const AUDIENCE = MODEL_LIMITS.audienceLength;
@@ -19,6 +20,7 @@ export function validateIssuer(issuer: string, where = 'issuer'): string {
     throw new TrustConfigError(where, `${JSON.stringify(issuer)} ${problem}`, fix, 'CIT-M006');
   };
   if (typeof issuer !== 'string' || issuer.length === 0) bad('is empty');
+  refuseUnresolvedToken(where, 'issuer', issuer);
   if (/[\s\x00-\x1f\x7f]/.test(issuer)) bad('contains whitespace or control characters');
   if (!issuer.startsWith('https://')) bad('is not an https URL');
   if (issuer.endsWith('/')) bad('ends with a slash; token issuers never do', 'drop the trailing slash');
@@ -63,6 +65,7 @@ export function validateAudiences(audiences: string[], where = 'audiences'): str
   // one): check each value once.
   if (audiences.every((a) => VALID_AUDIENCES.has(a))) return uniqSorted(audiences);
   for (const a of audiences) {
+    if (typeof a === 'string') refuseUnresolvedToken(where, 'audience', a);
     if (typeof a !== 'string' || a.trim() === '' || /^[*?]+$/.test(a.trim()) || a.includes('*')) {
       throw new TrustConfigError(where, `audience ${JSON.stringify(a)} is empty or a wildcard; the audience is chosen by the workflow, so a wildcard accepts tokens minted for any service`, 'give the exact audience string', 'CIT-M005');
     }

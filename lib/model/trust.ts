@@ -2,6 +2,7 @@ import { cmp, Condition, ConditionTerm, Term, Test } from './condition';
 import { TrustConfigError } from './errors';
 import { globPrefix, globSource } from './glob';
 import { validateAudiences, validateIssuer } from './issuer';
+import { refuseUnresolvedToken } from './literal';
 import { NetworkRestriction, RequestContext } from './network';
 import { rule, RuleId, RuleLevel, UNSAFE_CHARS, Widening } from './rules';
 import { shortHash } from './text';
@@ -282,7 +283,7 @@ function checkCondition(where: string, profile: CiProfile, condition: Condition)
   for (const term of terms) {
     for (const t of term.tests) {
       if (t.claim === 'iss' || t.claim === 'aud') fail('CIT-M019', `claim ${t.claim} is tested in the condition`);
-      checkValues(t, fail);
+      checkValues(where, t, fail);
     }
     if (!pinsIdentity(term, profile, fail)) {
       fail('CIT-M001', `the alternative \`${Condition._fromTerms([term]).toString()}\` pins no ${profile.displayName} identity (one of ${[...profile.identityClaims, ...(profile.subjectIdentity ? ['an identifying sub'] : [])].join(', ')})`);
@@ -290,9 +291,10 @@ function checkCondition(where: string, profile: CiProfile, condition: Condition)
   }
 }
 
-function checkValues(t: Test, fail: (id: RuleId, p: string) => never): void {
+function checkValues(where: string, t: Test, fail: (id: RuleId, p: string) => never): void {
   const values = t.kind === 'like' ? t.patterns.flatMap((p) => p.parts) : t.values;
   for (const v of values) {
+    refuseUnresolvedToken(where, `claim ${t.claim}: value`, v);
     if (UNSAFE_CHARS.test(v)) fail('CIT-M004', `claim ${t.claim}: value ${JSON.stringify(v)} contains a control, invisible or bidirectional character`);
   }
   if (t.kind !== 'like') {

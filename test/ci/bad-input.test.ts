@@ -3,6 +3,8 @@
  * Every refusal must be a TrustConfigError whose message names where (field or builder method), the
  * problem, "Fix:" with the concrete fix, and the rule id where a rule applies.
  */
+import { App, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { Lazy as CdktfLazy } from 'cdktf';
 import { Buildkite, BuildkiteSubject } from '../../lib/ci/buildkite';
 import { GitHubActions, GitHubIssuer, GitHubSubjectFormat } from '../../lib/ci/github';
 import { renderSubject } from '../../lib/ci/github/subject';
@@ -381,5 +383,39 @@ describe('bad input: templates and provider options', () => {
     refused(() => gh().withClaim('aud', 'x'), { where: `${GH}.withClaim(aud)`, problem: '"aud" is not a GitHub Actions claim', fix: 'use a claim from the GitHub OIDC reference, e.g. event_name, runner_environment, repo_property_<name>' });
     refused(() => gh().withClaim('repository', 'evil/app'), { where: `${GH}.withClaim(repository)`, problem: 'repository is set by the repository/context methods', fix: 'use GitHubActions.repository(), inEnvironment(), onBranch() or onTag()' });
     refused(() => gh().withClaim('sha', 'abc'), { where: `${GH}.withClaim(sha)`, problem: 'sha changes with every run, so pinning it pins nothing durable', fix: 'pin a stable claim instead' });
+  });
+});
+
+describe('bad input: unresolved tokens (values known only at deploy)', () => {
+  // A CloudFormation parameter, a CDK list token and a CDKTF token, as an app would pass them.
+  const cdk = new CfnParameter(new Stack(new App(), 'Tokens'), 'Value').valueAsString;
+  const cdkList = Fn.split(',', cdk);
+  const cdktf = CdktfLazy.stringValue({ produce: () => 'main' });
+  const problem = (what: string, v: string) => `${what} ${JSON.stringify(v)} is an unresolved token (a value known only at deploy, such as a CloudFormation parameter or a Terraform variable); a trust is compiled and checked at synth, where it is only this text`;
+  const fix = (what: string) => `give the literal ${what}; to vary it by environment, read it at synth (context, an environment variable or a file)`;
+
+  test.each([['CDK', cdk], ['CDKTF', cdktf], ['CDK list element', cdkList[0]]])('%s token as a builder value: refused where it is given', (_kind, token) => {
+    refused(() => gh({ owner: token }), { where: `${GH_REPO}(owner)`, problem: problem('owner', token), fix: fix('owner') });
+    refused(() => gh({ repository: token }), { where: `${GH_REPO}(repository)`, problem: problem('repository name', token), fix: fix('repository name') });
+    refused(() => gh({ repositoryId: token }), { where: `${GH_REPO}(repositoryId)`, problem: problem('repository id', token), fix: fix('repository id') });
+    refused(() => gh().onBranch(token), { where: `${GH}.onBranch`, problem: problem('branch', token), fix: fix('branch') });
+    refused(() => gh().inEnvironment(token), { where: `${GH}.inEnvironment`, problem: problem('environment', token), fix: fix('environment') });
+    refused(() => gl({ projectPath: token }), { where: 'GitLabCi.project(projectPath)', problem: problem('project path', token), fix: fix('project path') });
+    refused(() => bk({ pipeline: token }), { where: 'Buildkite.pipeline(pipeline)', problem: problem('pipeline slug', token), fix: fix('pipeline slug') });
+  });
+
+  test('a token audience is refused with the trust (it used to be escaped into text IAM matches literally)', () => {
+    refused(() => gh().onBranch('main').withAudience(cdk).toTrust(), { where: 'GitHubActions(acme/app).audiences', problem: problem('audience', cdk), fix: fix('audience') });
+  });
+
+  test('the model refuses a token claim value however the condition was built', () => {
+    const e = thrownConfigError(() => Trust._create({
+      profile: { id: 'github-actions', displayName: 'GitHub Actions', identityClaims: ['repository_id'] },
+      issuer: 'https://token.actions.githubusercontent.com',
+      condition: Condition.allOf(Condition.exact('repository_id', '1'), Condition.exact('workflow', cdktf)),
+      description: 'x',
+      where: 'Test',
+    }));
+    expect(e.message).toBe(`Test: ${problem('claim workflow: value', cdktf)}. Fix: ${fix('value')}`);
   });
 });
