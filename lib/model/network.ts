@@ -1,5 +1,6 @@
 /* eslint-disable no-bitwise */ // CIDR arithmetic is bit arithmetic.
 import { TrustConfigError } from './errors';
+import { refuseUnresolvedToken } from './literal';
 
 /**
  * Where a credential request may come from, stated once and cloud-neutral. Each cloud compiles the
@@ -119,6 +120,7 @@ export class NetworkRestriction {
       if (v !== undefined && !Array.isArray(v)) {
         throw new TrustConfigError(`${w}.${k}`, `${k} must be a list, got ${typeof v === 'string' ? `the string ${JSON.stringify(v)}` : v === null ? 'null' : typeof v}`, typeof v === 'string' ? `wrap it in a list: [${JSON.stringify(v)}]` : `give ${k} as a list of strings`);
       }
+      for (const x of (v as unknown[] | undefined) ?? []) if (typeof x === 'string') refuseUnresolvedToken(`${w}.${k}`, 'network value', x);
     }
     this.sourceIpCidrs = uniq((props.sourceIpCidrs ?? []).map((c) => formatCidr(parseCidr(c, `${w}.sourceIpCidrs`))));
     this.awsVpcIds = uniq(check(props.awsVpcIds, /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/, `${w}.awsVpcIds`, 'vpc-0123456789abcdef0'));

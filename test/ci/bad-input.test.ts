@@ -408,6 +408,11 @@ describe('bad input: unresolved tokens (values known only at deploy)', () => {
     refused(() => gh().onBranch('main').withAudience(cdk).toTrust(), { where: 'GitHubActions(acme/app).audiences', problem: problem('audience', cdk), fix: fix('audience') });
   });
 
+  test('a token network value (a VPC made in the same app) is refused naming the list', () => {
+    refused(() => gh().onBranch('main').restrictNetwork({ awsVpcIds: [cdk] }), { where: 'NetworkRestriction.awsVpcIds', problem: problem('network value', cdk), fix: fix('network value') });
+    refused(() => gh().onBranch('main').restrictNetwork({ sourceIpCidrs: ['203.0.113.0/24', cdktf] }), { where: 'NetworkRestriction.sourceIpCidrs', problem: problem('network value', cdktf), fix: fix('network value') });
+  });
+
   test('the model refuses a token claim value however the condition was built', () => {
     const e = thrownConfigError(() => Trust._create({
       profile: { id: 'github-actions', displayName: 'GitHub Actions', identityClaims: ['repository_id'] },
