@@ -69,7 +69,8 @@ export class CiOidcRole extends iam.Role {
     const where = `CiOidcRole(${id})`;
     requireObject(where, props);
     requireTrustList(`${where}.trusts`, props.trusts);
-    if (props.roleName !== undefined && !ROLE_NAME.test(props.roleName)) {
+    // A token (a parameter, Fn.join) is IAM's to check at deploy, as iam.Role leaves it.
+    if (props.roleName !== undefined && !CDK.Token.isUnresolved(props.roleName) && !ROLE_NAME.test(props.roleName)) {
       throw new TrustConfigError(`${where}.roleName`, `${JSON.stringify(props.roleName)} is not ${NAME.min}-${NAME.value} characters of letters, digits and + = , . @ _ - (IAM role name limit: ${NAME.value})`, 'shorten or rename it');
     }
     const max = props.maxSessionDuration;

@@ -1,5 +1,5 @@
 /** What the AWS side refuses, and the exact message text (what, where, fix). */
-import { App, Duration, Stack, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { CiOidcPrincipal } from '../../lib/aws/principal';
@@ -199,6 +199,15 @@ describe('networks and role limits', () => {
     const e = error(() => role([ghTrust()], { roleName: 'r'.repeat(65) }));
     expect(e.where).toBe('CiOidcRole(R).roleName');
     expect(e.message).toMatch(/is not 1-64 characters .*\(IAM role name limit: 64\)/);
+  });
+
+  test('a role name that is a token (a parameter, Fn.join) is IAM\'s to check at deploy, as iam.Role leaves it', () => {
+    const s = stack();
+    const name = new CfnParameter(s, 'RoleName').valueAsString;
+    new CiOidcRole(s, 'Param', { trusts: [ghTrust()], roleName: name });
+    new CiOidcRole(s, 'Joined', { trusts: [ghTrust()], roleName: Fn.join('-', ['ci', name]) });
+    const names = Object.values(Template.fromStack(s).findResources('AWS::IAM::Role')).map((r: any) => r.Properties.RoleName);
+    expect(names).toEqual([{ Ref: 'RoleName' }, { 'Fn::Join': ['-', ['ci', { Ref: 'RoleName' }]] }]);
   });
 
   test('maxSessionDuration of 13 hours', () => {
