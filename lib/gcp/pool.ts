@@ -13,6 +13,7 @@ import { terraformComment, TrustEntry, trustEntry } from '../emit/metadata';
 import { ciSnippet } from '../emit/snippets';
 import { TrustConfigError } from '../model/errors';
 import { validateAudiences } from '../model/issuer';
+import { isUnresolvedToken, refuseUnresolvedToken } from '../model/literal';
 import { requireObject, requireOptionalString, requireOptionalStringList, requireTrust, requireTrustList } from '../model/shapes';
 import { shortHash, truncate } from '../model/text';
 import { Trust } from '../model/trust';
@@ -157,7 +158,11 @@ export class GcpWorkloadIdentityPool extends Construct {
     requireObject(where, props);
     requireOptionalString(`${where}.poolId`, props.poolId, 'poolId');
     requireOptionalString(`${where}.idSuffix`, props.idSuffix, 'idSuffix');
-    if (typeof props.projectId !== 'string' || !PROJECT_ID.test(props.projectId)) {
+    // The project id only names the resources' project: a Terraform variable is fine there. The
+    // project number is in every principal identifier and the default audience, which the trusts
+    // are compiled and reviewed with at synth: it must be literal.
+    if (typeof props.projectNumber === 'string') refuseUnresolvedToken(`${where}.projectNumber`, 'projectNumber', props.projectNumber);
+    if (typeof props.projectId !== 'string' || (!isUnresolvedToken(props.projectId) && !PROJECT_ID.test(props.projectId))) {
       throw new TrustConfigError(where, `projectId ${JSON.stringify(props.projectId)} is not a GCP project id (6-30 characters of [a-z0-9-], starting with a letter)`, 'give the project id, e.g. "my-project"');
     }
     if (typeof props.projectNumber !== 'string' || !PROJECT_NUMBER.test(props.projectNumber)) {

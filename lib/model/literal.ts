@@ -10,6 +10,11 @@ import { TrustConfigError } from './errors';
  */
 const UNRESOLVED_TOKEN = /[$#]\{(?:Tf)?Token\[/;
 
+/** Whether a string holds a CDK or CDKTF token. @internal */
+export function isUnresolvedToken(value: string): boolean {
+  return UNRESOLVED_TOKEN.test(value);
+}
+
 /** Refuse a token where a trust needs a literal value. @internal */
 export function refuseUnresolvedToken(where: string, what: string, value: string): void {
   if (!UNRESOLVED_TOKEN.test(value)) return;

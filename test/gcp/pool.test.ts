@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { Lazy, TerraformStack, Testing } from 'cdktf';
+import { Lazy, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { Buildkite } from '../../lib/ci/buildkite';
 import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
 import { GitLabCi } from '../../lib/ci/gitlab';
@@ -13,6 +13,7 @@ import { GcpWorkloadIdentityPool, GcpWorkloadIdentityPoolProps } from '../../lib
 import { TrustConfigError } from '../../lib/model/errors';
 import { Widening } from '../../lib/model/rules';
 import { GcpTrustSimulator } from '../../lib/testing';
+import { thrownConfigError } from '../support/errors';
 
 const gh = () => GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo', ownerId: '65', repositoryId: '74', subjectFormat: GitHubSubjectFormat.IMMUTABLE });
 const POOL: GcpWorkloadIdentityPoolProps = { projectId: 'my-project', projectNumber: '123456789', poolId: 'ci-pool' };
@@ -366,4 +367,19 @@ test('with several service accounts granted, the snippet names a literal email f
   provider.grantServiceAccountImpersonation('zeta@my-project.iam.gserviceaccount.com');
   provider.grantServiceAccountImpersonation('alpha@my-project.iam.gserviceaccount.com');
   expect(provider.ciSnippet()).toContain('alpha@my-project.iam.gserviceaccount.com');
+});
+
+test('a Terraform variable may name the project (projectId); the project number, in every principal identifier and audience, must be literal', () => {
+  const stack = new TerraformStack(Testing.app(), 'vars');
+  const projectId = new TerraformVariable(stack, 'project_id', { type: 'string' }).stringValue;
+  const pool = new GcpWorkloadIdentityPool(stack, 'Pool', { ...POOL, projectId });
+  pool.addProvider('GitHub', { providerId: 'github', trusts: [gh().inEnvironment('prod').toTrust()] });
+  const json = synth(stack);
+  expect(only(json.resource.google_iam_workload_identity_pool).project).toBe('${var.project_id}');
+  expect(only(json.resource.google_iam_workload_identity_pool_provider).project).toBe('${var.project_id}');
+
+  const projectNumber = new TerraformVariable(stack, 'project_number', { type: 'string' }).stringValue;
+  const e = thrownConfigError(() => new GcpWorkloadIdentityPool(stack, 'Other', { ...POOL, projectNumber }));
+  expect(e.where).toBe('GcpWorkloadIdentityPool(vars/Other).projectNumber');
+  expect(e.message).toContain(`projectNumber ${JSON.stringify(projectNumber)} is an unresolved token`);
 });
