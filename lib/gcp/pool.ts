@@ -13,7 +13,7 @@ import { terraformComment, TrustEntry, trustEntry } from '../emit/metadata';
 import { ciSnippet } from '../emit/snippets';
 import { TrustConfigError } from '../model/errors';
 import { validateAudiences } from '../model/issuer';
-import { isUnresolvedToken, refuseUnresolvedToken } from '../model/literal';
+import { refuseUnresolvedToken } from '../model/literal';
 import { requireObject, requireOptionalString, requireOptionalStringList, requireTrust, requireTrustList } from '../model/shapes';
 import { shortHash, truncate } from '../model/text';
 import { Trust } from '../model/trust';
@@ -162,7 +162,7 @@ export class GcpWorkloadIdentityPool extends Construct {
     // project number is in every principal identifier and the default audience, which the trusts
     // are compiled and reviewed with at synth: it must be literal.
     if (typeof props.projectNumber === 'string') refuseUnresolvedToken(`${where}.projectNumber`, 'projectNumber', props.projectNumber);
-    if (typeof props.projectId !== 'string' || (!isUnresolvedToken(props.projectId) && !PROJECT_ID.test(props.projectId))) {
+    if (typeof props.projectId !== 'string' || (!isReference(props.projectId) && !PROJECT_ID.test(props.projectId))) {
       throw new TrustConfigError(where, `projectId ${JSON.stringify(props.projectId)} is not a GCP project id (6-30 characters of [a-z0-9-], starting with a letter)`, 'give the project id, e.g. "my-project"');
     }
     if (typeof props.projectNumber !== 'string' || !PROJECT_NUMBER.test(props.projectNumber)) {
@@ -447,14 +447,23 @@ function firstServiceAccount(emails: ReadonlySet<string> | undefined): string | 
   let literal: string | undefined;
   let reference: string | undefined;
   for (const e of emails ?? []) {
-    if (e.includes('${')) reference ??= e;
+    if (isReference(e)) reference ??= e;
     else if (literal === undefined || e < literal) literal = e;
   }
   return literal ?? reference;
 }
 
+/**
+ * A Terraform reference: a CDKTF token (`${TfToken[…]}`) or interpolation text (`${var.x}`), whose
+ * value Terraform knows and synth does not. Where only a resource attribute takes it (a project, a
+ * service account to grant) it is passed on; where a trust holds it, it is refused.
+ */
+function isReference(value: string): boolean {
+  return value.includes('${');
+}
+
 function normalizeServiceAccount(value: string, where: string): { id: string; email?: string } {
-  if (typeof value === 'string' && value.includes('${')) return { id: value }; // a Terraform reference
+  if (typeof value === 'string' && isReference(value)) return { id: value };
   const full = /^projects\/([a-z0-9-]+|-)\/serviceAccounts\/([^/@\s]+@[a-z0-9.-]+)$/.exec(value);
   if (full) return { id: value, email: full[2] };
   const email = /^([a-z0-9-]+)@([a-z0-9-]+)\.iam\.gserviceaccount\.com$/.exec(value);

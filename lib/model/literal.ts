@@ -10,15 +10,14 @@ import { TrustConfigError } from './errors';
  */
 const UNRESOLVED_TOKEN = /[$#]\{(?:Tf)?Token\[/;
 
-/** Whether a string holds a CDK or CDKTF token. @internal */
-export function isUnresolvedToken(value: string): boolean {
-  return UNRESOLVED_TOKEN.test(value);
-}
-
-/** Refuse a token where a trust needs a literal value. @internal */
-export function refuseUnresolvedToken(where: string, what: string, value: string): void {
+/**
+ * Refuse a token where a trust needs a literal value. `what` names the value in the message
+ * (`claim workflow: value`), `noun` in the fix (`value`).
+ * @internal
+ */
+export function refuseUnresolvedToken(where: string, what: string, value: string, noun = what): void {
   if (!UNRESOLVED_TOKEN.test(value)) return;
   throw new TrustConfigError(where,
     `${what} ${JSON.stringify(value)} is an unresolved token (a value known only at deploy, such as a CloudFormation parameter or a Terraform variable); a trust is compiled and checked at synth, where it is only this text`,
-    `give the literal ${what.replace(/^claim \S+: /, '')}; to vary it by environment, read it at synth (context, an environment variable or a file)`);
+    `give the literal ${noun}; to vary it by environment, read it at synth (context, an environment variable or a file)`);
 }

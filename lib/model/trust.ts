@@ -294,7 +294,7 @@ function checkCondition(where: string, profile: CiProfile, condition: Condition)
 function checkValues(where: string, t: Test, fail: (id: RuleId, p: string) => never): void {
   const values = t.kind === 'like' ? t.patterns.flatMap((p) => p.parts) : t.values;
   for (const v of values) {
-    refuseUnresolvedToken(where, `claim ${t.claim}: value`, v);
+    refuseUnresolvedToken(where, `claim ${t.claim}: value`, v, 'value');
     if (UNSAFE_CHARS.test(v)) fail('CIT-M004', `claim ${t.claim}: value ${JSON.stringify(v)} contains a control, invisible or bidirectional character`);
   }
   if (t.kind !== 'like') {

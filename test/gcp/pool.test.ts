@@ -382,4 +382,11 @@ test('a Terraform variable may name the project (projectId); the project number,
   const e = thrownConfigError(() => new GcpWorkloadIdentityPool(stack, 'Other', { ...POOL, projectNumber }));
   expect(e.where).toBe('GcpWorkloadIdentityPool(vars/Other).projectNumber');
   expect(e.message).toContain(`projectNumber ${JSON.stringify(projectNumber)} is an unresolved token`);
+  expect(e.fix).toBe('give the literal projectNumber; to vary it by environment, read it at synth (context, an environment variable or a file)');
+
+  // Interpolation text, as written by hand, is a reference too; a literal still has to be a project id.
+  const raw = setup({ projectId: '${var.project_id}' });
+  raw.pool.addProvider('GitHub', { providerId: 'github', trusts: [gh().inEnvironment('prod').toTrust()] });
+  expect(only(synth(raw.stack).resource.google_iam_workload_identity_pool).project).toBe('${var.project_id}');
+  expect(() => setup({ projectId: 'Not_A_Project' })).toThrow(/projectId "Not_A_Project" is not a GCP project id/);
 });
