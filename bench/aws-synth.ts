@@ -9,8 +9,15 @@
  * medians of REPEATS (BENCH_REPEATS overrides; BENCH_SIZES="1000" picks sizes).
  *
  *   npx projen compile && TS_NODE_PROJECT=test/tsconfig.json npx ts-node --transpile-only bench/aws-synth.ts
+ *
+ * BENCH_INSTRUCTIONS=1 counts instructions instead: one process per variant under valgrind's
+ * cachegrind with V8's --predictable (no concurrent compiler or GC threads, so the count repeats to
+ * about 0.3 % where wall time drifts by 25 %). It is the A/B measure for a change too small for the
+ * wall clock of a shared machine; instructions are not time (the package's per-role code runs mostly
+ * unoptimized, at fewer instructions per cycle than aws-cdk-lib's), so the target is judged on the
+ * wall-time table. Skipped with a notice where valgrind is absent.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -77,9 +84,44 @@ function run(script: string, kind: string, n: number): Run {
   }
 }
 
+/** Instructions of one process per variant (valgrind I refs), the two in parallel: the count does not depend on load. */
+async function instructions(script: string, sizes: readonly number[]): Promise<void> {
+  if (spawnSync('valgrind', ['--version'], { encoding: 'utf8' }).status !== 0) {
+    // eslint-disable-next-line no-console
+    console.log('BENCH_INSTRUCTIONS: valgrind is not installed here, so instructions were not counted (skipped)');
+    return;
+  }
+  const count = (kind: string, n: number): Promise<number> => new Promise((resolve, reject) => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-aws-'));
+    const child = spawn('valgrind', ['--tool=cachegrind', '--cache-sim=no', '--smc-check=all-non-file', '--cachegrind-out-file=/dev/null', process.execPath, '--predictable', script, kind, String(n), outdir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('close', (code) => {
+      fs.rmSync(outdir, { recursive: true, force: true });
+      const m = /I\s+refs:\s+([\d,]+)/.exec(err);
+      if (code !== 0 || !m) reject(new Error(`${kind} ${n} under valgrind: exit ${code}\n${err.slice(-2000)}`));
+      else resolve(Number(m[1].replace(/,/g, '')));
+    });
+  });
+  for (const n of sizes) {
+    const [ci, plain] = await Promise.all([count('ci', n), count('plain', n)]);
+    // eslint-disable-next-line no-console
+    console.log(`AWS synth, instructions (valgrind cachegrind, node --predictable, ${new Date().toISOString().slice(0, 10)}), ${n} roles: CiOidcRole ${(ci / 1e9).toFixed(3)} G, plain ${(plain / 1e9).toFixed(3)} G, ratio ${(ci / plain).toFixed(3)}×`);
+  }
+}
+
 function main(): void {
   requireCompiled();
   const script = benchScript('aws-synth-child.js', CHILD);
+  if (process.env.BENCH_INSTRUCTIONS) {
+    // About 40 times slower than a plain run: 1,000 roles unless BENCH_SIZES says otherwise.
+    instructions(script, process.env.BENCH_SIZES ? SIZES : [1000]).catch((e) => {
+      // eslint-disable-next-line no-console
+      console.error(e);
+      process.exitCode = 1;
+    });
+    return;
+  }
   const rows = [
     '| roles | CiOidcRole whole process ms | plain whole process ms | ratio | paired ratio | CiOidcRole in-process ms | plain in-process ms | ratio | CiOidcRole process CPU ms | plain process CPU ms | ratio | CiOidcRole peak RSS MB | plain peak RSS MB | ratio |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
