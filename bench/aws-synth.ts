@@ -95,6 +95,7 @@ async function instructions(script: string, sizes: readonly number[]): Promise<v
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-aws-'));
     const child = spawn('valgrind', ['--tool=cachegrind', '--cache-sim=no', '--smc-check=all-non-file', '--cachegrind-out-file=/dev/null', process.execPath, '--predictable', script, kind, String(n), outdir], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
+    child.on('error', reject);
     child.stderr.on('data', (d) => { err += d; });
     child.on('close', (code) => {
       fs.rmSync(outdir, { recursive: true, force: true });
