@@ -10,6 +10,7 @@ import { loadAzurerm } from './providers';
 import { annotateCdktf } from '../emit/annotations';
 import { REVIEW_METADATA_KEY, reviewMetadata, terraformComment, trustEntry } from '../emit/metadata';
 import { ciSnippet } from '../emit/snippets';
+import { terraformLiteral } from '../emit/terraform';
 import { cmp } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { NetworkRestriction } from '../model/network';
@@ -281,14 +282,6 @@ export abstract class FederatedIdentityBase extends Construct {
     const meta = reviewMetadata([...new Map(this.held.map((h) => [h.trust.fingerprint, h.trust])).values()].map((t) => trustEntry(t)));
     for (const r of this._identityLevelResources()) r.addOverride('//', { [REVIEW_METADATA_KEY]: meta });
   }
-}
-
-/**
- * Terraform reads every JSON string as a template: a literal `${` or `%{` in a subject (a branch
- * may be named `${x}`) would become an interpolation or directive. Escape them (`$${`, `%%{`).
- */
-function terraformLiteral(v: string): string {
-  return v.replace(/\$\{/g, '$$${').replace(/%\{/g, '%%{');
 }
 
 /**

@@ -11,6 +11,7 @@ import { providerSpec } from '../ci/registry';
 import { annotateCdktf } from '../emit/annotations';
 import { terraformComment, TrustEntry, trustEntry } from '../emit/metadata';
 import { ciSnippet } from '../emit/snippets';
+import { terraformLiteral } from '../emit/terraform';
 import { TrustConfigError } from '../model/errors';
 import { validateAudiences } from '../model/issuer';
 import { refuseUnresolvedToken } from '../model/literal';
@@ -325,10 +326,13 @@ export class GcpWorkloadIdentityProvider extends Construct {
       workloadIdentityPoolId: pool.resource.workloadIdentityPoolId,
       workloadIdentityPoolProviderId: this.providerId,
       displayName: options.displayName ?? this.providerId,
-      description: options.description ?? truncate(`ci-oidc-trust: ${boundList.map((t) => t.description).join('; ')}`, MAX_DESCRIPTION),
-      attributeCondition: this.attributeCondition,
-      attributeMapping: this.attributeMapping,
-      oidc: { issuerUri: this.issuerUri, ...(isDefault ? {} : { allowedAudiences: [...audiences] }) },
+      // What the constructs write from trust values is a literal to Terraform (a branch may be
+      // named `${x}`); the properties hold the text GCP receives. A description or display name
+      // the user gives is theirs, templates included.
+      description: options.description ?? terraformLiteral(truncate(`ci-oidc-trust: ${boundList.map((t) => t.description).join('; ')}`, MAX_DESCRIPTION)),
+      attributeCondition: terraformLiteral(this.attributeCondition),
+      attributeMapping: Object.fromEntries(Object.entries(this.attributeMapping).map(([k, v]) => [k, terraformLiteral(v)])),
+      oidc: { issuerUri: this.issuerUri, ...(isDefault ? {} : { allowedAudiences: audiences.map(terraformLiteral) }) },
     });
     this._entries = boundList.map((t) => trustEntry(t, { cloud: 'gcp', principal: this.providerName }));
     this.entries = [...this._entries];

@@ -14,8 +14,8 @@ import { Glob } from '../../lib/model/glob';
 import { RequestContext } from '../../lib/model/network';
 import { Trust } from '../../lib/model/trust';
 
-/** Characters that break naive escaping in IAM, CEL, JSON, regexes and subjects. */
-export const HAZARDS = [':', '*', '?', "'", '"', '\\', '$', '${', '}', '{', '/', '%3A', '\n', '\t', ' ', '.', '@', '|', '(', ')', '[', ']', '^', '+', 'é', 'e\u0301', 'р', '🙂', '\u202e', '\u200d', 'A', 'a', 'Z', '0', '9', '-', '_'];
+/** Characters that break naive escaping in IAM, CEL, JSON, Terraform templates, regexes and subjects. */
+export const HAZARDS = [':', '*', '?', "'", '"', '\\', '$', '${', '%{', '$${', '}', '{', '/', '%3A', '\n', '\t', ' ', '.', '@', '|', '(', ')', '[', ']', '^', '+', 'é', 'e\u0301', 'р', '🙂', '\u202e', '\u200d', 'A', 'a', 'Z', '0', '9', '-', '_'];
 
 /** Short strings made of hazards and letters. */
 export const adversarialString: fc.Arbitrary<string> = fc.array(fc.constantFrom(...HAZARDS), { maxLength: 6 }).map((a) => a.join(''));

@@ -2,6 +2,7 @@ import type { FederatedIdentityBase } from '../../azure/identity';
 import { TrustConfigError } from '../../model/errors';
 import { checkRequest, simulationResult, terraformDocument, Unsupported } from '../private/request';
 import { terraformJsonOf, terraformNameOf } from '../private/synth';
+import { terraformStringValue } from '../private/terraform';
 import { SimulationFailure, SimulationRequest, SimulationResult } from '../result';
 
 /*
@@ -174,14 +175,14 @@ function credentialsByParent(tf: any): Map<string, AzureSimulatedCredential[]> {
     const value: Record<string, string> = {};
     for (const f of ['name', 'issuer', 'subject']) {
       if (typeof body[f] !== 'string') refuse(`${address}: ${f} is not a string`);
-      value[f] = templateLiteral(body[f], `${address}: ${f}`);
+      value[f] = terraformStringValue(body[f], 'AzureTrustSimulator', `${address}: ${f}`);
       if (value[f].length > MAX_FIELD) refuse(`${address}: ${f} is over ${MAX_FIELD} characters; Azure refuses it`);
     }
     const aud = body.audience;
     if (!Array.isArray(aud) || aud.length !== 1 || typeof aud[0] !== 'string') {
       refuse(`${address}: Federated identity credentials must have exactly one audience, got ${JSON.stringify(aud)}`);
     }
-    const audience = templateLiteral(aud[0], `${address}: audience`);
+    const audience = terraformStringValue(aud[0], 'AzureTrustSimulator', `${address}: audience`);
     if (audience.length > MAX_FIELD) refuse(`${address}: audience is over ${MAX_FIELD} characters`);
     if (!/^[A-Za-z0-9][A-Za-z0-9_-]{2,119}$/.test(value.name)) refuse(`${address}: name ${JSON.stringify(value.name)} breaks Azure's naming rule`);
     const list = byParent.get(parent) ?? [];
@@ -200,27 +201,6 @@ function identityNameOf(tf: any, parent: string): string | undefined {
   }
   const literal = /\/userAssignedIdentities\/([^/]+)$/i.exec(parent);
   return literal ? literal[1] : undefined;
-}
-
-/**
- * The value Terraform gives a JSON string: `$${` and `%%{` are escapes for a literal `${` / `%{`;
- * an unescaped `${` or `%{` is an expression, which the simulator cannot evaluate.
- */
-function templateLiteral(raw: string, what: string): string {
-  let out = '';
-  for (let i = 0; i < raw.length; i++) {
-    const two = raw.slice(i, i + 3);
-    if (two === '$${' || two === '%%{') {
-      out += two.slice(1);
-      i += 2;
-      continue;
-    }
-    if (raw.startsWith('${', i) || raw.startsWith('%{', i)) {
-      throw new TrustConfigError('AzureTrustSimulator', `${what} is a Terraform template expression (${JSON.stringify(raw)}); the simulator needs literals`, 'write the value as a literal (escape ${ as $${)');
-    }
-    out += raw[i];
-  }
-  return out;
 }
 
 function show(v: unknown): string {

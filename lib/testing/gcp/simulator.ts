@@ -4,6 +4,7 @@ import type { GcpWorkloadIdentityProvider } from '../../gcp/pool';
 import { TrustConfigError } from '../../model/errors';
 import { checkRequest, simulationResult, terraformDocument, Unsupported } from '../private/request';
 import { terraformJsonOf, terraformNameOf } from '../private/synth';
+import { terraformStringValue } from '../private/terraform';
 import { SimulationFailure, SimulationRequest, SimulationResult } from '../result';
 
 /** Facts the simulator cannot read from the provider resource. */
@@ -86,14 +87,18 @@ export class GcpTrustSimulator {
     if (!projectNumber) throw new TrustConfigError(where, 'the project number is not in the Terraform JSON (no ci-oidc-trust metadata, which Testing.synth strips, and no grant naming the pool)', 'pass options.projectNumber');
     const oidc = Array.isArray(p.oidc) ? p.oidc[0] : p.oidc;
     if (typeof oidc?.issuer_uri !== 'string') throw new TrustConfigError(where, `provider ${p.workload_identity_pool_provider_id} has no oidc.issuer_uri`, 'simulate an OIDC provider');
+    // Terraform's value of each string (`$${` is a literal `${`), as GCP receives it.
+    const value = (raw: unknown, what: string): any => (typeof raw === 'string' ? terraformStringValue(raw, where, `${name}: ${what}`) : raw);
+    const mapping: Record<string, string> = {};
+    for (const [k, v] of Object.entries(p.attribute_mapping ?? {})) mapping[k] = value(v, `attribute_mapping ${k}`);
     return new GcpTrustSimulator({
       projectNumber: String(projectNumber),
       poolId,
       providerId: p.workload_identity_pool_provider_id,
-      issuerUri: oidc.issuer_uri,
-      allowedAudiences: oidc.allowed_audiences ?? [],
-      condition: p.attribute_condition,
-      mapping: p.attribute_mapping ?? {},
+      issuerUri: value(oidc.issuer_uri, 'issuer_uri'),
+      allowedAudiences: (oidc.allowed_audiences ?? []).map((a: unknown) => value(a, 'allowed_audiences')),
+      condition: value(p.attribute_condition, 'attribute_condition'),
+      mapping,
       disabled: p.disabled === true,
     });
   }

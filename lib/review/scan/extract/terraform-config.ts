@@ -179,6 +179,25 @@ function tfvarValue(v: unknown): Value {
 
 // ---------------------------------------------------------------- explaining unknowns
 
+/**
+ * The value of a normalized Terraform JSON string (toTerraformJson: templates evaluated, a literal
+ * `${` written `$${`, an unknown as `${…}`) when it is known, else undefined.
+ */
+export function knownString(s: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    if (s.startsWith('$${', i)) {
+      out += '${';
+      i += 2;
+    } else if (s.startsWith('${', i)) {
+      return undefined;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 /** True when a Terraform JSON string still holds an interpolation (`$${` is a literal `${`). */
 export function hasInterpolation(s: string): boolean {
   return /(^|[^$])(\$\$)*\$\{/.test(s);

@@ -5,7 +5,7 @@
  */
 import { withMeta } from './metadata';
 import { allTfResourceTypes, describeTfValue, tfMetadata, tfRef, tfResources } from './terraform';
-import { explainUnknown, hasInterpolation } from './terraform-config';
+import { explainUnknown, hasInterpolation, knownString } from './terraform-config';
 import { GcpGrant, TrustRelationship } from './types';
 import { asArray, isObj, normalizeIssuer, Obj } from './util';
 import { providerForIssuer } from '../../../ci/analysers';
@@ -107,10 +107,15 @@ export function extractTfGcp(file: string, tf: Obj): TrustRelationship[] {
     let issuer: string | undefined;
     if (typeof issuerRaw === 'string' && !issuerRaw.includes('${')) issuer = normalizeIssuer(issuerRaw);
     else if (issuerRaw !== undefined || oidcBlocks.some(isObj)) unresolved.push(`issuer_uri is not a literal${typeof issuerRaw === 'string' ? ` (${explainUnknown(issuerRaw)})` : ''}`);
+    // The value of each string, as GCP receives it: `$${` is a literal `${`.
     const mapping: Record<string, string> = {};
-    if (isObj(body.attribute_mapping)) for (const k of Object.keys(body.attribute_mapping).sort()) mapping[k] = String(body.attribute_mapping[k]);
-    const cond = body.attribute_condition;
-    if (cond !== undefined && (typeof cond !== 'string' || hasInterpolation(cond))) unresolved.push(`attribute_condition contains a Terraform interpolation (${explainUnknown(cond)})`);
+    const rawMapping = isObj(body.attribute_mapping) ? body.attribute_mapping : {};
+    for (const k of Object.keys(rawMapping).sort()) mapping[k] = literalOrRaw(rawMapping[k]);
+    const condRaw = body.attribute_condition;
+    const literal = typeof condRaw === 'string' ? knownString(condRaw) : undefined;
+    if (condRaw !== undefined && literal === undefined) unresolved.push(`attribute_condition contains a Terraform interpolation (${explainUnknown(condRaw)})`);
+    // An expression stays as written (and unresolved above): the provider does have a condition.
+    const cond = literal ?? condRaw;
     const poolGrants = grants.get(pool) ?? [];
     const resource = `google_iam_workload_identity_pool_provider.${name}`;
     const principals = [...new Set(grantPrincipals.get(pool) ?? [])].sort();
@@ -124,7 +129,7 @@ export function extractTfGcp(file: string, tf: Obj): TrustRelationship[] {
       principal: principals.length ? principals.join('; ') : `workload identity pool ${pool} (no grants in this file)`,
       ...(issuer ? { issuer } : {}),
       ciProvider: providerForIssuer(issuer),
-      audiences: asArray(oidc.allowed_audiences).map(String),
+      audiences: asArray(oidc.allowed_audiences).map(literalOrRaw),
       gcp: {
         pool,
         attributeMapping: mapping,
@@ -175,3 +180,7 @@ function firstTarget(body: Obj): unknown {
   return '?';
 }
 
+/** The value of a known string (`$${` is `${`); an unknown or another value as written. */
+function literalOrRaw(v: unknown): string {
+  return (typeof v === 'string' ? knownString(v) : undefined) ?? String(v);
+}
