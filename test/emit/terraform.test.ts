@@ -16,6 +16,7 @@ import { GitHubActions } from '../../lib/ci/github';
 import { terraformLiteral } from '../../lib/emit/terraform';
 import { GcpWorkloadIdentityPool } from '../../lib/gcp';
 import { extractAll, loadFiles } from '../../lib/review/scan/extract';
+import { hasInterpolation, knownString } from '../../lib/review/scan/extract/terraform-config';
 import { GcpTrustSimulator } from '../../lib/testing';
 import { readTerraformString, terraformStringValue } from '../../lib/testing/private/terraform';
 import { thrownConfigError } from '../support/errors';
@@ -52,6 +53,17 @@ function findTerraform(): string | undefined {
 }
 const terraform = findTerraform();
 if (!terraform) process.stderr.write('terraform.test.ts: the real-terraform check is SKIPPED, terraform is not on PATH (set TERRAFORM)\n');
+
+describe("the review's normalized Terraform JSON (templates evaluated, a literal ${ written $${)", () => {
+  test('a known string is read back, a dollar before an escaped ${ included; an unknown is undefined', () => {
+    expect(knownString('a$${x}b')).toBe('a${x}b');
+    expect(knownString('$$${x}')).toBe('$${x}');
+    expect(hasInterpolation('$$${x}')).toBe(false);
+    expect(knownString('arn:${var.partition}:x')).toBeUndefined();
+    expect(hasInterpolation('arn:${var.partition}:x')).toBe(true);
+    expect(knownString('100%{')).toBe('100%{'); // directives are evaluated by then
+  });
+});
 
 (terraform ? describe : describe.skip)('the real terraform reads what terraformLiteral writes as the value itself', () => {
   test('generated texts, one configuration of locals', () => {

@@ -5,7 +5,7 @@
  */
 import { AwsRoleContext, awsStatementsToTrusts, notAnalysable, RawStatement, rawStatements, sessionNetwork } from './aws-policy';
 import { tfMetadata, tfRef, tfResources } from './terraform';
-import { explainUnknown, hasInterpolation } from './terraform-config';
+import { explainUnknown, hasInterpolation, knownString } from './terraform-config';
 import { TrustRelationship } from './types';
 import { asArray, isObj, normalizeIssuer, Obj } from './util';
 import { truncate } from '../../../model/text';
@@ -42,8 +42,7 @@ export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
   // A value that still holds an interpolation after substitution is unknown here (reported by name).
   const value = (v: unknown): string | undefined => {
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined;
-    const s = subst(String(v));
-    return hasInterpolation(s) ? undefined : s.replace(/\$\$\{/g, '${');
+    return knownString(subst(String(v)));
   };
   const skeleton = (v: unknown): string | undefined => {
     if (typeof v !== 'string') return undefined;

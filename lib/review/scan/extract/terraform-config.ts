@@ -200,7 +200,7 @@ export function knownString(s: string): string | undefined {
 
 /** True when a Terraform JSON string still holds an interpolation (`$${` is a literal `${`). */
 export function hasInterpolation(s: string): boolean {
-  return /(^|[^$])(\$\$)*\$\{/.test(s);
+  return knownString(s) === undefined;
 }
 
 /** Why a reference is not known when the configuration is read. */
