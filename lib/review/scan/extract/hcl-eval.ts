@@ -7,7 +7,8 @@
  * names, so the extractors can resolve what they know (an OIDC provider's URL) and report the rest
  * as not analysable by name.
  */
-import { escapeInterpolation, escapeTemplate, HclSyntaxError, Node, parseTemplate, print, references } from './hcl-parse';
+import { escapeInterpolation, HclSyntaxError, Node, parseTemplate, print, references } from './hcl-parse';
+import { terraformLiteral } from '../../../emit/terraform';
 
 /** A value known only later: its canonical HCL text, the references it reads, and as a string template. */
 export class Unknown {
@@ -188,7 +189,7 @@ class Evaluator {
       } else {
         const s = typeof v === 'string' ? v : v === null ? '' : typeof v === 'object' ? toExpr(v) : String(v);
         template += escapeInterpolation(s);
-        expr += escapeTemplate(s).replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n');
+        expr += terraformLiteral(s).replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n');
       }
     }
     return new Unknown(`"${expr}"`, unknownRefs(vals), template);

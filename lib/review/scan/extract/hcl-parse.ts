@@ -5,6 +5,7 @@
  * (https://github.com/hashicorp/hcl/blob/main/hclsyntax/spec.md); what it does not cover is a
  * `HclSyntaxError`, which the evaluator turns into an unknown value (never a guess).
  */
+import { terraformLiteral } from '../../../emit/terraform';
 
 export type Node =
   | { t: 'lit'; v: null | boolean | number | string }
@@ -401,7 +402,7 @@ function matchBrace(s: string, open: number, to: number): number {
 export function print(n: Node): string {
   switch (n.t) {
     case 'lit': return typeof n.v === 'string' ? quote(n.v) : String(n.v);
-    case 'tpl': return `"${n.parts.map(p => (p.t === 'lit' && typeof p.v === 'string' ? escapeTemplate(p.v).replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n') : p.t === 'directive' ? p.src : `\${${print(p)}}`)).join('')}"`;
+    case 'tpl': return `"${n.parts.map(p => (p.t === 'lit' && typeof p.v === 'string' ? terraformLiteral(p.v).replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n') : p.t === 'directive' ? p.src : `\${${print(p)}}`)).join('')}"`;
     case 'var': return n.name;
     case 'attr': return `${print(n.obj)}.${n.name}`;
     case 'index': return `${print(n.obj)}[${print(n.key)}]`;
@@ -422,7 +423,7 @@ export function print(n: Node): string {
 }
 
 function quote(s: string): string {
-  return `"${escapeTemplate(s).replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`;
+  return `"${terraformLiteral(s).replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`;
 }
 
 /** A literal string as Terraform JSON text: `${` written `$${` (what the extractors unescape). */
@@ -430,10 +431,6 @@ export function escapeInterpolation(s: string): string {
   return s.replace(/\$\{/g, () => '$${');
 }
 
-/** A literal string as template text: `${` and `%{` escaped as `$${` and `%%{`. */
-export function escapeTemplate(s: string): string {
-  return s.replace(/([$%])\{/g, (_m, c: string) => `${c}${c}{`);
-}
 
 /** The references an expression reads (`var.x`, `aws_iam_role.r.arn`), outermost traversal each. */
 export function references(n: Node, bound: ReadonlySet<string> = new Set()): string[] {
