@@ -20,6 +20,7 @@ import { hasInterpolation, knownString } from '../../lib/review/scan/extract/ter
 import { GcpTrustSimulator } from '../../lib/testing';
 import { readTerraformString, terraformStringValue } from '../../lib/testing/private/terraform';
 import { thrownConfigError } from '../support/errors';
+import { findTerraform } from '../support/terraform';
 
 const TEMPLATE_HAZARDS = ['${', '%{', '$${', '%%{', '$', '%', '{', '}', '$$', '%%', 'x', ' ', '"', '\\', 'é'];
 const templateText = fc.array(fc.constantFrom(...TEMPLATE_HAZARDS), { maxLength: 8 }).map((a) => a.join(''));
@@ -40,17 +41,6 @@ describe('terraformLiteral and readTerraformString', () => {
   });
 });
 
-function findTerraform(): string | undefined {
-  const candidates = process.env.TERRAFORM ? [process.env.TERRAFORM] : (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'terraform'));
-  return candidates.find((c) => {
-    try {
-      fs.accessSync(c, fs.constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
 const terraform = findTerraform();
 if (!terraform) process.stderr.write('terraform.test.ts: the real-terraform check is SKIPPED, terraform is not on PATH (set TERRAFORM)\n');
 

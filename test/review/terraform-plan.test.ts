@@ -14,21 +14,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { extractAll, loadFiles, loadInputs, TrustRelationship } from '../../lib/review/scan/extract';
 import { scan } from '../../lib/review/scan/scanner';
+import { findTerraform } from '../support/terraform';
 
 const CONFIG = path.join(__dirname, 'fixtures', 'hcl-written', 'aws');
 const PLUGIN_DIR = process.env.CIT_TF_PLUGIN_DIR ?? '/opt/tf-plugins';
 
-function findTerraform(): string | undefined {
-  const candidates = process.env.TERRAFORM ? [process.env.TERRAFORM] : (process.env.PATH ?? '').split(path.delimiter).map(d => path.join(d, 'terraform'));
-  return candidates.find(c => {
-    try {
-      fs.accessSync(c, fs.constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
 
 const terraform = findTerraform();
 const mirror = fs.existsSync(path.join(PLUGIN_DIR, 'registry.terraform.io', 'hashicorp', 'aws'));
