@@ -57,6 +57,7 @@ const deploy = (cloud: Cloud) => {
   const b = Buildkite.pipeline({ organization: 'acme-inc', pipeline: 'deploy', pipelineId: PIPELINE_ID });
   return cloud === 'aws' ? b.withAwsSessionTags('pipeline_id') : b;
 };
+const TEMPLATE_TEXT = 'feat/${x}%{y}$${z}';
 const circle = () => CircleCi.project({ organizationId: '0191f956-042f-7ec4-aa62-8e5eeae396d1', projectId: '0184990a-477b-4fa8-9968-496074483cee' });
 
 /** Realistic trusts, several of which overlap (any ref of a repository contains its main branch). */
@@ -76,9 +77,14 @@ const CATALOGUE: { name: string; family: Family; make: (cloud: Cloud) => Trust }
   { name: 'web pull requests, immutable subject', family: 'github', make: () => webImmutable().onPullRequest().toTrust() },
   { name: 'web main, immutable subject', family: 'github', make: () => webImmutable().onBranch('main').toTrust() },
   { name: 'api main, immutable subject', family: 'github', make: () => apiImmutable().onBranch('main', 'develop').toTrust() },
+  // Branch names with Terraform template text and IAM variable syntax: each cloud gets them as text
+  // (escaped where its artifact would evaluate them), and the review must read them back as text.
+  { name: 'web branch of template text', family: 'github', make: () => web().onBranch(TEMPLATE_TEXT).toTrust() },
+  { name: 'web branch of template text, immutable subject', family: 'github', make: () => webImmutable().onBranch(TEMPLATE_TEXT).toTrust() },
   { name: 'infra protected main', family: 'gitlab', make: () => infra().onProtectedBranch('main').toTrust() },
   { name: 'infra main or develop', family: 'gitlab', make: () => infra().onBranch('main', 'develop').toTrust() },
   { name: 'infra any ref', family: 'gitlab', make: () => infra().onAnyRef().accept(Widening.ANY_REF).toTrust() },
+  { name: 'infra branch of template text', family: 'gitlab', make: () => infra().onBranch(TEMPLATE_TEXT).toTrust() },
   { name: 'infra release branches', family: 'gitlab', make: () => infra().onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust() },
   { name: 'deploy main', family: 'buildkite', make: (c) => deploy(c).onBranch('main').toTrust() },
   { name: 'deploy release branches', family: 'buildkite', make: (c) => deploy(c).onBranchPattern('release/*').accept(Widening.REF_PATTERN).toTrust() },

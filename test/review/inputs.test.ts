@@ -197,6 +197,86 @@ describe('Terraform JSON shapes and expressions', () => {
   });
 });
 
+describe('template text in a value is text', () => {
+  // A branch may be named `feat/${x}%{y}`: Terraform configurations write it `feat/$${x}%%{y}`, plans
+  // hold the value itself. The review reads the value in every form (shown, judged and attributed as
+  // Entra compares it), and only a real expression is unknown.
+  const VALUE = 'repo:acme/app:ref:refs/heads/feat/${x}%{y}';
+  const ESCAPED = 'repo:acme/app:ref:refs/heads/feat/$${x}%%{y}';
+  const ISSUER = 'https://token.actions.githubusercontent.com';
+  const credential = (subject: string) => ({ name: 'github-main', resource_group_name: 'rg', parent_id: '${azurerm_user_assigned_identity.deploy.id}', issuer: ISSUER, subject, audience: ['api://AzureADTokenExchange'] });
+  const tfJson = (subject: string) => ({
+    resource: {
+      azurerm_user_assigned_identity: { deploy: { name: 'deploy', resource_group_name: 'rg', location: 'westeurope' } },
+      azurerm_role_assignment: { deploy: { scope: '/subscriptions/0000/resourceGroups/rg', role_definition_name: 'Contributor', principal_id: '${azurerm_user_assigned_identity.deploy.principal_id}' } },
+      azurerm_federated_identity_credential: { gh: credential(subject) },
+    },
+  });
+  const HCL = `resource "azurerm_user_assigned_identity" "deploy" {
+  name                = "deploy"
+  resource_group_name = "rg"
+  location            = "westeurope"
+}
+resource "azurerm_role_assignment" "deploy" {
+  scope                = "/subscriptions/0000/resourceGroups/rg"
+  role_definition_name = "Contributor"
+  principal_id         = azurerm_user_assigned_identity.deploy.principal_id
+}
+resource "azurerm_federated_identity_credential" "gh" {
+  name                = "github-main"
+  resource_group_name = "rg"
+  parent_id           = azurerm_user_assigned_identity.deploy.id
+  issuer              = "${ISSUER}"
+  subject             = "${ESCAPED}"
+  audience            = ["api://AzureADTokenExchange"]
+}
+`;
+  const plan = () => {
+    const fixture = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'plan', 'secure-azure-fic-hcp-plan.plan.json'), 'utf8'));
+    const fic = fixture.planned_values.root_module.resources.find((r: any) => r.type === 'azurerm_federated_identity_credential');
+    Object.assign(fic.values, { name: 'github-main', issuer: ISSUER, subject: VALUE });
+    const change = fixture.resource_changes.find((r: any) => r.type === 'azurerm_federated_identity_credential');
+    Object.assign(change.change.after, { name: 'github-main', issuer: ISSUER, subject: VALUE });
+    return fixture;
+  };
+
+  test.each([
+    ['Terraform JSON', 'main.tf.json', () => JSON.stringify(tfJson(ESCAPED))],
+    ['HCL', 'main.tf', () => HCL],
+    ['plan JSON', 'plan.json', () => JSON.stringify(plan())],
+  ])('%s: the subject is read as its value, judged, and attributed with certainty', async (_form, name, content) => {
+    const dir = tmpdir();
+    try {
+      fs.writeFileSync(path.join(dir, name), content());
+      const [rel] = extractAll(await loadInputs(dir, [name]));
+      expect(rel.azure?.subject).toBe(VALUE);
+      expect(rel.azure?.issuer).toBe(ISSUER);
+      expect(rel.unresolved).toEqual([]);
+      expect(scan([rel]).map(f => f.id)).not.toContain('CIT-AZ-014');
+      const report = JSON.parse((await TrustReport.fromPathAsync(path.join(dir, name))).toJson());
+      expect(report.principals.map((p: any) => p.usedBy.map((u: any) => u.certainty))).toEqual([['admitted']]);
+      expect(JSON.stringify(report.trusts[0])).not.toContain('$${');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a subject that is an expression stays unknown, named, and undecided', async () => {
+    const dir = tmpdir();
+    try {
+      fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(tfJson('repo:acme/${var.repo}:ref:refs/heads/main')));
+      const [rel] = extractAll(await loadInputs(dir, ['main.tf.json']));
+      expect(rel.azure?.expressions).toEqual(['subject']);
+      expect(rel.unresolved).toEqual([expect.stringContaining('subject contains a Terraform interpolation (depends on var.repo')]);
+      expect(scan([rel]).map(f => f.id)).toContain('CIT-AZ-014');
+      const report = JSON.parse((await TrustReport.fromPathAsync(path.join(dir, 'main.tf.json'))).toJson());
+      expect(report.principals.map((p: any) => p.usedBy.map((u: any) => u.certainty))).toEqual([['possibly']]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('CloudFormation YAML', () => {
   test('short-form intrinsics become their JSON form; resources keep their position', () => {
     const text = [

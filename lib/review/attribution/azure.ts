@@ -7,7 +7,7 @@
 import { rawResource } from './aws';
 import { ANY, Conj, GlobToken, ONE } from './constraints';
 import { Principal, Unit, UnitCondition } from './types';
-import { LoadedFile, TrustMetadata, TrustRelationship } from '../scan/extract';
+import { azureLiteral, LoadedFile, TrustMetadata, TrustRelationship } from '../scan/extract';
 import { tfMetadata } from '../scan/extract/terraform';
 import { parseFlexibleExpression } from '../scan/scanner';
 
@@ -16,29 +16,18 @@ function scopeOf(t: TrustRelationship): string {
   return /^(data\.)?[\w-]+\.[\w-]+$/.test(identity) ? `${t.file}|${identity}` : identity;
 }
 
-/** Terraform reads `$${` and `%%{` as a literal `${` / `%{`; an unescaped one is an expression (undefined). */
-function literal(v: unknown): string | undefined {
-  if (typeof v !== 'string' || /(^|[^$])\$\{|(^|[^%])%\{/.test(v)) return undefined;
-  return v.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
-}
-
-function credentialConj(t: TrustRelationship, files: Map<string, LoadedFile>): Conj {
+function credentialConj(t: TrustRelationship): Conj {
   const az = t.azure!;
-  const body = rawResource(files.get(t.file), t.resource) ?? {};
   const tests: Conj['tests'][number][] = [];
+  // The extractor read the values (unknown ones are named in t.unresolved and az.expressions).
   const opaque = [...t.unresolved, ...(t.assumptions ?? [])];
   // Entra compares the issuer exactly, trailing slash included: the value as written.
-  const issuer = literal(body.issuer);
-  if (issuer !== undefined) tests.push({ kind: 'eq', claim: 'iss', values: [issuer] });
-  const audiences = t.audiences.map(literal);
-  if (audiences.length === 0) return { tests, never: 'the credential has no audience' };
-  if (audiences.some(a => a === undefined)) opaque.push('an audience is not a literal');
-  else tests.push({ kind: 'eq', claim: 'aud', values: audiences as string[] });
+  if (az.issuer !== undefined) tests.push({ kind: 'eq', claim: 'iss', values: [az.issuer] });
+  if (t.audiences.length === 0) return { tests, never: 'the credential has no audience' };
+  if (azureLiteral(t, 'audiences')) tests.push({ kind: 'eq', claim: 'aud', values: t.audiences });
   if (az.kind === 'fic') {
-    const sub = literal(az.subject);
-    if (sub === undefined) opaque.push('the subject is not a literal');
-    else tests.push({ kind: 'eq', claim: 'sub', values: [sub] });
-  } else {
+    if (azureLiteral(t, 'subject')) tests.push({ kind: 'eq', claim: 'sub', values: [az.subject ?? ''] });
+  } else if (azureLiteral(t, 'claimsMatchingExpression')) {
     try {
       for (const term of parseFlexibleExpression(az.claimsMatchingExpression ?? '')) {
         if (term.op === 'eq') tests.push({ kind: 'eq', claim: term.claim, values: [term.value] });
@@ -70,7 +59,7 @@ export function azureModel(rels: TrustRelationship[], files: Map<string, LoadedF
   const byIdentity = new Map<string, TrustRelationship[]>();
   for (const t of rels) byIdentity.set(scopeOf(t), [...(byIdentity.get(scopeOf(t)) ?? []), t]);
   for (const [scope, creds] of byIdentity) {
-    const gates = creds.map(c => ({ via: `credential ${c.resource}`, conjs: [credentialConj(c, files)] }));
+    const gates = creds.map(c => ({ via: `credential ${c.resource}`, conjs: [credentialConj(c)] }));
     const seen = new Set<string>();
     for (const c of creds) {
       for (const ra of c.azure!.roleAssignments) {
@@ -103,17 +92,17 @@ export function azureModel(rels: TrustRelationship[], files: Map<string, LoadedF
         continue;
       }
       const { metadata: _m, ...bare } = c;
-      units.push(unitOf(c.id, 'credential', [bare], scope, undefined, files));
+      units.push(unitOf(c.id, 'credential', [bare], scope, undefined));
     }
     for (const [id, d] of declared) {
       const first = d.creds[0];
-      units.push(unitOf(d.creds.length === 1 ? first.id : `${first.file}#${first.azure!.identity}#${id}`, 'declared', d.creds.map(c => ({ ...c, metadata: d.meta })), scope, d.meta, files));
+      units.push(unitOf(d.creds.length === 1 ? first.id : `${first.file}#${first.azure!.identity}#${id}`, 'declared', d.creds.map(c => ({ ...c, metadata: d.meta })), scope, d.meta));
     }
   }
   return { units, principals };
 }
 
-function unitOf(id: string, kind: Unit['kind'], creds: TrustRelationship[], scope: string, metadata: TrustMetadata | undefined, files: Map<string, LoadedFile>): Unit {
+function unitOf(id: string, kind: Unit['kind'], creds: TrustRelationship[], scope: string, metadata: TrustMetadata | undefined): Unit {
   const first = creds[0];
   const many = creds.length > 1;
   return {
@@ -130,7 +119,7 @@ function unitOf(id: string, kind: Unit['kind'], creds: TrustRelationship[], scop
     network: [...new Set(creds.flatMap(c => c.network))],
     ...(metadata ? { metadata } : {}),
     parts: creds,
-    conjs: creds.map(c => credentialConj(c, files)),
+    conjs: creds.map(c => credentialConj(c)),
     conditions: creds.map((c, i) => condition(c, many ? i + 1 : undefined)),
     notes: [],
     homeKey: scope,

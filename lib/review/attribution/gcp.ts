@@ -72,20 +72,20 @@ function projectNumbers(rels: TrustRelationship[], files: Map<string, LoadedFile
 
 function readProvider(t: TrustRelationship, files: Map<string, LoadedFile>, numbers: Map<string, string>): Provider {
   const body = rawResource(files.get(t.file), t.resource) ?? {};
-  const providerId = typeof body.workload_identity_pool_provider_id === 'string' ? body.workload_identity_pool_provider_id : t.resource;
+  const providerId = t.gcp!.providerId ?? t.resource;
   const mapping = parseMappingOf(t.gcp!.attributeMapping);
-  const oidc = asArray(body.oidc).filter(isObj)[0] ?? {};
   // Every mapping must evaluate, or the exchange fails.
   const tests: Conj['tests'][number][] = mappingRequirements(mapping);
   const opaque: string[] = [];
-  const uri = oidc.issuer_uri;
-  if (typeof uri === 'string' && !uri.includes('${')) {
+  // The values the extractor read (a Terraform `$${` is a literal `${`), whatever the input's form.
+  const uri = t.gcp!.issuerUri;
+  if (uri !== undefined) {
     // GCP accepts the token's iss with or without the trailing slash the URI may have.
     tests.push({ kind: 'eq', claim: 'iss', values: uri.endsWith('/') ? [uri.replace(/\/+$/, ''), uri] : [uri] });
   } else {
     opaque.push('issuer_uri is not a literal');
   }
-  const allowed = asArray(oidc.allowed_audiences).map(String);
+  const allowed = t.audiences;
   const number = numbers.get(localScope(t.file, t.gcp!.pool));
   if (allowed.length) {
     tests.push({ kind: 'eq', claim: 'aud', values: allowed });

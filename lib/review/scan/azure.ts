@@ -3,7 +3,7 @@
  * `claimsMatchingExpression`, https://learn.microsoft.com/en-us/entra/workload-id/workload-identities-flexible-federated-identity-credentials).
  */
 import { CelSyntaxError } from './cel';
-import { TrustRelationship } from './extract';
+import { azureLiteral, TrustRelationship } from './extract';
 import { Collector, contextHits, flagsNameOnly, judgeConjunction, Pin, sharedIssuer } from './judge';
 import { encodePattern } from './patterns';
 import { analyserFor } from '../../ci/analysers';
@@ -39,7 +39,7 @@ export function scanAzure(t: TrustRelationship, out: Collector) {
       pins = parseFlexibleExpression(az.claimsMatchingExpression ?? '').map(term => ({
         claim: term.claim.toLowerCase(),
         where: `claimsMatchingExpression \`claims['${term.claim}'] ${term.op} '${term.value}'\``,
-        values: [encodePattern(term.value, term.op === 'matches' ? 'glob' : 'exact')],
+        values: [encodePattern(term.value, term.op === 'matches' ? 'glob' : 'exact', azureLiteral(t, 'claimsMatchingExpression'))],
         raw: [term.value],
         mode: term.op === 'matches' ? 'glob' : 'exact',
       }));
@@ -53,18 +53,18 @@ export function scanAzure(t: TrustRelationship, out: Collector) {
       out.add('CIT-AZ-001', 'subject is empty, so no token matches');
       return;
     }
-    const literal = sub.replace(/\$\{[^}]*\}/g, '');
-    if (literal.includes('*')) {
+    const known = azureLiteral(t, 'subject');
+    if ((known ? sub : sub.replace(/\$\{[^}]*\}/g, '')).includes('*')) {
       out.add('CIT-AZ-003', `subject \`${sub}\` contains \`*\`; classic FICs match exactly, so no token matches`);
       return;
     }
     const needsColon = analyserFor(t.ciProvider).analyser.isKeyValueSubject?.(sub) === true;
-    if (needsColon && !sub.includes(':') && !sub.includes('${')) {
+    if (needsColon && !sub.includes(':') && known) {
       out.add('CIT-AZ-002', `subject \`${sub}\` has no \`:\`; ${t.ciProvider} subjects are key:value sequences, so no token matches`);
       return;
     }
     // An interpolated subject is judged on its literal text (and reported as not analysable).
-    pins = [{ claim: 'sub', where: 'subject', values: [encodePattern(sub, 'exact')], raw: [sub], mode: 'exact' }];
+    pins = [{ claim: 'sub', where: 'subject', values: [encodePattern(sub, 'exact', known)], raw: [sub], mode: 'exact' }];
   }
   const r = judgeConjunction(t.ciProvider, pins, { shared: sharedIssuer(t) });
   for (const h of [...r.hits, ...contextHits(r)]) out.hit('azure', h, 'CIT-AZ-004');

@@ -4,15 +4,15 @@
  */
 import { awsClaim, NEGATED, parseOperator } from './aws';
 import { parseFlexibleExpression } from './azure';
-import { CiProvider, TrustRelationship } from './extract';
+import { azureLiteral, CiProvider, TrustRelationship } from './extract';
 import { classifyClaim } from './judge';
 import { encodePattern, MatchMode, showPattern } from './patterns';
 import { analyserFor } from '../../ci/analysers';
 
-/** One subject value as a sentence, e.g. "GitHub Actions jobs of acme/web on branch main". */
-export function describeSubject(provider: CiProvider, value: string, mode: MatchMode = 'exact'): string {
+/** One subject value as a sentence, e.g. "GitHub Actions jobs of acme/web on branch main". `literal`: as encodePattern. */
+export function describeSubject(provider: CiProvider, value: string, mode: MatchMode = 'exact', literal = false): string {
   const { noun, analyser } = analyserFor(provider);
-  const enc = encodePattern(value, mode);
+  const enc = encodePattern(value, mode, literal);
   if (enc === undefined) return `${noun} whose subject is \`${value}\` (contains an unresolved expression)`;
   return analyser.describe?.(enc) ?? `${noun} whose subject ${mode === 'exact' ? 'is' : 'matches'} \`${showPattern(enc)}\``;
 }
@@ -38,12 +38,12 @@ export function describeIdentity(t: TrustRelationship): string {
     return extra.length ? `${base}${parts.length ? ', where' : ''} ${extra.join(' and ')}` : base;
   }
   if (t.azure) {
-    if (t.azure.kind === 'fic') return t.azure.subject ? describeSubject(t.ciProvider, t.azure.subject) : anyone;
+    if (t.azure.kind === 'fic') return t.azure.subject ? describeSubject(t.ciProvider, t.azure.subject, 'exact', azureLiteral(t, 'subject')) : anyone;
     try {
       const terms = parseFlexibleExpression(t.azure.claimsMatchingExpression ?? '');
       const sub = terms.find(x => x.claim === 'sub');
       const rest = terms.filter(x => x !== sub).map(x => `${x.claim} ${x.op === 'eq' ? 'is' : 'matches'} \`${x.value}\``);
-      const base = sub ? describeSubject(t.ciProvider, sub.value, sub.op === 'eq' ? 'exact' : 'glob') : `${name} where`;
+      const base = sub ? describeSubject(t.ciProvider, sub.value, sub.op === 'eq' ? 'exact' : 'glob', azureLiteral(t, 'claimsMatchingExpression')) : `${name} where`;
       return rest.length ? `${base}${sub ? ', where' : ''} ${rest.join(' and ')}` : base;
     } catch {
       return 'Not analysable (see findings)';

@@ -12,19 +12,20 @@ export type MatchMode = 'exact' | 'glob' | 'prefix' | 'regex';
 /**
  * Encodes a condition value as a pattern. Returns undefined when the value holds an
  * unresolved interpolation (`${var.x}`, or an IAM policy variable other than `${*}`,
- * `${?}`, `${$}`) whose runtime value is unknown.
+ * `${?}`, `${$}`) whose runtime value is unknown. `literal`: the value is known text in which
+ * `${` is itself (an Entra subject or expression read from Terraform, where `$${` was the escape).
  */
-export function encodePattern(value: string, mode: MatchMode): string | undefined {
+export function encodePattern(value: string, mode: MatchMode, literal = false): string | undefined {
   switch (mode) {
     case 'exact':
-      return value.includes('${') ? undefined : value;
+      return !literal && value.includes('${') ? undefined : value;
     case 'prefix':
       return value + ANY;
     case 'glob': {
       let out = '';
       for (let i = 0; i < value.length; i++) {
         const c = value[i];
-        if (c === '$' && value[i + 1] === '{') {
+        if (!literal && c === '$' && value[i + 1] === '{') {
           const end = value.indexOf('}', i);
           const inner = end < 0 ? undefined : value.slice(i + 2, end);
           if (inner === '*' || inner === '?' || inner === '$') {

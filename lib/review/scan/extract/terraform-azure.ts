@@ -5,10 +5,15 @@
  */
 import { withMeta } from './metadata';
 import { describeTfValue, tfMetadata, tfRef, tfResources } from './terraform';
-import { explainUnknown, hasInterpolation } from './terraform-config';
-import { AzureRoleAssignment, TrustMetadata, TrustRelationship } from './types';
+import { explainUnknown, knownString, literalOrRaw } from './terraform-config';
+import { AzurePart, AzureRoleAssignment, TrustMetadata, TrustRelationship } from './types';
 import { asArray, isObj, normalizeIssuer, Obj } from './util';
 import { providerForIssuer, providerForSubject } from '../../../ci/analysers';
+
+/** True when the credential's part is a known value: text in which `${` is itself, not an expression. */
+export function azureLiteral(t: TrustRelationship, part: AzurePart): boolean {
+  return !t.azure?.expressions?.includes(part);
+}
 
 export function extractTfAzure(file: string, tf: Obj): TrustRelationship[] {
   // Service principals created for applications, to link role assignments to app FICs.
@@ -56,16 +61,30 @@ export function extractTfAzure(file: string, tf: Obj): TrustRelationship[] {
       const ref = tfRef(parentRaw);
       const identity = ref ? `${ref.type}.${ref.name}` : describeTfValue(parentRaw);
       const unresolved: string[] = [];
-      let issuer: string | undefined;
-      if (typeof body.issuer === 'string' && !hasInterpolation(body.issuer)) issuer = normalizeIssuer(body.issuer);
-      else unresolved.push(`issuer is not a literal${typeof body.issuer === 'string' ? ` (${explainUnknown(body.issuer)})` : ''}`);
-      const subject = typeof body.subject === 'string' ? body.subject : body.subject === undefined ? undefined : String(body.subject);
-      if (subject !== undefined && hasInterpolation(subject)) unresolved.push(`subject contains a Terraform interpolation (${explainUnknown(subject)})`);
+      // Values as Entra receives them (`$${` is a literal `${`); an expression keeps its text and is named.
+      const expressions: AzurePart[] = [];
+      const exactIssuer = typeof body.issuer === 'string' ? knownString(body.issuer) : undefined;
+      const issuer = exactIssuer === undefined ? undefined : normalizeIssuer(exactIssuer);
+      if (exactIssuer === undefined) unresolved.push(`issuer is not a literal${typeof body.issuer === 'string' ? ` (${explainUnknown(body.issuer)})` : ''}`);
+      const read = (v: string, part: 'subject' | 'claimsMatchingExpression'): string => {
+        const known = knownString(v);
+        if (known !== undefined) return known;
+        expressions.push(part);
+        unresolved.push(`${part === 'subject' ? 'subject' : 'claims_matching_expression'} contains a Terraform interpolation (${explainUnknown(v)})`);
+        return v;
+      };
+      const subject = typeof body.subject === 'string' ? read(body.subject, 'subject') : body.subject === undefined ? undefined : String(body.subject);
       // A string, or a `{value = …}` block (an object, or a one-element list of it).
       const cme = Array.isArray(body.claims_matching_expression) ? body.claims_matching_expression[0] : body.claims_matching_expression;
-      const expr = typeof cme === 'string' ? cme : isObj(cme) ? String(cme.value ?? '') : undefined;
-      if (expr !== undefined && hasInterpolation(expr)) unresolved.push(`claims_matching_expression contains a Terraform interpolation (${explainUnknown(expr)})`);
-      const audiences = kind === 'flexible-fic' ? asArray(body.audience).map(String) : asArray(body.audience ?? body.audiences).map(String);
+      const exprText = typeof cme === 'string' ? cme : isObj(cme) ? String(cme.value ?? '') : undefined;
+      const expr = exprText === undefined ? undefined : read(exprText, 'claimsMatchingExpression');
+      const rawAudiences = kind === 'flexible-fic' ? asArray(body.audience) : asArray(body.audience ?? body.audiences);
+      const unknownAudience = rawAudiences.find(a => typeof a === 'string' && knownString(a) === undefined);
+      if (unknownAudience !== undefined) {
+        expressions.push('audiences');
+        unresolved.push(`an audience is not a literal (${explainUnknown(unknownAudience)})`);
+      }
+      const audiences = rawAudiences.map(literalOrRaw);
       const resource = `${type}.${name}`;
       let ciProvider = providerForIssuer(issuer);
       if (ciProvider === 'unknown' && subject) ciProvider = providerForSubject(subject);
@@ -84,8 +103,10 @@ export function extractTfAzure(file: string, tf: Obj): TrustRelationship[] {
         audiences,
         azure: {
           kind,
+          ...(exactIssuer !== undefined ? { issuer: exactIssuer } : {}),
           ...(subject !== undefined ? { subject } : {}),
           ...(expr !== undefined ? { claimsMatchingExpression: expr } : {}),
+          ...(expressions.length ? { expressions } : {}),
           identity,
           roleAssignments: roles,
         },

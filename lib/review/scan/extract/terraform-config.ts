@@ -198,6 +198,11 @@ export function knownString(s: string): string | undefined {
   return out;
 }
 
+/** The value of a known string; an unknown one (or another value) as its text. */
+export function literalOrRaw(v: unknown): string {
+  return (typeof v === 'string' ? knownString(v) : undefined) ?? String(v);
+}
+
 /** True when a Terraform JSON string still holds an interpolation (`$${` is a literal `${`). */
 export function hasInterpolation(s: string): boolean {
   return knownString(s) === undefined;

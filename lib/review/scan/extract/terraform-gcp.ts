@@ -5,7 +5,7 @@
  */
 import { withMeta } from './metadata';
 import { allTfResourceTypes, describeTfValue, tfMetadata, tfRef, tfResources } from './terraform';
-import { explainUnknown, hasInterpolation, knownString } from './terraform-config';
+import { explainUnknown, hasInterpolation, knownString, literalOrRaw } from './terraform-config';
 import { GcpGrant, TrustRelationship } from './types';
 import { asArray, isObj, normalizeIssuer, Obj } from './util';
 import { providerForIssuer } from '../../../ci/analysers';
@@ -104,9 +104,10 @@ export function extractTfGcp(file: string, tf: Obj): TrustRelationship[] {
     if (oidcBlocks.length === 0) unresolved.push('the provider has no oidc block (nor aws, saml or x509): its issuer could not be read');
     for (const b of oidcBlocks) if (!isObj(b)) unresolved.push(`the oidc block is generated from an unresolved expression (${explainUnknown(b)})`);
     const issuerRaw = oidc.issuer_uri;
-    let issuer: string | undefined;
-    if (typeof issuerRaw === 'string' && !issuerRaw.includes('${')) issuer = normalizeIssuer(issuerRaw);
-    else if (issuerRaw !== undefined || oidcBlocks.some(isObj)) unresolved.push(`issuer_uri is not a literal${typeof issuerRaw === 'string' ? ` (${explainUnknown(issuerRaw)})` : ''}`);
+    const issuerUri = typeof issuerRaw === 'string' ? knownString(issuerRaw) : undefined;
+    const issuer = issuerUri === undefined ? undefined : normalizeIssuer(issuerUri);
+    const providerId = typeof body.workload_identity_pool_provider_id === 'string' ? knownString(body.workload_identity_pool_provider_id) : undefined;
+    if (issuerUri === undefined && (issuerRaw !== undefined || oidcBlocks.some(isObj))) unresolved.push(`issuer_uri is not a literal${typeof issuerRaw === 'string' ? ` (${explainUnknown(issuerRaw)})` : ''}`);
     // The value of each string, as GCP receives it: `$${` is a literal `${`.
     const mapping: Record<string, string> = {};
     const rawMapping = isObj(body.attribute_mapping) ? body.attribute_mapping : {};
@@ -132,6 +133,8 @@ export function extractTfGcp(file: string, tf: Obj): TrustRelationship[] {
       audiences: asArray(oidc.allowed_audiences).map(literalOrRaw),
       gcp: {
         pool,
+        ...(issuerUri !== undefined ? { issuerUri } : {}),
+        ...(providerId !== undefined ? { providerId } : {}),
         attributeMapping: mapping,
         ...(typeof cond === 'string' && cond.trim() !== '' ? { attributeCondition: cond } : {}),
         grants: poolGrants,
@@ -178,9 +181,4 @@ function firstTarget(body: Obj): unknown {
     if (body[k] !== undefined) return body[k];
   }
   return '?';
-}
-
-/** The value of a known string (`$${` is `${`); an unknown or another value as written. */
-function literalOrRaw(v: unknown): string {
-  return (typeof v === 'string' ? knownString(v) : undefined) ?? String(v);
 }

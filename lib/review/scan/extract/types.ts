@@ -46,6 +46,9 @@ export interface GcpGrant {
   readonly selector: { kind: 'pool' } | { kind: 'attribute'; attribute: string; value: string } | { kind: 'subject'; value: string } | { kind: 'group'; value: string } | { kind: 'unknown'; raw: string };
 }
 
+/** The parts of an Azure credential whose value may be a Terraform expression. */
+export type AzurePart = 'subject' | 'claimsMatchingExpression' | 'audiences';
+
 export interface AzureRoleAssignment {
   readonly resource: string;
   readonly scope: string;
@@ -72,6 +75,10 @@ export interface TrustRelationship {
   readonly aws?: { federated: string[]; actions: string[]; conditions: AwsCondition[] };
   readonly gcp?: {
     pool: string;
+    /** The issuer URI exactly as written (GCP accepts a token's iss with or without its trailing slash); absent when not a literal. */
+    issuerUri?: string;
+    /** `workload_identity_pool_provider_id` (in the provider's default audience), when a literal. */
+    providerId?: string;
     attributeMapping: Record<string, string>;
     attributeCondition?: string;
     grants: GcpGrant[];
@@ -80,8 +87,13 @@ export interface TrustRelationship {
   };
   readonly azure?: {
     kind: 'fic' | 'flexible-fic';
+    /** The issuer exactly as written (Entra compares it exactly, a trailing slash included); absent when not a literal. */
+    issuer?: string;
+    /** Values, as Entra receives them (a Terraform `$${` is a literal `${`); for the parts named in `expressions`, the Terraform text. */
     subject?: string;
     claimsMatchingExpression?: string;
+    /** The parts that are Terraform expressions, unknown until plan or apply (reported as not analysable). */
+    expressions?: AzurePart[];
     identity: string;
     roleAssignments: AzureRoleAssignment[];
   };
