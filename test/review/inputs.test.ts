@@ -266,7 +266,7 @@ resource "azurerm_federated_identity_credential" "gh" {
     try {
       fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(tfJson('repo:acme/${var.repo}:ref:refs/heads/main')));
       const [rel] = extractAll(await loadInputs(dir, ['main.tf.json']));
-      expect(rel.azure?.expressions).toEqual(['subject']);
+      expect(rel.expressions).toEqual(['subject']);
       expect(rel.unresolved).toEqual([expect.stringContaining('subject contains a Terraform interpolation (depends on var.repo')]);
       expect(scan([rel]).map(f => f.id)).toContain('CIT-AZ-014');
       const report = JSON.parse((await TrustReport.fromPathAsync(path.join(dir, 'main.tf.json'))).toJson());

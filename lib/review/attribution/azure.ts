@@ -7,7 +7,7 @@
 import { rawResource } from './aws';
 import { ANY, Conj, GlobToken, ONE } from './constraints';
 import { Principal, Unit, UnitCondition } from './types';
-import { azureLiteral, LoadedFile, TrustMetadata, TrustRelationship } from '../scan/extract';
+import { isLiteral, LoadedFile, TrustMetadata, TrustRelationship } from '../scan/extract';
 import { tfMetadata } from '../scan/extract/terraform';
 import { parseFlexibleExpression } from '../scan/scanner';
 
@@ -24,10 +24,10 @@ function credentialConj(t: TrustRelationship): Conj {
   // Entra compares the issuer exactly, trailing slash included: the value as written.
   if (az.issuer !== undefined) tests.push({ kind: 'eq', claim: 'iss', values: [az.issuer] });
   if (t.audiences.length === 0) return { tests, never: 'the credential has no audience' };
-  if (azureLiteral(t, 'audiences')) tests.push({ kind: 'eq', claim: 'aud', values: t.audiences });
+  if (isLiteral(t, 'audiences')) tests.push({ kind: 'eq', claim: 'aud', values: t.audiences });
   if (az.kind === 'fic') {
-    if (azureLiteral(t, 'subject')) tests.push({ kind: 'eq', claim: 'sub', values: [az.subject ?? ''] });
-  } else if (azureLiteral(t, 'claimsMatchingExpression')) {
+    if (isLiteral(t, 'subject')) tests.push({ kind: 'eq', claim: 'sub', values: [az.subject ?? ''] });
+  } else if (isLiteral(t, 'claimsMatchingExpression')) {
     try {
       for (const term of parseFlexibleExpression(az.claimsMatchingExpression ?? '')) {
         if (term.op === 'eq') tests.push({ kind: 'eq', claim: term.claim, values: [term.value] });

@@ -3,7 +3,7 @@
  * `claimsMatchingExpression`, https://learn.microsoft.com/en-us/entra/workload-id/workload-identities-flexible-federated-identity-credentials).
  */
 import { CelSyntaxError } from './cel';
-import { azureLiteral, TrustRelationship } from './extract';
+import { isLiteral, TrustRelationship } from './extract';
 import { Collector, contextHits, flagsNameOnly, judgeConjunction, Pin, sharedIssuer } from './judge';
 import { encodePattern } from './patterns';
 import { analyserFor } from '../../ci/analysers';
@@ -39,7 +39,7 @@ export function scanAzure(t: TrustRelationship, out: Collector) {
       pins = parseFlexibleExpression(az.claimsMatchingExpression ?? '').map(term => ({
         claim: term.claim.toLowerCase(),
         where: `claimsMatchingExpression \`claims['${term.claim}'] ${term.op} '${term.value}'\``,
-        values: [encodePattern(term.value, term.op === 'matches' ? 'glob' : 'exact', azureLiteral(t, 'claimsMatchingExpression'))],
+        values: [encodePattern(term.value, term.op === 'matches' ? 'glob' : 'exact', isLiteral(t, 'claimsMatchingExpression'))],
         raw: [term.value],
         mode: term.op === 'matches' ? 'glob' : 'exact',
       }));
@@ -53,7 +53,7 @@ export function scanAzure(t: TrustRelationship, out: Collector) {
       out.add('CIT-AZ-001', 'subject is empty, so no token matches');
       return;
     }
-    const known = azureLiteral(t, 'subject');
+    const known = isLiteral(t, 'subject');
     if ((known ? sub : sub.replace(/\$\{[^}]*\}/g, '')).includes('*')) {
       out.add('CIT-AZ-003', `subject \`${sub}\` contains \`*\`; classic FICs match exactly, so no token matches`);
       return;

@@ -24,9 +24,9 @@ export { providerForIssuer, providerForSubject } from '../../ci/analysers';
 export { splitConditionKey } from './extract/aws-policy';
 export { extractCloudFormation } from './extract/cloudformation-aws';
 export { detectFormat, discoverFiles, formatOf, InputError, loadFiles, loadInputs } from './extract/files';
-export { azureLiteral } from './extract/terraform-azure';
+export { isLiteral } from './extract/terraform-config';
 export { parseWifMember } from './extract/terraform-gcp';
-export type { AwsCondition, AzurePart, AzureRoleAssignment, CiProvider, Cloud, GcpGrant, InputFormat, LoadedFile, Region, TrustMetadata, TrustRelationship } from './extract/types';
+export type { AwsCondition, AzureRoleAssignment, CiProvider, Cloud, GcpGrant, InputFormat, LoadedFile, Region, TrustMetadata, TrustRelationship, ValuePart } from './extract/types';
 export { normalizeIssuer } from './extract/util';
 export { cmp };
 

@@ -4,7 +4,7 @@
  * identity is condition AND grant.
  */
 import { Atom, CelNode, claimsRead, Dnf, exactClaim, parseCel, parseMapping, toDnf } from './cel';
-import { GcpGrant, TrustRelationship } from './extract';
+import { GcpGrant, isLiteral, TrustRelationship } from './extract';
 import { FindingId } from './findings';
 import { classifyClaim, Collector, contextHits, flagsNameOnly, ID_CLAIMS, judgeConjunction, Pin, sharedIssuer } from './judge';
 import { encodePattern } from './patterns';
@@ -47,7 +47,8 @@ export function scanGcp(t: TrustRelationship, out: Collector) {
         const pins: Pin[] = conj.filter((a): a is Extract<Atom, { kind: 'pin' }> => a.kind === 'pin').map(a => ({
           claim: a.claim,
           where: `attribute_condition \`${a.text}\``,
-          values: a.values.map(v => encodePattern(v, a.mode)),
+          // CEL string literals are text (`${` included) unless the condition is a Terraform expression.
+          values: a.values.map(v => encodePattern(v, a.mode, isLiteral(t, 'attributeCondition'))),
           raw: a.values,
           mode: a.mode,
         }));

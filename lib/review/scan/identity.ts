@@ -4,7 +4,7 @@
  */
 import { awsClaim, NEGATED, parseOperator } from './aws';
 import { parseFlexibleExpression } from './azure';
-import { azureLiteral, CiProvider, TrustRelationship } from './extract';
+import { isLiteral, CiProvider, TrustRelationship } from './extract';
 import { classifyClaim } from './judge';
 import { encodePattern, MatchMode, showPattern } from './patterns';
 import { analyserFor } from '../../ci/analysers';
@@ -38,12 +38,12 @@ export function describeIdentity(t: TrustRelationship): string {
     return extra.length ? `${base}${parts.length ? ', where' : ''} ${extra.join(' and ')}` : base;
   }
   if (t.azure) {
-    if (t.azure.kind === 'fic') return t.azure.subject ? describeSubject(t.ciProvider, t.azure.subject, 'exact', azureLiteral(t, 'subject')) : anyone;
+    if (t.azure.kind === 'fic') return t.azure.subject ? describeSubject(t.ciProvider, t.azure.subject, 'exact', isLiteral(t, 'subject')) : anyone;
     try {
       const terms = parseFlexibleExpression(t.azure.claimsMatchingExpression ?? '');
       const sub = terms.find(x => x.claim === 'sub');
       const rest = terms.filter(x => x !== sub).map(x => `${x.claim} ${x.op === 'eq' ? 'is' : 'matches'} \`${x.value}\``);
-      const base = sub ? describeSubject(t.ciProvider, sub.value, sub.op === 'eq' ? 'exact' : 'glob', azureLiteral(t, 'claimsMatchingExpression')) : `${name} where`;
+      const base = sub ? describeSubject(t.ciProvider, sub.value, sub.op === 'eq' ? 'exact' : 'glob', isLiteral(t, 'claimsMatchingExpression')) : `${name} where`;
       return rest.length ? `${base}${sub ? ', where' : ''} ${rest.join(' and ')}` : base;
     } catch {
       return 'Not analysable (see findings)';

@@ -10,15 +10,16 @@ export { showPattern } from '../../ci/analyser';
 export type MatchMode = 'exact' | 'glob' | 'prefix' | 'regex';
 
 /**
- * Encodes a condition value as a pattern. Returns undefined when the value holds an
- * unresolved interpolation (`${var.x}`, or an IAM policy variable other than `${*}`,
- * `${?}`, `${$}`) whose runtime value is unknown. `literal`: the value is known text in which
- * `${` is itself (an Entra subject or expression read from Terraform, where `$${` was the escape).
+ * Encodes a condition value as a pattern. By default the value is IAM's: `${*}`, `${?}` and `${$}`
+ * are a literal `*`, `?` and `$`, and any other `${…}` (a policy variable, or a placeholder the
+ * review could not resolve) is unknown: the result is undefined. `literal`: the value is known text
+ * in which `${` is itself (a CEL string or an Entra subject read from Terraform, where `$${` was the
+ * escape).
  */
 export function encodePattern(value: string, mode: MatchMode, literal = false): string | undefined {
   switch (mode) {
     case 'exact':
-      return !literal && value.includes('${') ? undefined : value;
+      return literal || !value.includes('${') ? value : iamText(value);
     case 'prefix':
       return value + ANY;
     case 'glob': {
@@ -66,4 +67,10 @@ export function encodePattern(value: string, mode: MatchMode, literal = false): 
       return (anchoredStart ? '' : ANY) + out + (anchoredEnd ? '' : ANY);
     }
   }
+}
+
+/** An IAM value with its escapes read (`${*}`, `${?}`, `${$}`); undefined when it holds another variable. */
+function iamText(value: string): string | undefined {
+  const text = value.replace(/\$\{([*?$])\}/g, '$1');
+  return value.replace(/\$\{[*?$]\}/g, '').includes('${') ? undefined : text;
 }

@@ -6,14 +6,9 @@
 import { withMeta } from './metadata';
 import { describeTfValue, tfMetadata, tfRef, tfResources } from './terraform';
 import { explainUnknown, knownString, literalOrRaw } from './terraform-config';
-import { AzurePart, AzureRoleAssignment, TrustMetadata, TrustRelationship } from './types';
+import { AzureRoleAssignment, TrustMetadata, TrustRelationship, ValuePart } from './types';
 import { asArray, isObj, normalizeIssuer, Obj } from './util';
 import { providerForIssuer, providerForSubject } from '../../../ci/analysers';
-
-/** True when the credential's part is a known value: text in which `${` is itself, not an expression. */
-export function azureLiteral(t: TrustRelationship, part: AzurePart): boolean {
-  return !t.azure?.expressions?.includes(part);
-}
 
 export function extractTfAzure(file: string, tf: Obj): TrustRelationship[] {
   // Service principals created for applications, to link role assignments to app FICs.
@@ -62,7 +57,7 @@ export function extractTfAzure(file: string, tf: Obj): TrustRelationship[] {
       const identity = ref ? `${ref.type}.${ref.name}` : describeTfValue(parentRaw);
       const unresolved: string[] = [];
       // Values as Entra receives them (`$${` is a literal `${`); an expression keeps its text and is named.
-      const expressions: AzurePart[] = [];
+      const expressions: ValuePart[] = [];
       const exactIssuer = typeof body.issuer === 'string' ? knownString(body.issuer) : undefined;
       const issuer = exactIssuer === undefined ? undefined : normalizeIssuer(exactIssuer);
       if (exactIssuer === undefined) unresolved.push(`issuer is not a literal${typeof body.issuer === 'string' ? ` (${explainUnknown(body.issuer)})` : ''}`);
@@ -106,12 +101,12 @@ export function extractTfAzure(file: string, tf: Obj): TrustRelationship[] {
           ...(exactIssuer !== undefined ? { issuer: exactIssuer } : {}),
           ...(subject !== undefined ? { subject } : {}),
           ...(expr !== undefined ? { claimsMatchingExpression: expr } : {}),
-          ...(expressions.length ? { expressions } : {}),
           identity,
           roleAssignments: roles,
         },
         network: network.get(identity) ?? [],
         ...withMeta(tfMetadata(body)[0] ?? identityMeta(identity)[0]),
+        ...(expressions.length ? { expressions } : {}),
         unresolved,
       });
     }

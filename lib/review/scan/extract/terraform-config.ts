@@ -9,6 +9,7 @@
  * interpolation the extractors report by name (explainUnknown).
  */
 import { evalTerraformString, hasUnknown, toTerraformJson, Unknown, unknownRefs, Value } from './hcl-eval';
+import { TrustRelationship, ValuePart } from './types';
 import { isObj, Obj } from './util';
 
 /** One file of the module: its path and its Terraform JSON (hcl2json output for `.tf`). */
@@ -196,6 +197,11 @@ export function knownString(s: string): string | undefined {
     }
   }
   return out;
+}
+
+/** True when the trust's part is a known value (text in which `${` is itself), not an expression. */
+export function isLiteral(t: TrustRelationship, part: ValuePart): boolean {
+  return !t.expressions?.includes(part);
 }
 
 /** The value of a known string; an unknown one (or another value) as its text. */

@@ -115,6 +115,7 @@ export function extractTfGcp(file: string, tf: Obj): TrustRelationship[] {
     const condRaw = body.attribute_condition;
     const literal = typeof condRaw === 'string' ? knownString(condRaw) : undefined;
     if (condRaw !== undefined && literal === undefined) unresolved.push(`attribute_condition contains a Terraform interpolation (${explainUnknown(condRaw)})`);
+    const expressions = condRaw !== undefined && literal === undefined ? { expressions: ['attributeCondition' as const] } : {};
     // An expression stays as written (and unresolved above): the provider does have a condition.
     const cond = literal ?? condRaw;
     const poolGrants = grants.get(pool) ?? [];
@@ -142,6 +143,7 @@ export function extractTfGcp(file: string, tf: Obj): TrustRelationship[] {
       },
       network: ingressFor(pool, body.workload_identity_pool_id),
       ...withMeta(tfMetadata(body)[0]),
+      ...expressions,
       unresolved,
     });
   }

@@ -46,8 +46,8 @@ export interface GcpGrant {
   readonly selector: { kind: 'pool' } | { kind: 'attribute'; attribute: string; value: string } | { kind: 'subject'; value: string } | { kind: 'group'; value: string } | { kind: 'unknown'; raw: string };
 }
 
-/** The parts of an Azure credential whose value may be a Terraform expression. */
-export type AzurePart = 'subject' | 'claimsMatchingExpression' | 'audiences';
+/** The parts of a Terraform trust whose value may be an expression (unknown until plan or apply). */
+export type ValuePart = 'subject' | 'claimsMatchingExpression' | 'audiences' | 'attributeCondition';
 
 export interface AzureRoleAssignment {
   readonly resource: string;
@@ -92,14 +92,17 @@ export interface TrustRelationship {
     /** Values, as Entra receives them (a Terraform `$${` is a literal `${`); for the parts named in `expressions`, the Terraform text. */
     subject?: string;
     claimsMatchingExpression?: string;
-    /** The parts that are Terraform expressions, unknown until plan or apply (reported as not analysable). */
-    expressions?: AzurePart[];
     identity: string;
     roleAssignments: AzureRoleAssignment[];
   };
   /** Network restrictions, in words (trust-time and session-time). */
   readonly network: string[];
   readonly metadata?: TrustMetadata;
+  /**
+   * The parts that are Terraform expressions (their text is the expression; reported in
+   * `unresolved`). Every other value is known text, in which `${` is itself.
+   */
+  readonly expressions?: ValuePart[];
   /** Why parts of this trust could not be read (reported as "not analysable"). */
   readonly unresolved: string[];
   /** What was assumed to read it anyway (a parameter's Default, the literal text around one): reported with "not analysable". */
