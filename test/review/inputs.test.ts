@@ -277,6 +277,31 @@ resource "azurerm_federated_identity_credential" "gh" {
   });
 });
 
+describe('plan JSON: principals are read from the planned values, as a configuration\'s are', () => {
+  const FIXTURE = path.join(FIXTURES, 'plan', 'secure-gcp-sub-exact-in-list.plan.json');
+  const label = async (plan: unknown) => {
+    const dir = tmpdir();
+    try {
+      fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(plan));
+      const report = JSON.parse((await TrustReport.fromPathAsync(path.join(dir, 'plan.json'))).toJson());
+      return report.principals.map((p: any) => [p.principal, p.usedBy.map((u: any) => u.certainty)]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  test('a service account known only after apply is named by its reference; a known one by its id', async () => {
+    const plan = JSON.parse(fs.readFileSync(FIXTURE, 'utf8'));
+    expect(await label(plan)).toEqual([['service account google_service_account.deploy', ['admitted']]]);
+    const id = 'projects/acme-prod/serviceAccounts/deploy@acme-prod.iam.gserviceaccount.com';
+    plan.planned_values.root_module.resources.find((r: any) => r.address === 'google_service_account_iam_member.wif0').values.service_account_id = id;
+    const change = plan.resource_changes.find((c: any) => c.address === 'google_service_account_iam_member.wif0').change;
+    change.after.service_account_id = id;
+    change.after_unknown = {};
+    expect(await label(plan)).toEqual([[`service account ${id}`, ['admitted']]]);
+  });
+});
+
 describe('CloudFormation YAML', () => {
   test('short-form intrinsics become their JSON form; resources keep their position', () => {
     const text = [

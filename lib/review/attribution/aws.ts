@@ -13,6 +13,7 @@ import { Principal, Unit, UnitCondition } from './types';
 import { parseReviewMetadata } from '../../emit/metadata';
 import { AwsCondition, LoadedFile, TrustMetadata, TrustRelationship } from '../scan/extract';
 import { readMetadata } from '../scan/extract/metadata';
+import { isPlanOrState, planModules } from '../scan/extract/terraform-plan';
 import { asArray, isObj, Obj } from '../scan/extract/util';
 
 const MAX_COMBINATIONS = 4096;
@@ -20,15 +21,41 @@ const MAX_COMBINATIONS = 4096;
 /** `blocks`: a trust's condition blocks; undefined for a statement index the policy does not have. */
 interface Entry { readonly meta: TrustMetadata; readonly blocks?: (AwsCondition[] | undefined)[] }
 
-/** The raw resource body of a relationship (CloudFormation logical id, or Terraform `type.name` / `data.type.name`). */
+/**
+ * The resource body of a relationship (CloudFormation logical id, or Terraform `type.name` /
+ * `data.type.name`, `module.m.type.name` in a plan): as written, or, for a plan, as the extractors
+ * read its values.
+ */
 export function rawResource(file: LoadedFile | undefined, resource: string): Obj | undefined {
   const json = file?.json;
   if (!isObj(json)) return undefined;
   if (isObj(json.Resources)) return isObj(json.Resources[resource]) ? json.Resources[resource] : undefined;
+  if (isPlanOrState(json)) return planBodies(json).get(resource);
   const parts = resource.split('.');
   const [kind, type, name] = parts[0] === 'data' ? ['data', parts[1], parts.slice(2).join('.')] : ['resource', parts[0], parts.slice(1).join('.')];
   const body = json[kind]?.[type]?.[name];
   return isObj(body) ? body : undefined;
+}
+
+const PLAN_BODIES = new WeakMap<Obj, Map<string, Obj>>();
+
+/** A plan's resource bodies by full address, read once per plan (planModules is what the extractors read). */
+function planBodies(json: Obj): Map<string, Obj> {
+  let bodies = PLAN_BODIES.get(json);
+  if (!bodies) {
+    bodies = new Map();
+    for (const m of planModules(json)) {
+      for (const kind of ['resource', 'data']) {
+        for (const [type, byName] of Object.entries(isObj(m.tf[kind]) ? m.tf[kind] : {})) {
+          for (const [name, body] of Object.entries(isObj(byName) ? byName : {})) {
+            if (isObj(body)) bodies.set(`${m.path ? `${m.path}.` : ''}${kind === 'data' ? 'data.' : ''}${type}.${name}`, body);
+          }
+        }
+      }
+    }
+    PLAN_BODIES.set(json, bodies);
+  }
+  return bodies;
 }
 
 function entriesOf(body: Obj | undefined, cfn: boolean, json: unknown, statements: readonly TrustRelationship[]): Entry[] {
