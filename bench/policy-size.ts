@@ -12,7 +12,7 @@
  */
 /* eslint-disable no-console */
 import { App, Stack } from 'aws-cdk-lib';
-import { Buildkite, CiOidcPrincipal, CiOidcProvider, GitHubActions, GitLabCi, Trust } from '../lib';
+import { Buildkite, CiOidcPrincipal, CiOidcProvider, GitHubActions, GitHubSubjectFormat, GitLabCi, Trust } from '../lib';
 
 const ACCOUNT = '123456789012';
 const GH = 'token.actions.githubusercontent.com';
@@ -35,25 +35,50 @@ const list = (values: string[]) => (values.length === 1 ? values[0] : values);
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const OWNER = { owner: 'acme', ownerId: '1234567' };
 const REPO = { ...OWNER, repository: 'web', repositoryId: '89012345' };
+const IMMUTABLE = { ...REPO, subjectFormat: GitHubSubjectFormat.IMMUTABLE };
+const NAME = 'repo:acme/web';
+const IMM = 'repo:acme@1234567/web@89012345';
 const bkId = (i: number) => `0190e4f0-7b3c-4c1a-9d5e-${String(i).padStart(12, '0')}`;
 
 const SCENARIOS: Scenario[] = [
   {
-    name: '(a) N branches of one GitHub repository',
-    trusts: (n) => range(n).map((i) => GitHubActions.repository(REPO).onBranch(`release-${pad(i)}`).toTrust()),
-    handWritten: (n) => [statement(GH, { StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com', [`${GH}:sub`]: list(range(n).map((i) => `repo:acme@1234567/web@89012345:ref:refs/heads/release-${pad(i)}`)) } })],
+    name: '(a) N branches of one GitHub repository, immutable subject',
+    trusts: (n) => range(n).map((i) => GitHubActions.repository(IMMUTABLE).onBranch(`release-${pad(i)}`).toTrust()),
+    handWritten: (n) => [statement(GH, { StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com', [`${GH}:sub`]: list(range(n).map((i) => `${IMM}:ref:refs/heads/release-${pad(i)}`)) } })],
   },
   {
-    name: '(b) N GitHub repositories, one environment each',
-    trusts: (n) => range(n).map((i) => GitHubActions.repository({ ...OWNER, repository: `svc-${pad(i)}`, repositoryId: String(500000 + i) }).inEnvironment('production').toTrust()),
+    // The default with ids: either subject form, the repository id pinned (docs/subject-format.md).
+    name: "(a') the same, default subject (name or immutable, repository_id pinned)",
+    trusts: (n) => range(n).map((i) => GitHubActions.repository(REPO).onBranch(`release-${pad(i)}`).toTrust()),
+    handWritten: (n) => [statement(GH, { StringEquals: {
+      [`${GH}:aud`]: 'sts.amazonaws.com',
+      [`${GH}:repository_id`]: '89012345',
+      [`${GH}:sub`]: list(range(n).flatMap((i) => [`${NAME}:ref:refs/heads/release-${pad(i)}`, `${IMM}:ref:refs/heads/release-${pad(i)}`])),
+    } })],
+  },
+  {
+    name: '(b) N GitHub repositories, one environment each, immutable subject',
+    trusts: (n) => range(n).map((i) => GitHubActions.repository({ ...OWNER, repository: `svc-${pad(i)}`, repositoryId: String(500000 + i), subjectFormat: GitHubSubjectFormat.IMMUTABLE }).inEnvironment('production').toTrust()),
     handWritten: (n) => [statement(GH, { StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com', [`${GH}:sub`]: list(range(n).map((i) => `repo:acme@1234567/svc-${pad(i)}@${500000 + i}:environment:production`)) } })],
   },
   {
-    name: '(c) environments and branches mixed (N/2 of each)',
+    // Each repository pairs its name with its own id: one list of names and one of ids would admit a
+    // repository renamed to another's old name, so the shortest exact policy is one statement per
+    // repository, by hand too.
+    name: "(b') the same, default subject (name or immutable, repository_id pinned)",
+    trusts: (n) => range(n).map((i) => GitHubActions.repository({ ...OWNER, repository: `svc-${pad(i)}`, repositoryId: String(500000 + i) }).inEnvironment('production').toTrust()),
+    handWritten: (n) => range(n).map((i) => statement(GH, { StringEquals: {
+      [`${GH}:aud`]: 'sts.amazonaws.com',
+      [`${GH}:repository_id`]: String(500000 + i),
+      [`${GH}:sub`]: [`repo:acme/svc-${pad(i)}:environment:production`, `repo:acme@1234567/svc-${pad(i)}@${500000 + i}:environment:production`],
+    } })),
+  },
+  {
+    name: '(c) environments and branches mixed (N/2 of each), immutable subject',
     trusts: (n) => range(n).map((i) => (i % 2 === 0
-      ? GitHubActions.repository(REPO).onBranch(`feature-${pad(i)}`).toTrust()
-      : GitHubActions.repository(REPO).inEnvironment(`env-${pad(i)}`).toTrust())),
-    handWritten: (n) => [statement(GH, { StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com', [`${GH}:sub`]: list(range(n).map((i) => (i % 2 === 0 ? `repo:acme@1234567/web@89012345:ref:refs/heads/feature-${pad(i)}` : `repo:acme@1234567/web@89012345:environment:env-${pad(i)}`)).sort()) } })],
+      ? GitHubActions.repository(IMMUTABLE).onBranch(`feature-${pad(i)}`).toTrust()
+      : GitHubActions.repository(IMMUTABLE).inEnvironment(`env-${pad(i)}`).toTrust())),
+    handWritten: (n) => [statement(GH, { StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com', [`${GH}:sub`]: list(range(n).map((i) => (i % 2 === 0 ? `${IMM}:ref:refs/heads/feature-${pad(i)}` : `${IMM}:environment:env-${pad(i)}`)).sort()) } })],
   },
   {
     name: '(d) N GitLab protected branches of one project',

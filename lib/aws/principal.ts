@@ -10,7 +10,7 @@ import { CiOidcProvider, providerIssuer } from './provider';
 import { TrustConfigError } from '../model/errors';
 import { formatNumber } from '../model/limits';
 import { requireTrustList } from '../model/shapes';
-import { Trust } from '../model/trust';
+import { Trust, withSizeHints } from '../model/trust';
 
 /** Options for compiling trusts into a principal. */
 export interface CiOidcPrincipalOptions {
@@ -101,7 +101,7 @@ export class CiOidcPrincipal extends iam.PrincipalBase {
     for (const { trust, provider } of plans) if (provider) arns.set(pendingArn(trust.issuer), provider.oidcProviderArn);
     const length = policyLength(arns.size ? named(merged, arns) : merged);
     if (length > quota) {
-      throw new TrustConfigError(where, `the trust policy is ${length} characters, over the IAM quota of ${quota} (ACLSizePerRole)`, `split the trusts across several roles (${merged.length} statements now)${quota < RAISED_TRUST_POLICY_QUOTA ? `, pin fewer branches per role, or raise the quota to ${formatNumber(RAISED_TRUST_POLICY_QUOTA)} and set trustPolicySizeQuota` : ' or pin fewer branches per role'}`);
+      throw new TrustConfigError(where, `the trust policy is ${length} characters, over the IAM quota of ${quota} (ACLSizePerRole)`, withSizeHints(`split the trusts across several roles (${merged.length} statements now)${quota < RAISED_TRUST_POLICY_QUOTA ? `, pin fewer branches per role, or raise the quota to ${formatNumber(RAISED_TRUST_POLICY_QUOTA)} and set trustPolicySizeQuota` : ' or pin fewer branches per role'}`, trusts));
     }
 
     // All checks passed: make (or reuse) the providers, and name them in the statements.

@@ -2,7 +2,7 @@ import { GCP_LIMITS } from './limits';
 import { canonicalize, Term, Test } from '../model/condition';
 import { TrustConfigError } from '../model/errors';
 import { Glob } from '../model/glob';
-import { testPinsIdentity, Trust } from '../model/trust';
+import { testPinsIdentity, Trust, withSizeHints } from '../model/trust';
 
 /** GCP limit on `attribute_condition` (docs/limits.md#gcp). @internal */
 export const MAX_CONDITION_CHARS = GCP_LIMITS.attributeCondition.value;
@@ -233,14 +233,14 @@ export function compileCondition(trusts: Trust[], where: string): string {
   // when that is shorter: alternatives of different trusts that differ in one claim's values become
   // one `in` list, and alternatives implied by another go (the same set of tokens either way).
   const text = trusts.length === 1 ? compileTerms(uniq) : shortest([compileTerms(uniq), compileTerms(canonicalize(uniq as Term[]))]);
-  checkConditionLength(text, where);
+  checkConditionLength(text, where, trusts);
   return text;
 }
 
 /** GCP's 4,096-character limit on attribute_condition, both numbers in the message. @internal */
-export function checkConditionLength(text: string, where: string): void {
+export function checkConditionLength(text: string, where: string, trusts: readonly Trust[]): void {
   if (text.length > MAX_CONDITION_CHARS) {
-    throw new TrustConfigError(where, `the GCP attribute_condition is ${text.length} characters, over GCP's limit of ${MAX_CONDITION_CHARS}`, 'split the trusts over several providers, or pin fewer alternative values per trust');
+    throw new TrustConfigError(where, `the GCP attribute_condition is ${text.length} characters, over GCP's limit of ${MAX_CONDITION_CHARS}`, withSizeHints('split the trusts over several providers, or pin fewer alternative values per trust', trusts));
   }
 }
 

@@ -2,7 +2,7 @@ import { checkConditionLength, checkPinsIdentity, compileCondition, compileTerms
 import { GCP_LIMITS } from './limits';
 import { providerSpec } from '../ci/registry';
 import { TrustConfigError } from '../model/errors';
-import { Trust } from '../model/trust';
+import { Trust, withSizeHints } from '../model/trust';
 
 /** GCP limits on attribute mappings (docs/limits.md#gcp). @internal */
 export const MAX_CUSTOM_ATTRIBUTES = GCP_LIMITS.customAttributes.value;
@@ -66,7 +66,7 @@ export function attributeMapping(trusts: Trust[], providerId: string, where: str
     const own = rest[i];
     mapping[`attribute.${key}`] = trusts.length === 1 || own.some((term) => term.tests.length === 0) ? value : `(${compileTermsTotal(own)}) ? ${value} : '-'`;
   });
-  checkMapping(mapping, where);
+  checkMapping(mapping, where, trusts);
   return Object.fromEntries(Object.keys(mapping).sort().map((k) => [k, mapping[k]]));
 }
 
@@ -92,12 +92,12 @@ export function providerCondition(trusts: Trust[], providerId: string, where: st
   const refs = trusts.map((t) => `attribute.${trustAttribute(t)} == '${providerId}'`).sort();
   const any = refs.join(' || ');
   const text = shared.length === 0 ? any : [...shared.map(compileTest), `(${any})`].join(' && ');
-  checkConditionLength(text, where);
+  checkConditionLength(text, where, trusts);
   return text;
 }
 
 /** GCP's attribute-mapping limits, with both numbers in every message. @internal */
-export function checkMapping(mapping: Record<string, string>, where: string): void {
+export function checkMapping(mapping: Record<string, string>, where: string, trusts: readonly Trust[]): void {
   const custom = Object.keys(mapping).filter((k) => k.startsWith('attribute.'));
   if (custom.length > MAX_CUSTOM_ATTRIBUTES) {
     throw new TrustConfigError(where, `the GCP attribute mapping needs ${custom.length} custom attributes (one per trust), over GCP's limit of ${MAX_CUSTOM_ATTRIBUTES}`, `put at most ${MAX_CUSTOM_ATTRIBUTES} trusts on one provider; add another provider for the rest`);
@@ -110,7 +110,7 @@ export function checkMapping(mapping: Record<string, string>, where: string): vo
   }
   for (const [k, expr] of Object.entries(mapping)) {
     if (expr.length > MAX_MAPPING_EXPRESSION_CHARS) {
-      throw new TrustConfigError(where, `the GCP attribute mapping expression for ${k} is ${expr.length} characters, over GCP's limit of ${MAX_MAPPING_EXPRESSION_CHARS}`, 'put this trust on a provider of its own (its attribute is then a constant), or pin fewer alternative values');
+      throw new TrustConfigError(where, `the GCP attribute mapping expression for ${k} is ${expr.length} characters, over GCP's limit of ${MAX_MAPPING_EXPRESSION_CHARS}`, withSizeHints('put this trust on a provider of its own (its attribute is then a constant), or pin fewer alternative values', trusts));
     }
   }
 }

@@ -62,6 +62,12 @@ export interface TrustInit {
    */
   readonly details?: object;
   /**
+   * What would make the trust smaller, still exact, when a cloud's size limit is reached: a
+   * provider-specific choice (GitHub's immutable subject lists one subject where the default lists
+   * two). The clouds' size errors name it.
+   */
+  readonly sizeHint?: string;
+  /**
    * Judge the audience as AWS STS reads it (set by the AWS compiler on the trusts it binds): `azp`
    * when the token has one, else `aud`, which must be one value (a string or a list of one).
    */
@@ -106,6 +112,10 @@ export class Trust {
   public readonly _details: object;
   /** @internal */
   private readonly init: TrustInit;
+  /** What would make it smaller when a size limit is reached (TrustInit.sizeHint). @internal */
+  public get _sizeHint(): string | undefined {
+    return this.init.sizeHint;
+  }
   private cachedFingerprint?: string;
 
   /** `checked`: a trust built from the same init, so everything but the audiences already passed. */
@@ -262,8 +272,19 @@ function copyInit(init: TrustInit): { -readonly [K in keyof Required<TrustInit>]
     accepted: init.accepted,
     sessionTags: init.sessionTags,
     details: init.details,
+    sizeHint: init.sizeHint,
     stsAudience: init.stsAudience,
   };
+}
+
+/**
+ * A size error's fix with the trusts' own ways to be smaller (each once), for the clouds' size
+ * limits: `split the trusts…; or choose GitHubSubjectFormat.IMMUTABLE…`.
+ * @internal
+ */
+export function withSizeHints(fix: string, trusts: readonly Trust[]): string {
+  const hints = [...new Set(trusts.map((t) => t._sizeHint).filter((h): h is string => h !== undefined))];
+  return hints.length ? `${fix}; or ${hints.join('; or ')}` : fix;
 }
 
 function dedupeFindings(f: TrustFinding[]): TrustFinding[] {

@@ -7,6 +7,7 @@ import { CiOidcProvider } from '../../lib/aws/provider';
 import { CiOidcRole } from '../../lib/aws/role';
 import { Buildkite, BuildkiteBuildSource } from '../../lib/ci/buildkite';
 import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
+import { BOTH_SIZE_HINT } from '../../lib/ci/github/provider-spec';
 import { GitLabCi, GitLabSubjectComponent } from '../../lib/ci/gitlab';
 import { Condition } from '../../lib/model/condition';
 import { Trust } from '../../lib/model/trust';
@@ -90,6 +91,18 @@ describe('policy size', () => {
     // The principal alone (for your own iam.Role) is checked the same way; at 4,096 the fix stops offering a raise.
     expect(error(() => CiOidcPrincipal.fromTrusts(stack(), [trust])).where).toBe('CiOidcPrincipal(S)');
     expect(error(() => CiOidcPrincipal.fromTrusts(stack(), [trust], { trustPolicySizeQuota: 4096 })).fix).toBe('split the trusts across several roles (1 statements now) or pin fewer branches per role');
+  });
+
+  test('ten repositories in the default subject form: one statement each, and the fix names the immutable subject, which fits them', () => {
+    const repos = (subjectFormat?: GitHubSubjectFormat) => Array.from({ length: 10 }, (_, i) => GitHubActions.repository({ owner: 'acme', repository: `svc-${i}`, ownerId: '1234567', repositoryId: String(500000 + i), ...(subjectFormat ? { subjectFormat } : {}) }).inEnvironment('production').toTrust());
+    const e = error(() => new CiOidcRole(stack(), 'Ten', { trusts: repos() }));
+    expect(e.fix).toBe(`split the trusts across several roles (10 statements now), pin fewer branches per role, or raise the quota to 4,096 and set trustPolicySizeQuota; or ${BOTH_SIZE_HINT}`);
+    expect(BOTH_SIZE_HINT).toContain('GitHubSubjectFormat.IMMUTABLE');
+    // Following it: the subjects carry the ids, so the ten share one statement within 2,048.
+    const r = new CiOidcRole(stack(), 'Immutable', { trusts: repos(GitHubSubjectFormat.IMMUTABLE) });
+    expect(r.principal._statements).toHaveLength(1);
+    expect(r.principal._policyLength()).toBeLessThanOrEqual(2048);
+    // Trusts that already chose their form get no such hint (the 60-branch test above).
   });
 
   test('a refused role leaves nothing behind: its OIDC provider is made only once every check passed', () => {

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { Lazy, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { Buildkite } from '../../lib/ci/buildkite';
 import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
+import { BOTH_SIZE_HINT } from '../../lib/ci/github/provider-spec';
 import { GitLabCi } from '../../lib/ci/gitlab';
 import { GcpWorkloadIdentityPool, GcpWorkloadIdentityPoolProps } from '../../lib/gcp';
 import { TrustConfigError } from '../../lib/model/errors';
@@ -270,6 +271,9 @@ describe('refusals name GCP, the limit and both numbers', () => {
     expect(err(() => pool.addProvider('P', { providerId: 'github', trusts: [big, gh().onBranch('main').toTrust()] })).message).toMatch(/mapping expression for attribute\.trust_[0-9a-f]{8} is \d{4} characters, over GCP's limit of 2048.*provider of its own/);
     // Alone on a provider its attribute is a constant, so it fits.
     expect(() => setup().pool.addProvider('P', { providerId: 'github', trusts: [big] })).not.toThrow();
+    // In the default subject form each branch is listed twice: the fix also names the immutable subject.
+    const both = GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo', ownerId: '65', repositoryId: '74' }).onBranch(...Array.from({ length: 15 }, (_, i) => `feature/${'x'.repeat(40)}-${i}`)).toTrust();
+    expect(err(() => setup().pool.addProvider('P', { providerId: 'github', trusts: [both, gh().onBranch('main').toTrust()] })).fix).toBe(`put this trust on a provider of its own (its attribute is then a constant), or pin fewer alternative values; or ${BOTH_SIZE_HINT}`);
   });
 
   test('a trust that is not on the provider', () => {

@@ -8,7 +8,7 @@ import { concat, globsCondition, joinFields, lit, pat, SUBJECT_LIMIT } from '../
 import { guardMethods, PRODUCTION_REF, refuseWildcard, requireAudienceArgs, requireEnum, requireId, requireName, requireNetworkProps, requireProps, requireRefName, requireRefPattern, requireStrings, requireText, requireWidenings, uniqSorted } from '../values';
 import { GITHUB_VOLATILE, isGitHubClaim } from './claims';
 import { GitHubIssuer } from './issuer';
-import { GHES_TEXTS, GITHUB_SPEC, GitHubDetails } from './provider-spec';
+import { BOTH_SIZE_HINT, GHES_TEXTS, GITHUB_SPEC, GitHubDetails } from './provider-spec';
 import { claimField, DEFAULT_TEMPLATE, encodeSubjectValue, environmentContext, PULL_REQUEST_CONTEXT, refContext, repoField } from './subject';
 
 /** Which `sub` form the repository's tokens carry (docs/claims.md#github-actions). */
@@ -335,6 +335,7 @@ export class GitHubTrustBuilder {
       needs,
       accepted: this.accepted,
       details: this._details(sel),
+      ...(this.format === GitHubSubjectFormat.BOTH ? { sizeHint: BOTH_SIZE_HINT } : {}),
     });
   }
 

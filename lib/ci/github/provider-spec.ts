@@ -50,6 +50,13 @@ export const GHES_TEXTS = {
   nameOnlyFinding: 'GitHub Enterprise Server has no immutable subject (`repo:OWNER@ID/REPO@ID` is github.com and GHE.com only): put `repository_id` in the repository\'s subject template (`include_claim_keys`, through the instance\'s REST API) and pin the subject with it, or pin the `repository_id` claim where the cloud can check it (GCP); otherwise a deleted or renamed owner or repository can be re-created by anyone who can create one on the instance.',
 } as const;
 
+/**
+ * A default-format trust's way to be smaller (TrustInit.sizeHint): it accepts both subject forms,
+ * so it lists each subject twice, and its name form is held to its own repository id, so trusts of
+ * different repositories cannot share one list (docs/subject-format.md). @internal
+ */
+export const BOTH_SIZE_HINT = 'set subjectFormat: GitHubSubjectFormat.IMMUTABLE on the GitHub trusts whose repositories emit the immutable subject: the default accepts both subject forms, so each subject is listed twice and each repository is held to its own id apart from the others (docs/subject-format.md)';
+
 /** GitHub Actions (github.com, GHEC enterprise issuers, GHE.com, GHES). @internal */
 export const GITHUB_SPEC: ProviderSpec<GitHubDetails> = withReviewParts<GitHubDetails>({
   id: 'github-actions',
