@@ -59,6 +59,41 @@ maybe('a plan made by the real terraform', () => {
     expect(unknown[0].message).toContain('known only after apply: depends on aws_iam_openid_connect_provider.github.arn');
   });
 
+  test('repeated condition blocks on one key: the provider renders the union of their values, and the HCL review reads that union', async () => {
+    // A trap when the blocks were meant as an AND: `acme/*` and `*:ref:refs/heads/main` together
+    // admit any repository's main branch. The review reads what the provider renders.
+    const dup = fs.mkdtempSync(path.join(os.tmpdir(), 'cit-tfdup-'));
+    try {
+      fs.copyFileSync(path.join(CONFIG, 'providers.tf'), path.join(dup, 'providers.tf'));
+      const condition = (values: string) => `    condition {\n      test     = "StringLike"\n      variable = "token.actions.githubusercontent.com:sub"\n      values   = [${values}]\n    }\n`;
+      fs.writeFileSync(path.join(dup, 'main.tf'), `data "aws_iam_policy_document" "dup" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = ["arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"]
+    }
+${condition('"repo:acme/*"')}${condition('"*:ref:refs/heads/main"')}  }
+}
+output "doc" { value = data.aws_iam_policy_document.dup.json }
+`);
+      const cliConfig = path.join(dup, 'terraform.rc');
+      fs.writeFileSync(cliConfig, '');
+      const env = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_DATA_DIR: path.join(dup, '.terraform') };
+      const tf = (...args: string[]) => execFileSync(terraform!, args, { cwd: dup, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 }).toString();
+      tf('init', `-plugin-dir=${PLUGIN_DIR}`, '-input=false', '-no-color');
+      tf('plan', '-input=false', '-no-color', '-lock=false', '-out=plan.out');
+      const shown = JSON.parse(tf('show', '-json', '-no-color', 'plan.out'));
+      const rendered = JSON.parse(shown.planned_values.outputs.doc.value);
+      const values = rendered.Statement[0].Condition.StringLike['token.actions.githubusercontent.com:sub'];
+      expect([...values].sort()).toEqual(['*:ref:refs/heads/main', 'repo:acme/*']);
+      const [hcl] = await extractAll(await loadInputs(dup, ['main.tf', 'providers.tf']));
+      expect(hcl.aws?.conditions.find(c => c.key.endsWith(':sub'))?.values.slice().sort()).toEqual([...values].sort());
+    } finally {
+      fs.rmSync(dup, { recursive: true, force: true });
+    }
+  }, 600_000);
+
   test('a plan has regions: the resource address in the plan file', () => {
     const plan = extractAll(loadFiles(dir, [planFile]));
     expect(plan.every(t => t.region && t.region.startLine >= 1)).toBe(true);

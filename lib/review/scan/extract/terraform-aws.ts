@@ -79,8 +79,9 @@ export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
         const key = subst(c.variable);
         if (hasInterpolation(key)) unresolved.push(`statement ${i}: condition variable ${JSON.stringify(c.variable)} is unresolved (${explain(c.variable)})`);
         condition[c.test] = condition[c.test] ?? {};
-        // Repeated test+variable blocks are ANDed by Terraform; keeping the union of values is the
-        // conservative reading for reporting, and each value is still judged.
+        // Repeated test+variable blocks are one key with the union of their values in the policy the
+        // AWS provider renders (an OR, not the AND separate blocks suggest; test/review/terraform-plan.test.ts
+        // holds this to the real terraform), so the union is the exact reading.
         condition[c.test][key] = [...asArray(condition[c.test][key]), ...asArray(c.values)];
       }
       return {
