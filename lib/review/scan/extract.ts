@@ -41,13 +41,26 @@ function extractNormalized(file: string, tf: Obj): TrustRelationship[] {
 }
 
 /**
- * Extracts the trust relationships of all files, in stable order (file, resource, statement).
- * HCL files are read as Terraform does, one module per directory with the `.tf.json` files and
- * `.tfvars` beside them; a Terraform JSON file in a directory without `.tf` files stands alone
- * (cdktf writes one stack per file).
+ * A Terraform module as the extractors read it: its normalized Terraform JSON (variables, locals
+ * and functions evaluated; a literal `${` written `$${`, an unknown as `${…}`), the files it is
+ * made of (the first names it), where each resource is defined, and, for a plan's child module, its
+ * address (`module.a`).
  */
-export function extractAll(files: LoadedFile[]): TrustRelationship[] {
-  const out: TrustRelationship[] = [];
+export interface TerraformModule {
+  readonly files: readonly LoadedFile[];
+  readonly tf: Obj;
+  readonly sources: ReadonlyMap<string, string>;
+  readonly modulePath: string;
+}
+
+/**
+ * The Terraform modules of the files, in stable order. HCL files are read as Terraform does, one
+ * module per directory with the `.tf.json` files and `.tfvars` beside them; a Terraform JSON file in
+ * a directory without `.tf` files stands alone (cdktf writes one stack per file); a plan gives one
+ * per module it holds.
+ */
+export function terraformModules(files: readonly LoadedFile[]): TerraformModule[] {
+  const out: TerraformModule[] = [];
   const dirOf = (f: string) => path.posix.dirname(f);
   const hclDirs = new Set(files.filter(f => formatOf(f) === 'terraform-hcl').map(f => dirOf(f.file)));
   // The variable files Terraform loads by itself, in its order (later ones win); others need -var-file.
@@ -58,13 +71,8 @@ export function extractAll(files: LoadedFile[]): TrustRelationship[] {
   const modules = new Map<string, LoadedFile[]>();
   for (const f of files) {
     const fmt = formatOf(f);
-    if (fmt === 'cloudformation' || fmt === 'cloudformation-yaml') {
-      out.push(...withRegions(extractCloudFormation(f.file, f.json as Obj), f, fmt));
-    } else if (fmt === 'terraform-plan') {
-      for (const m of planModules(f.json as Obj)) {
-        const trusts = extractNormalized(f.file, m.tf).map(t => inModule(t, m.path));
-        out.push(...withRegions(trusts, f, fmt));
-      }
+    if (fmt === 'terraform-plan') {
+      for (const m of planModules(f.json as Obj)) out.push({ files: [f], tf: m.tf, sources: new Map(), modulePath: m.path });
     } else if (fmt === 'terraform-hcl' || (fmt === 'terraform-json' && hclDirs.has(dirOf(f.file)))) {
       modules.set(dirOf(f.file), [...(modules.get(dirOf(f.file)) ?? []), f]);
     } else if (fmt === 'terraform-json') {
@@ -75,11 +83,28 @@ export function extractAll(files: LoadedFile[]): TrustRelationship[] {
     const moduleFiles: ModuleFile[] = members.filter(m => isObj(m.json)).map(m => ({ file: m.file, json: m.json as Obj }));
     const tfvars = hclDirs.has(key) || members.length > 1 ? varsByDir.get(key) ?? [] : varsByDir.get(dirOf(key)) ?? [];
     const { tf, sources } = normalizeModule(moduleFiles, tfvars);
-    const byFile = new Map(members.map(m => [m.file, m]));
-    const first = members[0].file;
-    for (const t of extractNormalized(first, tf)) {
-      const file = sources.get(t.resource) ?? first;
-      const moved = file === first ? t : { ...t, file, id: `${file}${t.id.slice(first.length)}` };
+    out.push({ files: members, tf, sources, modulePath: '' });
+  }
+  return out;
+}
+
+/** Extracts the trust relationships of all files, in stable order (file, resource, statement). */
+export function extractAll(files: LoadedFile[]): TrustRelationship[] {
+  const out: TrustRelationship[] = [];
+  for (const f of files) {
+    const fmt = formatOf(f);
+    if (fmt === 'cloudformation' || fmt === 'cloudformation-yaml') out.push(...withRegions(extractCloudFormation(f.file, f.json as Obj), f, fmt));
+  }
+  for (const m of terraformModules(files)) {
+    const first = m.files[0];
+    if (formatOf(first) === 'terraform-plan') {
+      out.push(...withRegions(extractNormalized(first.file, m.tf).map(t => inModule(t, m.modulePath)), first, 'terraform-plan'));
+      continue;
+    }
+    const byFile = new Map(m.files.map(x => [x.file, x]));
+    for (const t of extractNormalized(first.file, m.tf)) {
+      const file = m.sources.get(t.resource) ?? first.file;
+      const moved = file === first.file ? t : { ...t, file, id: `${file}${t.id.slice(first.file.length)}` };
       const loaded = byFile.get(file)!;
       out.push(...withRegions([moved], loaded, formatOf(loaded)!));
     }
