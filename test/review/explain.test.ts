@@ -386,12 +386,11 @@ describe('input and usage errors', () => {
   });
 });
 
-describe('inputs no simulator reads', () => {
-  test('HCL: every principal is listed as not simulated, with why, and the command still exits 0', async () => {
+describe('hand-written HCL', () => {
+  test('principals are judged, or say why not; the command still exits 0 (test/review/explain-terraform.test.ts judges them)', async () => {
     const doc = await explainJson(githubToken('refs/heads/main', 'sts.amazonaws.com'), path.join(__dirname, 'fixtures', 'hcl-written'));
-    expect(doc.summary.principals).toBeGreaterThan(0);
-    expect(doc.summary.notSimulated).toBe(doc.summary.principals);
-    for (const p of doc.principals) expect(p.notes.join(' ')).toMatch(/^not simulated: the (AWS|GCP|Azure) simulator reads /);
+    expect(doc.summary.principals).toBeGreaterThan(doc.summary.notSimulated);
+    for (const p of doc.principals.filter((x: any) => x.verdict === 'not-simulated')) expect(p.notes.join(' ')).toMatch(/^(not simulated: |the simulator cannot read it: )/);
   });
 });
 

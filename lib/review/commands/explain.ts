@@ -19,6 +19,8 @@ export const EXPLAIN: Command = {
     'issuer and audience, the attribute_condition and its false terms, the grant\'s member; Azure: the',
     'credential\'s issuer, subject and audience, compared exactly and case-sensitively). Principals of',
     'another issuer get one line each. Order: allowed, then denied closest first.',
+    'Terraform (JSON, HCL, plans) is read as the review reads it; an AWS role whose trust policy is a',
+    'data.aws_iam_policy_document is judged from the plan, where Terraform has rendered it.',
     '',
     'TOKEN: a JSON object of claims, or a raw JWT (three base64url segments), in a file or on stdin',
     `(-). ${SIGNATURE_NOTE} The JWT itself is never printed.`,

@@ -5,11 +5,12 @@
  * failures that concern the token's own issuer, "other issuer" when the principal trusts none of
  * the token's, "not simulated" when no simulator reads that input.
  */
+import { asTerraformJson, awsTemplateOf, moduleOf } from './terraform';
 import { TrustConfigError } from '../../model/errors';
 import { AwsTrustSimulator, AzureTrustSimulator, GcpTrustSimulator, SimulationFailure, SimulationResult } from '../../testing';
 import { Principal } from '../attribution/types';
 import { LoadedPath } from '../commands/load';
-import { cmp, formatOf, LoadedFile, TrustRelationship } from '../scan/extract';
+import { cmp, formatOf, LoadedFile, TerraformModule, terraformModules, TrustRelationship } from '../scan/extract';
 
 /** Where the request came from (AWS condition keys aws:SourceIp, aws:SourceVpc, aws:SourceVpce). */
 export interface ExplainNetwork {
@@ -43,14 +44,17 @@ const NETWORK_NOT_JUDGED: Record<'gcp' | 'azure', string> = {
 export function judgeAll(input: LoadedPath, claims: Record<string, unknown>, network: ExplainNetwork): ExplainedPrincipal[] {
   const files = new Map(input.loaded.map((f) => [f.file, f]));
   const networkGiven = Object.values(network).some((v) => v !== undefined);
+  let modules: TerraformModule[] | undefined;
+  const terraform = (p: Principal) => moduleOf(modules ??= terraformModules(input.loaded), p.file, p.resource);
   const out = input.model.principals.map((p) => {
     const related = input.trusts.filter((t) => relates(t, p));
     const issuers = [...new Set(related.map((t) => t.issuer).filter((x): x is string => x !== undefined))].sort(cmp);
     const base = { id: p.id, cloud: p.cloud, label: p.label, via: [] as string[], failures: [] as SimulationFailure[], issuers: [] as string[] };
     try {
-      const judged = p.cloud === 'aws' ? judgeAws(p, files.get(p.file), claims, network)
-        : p.cloud === 'gcp' ? judgeGcp(p, files.get(p.file), related, claims)
-          : judgeAzure(p, files.get(p.file), related, claims);
+      const file = files.get(p.file);
+      const judged = p.cloud === 'aws' ? judgeAws(p, file, () => terraform(p), claims, network)
+        : p.cloud === 'gcp' ? judgeGcp(p, terraform(p), related, claims)
+          : judgeAzure(terraform(p), related, claims);
       if (typeof judged === 'string') return { ...base, verdict: 'not-simulated' as const, notes: [judged] };
       const notes = [...judged.notes];
       if (networkGiven && p.cloud !== 'aws') notes.push(NETWORK_NOT_JUDGED[p.cloud]);
@@ -82,14 +86,25 @@ function relates(t: TrustRelationship, p: Principal): boolean {
 
 const CLOUDFORMATION = new Set(['cloudformation', 'cloudformation-yaml']);
 
-function judgeAws(p: Principal, file: LoadedFile | undefined, claims: Record<string, unknown>, network: ExplainNetwork): Judged | string {
-  if (!file || !CLOUDFORMATION.has((formatOf(file) ?? ''))) {
-    return 'not simulated: the AWS simulator reads CloudFormation templates; review the Terraform role with `ci-oidc-trust review`';
+type InModule = ReturnType<typeof moduleOf>;
+
+function judgeAws(p: Principal, file: LoadedFile | undefined, inModule: () => InModule, claims: Record<string, unknown>, network: ExplainNetwork)
+  : Judged | string {
+  const notes: string[] = [];
+  let sim: AwsTrustSimulator;
+  if (file && CLOUDFORMATION.has(formatOf(file) ?? '')) {
+    sim = AwsTrustSimulator.fromTemplate(file.json, p.resource);
+  } else {
+    const m = inModule();
+    if (!m) return 'not simulated: the AWS simulator reads CloudFormation templates and Terraform roles; this principal is neither';
+    const written = awsTemplateOf(m.module.tf, m.local);
+    if (typeof written === 'string') return written;
+    sim = AwsTrustSimulator.fromTemplate(written.template, written.logicalId);
+    if (Object.values(network).some((v) => v !== undefined)) notes.push(TERRAFORM_SESSION_NOT_JUDGED);
   }
-  const sim = AwsTrustSimulator.fromTemplate(file.json, p.resource);
   const r = sim.evaluate({ claims, ...defined(network) });
   // A provider that is not a resource of the template (a literal ARN): its client ID list is unknown.
-  const notes = r.trace.some((l) => l.startsWith('Audience not checked')) ? ['the audience is not checked: the OIDC provider is not in the template, so its client ID list is unknown (STS checks it)'] : [];
+  if (r.trace.some((l) => l.startsWith('Audience not checked'))) notes.push('the audience is not checked: the OIDC provider is not in the template, so its client ID list is unknown (STS checks it)');
   if (r.allowed) {
     if (Object.values(network).some((v) => v !== undefined)) {
       // The role's session policies may deny calls from this network after the role is assumed.
@@ -105,17 +120,18 @@ function judgeAws(p: Principal, file: LoadedFile | undefined, claims: Record<str
   return { verdict: 'denied', via: [], failures: own.length ? own : r.failures, notes };
 }
 
+/** Explain reads a Terraform role's trust policy only, not the policies attached to it. */
+const TERRAFORM_SESSION_NOT_JUDGED = 'the role\'s own policies are not read from Terraform, so a session network policy (deny unless from a network) is not judged: only the trust policy is';
+
 function isPrincipalFailure(f: SimulationFailure): boolean {
   return f.check === 'Principal' || f.check === 'NotPrincipal';
 }
 
 const PROVIDERS = 'google_iam_workload_identity_pool_provider';
 
-function judgeGcp(p: Principal, file: LoadedFile | undefined, related: TrustRelationship[], claims: Record<string, unknown>): Judged | string {
-  const doc = file?.json as any;
-  if (!file || (formatOf(file) ?? '') !== 'terraform-json' || !doc?.resource) {
-    return 'not simulated: the GCP simulator reads Terraform JSON (cdktf synth output); review HCL and plans with `ci-oidc-trust review`';
-  }
+function judgeGcp(p: Principal, m: InModule, related: TrustRelationship[], claims: Record<string, unknown>): Judged | string {
+  const doc = m ? asTerraformJson(m.module.tf) as any : undefined;
+  if (!doc?.resource) return 'not simulated: the GCP simulator reads Terraform (JSON, HCL or a plan), and this principal is not in a Terraform module the review read';
   const members = [...new Set(related.flatMap((t) => t.gcp!.grants.filter((g) => g.resource === p.resource).map((g) => g.member)))].sort(cmp);
   const providers = Object.values<any>(doc.resource[PROVIDERS] ?? {}).map((body) => `${poolIdOf(doc, body)}/${body.workload_identity_pool_provider_id}`).sort(cmp);
   if (providers.length === 0) return 'not simulated: no workload identity pool provider in the file';
@@ -134,16 +150,15 @@ function judgeGcp(p: Principal, file: LoadedFile | undefined, related: TrustRela
   return { verdict: 'denied', via: [], failures: ranked[0].failures, notes };
 }
 
-function judgeAzure(p: Principal, file: LoadedFile | undefined, related: TrustRelationship[], claims: Record<string, unknown>): Judged | string {
-  if (!file || (formatOf(file) ?? '') !== 'terraform-json') {
-    return 'not simulated: the Azure simulator reads Terraform JSON (cdktf synth output); review HCL and plans with `ci-oidc-trust review`';
-  }
+function judgeAzure(m: InModule, related: TrustRelationship[], claims: Record<string, unknown>): Judged | string {
+  const doc = m ? asTerraformJson(m.module.tf) as any : undefined;
+  if (!doc?.resource) return 'not simulated: the Azure simulator reads Terraform (JSON, HCL or a plan), and this principal is not in a Terraform module the review read';
   const identities = [...new Set(related.map((t) => t.azure!.identity))].sort(cmp);
   if (identities.length !== 1) return `not simulated: the role assignment's principal is ${identities.length === 0 ? 'no identity the review links' : `one of ${identities.length} identities`}`;
   if (related.some((t) => t.azure!.kind === 'flexible-fic')) return 'not simulated: a flexible federated identity credential (claims matching expression), which the Azure simulator does not read';
-  const sim = AzureTrustSimulator.fromTerraformJson(file.json, identities[0]);
+  const sim = AzureTrustSimulator.fromTerraformJson(doc, identities[0]);
   const r = sim.evaluate({ claims });
-  const condition = (file.json as any)?.resource?.azurerm_role_assignment?.[p.resource.split('.')[1]]?.condition;
+  const condition = doc.resource.azurerm_role_assignment?.[m!.local.split('.')[1]]?.condition;
   const notes = typeof condition === 'string' ? [`the role assignment's ABAC condition is not judged (the Azure simulator does not read it): ${condition}`] : [];
   if (r.allowed) return { verdict: 'allowed', via: r.matched, failures: [], notes };
   const byCredential = new Map<string, SimulationFailure[]>();

@@ -1,0 +1,179 @@
+/**
+ * explain on Terraform: an AWS role's trust policy from Terraform JSON, HCL and a plan made by the
+ * real terraform, GCP and Azure from HCL. The oracle is the model (what each trust admits) and, for
+ * the plan, the simulator reading the policy Terraform rendered; explain only translates the
+ * module for the simulators, so a translation that drops or alters a value shows as a verdict that
+ * differs.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import fc from 'fast-check';
+import { CiOidcRole } from '../../lib/aws/role';
+import { GitHubActions } from '../../lib/ci/github';
+import { GitLabCi } from '../../lib/ci/gitlab';
+import { terraformLiteral } from '../../lib/emit/terraform';
+import { Trust } from '../../lib/model/trust';
+import { loadPath } from '../../lib/review/commands/load';
+import { judgeAll } from '../../lib/review/explain/judge';
+import { AwsTrustSimulator } from '../../lib/testing';
+import { findTerraform } from '../support/terraform';
+import { tokenFor } from '../support/tokens';
+
+const io = { stdout: { write: () => true }, stderr: { write: () => true }, isTTY: false };
+const tmp = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `cit-explain-tf-${name}-`));
+const FIXTURES = path.join(__dirname, 'fixtures', 'hcl-written');
+const OWNER = { owner: 'acme', repository: 'web', ownerId: '1234567', repositoryId: '890123456' };
+const ISSUERS: Record<string, string> = { 'https://token.actions.githubusercontent.com': 'github', 'https://gitlab.com': 'gitlab' };
+
+/** Deep copy with every string a Terraform literal (a policy value may hold `${`, as IAM's escapes do). */
+const literal = (v: unknown): unknown => (typeof v === 'string' ? terraformLiteral(v) : Array.isArray(v) ? v.map(literal) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, literal(x)])) : v);
+
+/** The role's compiled trust policy as a Terraform user writes it: the provider named by reference. */
+function policyText(role: CiOidcRole): string {
+  const statements = role.principal._statements.map((s, i) => ({ ...(literal(s) as object), Principal: { Federated: `\${aws_iam_openid_connect_provider.${ISSUERS[role.trusts[i]?.issuer ?? role.trusts[0].issuer]}.arn}` } }));
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+describe('a CiOidcRole trust policy written as Terraform', () => {
+  const branch = 'feat/${x}%{y}';
+  const roles: { name: string; role: CiOidcRole }[] = [];
+  let dir: string;
+  beforeAll(() => {
+    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const make = (name: string, trusts: Trust[]) => roles.push({ name, role: new CiOidcRole(stack, name, { trusts }) });
+    make('main', [GitHubActions.repository(OWNER).onBranch('main').toTrust()]);
+    make('production', [GitHubActions.repository(OWNER).inEnvironment('production').toTrust()]);
+    make('template_text', [GitHubActions.repository(OWNER).onBranch(branch).toTrust()]);
+    make('gitlab', [GitLabCi.project({ projectPath: 'acme/infra', projectId: '4242' }).onProtectedBranch('main').toTrust()]);
+    dir = tmp('roles');
+    const providers = {
+      github: { url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] },
+      gitlab: { url: 'https://gitlab.com', client_id_list: ['sts.amazonaws.com'] },
+    };
+    fs.mkdirSync(path.join(dir, 'json'));
+    fs.writeFileSync(path.join(dir, 'json', 'main.tf.json'), JSON.stringify({
+      resource: {
+        aws_iam_openid_connect_provider: providers,
+        aws_iam_role: Object.fromEntries(roles.map(({ name, role }) => [name, { name, assume_role_policy: policyText(role) }])),
+      },
+    }));
+    // HCL: the same policies in heredocs (templates: `$${` is a literal `${`, the reference interpolates).
+    fs.mkdirSync(path.join(dir, 'hcl'));
+    fs.writeFileSync(path.join(dir, 'hcl', 'main.tf'), [
+      ...Object.entries(providers).map(([n, p]) => `resource "aws_iam_openid_connect_provider" "${n}" {\n  url            = "${p.url}"\n  client_id_list = ["sts.amazonaws.com"]\n}\n`),
+      ...roles.map(({ name, role }) => `resource "aws_iam_role" "${name}" {\n  name               = "${name}"\n  assume_role_policy = <<-EOT\n    ${policyText(role)}\n  EOT\n}\n`),
+    ].join('\n'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test.each(['json', 'hcl'])('%s: explain judges generated tokens as the model does, the audience checked against the provider', async (form) => {
+    const input = await loadPath(path.join(dir, form), io);
+    const all = roles.flatMap(({ name, role }) => role.trusts.map((trust) => ({ name, trust })));
+    let allowed = 0;
+    let denied = 0;
+    await fc.assert(fc.asyncProperty(fc.constantFrom(...all).chain((t) => tokenFor(t.trust)), async (claims) => {
+      const judged = judgeAll(input, claims, {});
+      expect(judged).toHaveLength(roles.length);
+      for (const { name, role } of roles) {
+        const p = judged.find((x) => x.id.endsWith(`#aws_iam_role.${name}`))!;
+        expect(p.verdict).not.toBe('not-simulated');
+        if (p.verdict === 'allowed') expect(p.notes.join(' ')).not.toContain('audience is not checked');
+        const model = role.trusts.some((t) => t.evaluate(claims).allowed);
+        expect({ role: name, claims, allowed: p.verdict === 'allowed' }).toEqual({ role: name, claims, allowed: model });
+        if (model) allowed++;
+        else denied++;
+      }
+    }), { seed: 20261202, numRuns: 60 });
+    expect(allowed).toBeGreaterThan(0);
+    expect(denied).toBeGreaterThan(0);
+  });
+
+  test('the branch holding ${ and %{ is allowed as text, and a token for another audience is denied by the provider\'s client IDs', async () => {
+    const input = await loadPath(path.join(dir, 'json'), io);
+    const trust = roles.find((r) => r.name === 'template_text')!.role.trusts[0];
+    const claims = { iss: 'https://token.actions.githubusercontent.com', aud: 'sts.amazonaws.com', sub: `repo:acme/web:ref:refs/heads/${branch}`, repository_id: '890123456', ref: `refs/heads/${branch}` };
+    expect(trust.evaluate(claims).allowed).toBe(true);
+    const p = (c: object) => judgeAll(input, c, {}).find((x) => x.id.endsWith('#aws_iam_role.template_text'))!;
+    expect(p(claims).verdict).toBe('allowed');
+    const other = p({ ...claims, aud: 'other' });
+    expect(other.verdict).toBe('denied');
+  });
+});
+
+describe('hand-written Terraform (test/review/fixtures/hcl-written)', () => {
+  const token = { iss: 'https://token.actions.githubusercontent.com', aud: 'sts.amazonaws.com', sub: 'repo:acme/web:ref:refs/heads/main', repository_id: '89012345', ref: 'refs/heads/main' };
+
+  test('AWS: JSON policies are judged; a policy document, which Terraform renders at plan, is not simulated and the reason names the plan', async () => {
+    const judged = judgeAll(await loadPath(path.join(FIXTURES, 'aws'), io), token, {});
+    const verdict = (r: string) => judged.find((p) => p.id.endsWith(`#aws_iam_role.${r}`))!;
+    expect(verdict('aud_only').verdict).toBe('allowed'); // the audience-only policy admits any subject
+    expect(verdict('pull_request').verdict).toBe('denied');
+    expect(verdict('immutable').verdict).toBe('not-simulated');
+    expect(verdict('immutable').notes[0]).toContain('data.aws_iam_policy_document.immutable, which Terraform renders when it plans; explain the plan');
+  });
+
+  test('Azure: the credentials of the identity are judged', async () => {
+    const judged = judgeAll(await loadPath(path.join(FIXTURES, 'azurerm'), io), { ...token, aud: 'api://AzureADTokenExchange' }, {});
+    expect(judged.map((p) => p.verdict)).toEqual(['denied']);
+    expect(judged[0].failures.map((f) => f.check)).toContain('sub');
+  });
+
+  test('GCP without the project number in the configuration: not simulated, saying so', async () => {
+    const judged = judgeAll(await loadPath(path.join(FIXTURES, 'google'), io), token, {});
+    expect(judged.length).toBeGreaterThan(0);
+    for (const p of judged) expect({ verdict: p.verdict, note: p.notes[0] }).toEqual({ verdict: 'not-simulated', note: expect.stringContaining('the project number is not in the Terraform JSON') });
+  });
+});
+
+const terraform = findTerraform();
+const PLUGIN_DIR = process.env.CIT_TF_PLUGIN_DIR ?? '/opt/tf-plugins';
+const mirror = fs.existsSync(path.join(PLUGIN_DIR, 'registry.terraform.io', 'hashicorp', 'aws'));
+const missing = !terraform ? 'terraform is not on PATH (set TERRAFORM)' : !mirror ? `no hashicorp/aws provider mirror under ${PLUGIN_DIR}` : undefined;
+if (missing) process.stderr.write(`explain-terraform.test.ts: the real-terraform plan check is SKIPPED: ${missing}\n`);
+
+(missing ? describe.skip : describe)('a plan made by the real terraform', () => {
+  test('each role with a rendered policy is judged as the simulator judges that policy', async () => {
+    const dir = tmp('plan');
+    try {
+      for (const f of fs.readdirSync(path.join(FIXTURES, 'aws'))) fs.copyFileSync(path.join(FIXTURES, 'aws', f), path.join(dir, f));
+      const cliConfig = path.join(dir, 'terraform.rc');
+      fs.writeFileSync(cliConfig, '');
+      const env = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_DATA_DIR: path.join(dir, '.terraform') };
+      const tf = (...args: string[]) => execFileSync(terraform!, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 }).toString();
+      tf('init', `-plugin-dir=${PLUGIN_DIR}`, '-input=false', '-no-color');
+      tf('plan', '-input=false', '-no-color', '-lock=false', '-out=plan.out');
+      const planDir = path.join(dir, 'plan');
+      fs.mkdirSync(planDir);
+      const shown = tf('show', '-json', '-no-color', 'plan.out');
+      fs.writeFileSync(path.join(planDir, 'plan.json'), shown);
+      const input = await loadPath(path.join(planDir, 'plan.json'), io);
+      const rendered = new Map<string, string>();
+      for (const r of JSON.parse(shown).planned_values.root_module.resources) if (r.type === 'aws_iam_role' && typeof r.values.assume_role_policy === 'string') rendered.set(r.name, r.values.assume_role_policy);
+      expect(rendered.has('immutable')).toBe(true); // the policy document rendered at plan
+      const tokens = [
+        { iss: 'https://token.actions.githubusercontent.com', aud: 'sts.amazonaws.com', sub: 'repo:acme@1001/web@2002:ref:refs/heads/main' },
+        { iss: 'https://token.actions.githubusercontent.com', aud: 'sts.amazonaws.com', sub: 'repo:acme/web:ref:refs/heads/main' },
+        { iss: 'https://token.actions.githubusercontent.com', aud: 'sts.amazonaws.com', sub: 'repo:evil/web:ref:refs/heads/main' },
+      ];
+      let judgedRoles = 0;
+      for (const claims of tokens) {
+        for (const p of judgeAll(input, claims, {})) {
+          const name = p.id.split('#aws_iam_role.')[1];
+          if (!rendered.has(name)) {
+            expect(p.verdict).toBe('not-simulated'); // known only after apply
+            continue;
+          }
+          judgedRoles++;
+          const oracle = AwsTrustSimulator.fromPolicyDocument(JSON.parse(rendered.get(name)!)).evaluate({ claims }).allowed;
+          expect({ name, claims, allowed: p.verdict === 'allowed' }).toEqual({ name, claims, allowed: oracle });
+        }
+      }
+      expect(judgedRoles).toBeGreaterThan(6);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
