@@ -106,13 +106,36 @@ describe('a CiOidcRole trust policy written as Terraform', () => {
 describe('hand-written Terraform (test/review/fixtures/hcl-written)', () => {
   const token = { iss: 'https://token.actions.githubusercontent.com', aud: 'sts.amazonaws.com', sub: 'repo:acme/web:ref:refs/heads/main', repository_id: '89012345', ref: 'refs/heads/main' };
 
-  test('AWS: JSON policies are judged; a policy document, which Terraform renders at plan, is not simulated and the reason names the plan', async () => {
-    const judged = judgeAll(await loadPath(path.join(FIXTURES, 'aws'), io), token, {});
-    const verdict = (r: string) => judged.find((p) => p.id.endsWith(`#aws_iam_role.${r}`))!;
-    expect(verdict('aud_only').verdict).toBe('allowed'); // the audience-only policy admits any subject
-    expect(verdict('pull_request').verdict).toBe('denied');
-    expect(verdict('immutable').verdict).toBe('not-simulated');
-    expect(verdict('immutable').notes[0]).toContain('data.aws_iam_policy_document.immutable, which Terraform renders when it plans; explain the plan');
+  test('AWS: JSON policies and policy documents are judged (the documents as the provider renders them: the plan test below holds them to it)', async () => {
+    const input = await loadPath(path.join(FIXTURES, 'aws'), io);
+    const verdict = (claims: object, r: string) => judgeAll(input, claims, {}).find((p) => p.id.endsWith(`#aws_iam_role.${r}`))!;
+    expect(verdict(token, 'aud_only').verdict).toBe('allowed'); // the audience-only policy admits any subject
+    expect(verdict(token, 'pull_request').verdict).toBe('denied');
+    // The document's dynamic condition block: the immutable subject of the repository in the .tfvars.
+    expect(verdict(token, 'immutable').verdict).toBe('denied');
+    expect(verdict({ ...token, sub: 'repo:acme@1001/web@2002:ref:refs/heads/main' }, 'immutable').verdict).toBe('allowed');
+  });
+
+  test('AWS: a document that merges other documents is not simulated, and says why', async () => {
+    const dir = tmp('merged');
+    try {
+      fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({
+        data: {
+          aws_iam_policy_document: {
+            trust: {
+              source_policy_documents: ['${data.aws_iam_policy_document.other.json}'],
+              statement: [{ actions: ['sts:AssumeRoleWithWebIdentity'], principals: [{ type: 'Federated', identifiers: ['arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'] }] }],
+            },
+          },
+        },
+        resource: { aws_iam_role: { r: { name: 'r', assume_role_policy: '${data.aws_iam_policy_document.trust.json}' } } },
+      }));
+      const [p] = judgeAll(await loadPath(dir, io), token, {});
+      expect(p.verdict).toBe('not-simulated');
+      expect(p.notes[0]).toBe('not simulated: data.aws_iam_policy_document.trust: source_policy_documents merges other policy documents into this one, which the review does not read');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('Azure: the credentials of the identity are judged', async () => {
@@ -135,7 +158,7 @@ const missing = !terraform ? 'terraform is not on PATH (set TERRAFORM)' : !mirro
 if (missing) process.stderr.write(`explain-terraform.test.ts: the real-terraform plan check is SKIPPED: ${missing}\n`);
 
 (missing ? describe.skip : describe)('a plan made by the real terraform', () => {
-  test('each role with a rendered policy is judged as the simulator judges that policy', async () => {
+  test('each role with a rendered policy is judged, from the plan and from the HCL, as the simulator judges the policy terraform rendered', async () => {
     const dir = tmp('plan');
     try {
       for (const f of fs.readdirSync(path.join(FIXTURES, 'aws'))) fs.copyFileSync(path.join(FIXTURES, 'aws', f), path.join(dir, f));
@@ -158,8 +181,16 @@ if (missing) process.stderr.write(`explain-terraform.test.ts: the real-terraform
         { iss: 'https://token.actions.githubusercontent.com', aud: 'sts.amazonaws.com', sub: 'repo:acme/web:ref:refs/heads/main' },
         { iss: 'https://token.actions.githubusercontent.com', aud: 'sts.amazonaws.com', sub: 'repo:evil/web:ref:refs/heads/main' },
       ];
+      // The same configuration as HCL: policy documents rendered by explain, JSON by the evaluator.
+      const hcl = await loadPath(path.join(FIXTURES, 'aws'), io);
       let judgedRoles = 0;
       for (const claims of tokens) {
+        for (const p of judgeAll(hcl, claims, {})) {
+          const name = p.id.split('#aws_iam_role.')[1];
+          if (!rendered.has(name)) continue;
+          const oracle = AwsTrustSimulator.fromPolicyDocument(JSON.parse(rendered.get(name)!)).evaluate({ claims }).allowed;
+          expect({ form: 'hcl', name, claims, allowed: p.verdict === 'allowed' }).toEqual({ form: 'hcl', name, claims, allowed: oracle });
+        }
         for (const p of judgeAll(input, claims, {})) {
           const name = p.id.split('#aws_iam_role.')[1];
           if (!rendered.has(name)) {

@@ -182,6 +182,16 @@ describe('Terraform JSON shapes and expressions', () => {
     expect(awsIds(tf)).toEqual(['CIT-AWS-001']);
   });
 
+  test('a policy document that merges other documents is not analysable, never read as its own blocks only', () => {
+    const doc = (extra: object) => ({
+      data: { aws_iam_policy_document: { trust: { ...extra, statement: [{ actions: ['sts:AssumeRoleWithWebIdentity'], principals: [{ type: 'Federated', identifiers: ['arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com'] }], condition: [{ test: 'StringEquals', variable: 'token.actions.githubusercontent.com:sub', values: ['repo:acme@1/web@2:ref:refs/heads/main'] }, { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:aud', values: ['sts.amazonaws.com'] }] }] } } },
+      resource: { aws_iam_role: { r: { name: 'r', assume_role_policy: '${data.aws_iam_policy_document.trust.json}' } } },
+    });
+    expect(awsIds(doc({}))).toEqual([]);
+    expect(awsIds(doc({ source_policy_documents: ['${data.aws_iam_policy_document.more.json}'] }))).toEqual(['CIT-AWS-020']);
+    expect(awsIds(doc({ override_policy_documents: [] }))).toEqual([]);
+  });
+
   test('variables, locals and functions are evaluated; unknowns keep their text and names', () => {
     const scope = { variable: (n: string) => (n === 'org' ? 'acme' : undefined), local: () => undefined };
     const ev = (s: string) => toTerraformJson(evalTerraformString(s, scope));

@@ -12,7 +12,9 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { extractAll, loadFiles, loadInputs, TrustRelationship } from '../../lib/review/scan/extract';
+import { extractAll, loadFiles, loadInputs, terraformModules, TrustRelationship } from '../../lib/review/scan/extract';
+import { renderPolicyDocument } from '../../lib/review/scan/extract/policy-document';
+import { knownString } from '../../lib/review/scan/extract/terraform-config';
 import { scan } from '../../lib/review/scan/scanner';
 import { findTerraform } from '../support/terraform';
 
@@ -25,6 +27,21 @@ const mirror = fs.existsSync(path.join(PLUGIN_DIR, 'registry.terraform.io', 'has
 const missing = !terraform ? 'terraform is not on PATH (set TERRAFORM)' : !mirror ? `no hashicorp/aws provider mirror under ${PLUGIN_DIR} (set CIT_TF_PLUGIN_DIR)` : undefined;
 if (missing) process.stderr.write(`terraform-plan.test.ts: SKIPPED, ${missing}\n`);
 const maybe = missing ? describe.skip : describe;
+
+/** A policy with lists and single values alike as sorted lists (the provider writes one value bare, and lists in its own order). */
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical).map(x => JSON.stringify(x)).sort().map(x => JSON.parse(x));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, k === 'Statement' || typeof x !== 'string' ? canonical(x) : canonical([x])]));
+  return v;
+}
+
+/** The values of a normalized document as the policy holds them (`$${` is `${`). */
+function valuesOf(v: unknown): unknown {
+  if (typeof v === 'string') return knownString(v) ?? v;
+  if (Array.isArray(v)) return v.map(valuesOf);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, valuesOf(x)]));
+  return v;
+}
 
 function judged(trusts: TrustRelationship[]): string[] {
   return scan(trusts).map(f => `${f.resource} | ${f.statement ?? ''} | ${f.id} | ${f.message}`).sort();
@@ -59,23 +76,27 @@ maybe('a plan made by the real terraform', () => {
     expect(unknown[0].message).toContain('known only after apply: depends on aws_iam_openid_connect_provider.github.arn');
   });
 
-  test('repeated condition blocks on one key: the provider renders the union of their values, and the HCL review reads that union', async () => {
-    // A trap when the blocks were meant as an AND: `acme/*` and `*:ref:refs/heads/main` together
-    // admit any repository's main branch. The review reads what the provider renders.
-    const dup = fs.mkdtempSync(path.join(os.tmpdir(), 'cit-tfdup-'));
+  test('policy documents: the review renders them as the AWS provider does (repeated blocks, principals, &{…}, Deny, NotAction)', async () => {
+    // Repeated condition blocks on one key are one OR list: a trap when they were meant as an AND
+    // (`acme/*` and `*:ref:refs/heads/main` together admit any repository's main branch).
+    const dup = fs.mkdtempSync(path.join(os.tmpdir(), 'cit-tfdoc-'));
     try {
       fs.copyFileSync(path.join(CONFIG, 'providers.tf'), path.join(dup, 'providers.tf'));
-      const condition = (values: string) => `    condition {\n      test     = "StringLike"\n      variable = "token.actions.githubusercontent.com:sub"\n      values   = [${values}]\n    }\n`;
-      fs.writeFileSync(path.join(dup, 'main.tf'), `data "aws_iam_policy_document" "dup" {
+      const condition = (test: string, variable: string, values: string) => `    condition {\n      test     = "${test}"\n      variable = "${variable}"\n      values   = [${values}]\n    }\n`;
+      const principals = (arn: string) => `    principals {\n      type        = "Federated"\n      identifiers = ["${arn}"]\n    }\n`;
+      const GH = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
+      fs.writeFileSync(path.join(dup, 'main.tf'), `data "aws_iam_policy_document" "doc" {
   statement {
+    sid     = "Ci&{x}"
     actions = ["sts:AssumeRoleWithWebIdentity"]
-    principals {
-      type        = "Federated"
-      identifiers = ["arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"]
-    }
-${condition('"repo:acme/*"')}${condition('"*:ref:refs/heads/main"')}  }
+${principals(GH)}${principals('arn:aws:iam::123456789012:oidc-provider/gitlab.com')}${condition('StringLike', 'token.actions.githubusercontent.com:sub', '"repo:acme/*"')}${condition('StringLike', 'token.actions.githubusercontent.com:sub', '"*:ref:refs/heads/main"')}${condition('StringEquals', 'token.actions.githubusercontent.com:aud', '"sts.amazonaws.com", "&{aws:username}", "a$\${b}"')}  }
+  statement {
+    effect      = "Deny"
+    not_actions = ["sts:TagSession"]
+    resources   = ["arn:aws:iam::*:role/&{aws:username}"]
+${principals(GH)}  }
 }
-output "doc" { value = data.aws_iam_policy_document.dup.json }
+output "doc" { value = data.aws_iam_policy_document.doc.json }
 `);
       const cliConfig = path.join(dup, 'terraform.rc');
       fs.writeFileSync(cliConfig, '');
@@ -83,12 +104,15 @@ output "doc" { value = data.aws_iam_policy_document.dup.json }
       const tf = (...args: string[]) => execFileSync(terraform!, args, { cwd: dup, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 }).toString();
       tf('init', `-plugin-dir=${PLUGIN_DIR}`, '-input=false', '-no-color');
       tf('plan', '-input=false', '-no-color', '-lock=false', '-out=plan.out');
-      const shown = JSON.parse(tf('show', '-json', '-no-color', 'plan.out'));
-      const rendered = JSON.parse(shown.planned_values.outputs.doc.value);
-      const values = rendered.Statement[0].Condition.StringLike['token.actions.githubusercontent.com:sub'];
-      expect([...values].sort()).toEqual(['*:ref:refs/heads/main', 'repo:acme/*']);
-      const [hcl] = await extractAll(await loadInputs(dup, ['main.tf', 'providers.tf']));
-      expect(hcl.aws?.conditions.find(c => c.key.endsWith(':sub'))?.values.slice().sort()).toEqual([...values].sort());
+      const rendered = JSON.parse(JSON.parse(tf('show', '-json', '-no-color', 'plan.out')).planned_values.outputs.doc.value);
+      const [module] = terraformModules(await loadInputs(dup, ['main.tf', 'providers.tf']));
+      const ours = renderPolicyDocument((module.tf as any).data.aws_iam_policy_document.doc, { key: (k) => k, explain: () => '' });
+      expect(ours.unresolved).toEqual([]);
+      expect(canonical(valuesOf(ours.policy))).toEqual(canonical(rendered));
+      expect(rendered.Statement[0].Condition.StringLike['token.actions.githubusercontent.com:sub'].slice().sort()).toEqual(['*:ref:refs/heads/main', 'repo:acme/*']);
+      // And the review reads that union.
+      const [hcl] = extractAll(await loadInputs(dup, ['main.tf', 'providers.tf'])).filter(t => t.aws?.conditions.some(c => c.key.endsWith(':sub')));
+      expect(hcl.aws?.conditions.find(c => c.key.endsWith(':sub'))?.values.slice().sort()).toEqual(['*:ref:refs/heads/main', 'repo:acme/*']);
     } finally {
       fs.rmSync(dup, { recursive: true, force: true });
     }

@@ -2,12 +2,15 @@
  * What explain gives the simulators for a Terraform input (Terraform JSON, HCL or a plan): the
  * module as the review read it (variables, locals and functions evaluated), written back as
  * Terraform JSON for the GCP and Azure simulators, and, for an AWS role, a CloudFormation template
- * of its trust policy and the OIDC providers the policy names, for the AWS simulator. This only
- * translates, exactly or not at all: what it cannot write (an unknown value, a policy document
- * Terraform renders at plan) is a reason, and the principal is "not simulated".
+ * of its trust policy (JSON, or a policy document rendered as the AWS provider renders it) and the
+ * OIDC providers the policy names, for the AWS simulator. This only translates, exactly or not at
+ * all: what it cannot write (a value unknown until plan or apply) is a reason, and the principal
+ * is "not simulated".
  */
 import { terraformLiteral } from '../../emit/terraform';
 import { TerraformModule } from '../scan/extract';
+import { renderPolicyDocument } from '../scan/extract/policy-document';
+import { providerSubstitution } from '../scan/extract/terraform-aws';
 import { explainUnknown, knownString } from '../scan/extract/terraform-config';
 import { asArray, isObj, Obj } from '../scan/extract/util';
 
@@ -52,23 +55,36 @@ export function awsTemplateOf(tf: Obj, role: string): { template: Obj; logicalId
   const body = isObj(roles[name]) ? roles[name] : undefined;
   const arp = body?.assume_role_policy;
   if (typeof arp !== 'string') return `not simulated: ${role} has no assume_role_policy the review could read`;
+  const keyOf = providerSubstitution(tf);
+  let policy: unknown;
   const doc = /^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$/.exec(arp);
   if (doc) {
-    return `not simulated: the trust policy is data.aws_iam_policy_document.${doc[1]}, which Terraform renders when it plans; explain the plan (terraform plan -out plan.out && terraform show -json plan.out > plan.json)`;
-  }
-  let policy: unknown;
-  try {
-    policy = JSON.parse(arp);
-  } catch {
-    return `not simulated: the trust policy is not known JSON (${explainUnknown(arp)})`;
+    // Rendered as the AWS provider renders it (the review reads the same rendering).
+    const docs = isObj(tf.data) && isObj(tf.data.aws_iam_policy_document) ? tf.data.aws_iam_policy_document : {};
+    const document = docs[doc[1]];
+    if (!isObj(document)) return `not simulated: the trust policy is data.aws_iam_policy_document.${doc[1]}, which is not in this module`;
+    const rendered = renderPolicyDocument(document, { key: keyOf, explain: explainUnknown });
+    if (rendered.unresolved.length) return `not simulated: data.aws_iam_policy_document.${doc[1]}: ${rendered.unresolved.join('; ')}`;
+    policy = rendered.policy;
+  } else {
+    try {
+      policy = JSON.parse(arp);
+    } catch {
+      return `not simulated: the trust policy is not known JSON (${explainUnknown(arp)})`;
+    }
   }
   const providers = isObj(tf.resource) && isObj(tf.resource.aws_iam_openid_connect_provider) ? tf.resource.aws_iam_openid_connect_provider : {};
   const resources: Obj = {};
   const named = new Map<string, string>();
   const problems: string[] = [];
+  const key = (k: string): string => {
+    const known = knownString(keyOf(k));
+    if (known === undefined) problems.push(`the key ${JSON.stringify(k)} ${explainUnknown(k)}`);
+    return known ?? k;
+  };
   const value = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(value);
-    if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, value(x)]));
+    if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [key(k), value(x)]));
     if (typeof v !== 'string') return v;
     const ref = PROVIDER_ARN.exec(v);
     if (ref) {

@@ -4,6 +4,7 @@
  * of inline and attached role policies.
  */
 import { AwsRoleContext, awsStatementsToTrusts, notAnalysable, RawStatement, rawStatements, sessionNetwork } from './aws-policy';
+import { renderPolicyDocument } from './policy-document';
 import { tfMetadata, tfRef, tfResources } from './terraform';
 import { explainUnknown, hasInterpolation, knownString } from './terraform-config';
 import { TrustRelationship } from './types';
@@ -17,18 +18,25 @@ function docTrusts(ctx: AwsRoleContext, statements: RawStatement[], unresolved: 
   return trusts;
 }
 
-export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
+/** The module's OIDC providers whose URL is known: name → issuer URL and client IDs. */
+function oidcProviders(tf: Obj): Map<string, { url: string; clientIds: string[] }> {
   const providers = new Map<string, { url: string; clientIds: string[] }>();
   for (const [name, body] of tfResources(tf, 'resource', 'aws_iam_openid_connect_provider')) {
     if (typeof body.url === 'string' && !body.url.includes('${')) {
       providers.set(name, { url: normalizeIssuer(body.url), clientIds: asArray(body.client_id_list).map(String) });
     }
   }
-  const clientIds = new Map<string, string[]>();
-  for (const p of providers.values()) clientIds.set(p.url, [...(clientIds.get(p.url) ?? []), ...p.clientIds]);
+  return providers;
+}
 
-  // Substitute references to OIDC providers; leave other interpolations as written.
-  const subst = (s: string): string => s
+/**
+ * References to the module's OIDC providers replaced by what they are (`…url` without `https://`
+ * as a condition-key prefix, `…arn` as the provider's ARN with an unknown account); other
+ * interpolations left as written.
+ */
+export function providerSubstitution(tf: Obj): (s: string) => string {
+  const providers = oidcProviders(tf);
+  return (s: string): string => s
     .replace(/\$\{replace\(aws_iam_openid_connect_provider\.([\w-]+)\.url,\s*"https:\/\/",\s*""\)\}/g, (m, n: string) => {
       const p = providers.get(n);
       return p ? p.url.replace(/^https:\/\//, '') : m;
@@ -38,6 +46,13 @@ export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
       if (!p) return m;
       return attr === 'url' ? p.url.replace(/^https:\/\//, '') : `arn:aws:iam::ACCOUNT:oidc-provider/${p.url.replace(/^https:\/\//, '')}`;
     });
+}
+
+export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
+  const providers = oidcProviders(tf);
+  const clientIds = new Map<string, string[]>();
+  for (const p of providers.values()) clientIds.set(p.url, [...(clientIds.get(p.url) ?? []), ...p.clientIds]);
+  const subst = providerSubstitution(tf);
   // Terraform escapes a literal `${` as `$${`; after substitution that is an IAM policy variable.
   // A value that still holds an interpolation after substitution is unknown here (reported by name).
   const value = (v: unknown): string | undefined => {
@@ -59,40 +74,8 @@ export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
   const explain = (v: unknown): string => explainUnknown(typeof v === 'string' ? subst(v) : v);
 
   const docStatements = (body: Obj): { statements: RawStatement[]; unresolved: string[] } => {
-    const unresolved: string[] = [];
-    // A block list holding an interpolation is a dynamic block whose for_each is unknown.
-    const blocks = (v: unknown, what: string): Obj[] => {
-      for (const x of asArray(v)) if (!isObj(x)) unresolved.push(`${what} block is generated from an unresolved expression (${explain(x)})`);
-      return asArray(v).filter(isObj);
-    };
-    const statements = blocks(body.statement, 'a statement').map((s, i) => {
-      const principals = blocks(s.principals, `statement ${i}: a principals`);
-      const fed = principals.filter(p => p.type === 'Federated').flatMap(p => asArray(p.identifiers));
-      const other = principals.filter(p => p.type !== 'Federated');
-      if (principals.some(p => typeof p.type === 'string' && hasInterpolation(p.type))) unresolved.push(`statement ${i}: principals type is unresolved (${explain(principals.find(p => hasInterpolation(String(p.type)))?.type)})`);
-      const condition: Obj = {};
-      for (const c of blocks(s.condition, `statement ${i}: a condition`)) {
-        if (typeof c.test !== 'string' || typeof c.variable !== 'string' || hasInterpolation(c.test)) {
-          unresolved.push(`statement ${i}: condition block without literal test/variable`);
-          continue;
-        }
-        const key = subst(c.variable);
-        if (hasInterpolation(key)) unresolved.push(`statement ${i}: condition variable ${JSON.stringify(c.variable)} is unresolved (${explain(c.variable)})`);
-        condition[c.test] = condition[c.test] ?? {};
-        // Repeated test+variable blocks are one key with the union of their values in the policy the
-        // AWS provider renders (an OR, not the AND separate blocks suggest; test/review/terraform-plan.test.ts
-        // holds this to the real terraform), so the union is the exact reading.
-        condition[c.test][key] = [...asArray(condition[c.test][key]), ...asArray(c.values)];
-      }
-      return {
-        effect: s.effect ?? 'Allow',
-        principal: fed.length > 0 ? { Federated: fed } : other.length > 0 ? { Other: true } : undefined,
-        action: asArray(s.actions),
-        condition: Object.keys(condition).length > 0 ? condition : undefined,
-        sid: typeof s.sid === 'string' ? s.sid : undefined,
-      };
-    });
-    return { statements, unresolved };
+    const { policy, unresolved } = renderPolicyDocument(body, { key: subst, explain });
+    return { statements: rawStatements(policy), unresolved };
   };
 
   const inlineNetwork = new Map<string, string[]>();
