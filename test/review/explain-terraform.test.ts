@@ -5,7 +5,6 @@
  * module for the simulators, so a translation that drops or alters a value shows as a verdict that
  * differs.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -19,7 +18,7 @@ import { Trust } from '../../lib/model/trust';
 import { loadPath } from '../../lib/review/commands/load';
 import { judgeAll } from '../../lib/review/explain/judge';
 import { AwsTrustSimulator } from '../../lib/testing';
-import { findTerraform } from '../support/terraform';
+import { awsPlanMissing, planJson } from '../support/terraform';
 import { tokenFor } from '../support/tokens';
 
 const io = { stdout: { write: () => true }, stderr: { write: () => true }, isTTY: false };
@@ -151,10 +150,7 @@ describe('hand-written Terraform (test/review/fixtures/hcl-written)', () => {
   });
 });
 
-const terraform = findTerraform();
-const PLUGIN_DIR = process.env.CIT_TF_PLUGIN_DIR ?? '/opt/tf-plugins';
-const mirror = fs.existsSync(path.join(PLUGIN_DIR, 'registry.terraform.io', 'hashicorp', 'aws'));
-const missing = !terraform ? 'terraform is not on PATH (set TERRAFORM)' : !mirror ? `no hashicorp/aws provider mirror under ${PLUGIN_DIR}` : undefined;
+const missing = awsPlanMissing();
 if (missing) process.stderr.write(`explain-terraform.test.ts: the real-terraform plan check is SKIPPED: ${missing}\n`);
 
 (missing ? describe.skip : describe)('a plan made by the real terraform', () => {
@@ -162,19 +158,13 @@ if (missing) process.stderr.write(`explain-terraform.test.ts: the real-terraform
     const dir = tmp('plan');
     try {
       for (const f of fs.readdirSync(path.join(FIXTURES, 'aws'))) fs.copyFileSync(path.join(FIXTURES, 'aws', f), path.join(dir, f));
-      const cliConfig = path.join(dir, 'terraform.rc');
-      fs.writeFileSync(cliConfig, '');
-      const env = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_DATA_DIR: path.join(dir, '.terraform') };
-      const tf = (...args: string[]) => execFileSync(terraform!, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 }).toString();
-      tf('init', `-plugin-dir=${PLUGIN_DIR}`, '-input=false', '-no-color');
-      tf('plan', '-input=false', '-no-color', '-lock=false', '-out=plan.out');
+      const shown = planJson(dir);
       const planDir = path.join(dir, 'plan');
       fs.mkdirSync(planDir);
-      const shown = tf('show', '-json', '-no-color', 'plan.out');
-      fs.writeFileSync(path.join(planDir, 'plan.json'), shown);
+      fs.writeFileSync(path.join(planDir, 'plan.json'), JSON.stringify(shown));
       const input = await loadPath(path.join(planDir, 'plan.json'), io);
       const rendered = new Map<string, string>();
-      for (const r of JSON.parse(shown).planned_values.root_module.resources) if (r.type === 'aws_iam_role' && typeof r.values.assume_role_policy === 'string') rendered.set(r.name, r.values.assume_role_policy);
+      for (const r of shown.planned_values.root_module.resources) if (r.type === 'aws_iam_role' && typeof r.values.assume_role_policy === 'string') rendered.set(r.name, r.values.assume_role_policy);
       expect(rendered.has('immutable')).toBe(true); // the policy document rendered at plan
       const tokens = [
         { iss: 'https://token.actions.githubusercontent.com', aud: 'sts.amazonaws.com', sub: 'repo:acme@1001/web@2002:ref:refs/heads/main' },

@@ -222,25 +222,10 @@ describe('template text in a value is text', () => {
       azurerm_federated_identity_credential: { gh: credential(subject) },
     },
   });
-  const HCL = `resource "azurerm_user_assigned_identity" "deploy" {
-  name                = "deploy"
-  resource_group_name = "rg"
-  location            = "westeurope"
-}
-resource "azurerm_role_assignment" "deploy" {
-  scope                = "/subscriptions/0000/resourceGroups/rg"
-  role_definition_name = "Contributor"
-  principal_id         = azurerm_user_assigned_identity.deploy.principal_id
-}
-resource "azurerm_federated_identity_credential" "gh" {
-  name                = "github-main"
-  resource_group_name = "rg"
-  parent_id           = azurerm_user_assigned_identity.deploy.id
-  issuer              = "${ISSUER}"
-  subject             = "${ESCAPED}"
-  audience            = ["api://AzureADTokenExchange"]
-}
-`;
+  // A hand-written fixture with the subject (and a name Azure accepts) changed.
+  const HCL = fs.readFileSync(path.join(FIXTURES, 'hcl', 'insecure-azure-fic-name-only', 'main.tf'), 'utf8')
+    .replace('name = "gh"', 'name = "github-main"')
+    .replace(/subject = ".*"/, () => `subject = "${ESCAPED}"`);
   const plan = () => {
     const fixture = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'plan', 'secure-azure-fic-hcp-plan.plan.json'), 'utf8'));
     const fic = fixture.planned_values.root_module.resources.find((r: any) => r.type === 'azurerm_federated_identity_credential');

@@ -8,7 +8,6 @@
  * Needs `terraform` (TERRAFORM, else on PATH) and a provider mirror holding hashicorp/aws
  * (CIT_TF_PLUGIN_DIR, default /opt/tf-plugins). Without them the tests are skipped with a notice.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -16,15 +15,12 @@ import { extractAll, loadFiles, loadInputs, terraformModules, TrustRelationship 
 import { renderPolicyDocument } from '../../lib/review/scan/extract/policy-document';
 import { knownString } from '../../lib/review/scan/extract/terraform-config';
 import { scan } from '../../lib/review/scan/scanner';
-import { findTerraform } from '../support/terraform';
+import { awsPlanMissing, planJson } from '../support/terraform';
 
 const CONFIG = path.join(__dirname, 'fixtures', 'hcl-written', 'aws');
-const PLUGIN_DIR = process.env.CIT_TF_PLUGIN_DIR ?? '/opt/tf-plugins';
 
 
-const terraform = findTerraform();
-const mirror = fs.existsSync(path.join(PLUGIN_DIR, 'registry.terraform.io', 'hashicorp', 'aws'));
-const missing = !terraform ? 'terraform is not on PATH (set TERRAFORM)' : !mirror ? `no hashicorp/aws provider mirror under ${PLUGIN_DIR} (set CIT_TF_PLUGIN_DIR)` : undefined;
+const missing = awsPlanMissing();
 if (missing) process.stderr.write(`terraform-plan.test.ts: SKIPPED, ${missing}\n`);
 const maybe = missing ? describe.skip : describe;
 
@@ -54,14 +50,8 @@ maybe('a plan made by the real terraform', () => {
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cit-tfplan-'));
     for (const f of fs.readdirSync(CONFIG)) fs.copyFileSync(path.join(CONFIG, f), path.join(dir, f));
-    const cliConfig = path.join(dir, 'terraform.rc');
-    fs.writeFileSync(cliConfig, '');
-    const env = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_DATA_DIR: path.join(dir, '.terraform') };
-    const tf = (...args: string[]) => execFileSync(terraform!, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 }).toString();
-    tf('init', `-plugin-dir=${PLUGIN_DIR}`, '-input=false', '-no-color');
-    tf('plan', '-input=false', '-no-color', '-lock=false', '-out=plan.out');
     planFile = 'plan.json';
-    fs.writeFileSync(path.join(dir, planFile), tf('show', '-json', '-no-color', 'plan.out'));
+    fs.writeFileSync(path.join(dir, planFile), JSON.stringify(planJson(dir)));
   }, 600_000);
 
   test('findings equal the HCL review, but for the policy known only after apply', async () => {
@@ -98,13 +88,7 @@ ${principals(GH)}  }
 }
 output "doc" { value = data.aws_iam_policy_document.doc.json }
 `);
-      const cliConfig = path.join(dup, 'terraform.rc');
-      fs.writeFileSync(cliConfig, '');
-      const env = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_DATA_DIR: path.join(dup, '.terraform') };
-      const tf = (...args: string[]) => execFileSync(terraform!, args, { cwd: dup, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 }).toString();
-      tf('init', `-plugin-dir=${PLUGIN_DIR}`, '-input=false', '-no-color');
-      tf('plan', '-input=false', '-no-color', '-lock=false', '-out=plan.out');
-      const rendered = JSON.parse(JSON.parse(tf('show', '-json', '-no-color', 'plan.out')).planned_values.outputs.doc.value);
+      const rendered = JSON.parse(planJson(dup).planned_values.outputs.doc.value);
       const [module] = terraformModules(await loadInputs(dup, ['main.tf', 'providers.tf']));
       const ours = renderPolicyDocument((module.tf as any).data.aws_iam_policy_document.doc, { key: (k) => k, explain: () => '' });
       expect(ours.unresolved).toEqual([]);
