@@ -32,7 +32,12 @@ const literal = (v: unknown): unknown => (typeof v === 'string' ? terraformLiter
 
 /** The role's compiled trust policy as a Terraform user writes it: the provider named by reference. */
 function policyText(role: CiOidcRole): string {
-  const statements = role.principal._statements.map((s, i) => ({ ...(literal(s) as object), Principal: { Federated: `\${aws_iam_openid_connect_provider.${ISSUERS[role.trusts[i]?.issuer ?? role.trusts[0].issuer]}.arn}` } }));
+  // `.arn` for the GitHub provider, `.id` (the same ARN) for the other: both forms are read.
+  const ref = (issuer: string) => {
+    const name = ISSUERS[issuer];
+    return `\${aws_iam_openid_connect_provider.${name}.${name === 'github' ? 'arn' : 'id'}}`;
+  };
+  const statements = role.principal._statements.map((s, i) => ({ ...(literal(s) as object), Principal: { Federated: ref(role.trusts[i]?.issuer ?? role.trusts[0].issuer) } }));
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 

@@ -335,7 +335,7 @@ export class GitHubTrustBuilder {
       needs,
       accepted: this.accepted,
       details: this._details(sel),
-      ...(this.format === GitHubSubjectFormat.BOTH ? { sizeHint: BOTH_SIZE_HINT } : {}),
+      sizeHint: this.format === GitHubSubjectFormat.BOTH ? BOTH_SIZE_HINT : undefined,
     });
   }
 

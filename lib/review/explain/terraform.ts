@@ -42,11 +42,12 @@ export function asTerraformJson(v: unknown): unknown {
   return v;
 }
 
-const PROVIDER_ARN = /^\$\{aws_iam_openid_connect_provider\.([\w-]+)\.arn\}$/;
+// The provider's `arn`, or its `id`, which for this resource is the ARN.
+const PROVIDER_ARN = /^\$\{aws_iam_openid_connect_provider\.([\w-]+)\.(arn|id)\}$/;
 
 /**
  * A template of the role's trust policy, each OIDC provider of the module the policy names by
- * reference (`aws_iam_openid_connect_provider.x.arn`) a resource of it with its URL and client IDs,
+ * reference (`aws_iam_openid_connect_provider.x.arn` or `.id`) a resource of it with its URL and client IDs,
  * so the simulator checks the audience as STS does; or why it cannot be written.
  */
 export function awsTemplateOf(tf: Obj, role: string): { template: Obj; logicalId: string } | string {
