@@ -37,7 +37,8 @@ function policyText(role: CiOidcRole): string {
     const name = ISSUERS[issuer];
     return `\${aws_iam_openid_connect_provider.${name}.${name === 'github' ? 'arn' : 'id'}}`;
   };
-  const statements = role.principal._statements.map((s, i) => ({ ...(literal(s) as object), Principal: { Federated: ref(role.trusts[i]?.issuer ?? role.trusts[0].issuer) } }));
+  const issuer = role.trusts[0].issuer; // one trust per role here
+  const statements = role.principal._statements.map((s) => ({ ...(literal(s) as object), Principal: { Federated: ref(issuer) } }));
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
