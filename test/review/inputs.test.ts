@@ -190,6 +190,28 @@ describe('Terraform JSON shapes and expressions', () => {
     expect(awsIds(doc({}))).toEqual([]);
     expect(awsIds(doc({ source_policy_documents: ['${data.aws_iam_policy_document.more.json}'] }))).toEqual(['CIT-AWS-020']);
     expect(awsIds(doc({ override_policy_documents: [] }))).toEqual([]);
+    // Nothing of its own: still reported.
+    const only = doc({ source_policy_documents: ['${data.aws_iam_policy_document.more.json}'] });
+    delete (only.data.aws_iam_policy_document.trust as any).statement;
+    expect(awsIds(only)).toEqual(['CIT-AWS-020']);
+  });
+
+  test('a statement whose effect is an expression is not analysable, in a role\'s trust policy or a web-identity document', () => {
+    const statement = (effect: string, action = 'sts:AssumeRoleWithWebIdentity') => ({ effect, actions: [action], principals: [{ type: 'Federated', identifiers: ['arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com'] }] });
+    const attached = { variable: { effect: {} }, data: { aws_iam_policy_document: { trust: { statement: [statement('${var.effect}')] } } }, resource: { aws_iam_role: { r: { name: 'r', assume_role_policy: '${data.aws_iam_policy_document.trust.json}' } } } };
+    expect(awsIds(attached)).toEqual(['CIT-AWS-020']);
+    const unattached = (action: string) => ({ variable: { effect: {} }, data: { aws_iam_policy_document: { d: { statement: [statement('${var.effect}', action)] } } } });
+    expect(awsIds(unattached('sts:AssumeRoleWithWebIdentity'))).toEqual(['CIT-AWS-020']);
+    expect(awsIds(unattached('s3:GetObject'))).toEqual([]); // a permission policy: not a trust
+    // A service's trust policy with an unknown value is not a web-identity trust either.
+    const service = {
+      variable: { key: {} },
+      data: { aws_iam_policy_document: { trust: { statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }], condition: [{ test: 'StringEquals', variable: '${var.key}', values: ['x'] }] }] } } },
+      resource: { aws_iam_role: { r: { name: 'r', assume_role_policy: '${data.aws_iam_policy_document.trust.json}' } } },
+    };
+    expect(awsIds(service)).toEqual([]);
+    const json = '${jsonencode({Statement = [{Effect = var.effect, Action = "sts:AssumeRoleWithWebIdentity", Principal = {Federated = "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com"}}]})}';
+    expect(awsIds({ variable: { effect: {} }, resource: { aws_iam_role: { r: { name: 'r', assume_role_policy: json } } } })).toEqual(['CIT-AWS-020']);
   });
 
   test('variables, locals and functions are evaluated; unknowns keep their text and names', () => {

@@ -44,6 +44,7 @@ export function renderPolicyDocument(body: Obj, read: { key: (s: string) => stri
   };
   const statements = blocks(body.statement, 'a statement').map((s, i) => {
     const out: Obj = { Effect: s.effect ?? 'Allow' };
+    if (typeof s.effect === 'string' && hasInterpolation(s.effect)) unresolved.push(`statement ${i}: effect is unresolved (${read.explain(s.effect)})`);
     if (typeof s.sid === 'string' && s.sid !== '') out.Sid = s.sid;
     if (s.actions !== undefined) out.Action = asArray(s.actions);
     if (s.not_actions !== undefined) out.NotAction = asArray(s.not_actions);

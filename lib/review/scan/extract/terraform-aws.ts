@@ -11,11 +11,19 @@ import { TrustRelationship } from './types';
 import { asArray, isObj, normalizeIssuer, Obj } from './util';
 import { truncate } from '../../../model/text';
 
-/** A document whose statements could not all be read still yields a trust: not analysable, never silence. */
+/**
+ * A document whose statements could not all be read still yields a trust: not analysable, never
+ * silence, when what is unknown could be a web-identity trust (generated statements, merged
+ * documents, a web-identity statement whose effect or principal type is unknown); a service's trust
+ * or a permission policy with an unknown value is not one.
+ */
 function docTrusts(ctx: AwsRoleContext, statements: RawStatement[], unresolved: string[]): TrustRelationship[] {
   const trusts = awsStatementsToTrusts(ctx, statements, unresolved);
-  if (trusts.length === 0 && unresolved.some(u => /block is generated from an unresolved expression/.test(u))) return [notAnalysable(ctx, unresolved.join('; '))];
-  return trusts;
+  if (trusts.length > 0 || unresolved.length === 0) return trusts;
+  const webIdentity = (s: RawStatement) => asArray(s.action).some(a => typeof a === 'string' && /^(sts:(AssumeRoleWithWebIdentity|\*)|\*)$/i.test(a));
+  const mayTrust = unresolved.some(u => /block is generated from an unresolved expression|merges other policy documents/.test(u))
+    || statements.some((s, i) => webIdentity(s) && ((s.effect !== 'Allow' && s.effect !== 'Deny') || unresolved.some(u => u.startsWith(`statement ${i}: principals type`))));
+  return mayTrust ? [notAnalysable(ctx, unresolved.join('; '))] : trusts;
 }
 
 /** The module's OIDC providers whose URL is known: name → issuer URL and client IDs. */
@@ -138,7 +146,9 @@ export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
       }
       continue;
     }
-    out.push(...awsStatementsToTrusts(ctx, rawStatements(parsed)));
+    const statements = rawStatements(parsed);
+    const effects = statements.flatMap((s, i) => (typeof s.effect === 'string' && hasInterpolation(s.effect) ? [`statement ${i}: Effect is unresolved (${explain(s.effect)})`] : []));
+    out.push(...docTrusts(ctx, statements, effects));
   }
 
   // Policy documents not attached to a role in this file are still reported (checkov CKV_AWS_358 scope).
