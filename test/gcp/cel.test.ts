@@ -7,6 +7,7 @@ import { isCelError, parse, run } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import fc from 'fast-check';
 import { GitHubActions, GitHubSubjectFormat } from '../../lib/ci/github';
+import { BOTH_SIZE_HINT } from '../../lib/ci/github/provider-spec';
 import { GcpCel } from '../../lib/gcp';
 import { celString, claimRef, compilePattern, compileTerms, compileTermsTotal, globRegex } from '../../lib/gcp/cel';
 import { Condition } from '../../lib/model/condition';
@@ -171,6 +172,11 @@ describe('compiled-side refusals', () => {
     const branches = Array.from({ length: 60 }, (_, i) => `feature/${'x'.repeat(50)}-${i}`);
     const t = gh().onBranch(...branches).toTrust();
     expect(() => GcpCel.attributeCondition([t])).toThrow(/GCP attribute_condition is \d{4,} characters, over GCP's limit of 4096/);
+    // A trust that chose its subject form gets no size hint; one in the default form (both forms) does.
+    const fix = (trust: Trust) => { try { GcpCel.attributeCondition([trust]); } catch (e) { return (e as TrustConfigError).fix; } return undefined; };
+    expect(fix(t)).toBe('split the trusts over several providers, or pin fewer alternative values per trust');
+    const both = GitHubActions.repository({ owner: 'octo-org', repository: 'octo-repo', ownerId: '65', repositoryId: '74' }).onBranch(...branches).toTrust();
+    expect(fix(both)).toBe(`split the trusts over several providers, or pin fewer alternative values per trust; or ${BOTH_SIZE_HINT}`);
   });
 });
 

@@ -105,6 +105,9 @@ describe('a CiOidcRole trust policy written as Terraform', () => {
     expect(p(claims).verdict).toBe('allowed');
     const other = p({ ...claims, aud: 'other' });
     expect(other.verdict).toBe('denied');
+    // With a network option, the note says what is not read from Terraform.
+    const withNetwork = judgeAll(input, claims, { sourceIp: '203.0.113.7' }).find((x) => x.id.endsWith('#aws_iam_role.template_text'))!;
+    expect(withNetwork.notes).toContain('the role\'s own policies are not read from Terraform, so a session network policy (deny unless from a network) is not judged: only the trust policy is');
   });
 });
 

@@ -10,7 +10,7 @@
 import { terraformLiteral } from '../../emit/terraform';
 import { TerraformModule } from '../scan/extract';
 import { renderPolicyDocument } from '../scan/extract/policy-document';
-import { providerSubstitution } from '../scan/extract/terraform-aws';
+import { providerArnReference, providerSubstitution } from '../scan/extract/terraform-aws';
 import { explainUnknown, knownString } from '../scan/extract/terraform-config';
 import { asArray, isObj, Obj } from '../scan/extract/util';
 
@@ -41,9 +41,6 @@ export function asTerraformJson(v: unknown): unknown {
   if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, asTerraformJson(x)]));
   return v;
 }
-
-// The provider's `arn`, or its `id`, which for this resource is the ARN.
-const PROVIDER_ARN = /^\$\{aws_iam_openid_connect_provider\.([\w-]+)\.(arn|id)\}$/;
 
 /**
  * A template of the role's trust policy, each OIDC provider of the module the policy names by
@@ -87,19 +84,19 @@ export function awsTemplateOf(tf: Obj, role: string): { template: Obj; logicalId
     if (Array.isArray(v)) return v.map(value);
     if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [key(k), value(x)]));
     if (typeof v !== 'string') return v;
-    const ref = PROVIDER_ARN.exec(v);
-    if (ref) {
-      const p = isObj(providers[ref[1]]) ? providers[ref[1]] : undefined;
+    const ref = providerArnReference(v);
+    if (ref !== undefined) {
+      const p = isObj(providers[ref]) ? providers[ref] : undefined;
       const url = typeof p?.url === 'string' ? knownString(p.url) : undefined;
       const clientIds = asArray(p?.client_id_list).map((c) => (typeof c === 'string' ? knownString(c) : undefined));
       if (!p || url === undefined || clientIds.some((c) => c === undefined)) {
-        problems.push(`aws_iam_openid_connect_provider.${ref[1]} ${p ? 'has a URL or client ID that is not known' : 'is not in this module'}`);
+        problems.push(`aws_iam_openid_connect_provider.${ref} ${p ? 'has a URL or client ID that is not known' : 'is not in this module'}`);
         return v;
       }
-      let logicalId = named.get(ref[1]);
+      let logicalId = named.get(ref);
       if (logicalId === undefined) {
         logicalId = `OidcProvider${named.size}`;
-        named.set(ref[1], logicalId);
+        named.set(ref, logicalId);
         resources[logicalId] = { Type: 'AWS::IAM::OIDCProvider', Properties: { Url: url, ClientIdList: clientIds } };
       }
       return { Ref: logicalId };

@@ -431,7 +431,6 @@ export function escapeInterpolation(s: string): string {
   return s.replace(/\$\{/g, () => '$${');
 }
 
-
 /** The references an expression reads (`var.x`, `aws_iam_role.r.arn`), outermost traversal each. */
 export function references(n: Node, bound: ReadonlySet<string> = new Set()): string[] {
   const out: string[] = [];

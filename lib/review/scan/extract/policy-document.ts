@@ -17,16 +17,32 @@ import { asArray, isObj, Obj } from './util';
 const MERGED = ['source_policy_documents', 'override_policy_documents', 'source_json', 'override_json'];
 
 /** `key`: how a condition variable is read (the module's provider references); `explain`: why a value is unknown. */
-export function renderPolicyDocument(body: Obj, read: { key: (s: string) => string; explain: (v: unknown) => string })
-  : { policy: Obj; unresolved: string[] } {
+/** A rendered document, and what of it could not be seen: statements or blocks it may hold beyond those rendered (`generated`), statements whose principal type is unknown. */
+export interface RenderedPolicyDocument {
+  readonly policy: Obj;
+  readonly unresolved: string[];
+  readonly generated: boolean;
+  readonly unknownPrincipal: number[];
+}
+
+export function renderPolicyDocument(body: Obj, read: { key: (s: string) => string; explain: (v: unknown) => string }): RenderedPolicyDocument {
   const unresolved: string[] = [];
+  let generated = false;
+  const unknownPrincipal: number[] = [];
   for (const k of MERGED) {
     const v = body[k];
-    if (v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0)) unresolved.push(`${k} merges other policy documents into this one, which the review does not read`);
+    if (v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0)) {
+      generated = true;
+      unresolved.push(`${k} merges other policy documents into this one, which the review does not read`);
+    }
   }
   // A block list holding an interpolation is a dynamic block whose for_each is unknown.
   const blocks = (v: unknown, what: string): Obj[] => {
-    for (const x of asArray(v)) if (!isObj(x)) unresolved.push(`${what} block is generated from an unresolved expression (${read.explain(x)})`);
+    for (const x of asArray(v)) {
+      if (isObj(x)) continue;
+      generated = true;
+      unresolved.push(`${what} block is generated from an unresolved expression (${read.explain(x)})`);
+    }
     return asArray(v).filter(isObj);
   };
   const variable = (v: unknown): unknown => (typeof v === 'string' ? v.replace(/&\{/g, '$${') : v);
@@ -35,6 +51,7 @@ export function renderPolicyDocument(body: Obj, read: { key: (s: string) => stri
     const byType: Obj = {};
     for (const p of list) {
       if (typeof p.type !== 'string' || hasInterpolation(p.type)) {
+        unknownPrincipal.push(i);
         unresolved.push(`statement ${i}: principals type is unresolved (${read.explain(p.type)})`);
         continue;
       }
@@ -44,7 +61,6 @@ export function renderPolicyDocument(body: Obj, read: { key: (s: string) => stri
   };
   const statements = blocks(body.statement, 'a statement').map((s, i) => {
     const out: Obj = { Effect: s.effect ?? 'Allow' };
-    if (typeof s.effect === 'string' && hasInterpolation(s.effect)) unresolved.push(`statement ${i}: effect is unresolved (${read.explain(s.effect)})`);
     if (typeof s.sid === 'string' && s.sid !== '') out.Sid = s.sid;
     if (s.actions !== undefined) out.Action = asArray(s.actions);
     if (s.not_actions !== undefined) out.NotAction = asArray(s.not_actions);
@@ -68,5 +84,5 @@ export function renderPolicyDocument(body: Obj, read: { key: (s: string) => stri
     if (Object.keys(condition).length > 0) out.Condition = condition;
     return out;
   });
-  return { policy: { Version: typeof body.version === 'string' ? body.version : '2012-10-17', Statement: statements }, unresolved };
+  return { policy: { Version: typeof body.version === 'string' ? body.version : '2012-10-17', Statement: statements }, unresolved, generated, unknownPrincipal };
 }

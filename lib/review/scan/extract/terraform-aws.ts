@@ -6,23 +6,33 @@
 import { AwsRoleContext, awsStatementsToTrusts, notAnalysable, RawStatement, rawStatements, sessionNetwork } from './aws-policy';
 import { renderPolicyDocument } from './policy-document';
 import { tfMetadata, tfRef, tfResources } from './terraform';
-import { explainUnknown, hasInterpolation, knownString } from './terraform-config';
+import { explainUnknown, hasInterpolation, knownString, literalOrRaw } from './terraform-config';
 import { TrustRelationship } from './types';
 import { asArray, isObj, normalizeIssuer, Obj } from './util';
 import { truncate } from '../../../model/text';
 
+/** A policy's statements, and what of it could not be seen (RenderedPolicyDocument; a JSON policy hides nothing). */
+interface ReadPolicy {
+  readonly statements: RawStatement[];
+  readonly unresolved: string[];
+  readonly generated?: boolean;
+  readonly unknownPrincipal?: number[];
+}
+
 /**
- * A document whose statements could not all be read still yields a trust: not analysable, never
+ * A policy whose statements could not all be read still yields a trust: not analysable, never
  * silence, when what is unknown could be a web-identity trust (generated statements, merged
  * documents, a web-identity statement whose effect or principal type is unknown); a service's trust
  * or a permission policy with an unknown value is not one.
  */
-function docTrusts(ctx: AwsRoleContext, statements: RawStatement[], unresolved: string[]): TrustRelationship[] {
+function docTrusts(ctx: AwsRoleContext, read: ReadPolicy): TrustRelationship[] {
+  const { statements } = read;
+  const effectUnknown = (s: RawStatement) => typeof s.effect === 'string' && hasInterpolation(s.effect);
+  const unresolved = [...read.unresolved, ...statements.flatMap((s, i) => (effectUnknown(s) ? [`statement ${i}: effect is unresolved (${ctx.explain?.(s.effect) ?? 'not a literal value'})`] : []))];
   const trusts = awsStatementsToTrusts(ctx, statements, unresolved);
   if (trusts.length > 0 || unresolved.length === 0) return trusts;
   const webIdentity = (s: RawStatement) => asArray(s.action).some(a => typeof a === 'string' && /^(sts:(AssumeRoleWithWebIdentity|\*)|\*)$/i.test(a));
-  const mayTrust = unresolved.some(u => /block is generated from an unresolved expression|merges other policy documents/.test(u))
-    || statements.some((s, i) => webIdentity(s) && ((s.effect !== 'Allow' && s.effect !== 'Deny') || unresolved.some(u => u.startsWith(`statement ${i}: principals type`))));
+  const mayTrust = read.generated === true || statements.some((s, i) => webIdentity(s) && (effectUnknown(s) || read.unknownPrincipal?.includes(i)));
   return mayTrust ? [notAnalysable(ctx, unresolved.join('; '))] : trusts;
 }
 
@@ -30,11 +40,21 @@ function docTrusts(ctx: AwsRoleContext, statements: RawStatement[], unresolved: 
 function oidcProviders(tf: Obj): Map<string, { url: string; clientIds: string[] }> {
   const providers = new Map<string, { url: string; clientIds: string[] }>();
   for (const [name, body] of tfResources(tf, 'resource', 'aws_iam_openid_connect_provider')) {
-    if (typeof body.url === 'string' && !body.url.includes('${')) {
-      providers.set(name, { url: normalizeIssuer(body.url), clientIds: asArray(body.client_id_list).map(String) });
-    }
+    const url = typeof body.url === 'string' ? knownString(body.url) : undefined;
+    if (url !== undefined) providers.set(name, { url: normalizeIssuer(url), clientIds: asArray(body.client_id_list).map(literalOrRaw) });
   }
   return providers;
+}
+
+/** `${aws_iam_openid_connect_provider.NAME.ATTR}`, a reference to an OIDC provider of the module (its `arn` and its `id` are the ARN). */
+const PROVIDER_REFERENCE = String.raw`\$\{aws_iam_openid_connect_provider\.([\w-]+)\.(arn|url|id)\}`;
+const PROVIDER_REFERENCES = new RegExp(PROVIDER_REFERENCE, 'g');
+const PROVIDER_ARN_REFERENCE = new RegExp(`^${PROVIDER_REFERENCE}$`);
+
+/** The provider a whole string names by its ARN (`arn` or `id`); undefined for anything else. */
+export function providerArnReference(s: string): string | undefined {
+  const m = PROVIDER_ARN_REFERENCE.exec(s);
+  return m && m[2] !== 'url' ? m[1] : undefined;
 }
 
 /**
@@ -49,7 +69,7 @@ export function providerSubstitution(tf: Obj): (s: string) => string {
       const p = providers.get(n);
       return p ? p.url.replace(/^https:\/\//, '') : m;
     })
-    .replace(/\$\{aws_iam_openid_connect_provider\.([\w-]+)\.(arn|url|id)\}/g, (m, n: string, attr: string) => {
+    .replace(PROVIDER_REFERENCES, (m, n: string, attr: string) => {
       const p = providers.get(n);
       if (!p) return m;
       return attr === 'url' ? p.url.replace(/^https:\/\//, '') : `arn:aws:iam::ACCOUNT:oidc-provider/${p.url.replace(/^https:\/\//, '')}`;
@@ -81,9 +101,9 @@ export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
   };
   const explain = (v: unknown): string => explainUnknown(typeof v === 'string' ? subst(v) : v);
 
-  const docStatements = (body: Obj): { statements: RawStatement[]; unresolved: string[] } => {
-    const { policy, unresolved } = renderPolicyDocument(body, { key: subst, explain });
-    return { statements: rawStatements(policy), unresolved };
+  const docStatements = (body: Obj): ReadPolicy => {
+    const { policy, ...hidden } = renderPolicyDocument(body, { key: subst, explain });
+    return { statements: rawStatements(policy), ...hidden };
   };
 
   const inlineNetwork = new Map<string, string[]>();
@@ -134,8 +154,7 @@ export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
         continue;
       }
       usedDocs.add(dataRef[1]);
-      const { statements, unresolved } = docStatements(doc[1]);
-      out.push(...docTrusts({ ...ctx, metadata: [...ctx.metadata, ...tfMetadata(doc[1])] }, statements, unresolved));
+      out.push(...docTrusts({ ...ctx, metadata: [...ctx.metadata, ...tfMetadata(doc[1])] }, docStatements(doc[1])));
       continue;
     }
     const parsed = typeof arp === 'string' ? parsePolicy(subst(arp)) : isObj(arp) ? arp : undefined;
@@ -146,15 +165,13 @@ export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
       }
       continue;
     }
-    const statements = rawStatements(parsed);
-    const effects = statements.flatMap((s, i) => (typeof s.effect === 'string' && hasInterpolation(s.effect) ? [`statement ${i}: Effect is unresolved (${explain(s.effect)})`] : []));
-    out.push(...docTrusts(ctx, statements, effects));
+    out.push(...docTrusts(ctx, { statements: rawStatements(parsed), unresolved: [] }));
   }
 
   // Policy documents not attached to a role in this file are still reported (checkov CKV_AWS_358 scope).
   for (const [name, body] of tfResources(tf, 'data', 'aws_iam_policy_document')) {
     if (usedDocs.has(name)) continue;
-    const { statements, unresolved } = docStatements(body);
+    const read = docStatements(body);
     const ctx: AwsRoleContext = {
       file,
       format: 'terraform-json',
@@ -170,7 +187,7 @@ export function extractTfAws(file: string, tf: Obj): TrustRelationship[] {
       clientIds,
       explain,
     };
-    out.push(...docTrusts(ctx, statements, unresolved));
+    out.push(...docTrusts(ctx, read));
   }
   return out;
 }

@@ -40,7 +40,8 @@ export function extractTfGcp(file: string, tf: Obj): TrustRelationship[] {
   const poolIdOf = new Map<string, string>();
   const disabledPools = new Set<string>();
   for (const [name, body] of tfResources(tf, 'resource', 'google_iam_workload_identity_pool')) {
-    if (typeof body.workload_identity_pool_id === 'string' && !body.workload_identity_pool_id.includes('${')) poolIdOf.set(name, body.workload_identity_pool_id);
+    const poolId = typeof body.workload_identity_pool_id === 'string' ? knownString(body.workload_identity_pool_id) : undefined;
+    if (poolId !== undefined) poolIdOf.set(name, poolId);
     if (body.disabled === true) disabledPools.add(poolIdOf.get(name) ?? `ref:${name}`);
   }
   const poolKey = (raw: string): string => {
