@@ -8,6 +8,15 @@
  * (user + system, which other load on a shared machine disturbs less than wall time) and peak RSS. The two variants alternate run by run, so drift of a shared machine hits both alike;
  * medians of REPEATS (BENCH_REPEATS overrides; BENCH_SIZES="1000" picks sizes).
  *
+ * App contexts (BENCH_CONTEXTS, a comma-separated list; default "bare,cdk-cli"): `bare`, a
+ * `new App()` with no context, as a unit test builds it; `cdk-cli`, the context `cdk synth` hands
+ * the app: the CLI's own keys (path metadata, asset metadata, version reporting, bundling stacks;
+ * aws-cdk's `contextFromSettings`) and the feature flags `cdk init` writes into cdk.json
+ * (aws-cdk-lib's recommended-feature-flags.json), passed as the CLI passes them, in
+ * CDK_CONTEXT_JSON; `cdk-cli-no-collection`, the same with the flag
+ * `@aws-cdk/core:enableAdditionalMetadataCollection` off (CDK then records no construct props in
+ * the manifest, which it does for aws-cdk-lib's own Role but not for a subclass from another package).
+ *
  *   npx projen compile && TS_NODE_PROJECT=test/tsconfig.json npx ts-node --transpile-only bench/aws-synth.ts
  *
  * BENCH_INSTRUCTIONS=1 counts instructions instead: one process per variant under valgrind's
@@ -27,6 +36,19 @@ const SIZES = (process.env.BENCH_SIZES ?? '1,10,100,1000').split(',').map(Number
 // 31 rounds by default: single processes on a shared two-vCPU machine drift by up to 25 %, and
 // with fewer rounds the ratio is left to chance.
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 31);
+const CONTEXTS = (process.env.BENCH_CONTEXTS ?? 'bare,cdk-cli').split(',');
+
+/** The environment of a child for one app context (see the header). */
+function contextEnv(context: string): NodeJS.ProcessEnv {
+  if (context === 'bare') return process.env;
+  if (context !== 'cdk-cli' && context !== 'cdk-cli-no-collection') {
+    throw new Error(`BENCH_CONTEXTS: unknown context ${JSON.stringify(context)} (bare, cdk-cli or cdk-cli-no-collection)`);
+  }
+  const flags = JSON.parse(fs.readFileSync(require.resolve('aws-cdk-lib/recommended-feature-flags.json'), 'utf8'));
+  if (context === 'cdk-cli-no-collection') flags['@aws-cdk/core:enableAdditionalMetadataCollection'] = false;
+  const cli = { 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:version-reporting': true, 'aws:cdk:bundling-stacks': ['**'] };
+  return { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ ...flags, ...cli }) };
+}
 
 // The child, plain JavaScript (no ts-node in the measured process). argv: kind, n, outdir.
 const CHILD = `'use strict';
@@ -71,11 +93,11 @@ process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000,
 
 interface Run { readonly wallMs: number; readonly ms: number; readonly cpuMs: number; readonly maxRssKb: number }
 
-function run(script: string, kind: string, n: number): Run {
+function run(script: string, kind: string, n: number, env: NodeJS.ProcessEnv): Run {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-aws-'));
   try {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [script, kind, String(n), outdir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+    const r = spawnSync(process.execPath, [script, kind, String(n), outdir], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
     const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.status !== 0) throw new Error(`${kind} ${n}: exit ${r.status}`);
     return { wallMs, ...JSON.parse(r.stdout) };
@@ -85,7 +107,7 @@ function run(script: string, kind: string, n: number): Run {
 }
 
 /** Instructions of one process per variant (valgrind I refs), the two in parallel: the count does not depend on load. */
-async function instructions(script: string, sizes: readonly number[]): Promise<void> {
+async function instructions(script: string, sizes: readonly number[], context: string): Promise<void> {
   if (spawnSync('valgrind', ['--version'], { encoding: 'utf8' }).status !== 0) {
     // eslint-disable-next-line no-console
     console.log('BENCH_INSTRUCTIONS: valgrind is not installed here, so instructions were not counted (skipped)');
@@ -93,7 +115,7 @@ async function instructions(script: string, sizes: readonly number[]): Promise<v
   }
   const count = (kind: string, n: number): Promise<number> => new Promise((resolve, reject) => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-aws-'));
-    const child = spawn('valgrind', ['--tool=cachegrind', '--cache-sim=no', '--smc-check=all-non-file', '--cachegrind-out-file=/dev/null', process.execPath, '--predictable', script, kind, String(n), outdir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('valgrind', ['--tool=cachegrind', '--cache-sim=no', '--smc-check=all-non-file', '--cachegrind-out-file=/dev/null', process.execPath, '--predictable', script, kind, String(n), outdir], { env: contextEnv(context), stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.on('error', reject);
     child.stderr.on('data', (d) => { err += d; });
@@ -107,7 +129,7 @@ async function instructions(script: string, sizes: readonly number[]): Promise<v
   for (const n of sizes) {
     const [ci, plain] = await Promise.all([count('ci', n), count('plain', n)]);
     // eslint-disable-next-line no-console
-    console.log(`AWS synth, instructions (valgrind cachegrind, node --predictable, ${new Date().toISOString().slice(0, 10)}), ${n} roles: CiOidcRole ${(ci / 1e9).toFixed(3)} G, plain ${(plain / 1e9).toFixed(3)} G, ratio ${(ci / plain).toFixed(3)}×`);
+    console.log(`AWS synth, instructions (valgrind cachegrind, node --predictable, ${new Date().toISOString().slice(0, 10)}), ${context} app, ${n} roles: CiOidcRole ${(ci / 1e9).toFixed(3)} G, plain ${(plain / 1e9).toFixed(3)} G, ratio ${(ci / plain).toFixed(3)}×`);
   }
 }
 
@@ -116,7 +138,9 @@ function main(): void {
   const script = benchScript('aws-synth-child.js', CHILD);
   if (process.env.BENCH_INSTRUCTIONS) {
     // About 40 times slower than a plain run: 1,000 roles unless BENCH_SIZES says otherwise.
-    instructions(script, process.env.BENCH_SIZES ? SIZES : [1000]).catch((e) => {
+    (async () => {
+      for (const context of CONTEXTS) await instructions(script, process.env.BENCH_SIZES ? SIZES : [1000], context);
+    })().catch((e) => {
       // eslint-disable-next-line no-console
       console.error(e);
       process.exitCode = 1;
@@ -124,20 +148,21 @@ function main(): void {
     return;
   }
   const rows = [
-    '| roles | CiOidcRole whole process ms | plain whole process ms | ratio | paired ratio | CiOidcRole in-process ms | plain in-process ms | ratio | CiOidcRole process CPU ms | plain process CPU ms | ratio | CiOidcRole peak RSS MB | plain peak RSS MB | ratio |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| app context | roles | CiOidcRole whole process ms | plain whole process ms | ratio | paired ratio | CiOidcRole in-process ms | plain in-process ms | ratio | CiOidcRole process CPU ms | plain process CPU ms | ratio | CiOidcRole peak RSS MB | plain peak RSS MB | ratio |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const n of SIZES) {
+  for (const context of CONTEXTS) for (const n of SIZES) {
+    const env = contextEnv(context);
     const runs: Record<string, Run[]> = { ci: [], plain: [] };
     for (let i = 0; i < REPEATS; i++) {
-      for (const kind of i % 2 ? ['plain', 'ci'] : ['ci', 'plain']) runs[kind].push(run(script, kind, n));
+      for (const kind of i % 2 ? ['plain', 'ci'] : ['ci', 'plain']) runs[kind].push(run(script, kind, n, env));
     }
     const m = (k: string, f: (r: Run) => number) => median(runs[k].map(f));
     // Each round's two processes ran back to back: the median of their ratios follows a drifting machine.
     const paired = median(runs.ci.map((r, i) => r.wallMs / runs.plain[i].wallMs));
     const [cw, pw, ci, pi, cc, pc, cr, pr] = [m('ci', (r) => r.wallMs), m('plain', (r) => r.wallMs), m('ci', (r) => r.ms), m('plain', (r) => r.ms), m('ci', (r) => r.cpuMs), m('plain', (r) => r.cpuMs), m('ci', (r) => r.maxRssKb / 1024), m('plain', (r) => r.maxRssKb / 1024)];
     const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-    rows.push(`| ${n} | ${cw.toFixed(0)} | ${pw.toFixed(0)} | ${x(cw, pw)} | ${paired.toFixed(2)}× | ${ci.toFixed(0)} | ${pi.toFixed(0)} | ${x(ci, pi)} | ${cc.toFixed(0)} | ${pc.toFixed(0)} | ${x(cc, pc)} | ${cr.toFixed(0)} | ${pr.toFixed(0)} | ${x(cr, pr)} |`);
+    rows.push(`| ${context} | ${n} | ${cw.toFixed(0)} | ${pw.toFixed(0)} | ${x(cw, pw)} | ${paired.toFixed(2)}× | ${ci.toFixed(0)} | ${pi.toFixed(0)} | ${x(ci, pi)} | ${cc.toFixed(0)} | ${pc.toFixed(0)} | ${x(cc, pc)} | ${cr.toFixed(0)} | ${pr.toFixed(0)} | ${x(cr, pr)} |`);
   }
   // eslint-disable-next-line no-console
   console.log(`AWS synth, medians of ${REPEATS} interleaved runs (${os.cpus()[0]?.model}, ${os.cpus().length} CPUs, node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n\n${rows.join('\n')}`);
