@@ -49,6 +49,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
     '@bufbuild/cel@0.6.1',
     'cdk-nag@2.36.8', // 3.x needs aws-cdk-lib >= 2.257
+    // The real CDK CLI: a test runs `cdk synth` on an example app and reviews its cloud assembly,
+    // and bench/cdk-cli-synth.ts times it (one package, no dependencies of its own).
+    'aws-cdk@2.1148.1',
     // SARIF output is validated against the OASIS SARIF 2.1.0 schema that Microsoft's SARIF SDK
     // ships (a draft-04 schema, hence ajv-draft-04).
     '@microsoft/jest-sarif@1.0.0-beta.0',
@@ -162,6 +165,7 @@ project.addTask('bench', {
     // The whole-process benchmarks run the compiled JavaScript, as users load it.
     { spawn: 'compile' },
     { exec: 'ts-node --prefer-ts-exts --transpile-only bench/aws-synth.ts' },
+    { exec: 'ts-node --prefer-ts-exts --transpile-only bench/cdk-cli-synth.ts' },
     { exec: 'ts-node --prefer-ts-exts --transpile-only bench/import-time.ts' },
     { exec: 'ts-node --prefer-ts-exts --transpile-only bench/gcp-synth.ts' },
     { exec: 'ts-node --prefer-ts-exts --transpile-only bench/policy-size.ts' },
