@@ -30,7 +30,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { benchScript, compiledRoot, median, requireCompiled } from './compiled';
+import { benchScript, compiledRoot, median, requireCompiled, ROLES_SOURCE } from './compiled';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1,10,100,1000').split(',').map(Number);
 // 31 rounds by default: single processes on a shared two-vCPU machine drift by up to 25 %, and
@@ -60,30 +60,13 @@ const start = process.hrtime.bigint();
 // One stack for all roles in both variants; lift CDK's 500-resource check (synth only).
 const app = new App({ outdir, context: { '@aws-cdk/core:stackResourceLimit': 0 } });
 const stack = new Stack(app, 'Bench', { env: { account: '123456789012', region: 'us-east-1' } });
-const K = 'token.actions.githubusercontent.com';
+${ROLES_SOURCE}
 if (kind === 'plain') {
-  const provider = new iam.OidcProviderNative(stack, 'GitHub', { url: 'https://' + K, clientIds: ['sts.amazonaws.com'] });
-  for (let i = 0; i < n; i++) {
-    new iam.Role(stack, 'Role' + i, {
-      assumedBy: new iam.WebIdentityPrincipal(provider.oidcProviderArn, {
-        // What the CiOidcRole variant compiles to (the default trust: both subject forms, held to
-        // the repository id).
-        StringEquals: {
-          [K + ':aud']: 'sts.amazonaws.com',
-          [K + ':ref']: 'refs/heads/main',
-          [K + ':repository_id']: String(1000 + i),
-          [K + ':sub']: ['repo:acme/web' + i + ':environment:production', 'repo:acme@1234567/web' + i + '@' + (1000 + i) + ':environment:production'],
-        },
-      }),
-    });
-  }
+  const provider = plainProvider(iam, stack);
+  for (let i = 0; i < n; i++) plainRole(iam, stack, provider, i);
 } else {
   const { CiOidcRole, GitHubActions } = root;
-  for (let i = 0; i < n; i++) {
-    new CiOidcRole(stack, 'Role' + i, {
-      trusts: [GitHubActions.repository({ owner: 'acme', repository: 'web' + i, ownerId: '1234567', repositoryId: String(1000 + i) }).onBranch('main').inEnvironment('production').toTrust()],
-    });
-  }
+  for (let i = 0; i < n; i++) ciRole(CiOidcRole, GitHubActions, stack, i);
 }
 app.synth();
 const ms = Number(process.hrtime.bigint() - start) / 1e6;

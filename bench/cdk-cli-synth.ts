@@ -14,7 +14,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { benchScript, compiledRoot, median, requireCompiled } from './compiled';
+import { benchScript, compiledRoot, median, requireCompiled, ROLES_SOURCE } from './compiled';
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 15);
 const ROLES = 1000;
@@ -27,28 +27,13 @@ const kind = process.env.BENCH_KIND;
 const app = new App();
 const stacks = [];
 for (let s = 0; s < ${STACKS}; s++) stacks.push(new Stack(app, 'Bench' + s, { env: { account: '12345678901' + s, region: 'us-east-1' } }));
-const K = 'token.actions.githubusercontent.com';
+${ROLES_SOURCE}
 if (kind === 'plain') {
-  const providers = stacks.map((stack) => new iam.OidcProviderNative(stack, 'GitHub', { url: 'https://' + K, clientIds: ['sts.amazonaws.com'] }));
-  for (let i = 0; i < ${ROLES}; i++) {
-    new iam.Role(stacks[i % ${STACKS}], 'Role' + i, {
-      assumedBy: new iam.WebIdentityPrincipal(providers[i % ${STACKS}].oidcProviderArn, {
-        StringEquals: {
-          [K + ':aud']: 'sts.amazonaws.com',
-          [K + ':ref']: 'refs/heads/main',
-          [K + ':repository_id']: String(1000 + i),
-          [K + ':sub']: ['repo:acme/web' + i + ':environment:production', 'repo:acme@1234567/web' + i + '@' + (1000 + i) + ':environment:production'],
-        },
-      }),
-    });
-  }
+  const providers = stacks.map((stack) => plainProvider(iam, stack));
+  for (let i = 0; i < ${ROLES}; i++) plainRole(iam, stacks[i % ${STACKS}], providers[i % ${STACKS}], i);
 } else {
   const { CiOidcRole, GitHubActions } = require(${JSON.stringify(compiledRoot())});
-  for (let i = 0; i < ${ROLES}; i++) {
-    new CiOidcRole(stacks[i % ${STACKS}], 'Role' + i, {
-      trusts: [GitHubActions.repository({ owner: 'acme', repository: 'web' + i, ownerId: '1234567', repositoryId: String(1000 + i) }).onBranch('main').inEnvironment('production').toTrust()],
-    });
-  }
+  for (let i = 0; i < ${ROLES}; i++) ciRole(CiOidcRole, GitHubActions, stacks[i % ${STACKS}], i);
 }
 app.synth();
 `;

@@ -43,3 +43,33 @@ export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
+
+/**
+ * Role `i` of each variant, as JavaScript source for the children that build them
+ * (bench/aws-synth.ts, bench/cdk-cli-synth.ts): a CiOidcRole with one GitHub trust, and a plain
+ * iam.Role whose trust policy is what that trust compiles to (the default trust: both subject
+ * forms, held to the repository id), on one OidcProviderNative per stack.
+ */
+export const ROLES_SOURCE = `
+const K = 'token.actions.githubusercontent.com';
+function plainProvider(iam, stack) {
+  return new iam.OidcProviderNative(stack, 'GitHub', { url: 'https://' + K, clientIds: ['sts.amazonaws.com'] });
+}
+function plainRole(iam, stack, provider, i) {
+  new iam.Role(stack, 'Role' + i, {
+    assumedBy: new iam.WebIdentityPrincipal(provider.oidcProviderArn, {
+      StringEquals: {
+        [K + ':aud']: 'sts.amazonaws.com',
+        [K + ':ref']: 'refs/heads/main',
+        [K + ':repository_id']: String(1000 + i),
+        [K + ':sub']: ['repo:acme/web' + i + ':environment:production', 'repo:acme@1234567/web' + i + '@' + (1000 + i) + ':environment:production'],
+      },
+    }),
+  });
+}
+function ciRole(CiOidcRole, GitHubActions, stack, i) {
+  new CiOidcRole(stack, 'Role' + i, {
+    trusts: [GitHubActions.repository({ owner: 'acme', repository: 'web' + i, ownerId: '1234567', repositoryId: String(1000 + i) }).onBranch('main').inEnvironment('production').toTrust()],
+  });
+}
+`;
