@@ -279,7 +279,7 @@ function copyInit(init: TrustInit): { -readonly [K in keyof Required<TrustInit>]
 
 /**
  * A size error's fix with the trusts' own ways to be smaller (each once), for the clouds' size
- * limits: `split the trusts…; or choose GitHubSubjectFormat.IMMUTABLE…`.
+ * limits: `split the trusts…; or set subjectFormat: GitHubSubjectFormat.IMMUTABLE…`.
  * @internal
  */
 export function withSizeHints(fix: string, trusts: readonly Trust[]): string {

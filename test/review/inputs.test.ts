@@ -64,6 +64,29 @@ describe('hand-written HCL configurations', () => {
     });
   });
 
+  test('google: a grant in HCL names its service account (a block is a list of one body in hcl2json)', async () => {
+    const dir = tmpdir();
+    fs.writeFileSync(path.join(dir, 'main.tf'), [
+      'resource "google_iam_workload_identity_pool_provider" "gh" {',
+      '  workload_identity_pool_id          = "ci"',
+      '  workload_identity_pool_provider_id = "github"',
+      '  attribute_mapping   = { "google.subject" = "assertion.sub" }',
+      '  attribute_condition = "assertion.repository_id == \'123\'"',
+      '  oidc { issuer_uri = "https://token.actions.githubusercontent.com" }',
+      '}',
+      'resource "google_service_account_iam_member" "m" {',
+      '  service_account_id = "projects/p/serviceAccounts/sa@p.iam.gserviceaccount.com"',
+      '  role               = "roles/iam.workloadIdentityUser"',
+      '  member             = "principalSet://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/ci/attribute.repository_id/123"',
+      '}',
+      '',
+    ].join('\n'));
+    const { stdout } = await run(['review', dir, '--format', 'json']);
+    const labels = JSON.parse(stdout).principals.map((p: any) => p.principal);
+    expect(labels).toEqual(['service account projects/p/serviceAccounts/sa@p.iam.gserviceaccount.com']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   test('azurerm: classic and flexible credentials', async () => {
     expect(byResource(await hclDir(path.join(WRITTEN, 'azurerm')))).toEqual({
       'azuread_application_flexible_federated_identity_credential.any_branch': ['CIT-AZ-006'],

@@ -24,7 +24,7 @@ interface Entry { readonly meta: TrustMetadata; readonly blocks?: (AwsCondition[
 /**
  * The resource body of a relationship (CloudFormation logical id, or Terraform `type.name` /
  * `data.type.name`, `module.m.type.name` in a plan): as written, or, for a plan, as the extractors
- * read its values.
+ * read its values. In HCL (hcl2json's shape) a block is a list of one body.
  */
 export function rawResource(file: LoadedFile | undefined, resource: string): Obj | undefined {
   const json = file?.json;
@@ -33,7 +33,8 @@ export function rawResource(file: LoadedFile | undefined, resource: string): Obj
   if (isPlanOrState(json)) return planBodies(json).get(resource);
   const parts = resource.split('.');
   const [kind, type, name] = parts[0] === 'data' ? ['data', parts[1], parts.slice(2).join('.')] : ['resource', parts[0], parts.slice(1).join('.')];
-  const body = json[kind]?.[type]?.[name];
+  const written = json[kind]?.[type]?.[name];
+  const body = Array.isArray(written) && written.length === 1 ? written[0] : written;
   return isObj(body) ? body : undefined;
 }
 

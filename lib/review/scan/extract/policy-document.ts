@@ -16,7 +16,6 @@ import { asArray, isObj, Obj } from './util';
 
 const MERGED = ['source_policy_documents', 'override_policy_documents', 'source_json', 'override_json'];
 
-/** `key`: how a condition variable is read (the module's provider references); `explain`: why a value is unknown. */
 /** A rendered document, and what of it could not be seen: statements or blocks it may hold beyond those rendered (`generated`), statements whose principal type is unknown. */
 export interface RenderedPolicyDocument {
   readonly policy: Obj;
@@ -25,6 +24,7 @@ export interface RenderedPolicyDocument {
   readonly unknownPrincipal: number[];
 }
 
+/** `key`: how a condition variable is read (the module's provider references); `explain`: why a value is unknown. */
 export function renderPolicyDocument(body: Obj, read: { key: (s: string) => string; explain: (v: unknown) => string }): RenderedPolicyDocument {
   const unresolved: string[] = [];
   let generated = false;
